@@ -1,0 +1,16 @@
+"""HTTP endpoints beside the pages: health for monitoring, and the JSON API v1 (a thin skin over services)."""
+
+from __future__ import annotations
+
+from fastapi.responses import JSONResponse
+from nicegui import app, run
+
+from services import health
+from services.container import Services
+
+
+def register(services: Services) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> JSONResponse:
+        result = await run.io_bound(health.check, services.aws)
+        return JSONResponse(result, status_code=200 if result["status"] == "ok" else 503)

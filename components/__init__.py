@@ -1,0 +1,1 @@
+"""Reusable UI pieces: the layout frame, movie cards, the seat grid, ..."""

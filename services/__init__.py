@@ -1,0 +1,1 @@
+"""Movie Magic services: the domain and AWS. Plain Python; never imports NiceGUI."""

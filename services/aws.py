@@ -1,0 +1,62 @@
+"""boto3 clients built from settings. Only services/ touches boto3; nothing here runs at import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from services.schema import Table
+from services.settings import Settings
+
+# Fail fast instead of hanging a page: short timeouts, a few standard retries with backoff.
+_BOTO_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 4},
+    connect_timeout=3,
+    read_timeout=10,
+    max_pool_connections=50,
+)
+
+# moto accepts any credentials; these keep the embedded backend off the user's real AWS account.
+EMBEDDED_CREDENTIALS = {"aws_access_key_id": "embedded", "aws_secret_access_key": "embedded"}
+
+
+@dataclass
+class Aws:
+    """The AWS handles a service needs, plus the settings that name the tables and topic."""
+
+    settings: Settings
+    session: boto3.session.Session
+    dynamodb: Any  # boto3 DynamoDB ServiceResource
+    sns: Any  # boto3 SNS client
+    sqs: Any  # boto3 SQS client (embedded mailbox only)
+
+    @property
+    def ddb(self) -> Any:
+        """The resource's own client: transactions with plain Python values (boto3 serializes them)."""
+        return self.dynamodb.meta.client
+
+    def table(self, table: Table) -> Any:
+        return self.dynamodb.Table(self.settings.table_name(table.logical_name))
+
+    def table_name(self, table: Table) -> str:
+        return self.settings.table_name(table.logical_name)
+
+
+def connect(settings: Settings, endpoint_url: str | None = None) -> Aws:
+    """Build clients for the configured backend; ``endpoint_url`` overrides (embedded server, tests)."""
+    endpoint = endpoint_url or settings.endpoint_url
+    credentials: dict[str, str] = EMBEDDED_CREDENTIALS if settings.backend == "embedded" or endpoint else {}
+    session = boto3.session.Session(region_name=settings.region, **credentials)
+    kwargs: dict[str, Any] = {"config": _BOTO_CONFIG}
+    if endpoint:
+        kwargs["endpoint_url"] = endpoint
+    return Aws(
+        settings=settings,
+        session=session,
+        dynamodb=session.resource("dynamodb", **kwargs),
+        sns=session.client("sns", **kwargs),
+        sqs=session.client("sqs", **kwargs),
+    )

@@ -1,0 +1,358 @@
+"""The read side of the catalog: cities, theaters with their screens, movies and showtimes.
+
+The catalog is small and read-mostly, so it is cached in process for a short time. Every read is a
+GetItem, BatchGetItem or an index Query: no Scan on any path a user can trigger.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from boto3.dynamodb.conditions import Key
+
+from services.aws import Aws
+from services.clock import Clock, iso, parse_iso
+from services.errors import NotFound
+from services.i18n import t
+from services.layouts import Layout, parse_layout
+from services.schema import MOVIES, SHOWTIMES, THEATERS
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Movie:
+    movie_id: str
+    title: str
+    tagline: str
+    genres: tuple[str, ...]
+    languages: tuple[str, ...]
+    certificate: str
+    runtime_min: int
+    rating: float
+    votes: int
+    release_date: str
+    director: str
+    cast: tuple[str, ...]
+    synopsis: str
+    poster: str
+
+
+@dataclass(frozen=True)
+class Screen:
+    screen_id: str
+    name: str
+    format: str
+    prices: dict[str, int]
+    layout: Layout
+
+
+@dataclass(frozen=True)
+class Theater:
+    theater_id: str
+    name: str
+    city: str
+    address: str
+    timezone: str
+    screens: tuple[Screen, ...]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def screen(self, screen_id: str) -> Screen:
+        for screen in self.screens:
+            if screen.screen_id == screen_id:
+                return screen
+        raise NotFound(t("That screen does not exist."))
+
+
+@dataclass(frozen=True)
+class Showtime:
+    showtime_id: str
+    movie_id: str
+    theater_id: str
+    screen_id: str
+    city: str
+    starts_at: datetime  # UTC
+    ends_at: datetime  # UTC
+    language: str
+    format: str
+    prices: dict[str, int]  # category code -> minor units
+    timezone: str
+
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(ZoneInfo(self.timezone))
+
+    def local_date(self) -> date:
+        return self.local_start().date()
+
+    @property
+    def min_price(self) -> int:
+        return min(self.prices.values())
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A movie as it plays in one city: its shows there and the lowest price."""
+
+    movie: Movie
+    showtimes: tuple[Showtime, ...]
+
+    @property
+    def from_price(self) -> int:
+        return min(showtime.min_price for showtime in self.showtimes)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(showtime.language for showtime in self.showtimes))
+
+
+class _TtlCache:
+    """A tiny thread-safe cache: the catalog changes rarely and every page reads it."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._entries: dict[Any, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, load: Callable[[], T]) -> T:
+        now = time.monotonic()
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry and entry[0] > now:
+                return entry[1]
+        value = load()
+        with self._lock:
+            self._entries[key] = (now + self._seconds, value)
+        return value
+
+    def peek(self, key: Any) -> Any | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            return entry[1] if entry and entry[0] > time.monotonic() else None
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic() + self._seconds, value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class CatalogService:
+    # How far ahead the city listings look; the demo schedules a week.
+    HORIZON_DAYS = 8
+
+    def __init__(self, aws: Aws, clock: Clock, cache_seconds: float = 30.0) -> None:
+        self._aws = aws
+        self._clock = clock
+        self._cache = _TtlCache(cache_seconds)
+        self._movies = aws.table(MOVIES)
+        self._theaters = aws.table(THEATERS)
+        self._showtimes = aws.table(SHOWTIMES)
+
+    def invalidate(self) -> None:
+        self._cache.clear()
+
+    # Theaters and cities -------------------------------------------------------------------------
+    def theaters(self) -> list[Theater]:
+        def load() -> list[Theater]:
+            items = _query_all(self._theaters, IndexName="all-theaters", KeyConditionExpression=Key("catalog").eq("theater"))
+            return [_theater(item) for item in items]
+
+        return self._cache.get("theaters", load)
+
+    def cities(self) -> list[str]:
+        return sorted({theater.city for theater in self.theaters()})
+
+    def theaters_in(self, city: str) -> list[Theater]:
+        return [theater for theater in self.theaters() if theater.city == city]
+
+    def theater(self, theater_id: str) -> Theater:
+        for theater in self.theaters():
+            if theater.theater_id == theater_id:
+                return theater
+        item = self._theaters.get_item(Key={"theater_id": theater_id}).get("Item")
+        if not item:
+            raise NotFound(t("That theater does not exist."))
+        return _theater(item)
+
+    # Movies ---------------------------------------------------------------------------------------
+    def movie(self, movie_id: str) -> Movie:
+        movies = self.movies([movie_id])
+        if movie_id not in movies:
+            raise NotFound(t("That movie does not exist."))
+        return movies[movie_id]
+
+    def movies(self, movie_ids: Iterable[str]) -> dict[str, Movie]:
+        found: dict[str, Movie] = {}
+        missing: list[str] = []
+        for movie_id in sorted(set(movie_ids)):
+            cached = self._cache.peek(("movie-item", movie_id))
+            if cached is None:
+                missing.append(movie_id)
+            else:
+                found[movie_id] = cached
+        for movie_id, movie in self._load_movies(missing).items():
+            self._cache.put(("movie-item", movie_id), movie)
+            found[movie_id] = movie
+        return found
+
+    def all_movies(self) -> list[Movie]:
+        def load() -> list[Movie]:
+            items = _query_all(self._movies, IndexName="all-movies", KeyConditionExpression=Key("catalog").eq("movie"))
+            return [_movie(item) for item in items]
+
+        return self._cache.get("all-movies", load)
+
+    def _load_movies(self, movie_ids: list[str]) -> dict[str, Movie]:
+        found: dict[str, Movie] = {}
+        table_name = self._aws.table_name(MOVIES)
+        for start in range(0, len(movie_ids), 100):
+            request: dict[str, Any] = {table_name: {"Keys": [{"movie_id": m} for m in movie_ids[start : start + 100]]}}
+            while request:
+                response = self._aws.dynamodb.batch_get_item(RequestItems=request)
+                for item in response["Responses"].get(table_name, []):
+                    movie = _movie(item)
+                    found[movie.movie_id] = movie
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    # Showtimes ------------------------------------------------------------------------------------
+    def showtime(self, showtime_id: str) -> Showtime:
+        def load() -> Showtime:
+            item = self._showtimes.get_item(Key={"showtime_id": showtime_id}).get("Item")
+            if not item:
+                raise NotFound(t("That showtime does not exist."))
+            return self._showtime(item)
+
+        return self._cache.get(("showtime", showtime_id), load)
+
+    def screen_of(self, showtime: Showtime) -> Screen:
+        return self.theater(showtime.theater_id).screen(showtime.screen_id)
+
+    def layout_of(self, showtime: Showtime) -> Layout:
+        return self.screen_of(showtime).layout
+
+    def upcoming_in_city(self, city: str) -> list[Showtime]:
+        """Shows in a city that have not started yet, soonest first (one index Query, cached)."""
+        now = self._clock.now()
+        items = self._cache.get(("city", city), lambda: self._query_window("by-city-start", "city", city))
+        return [showtime for showtime in items if showtime.starts_at > now]
+
+    def upcoming_for_movie(self, movie_id: str, city: str | None = None) -> list[Showtime]:
+        now = self._clock.now()
+        items = self._cache.get(("movie", movie_id), lambda: self._query_window("by-movie-start", "movie_id", movie_id))
+        return [s for s in items if s.starts_at > now and (city is None or s.city == city)]
+
+    def _query_window(self, index: str, key: str, value: str) -> list[Showtime]:
+        # A little into the past so a cached list stays right for its whole cache lifetime.
+        start = self._clock.now() - timedelta(hours=1)
+        end = start + timedelta(days=self.HORIZON_DAYS)
+        items = _query_all(
+            self._showtimes,
+            IndexName=index,
+            KeyConditionExpression=Key(key).eq(value) & Key("starts_at").between(iso(start), iso(end)),
+        )
+        return [self._showtime(item) for item in items]
+
+    def now_showing(
+        self,
+        city: str,
+        *,
+        on: date | None = None,
+        genre: str | None = None,
+        language: str | None = None,
+        query: str | None = None,
+    ) -> list[Listing]:
+        """What plays in ``city`` (on a local date), filtered; most shows first, then by rating."""
+        showtimes = [s for s in self.upcoming_in_city(city) if on is None or s.local_date() == on]
+        if language:
+            showtimes = [s for s in showtimes if s.language == language]
+        by_movie: dict[str, list[Showtime]] = {}
+        for showtime in showtimes:
+            by_movie.setdefault(showtime.movie_id, []).append(showtime)
+        movies = self.movies(by_movie)
+        needle = (query or "").strip().casefold()
+        listings = [
+            Listing(movies[movie_id], tuple(shows))
+            for movie_id, shows in by_movie.items()
+            if movie_id in movies
+            and (not genre or genre in movies[movie_id].genres)
+            and (not needle or needle in movies[movie_id].title.casefold())
+        ]
+        return sorted(listings, key=lambda listing: (-listing.movie.rating, listing.movie.title))
+
+    def _showtime(self, item: dict[str, Any]) -> Showtime:
+        return Showtime(
+            showtime_id=item["showtime_id"],
+            movie_id=item["movie_id"],
+            theater_id=item["theater_id"],
+            screen_id=item["screen_id"],
+            city=item["city"],
+            starts_at=parse_iso(item["starts_at"]),
+            ends_at=parse_iso(item["ends_at"]),
+            language=item["language"],
+            format=item["format"],
+            prices={code: int(value) for code, value in item["prices"].items()},
+            timezone=item["timezone"],
+        )
+
+
+def _query_all(table: Any, **kwargs: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    while True:
+        response = table.query(**kwargs)
+        items += response["Items"]
+        if "LastEvaluatedKey" not in response:
+            return items
+        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _movie(item: dict[str, Any]) -> Movie:
+    return Movie(
+        movie_id=item["movie_id"],
+        title=item["title"],
+        tagline=item.get("tagline", ""),
+        genres=tuple(item.get("genres", [])),
+        languages=tuple(item.get("languages", [])),
+        certificate=item.get("certificate", ""),
+        runtime_min=int(item.get("runtime_min", 0)),
+        rating=float(item.get("rating", Decimal(0))),
+        votes=int(item.get("votes", 0)),
+        release_date=item.get("release_date", ""),
+        director=item.get("director", ""),
+        cast=tuple(item.get("cast", [])),
+        synopsis=item.get("synopsis", ""),
+        poster=item.get("poster", ""),
+    )
+
+
+def _theater(item: dict[str, Any]) -> Theater:
+    screens = tuple(
+        Screen(
+            screen_id=screen["screen_id"],
+            name=screen["name"],
+            format=screen.get("format", "2D"),
+            prices={code: int(value) for code, value in screen["prices"].items()},
+            layout=parse_layout(screen["layout"]),
+        )
+        for screen in item.get("screens", [])
+    )
+    return Theater(
+        theater_id=item["theater_id"],
+        name=item["name"],
+        city=item["city"],
+        address=item.get("address", ""),
+        timezone=item["timezone"],
+        screens=screens,
+    )

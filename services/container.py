@@ -1,0 +1,20 @@
+"""The services the app is made of, built once in ``main.py`` and handed to pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.aws import Aws
+from services.catalog import CatalogService
+from services.clock import Clock
+from services.settings import Settings
+from services.users import UserService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    aws: Aws
+    clock: Clock
+    catalog: CatalogService
+    users: UserService

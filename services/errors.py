@@ -1,0 +1,69 @@
+"""Domain exceptions. Each carries a message fit for a person; pages show it, the API maps it to a status."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequest(DomainError):
+    code = "invalid_request"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class EmailTaken(DomainError):
+    code = "email_taken"
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+
+
+class AccountLocked(DomainError):
+    code = "account_locked"
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class SeatUnavailable(DomainError):
+    code = "seat_unavailable"
+
+    def __init__(self, message: str, seats: list[str]) -> None:
+        super().__init__(message)
+        self.seats = seats
+
+
+class HoldExpired(DomainError):
+    code = "hold_expired"
+
+
+class ShowClosed(DomainError):
+    code = "show_closed"
+
+
+class PaymentDeclined(DomainError):
+    code = "payment_declined"
+
+
+class TooLateToCancel(DomainError):
+    code = "too_late_to_cancel"
+
+
+class ServiceUnavailable(DomainError):
+    """AWS had a bad moment; nothing was changed and the user may try again."""
+
+    code = "service_unavailable"

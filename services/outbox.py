@@ -1,0 +1,44 @@
+"""The outbox: notifications written in the same DynamoDB transaction as the booking they announce.
+
+A worker publishes pending ones later (``services/notifications.py``), so an SNS outage never fails,
+delays or loses a booking. One notification per booking and kind: the id makes a second write fail.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from services.aws import Aws
+from services.schema import OUTBOX
+
+Kind = Literal["booking_confirmed", "booking_cancelled"]
+PENDING = "1"  # the sparse index's only partition value
+
+
+def notification_id(booking_id: str, kind: Kind) -> str:
+    return f"{booking_id}#{kind}"
+
+
+def outbox_put(aws: Aws, kind: Kind, booking: dict[str, Any], created_at: str) -> dict[str, Any]:
+    """A ``TransactWriteItems`` entry that records a pending notification for ``booking``.
+
+    ``booking`` is the booking item as stored (with ``booking_id``, ``user_id`` and ``email``); a copy
+    goes into the notification so the message shows what was true when it was sent.
+    """
+    return {
+        "Put": {
+            "TableName": aws.table_name(OUTBOX),
+            "Item": {
+                "notification_id": notification_id(booking["booking_id"], kind),
+                "kind": kind,
+                "booking_id": booking["booking_id"],
+                "user_id": booking["user_id"],
+                "email": booking["email"],
+                "booking": booking,
+                "pending": PENDING,
+                "created_at": created_at,
+                "attempts": 0,
+            },
+            "ConditionExpression": "attribute_not_exists(notification_id)",
+        }
+    }

@@ -1,0 +1,78 @@
+"""Create or update the tables, indexes, TTL and topic, idempotently: running it twice changes nothing."""
+
+from __future__ import annotations
+
+from botocore.exceptions import ClientError
+
+from services.aws import Aws
+from services.schema import ALL_TABLES, Table
+
+
+def provision(aws: Aws, tables: tuple[Table, ...] = ALL_TABLES) -> list[str]:
+    """Bring AWS in line with ``services.schema``; return what was changed (empty when nothing)."""
+    changes: list[str] = []
+    for table in tables:
+        changes += _ensure_table(aws, table)
+    for table in tables:
+        changes += _ensure_ttl(aws, table)
+    changes += _ensure_topic(aws)
+    return changes
+
+
+def _ensure_table(aws: Aws, table: Table) -> list[str]:
+    name = aws.table_name(table)
+    client = aws.ddb
+    try:
+        description = client.describe_table(TableName=name)["Table"]
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+        client.create_table(**table.create_table_args(name))
+        client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 120})
+        return [f"created table {name}"]
+    existing = {index["IndexName"] for index in description.get("GlobalSecondaryIndexes", [])}
+    changes = []
+    wanted = table.create_table_args(name)
+    for index in wanted.get("GlobalSecondaryIndexes", []):
+        if index["IndexName"] in existing:
+            continue
+        # DynamoDB adds one index per update_table call.
+        client.update_table(
+            TableName=name,
+            AttributeDefinitions=wanted["AttributeDefinitions"],
+            GlobalSecondaryIndexUpdates=[{"Create": index}],
+        )
+        client.get_waiter("table_exists").wait(TableName=name)
+        changes.append(f"added index {index['IndexName']} to {name}")
+    return changes
+
+
+def _ensure_ttl(aws: Aws, table: Table) -> list[str]:
+    if not table.ttl_attribute:
+        return []
+    name = aws.table_name(table)
+    status = aws.ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+    if status.get("TimeToLiveStatus") in {"ENABLED", "ENABLING"} and status.get("AttributeName") == table.ttl_attribute:
+        return []
+    aws.ddb.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute}
+    )
+    return [f"enabled TTL on {name}.{table.ttl_attribute}"]
+
+
+def _ensure_topic(aws: Aws) -> list[str]:
+    if find_topic_arn(aws):
+        return []
+    aws.sns.create_topic(Name=aws.settings.topic_name)
+    return [f"created topic {aws.settings.topic_name}"]
+
+
+def find_topic_arn(aws: Aws) -> str | None:
+    """The topic's ARN: from settings when given (no ListTopics permission needed), else by name."""
+    if aws.settings.topic_arn:
+        return aws.settings.topic_arn
+    for page in aws.sns.get_paginator("list_topics").paginate():
+        for topic in page["Topics"]:
+            if topic["TopicArn"].rsplit(":", 1)[-1] == aws.settings.topic_name:
+                return topic["TopicArn"]
+    return None

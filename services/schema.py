@@ -1,0 +1,86 @@
+"""The DynamoDB tables, their keys, indexes and TTL: the one definition that the embedded backend,
+``main.py provision`` and the CloudFormation template (checked by a test) all follow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition_key: str
+    sort_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    logical_name: str
+    partition_key: str
+    sort_key: str | None = None
+    indexes: tuple[Index, ...] = ()
+    ttl_attribute: str | None = None
+    # Attribute types for key attributes; everything used as a key here is a string unless named.
+    number_attributes: frozenset[str] = field(default_factory=frozenset)
+
+    def key_attributes(self) -> list[str]:
+        names = [self.partition_key, *([self.sort_key] if self.sort_key else [])]
+        for index in self.indexes:
+            names += [index.partition_key, *([index.sort_key] if index.sort_key else [])]
+        return list(dict.fromkeys(names))
+
+    def create_table_args(self, table_name: str) -> dict[str, Any]:
+        """Arguments for ``create_table`` (on-demand billing, like the CloudFormation template)."""
+        args: dict[str, Any] = {
+            "TableName": table_name,
+            "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": _key_schema(self.partition_key, self.sort_key),
+            "AttributeDefinitions": [
+                {"AttributeName": name, "AttributeType": "N" if name in self.number_attributes else "S"}
+                for name in self.key_attributes()
+            ],
+        }
+        if self.indexes:
+            args["GlobalSecondaryIndexes"] = [
+                {
+                    "IndexName": index.name,
+                    "KeySchema": _key_schema(index.partition_key, index.sort_key),
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+                for index in self.indexes
+            ]
+        return args
+
+
+def _key_schema(partition_key: str, sort_key: str | None) -> list[dict[str, str]]:
+    schema = [{"AttributeName": partition_key, "KeyType": "HASH"}]
+    if sort_key:
+        schema.append({"AttributeName": sort_key, "KeyType": "RANGE"})
+    return schema
+
+
+# Constant-partition indexes ("catalog" = "movie" / "theater") list the small, read-mostly catalog
+# without a Scan; they are sparse and tiny (hundreds of items), so one partition is plenty.
+USERS = Table("Users", "email", indexes=(Index("by-user-id", "user_id"),))
+MOVIES = Table("Movies", "movie_id", indexes=(Index("all-movies", "catalog", "title"),))
+THEATERS = Table("Theaters", "theater_id", indexes=(Index("all-theaters", "catalog", "city_name"),))
+SHOWTIMES = Table(
+    "Showtimes",
+    "showtime_id",
+    indexes=(Index("by-city-start", "city", "starts_at"), Index("by-movie-start", "movie_id", "starts_at")),
+)
+# One item per seat that is held or sold; a missing item is a free seat. Holds carry a TTL that only
+# tidies up: correctness comes from the expires_at conditions.
+SEATS = Table("Seats", "showtime_id", "seat_id", ttl_attribute="ttl")
+HOLDS = Table("Holds", "hold_id", ttl_attribute="ttl")
+BOOKINGS = Table(
+    "Bookings",
+    "booking_id",
+    indexes=(Index("by-user-created", "user_id", "created_at"), Index("by-showtime", "showtime_id", "created_at")),
+)
+# Outgoing notifications, written in the booking's own transaction. "pending" exists only until the
+# message is published, so the index holds just the work still to do (a sparse index).
+OUTBOX = Table("Outbox", "notification_id", indexes=(Index("pending", "pending", "created_at"),))
+
+ALL_TABLES: tuple[Table, ...] = (USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX)
