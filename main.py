@@ -1,7 +1,7 @@
 """Movie Magic: the composition root. Reads settings, builds the services, registers pages and API.
 
-    python main.py              serve the app (embedded backend by default: no AWS account needed)
-    python main.py provision    create or update the tables, indexes, TTL and topic in AWS
+python main.py              serve the app (embedded backend by default: no AWS account needed)
+python main.py provision    create or update the tables, indexes, TTL and topic in AWS
 """
 
 from __future__ import annotations

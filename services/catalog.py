@@ -166,7 +166,9 @@ class CatalogService:
     # Theaters and cities -------------------------------------------------------------------------
     def theaters(self) -> list[Theater]:
         def load() -> list[Theater]:
-            items = _query_all(self._theaters, IndexName="all-theaters", KeyConditionExpression=Key("catalog").eq("theater"))
+            items = _query_all(
+                self._theaters, IndexName="all-theaters", KeyConditionExpression=Key("catalog").eq("theater")
+            )
             return [_theater(item) for item in items]
 
         return self._cache.get("theaters", load)

@@ -83,8 +83,11 @@ class DemoCatalog:
         keys = [item[key] for item in items]
         for start in range(0, len(keys), 100):
             request: dict[str, Any] = {
-                name: {"Keys": [{key: k} for k in keys[start : start + 100]], "ProjectionExpression": "#k",
-                       "ExpressionAttributeNames": {"#k": key}}
+                name: {
+                    "Keys": [{key: k} for k in keys[start : start + 100]],
+                    "ProjectionExpression": "#k",
+                    "ExpressionAttributeNames": {"#k": key},
+                }
             }
             while request:
                 response = self._aws.dynamodb.batch_get_item(RequestItems=request)

@@ -105,5 +105,7 @@ def load_settings(**overrides: object) -> Settings:
     if settings.backend == "aws":
         missing = [name for name in ("storage_secret", "ticket_secret", "api_secret") if not getattr(settings, name)]
         if missing:
-            raise SettingsError(f"Invalid setting MOVIEMAGIC_{missing[0].upper()}: required when MOVIEMAGIC_BACKEND=aws")
+            raise SettingsError(
+                f"Invalid setting MOVIEMAGIC_{missing[0].upper()}: required when MOVIEMAGIC_BACKEND=aws"
+            )
     return settings

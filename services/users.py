@@ -54,7 +54,9 @@ class UserService:
         self._dummy_hash = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(bcrypt_rounds))
 
     # Registration ---------------------------------------------------------------------------------
-    def register(self, name: str, email: str, password: str, confirm: str | None = None, role: Role = "customer") -> User:
+    def register(
+        self, name: str, email: str, password: str, confirm: str | None = None, role: Role = "customer"
+    ) -> User:
         name, email = name.strip(), normalize_email(email)
         _validate(name, email, password, confirm)
         user = User(str(uuid.uuid4()), email, name, role, iso(self._clock.now()))
@@ -96,8 +98,11 @@ class UserService:
             self._record_failure(email, now)
             raise InvalidCredentials(t("Email or password is incorrect."))
         if item.get("failed_logins") or item.get("locked_until"):
-            self._table.update_item(Key={"email": email}, UpdateExpression="SET failed_logins = :zero REMOVE locked_until",
-                                    ExpressionAttributeValues={":zero": 0})
+            self._table.update_item(
+                Key={"email": email},
+                UpdateExpression="SET failed_logins = :zero REMOVE locked_until",
+                ExpressionAttributeValues={":zero": 0},
+            )
         log_event("user.login", user_id=item["user_id"])
         return _user(item)
 

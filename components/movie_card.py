@@ -1,0 +1,47 @@
+"""A movie in a grid: poster, rating, certificate, languages and the lowest price in this city."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from services.catalog import Listing, Movie
+from services.i18n import t
+from services.money import format_money
+
+
+def poster_url(movie: Movie) -> str:
+    return f"/assets/{movie.poster}" if movie.poster else "/assets/favicon.svg"
+
+
+def movie_card(listing: Listing, href: str, currency: str) -> None:
+    movie = listing.movie
+    label = t(
+        "{title}, rated {rating}, from {price}",
+        title=movie.title,
+        rating=movie.rating,
+        price=format_money(listing.from_price, currency),
+    )
+    with (
+        ui.link(target=href)
+        .classes("mm-link mm-card flex flex-col gap-2 no-underline")
+        .props(f'aria-label="{label}"')
+        .mark("movie-card")
+    ):
+        with ui.element("div").classes("relative"):
+            # A plain <img>: the browser sizes it by aspect-ratio and loads it lazily, no Quasar wrapper.
+            ui.element("img").classes("mm-poster block w-full").props(
+                f'src="{poster_url(movie)}" loading="lazy" alt="{t("Poster of {title}", title=movie.title)}"'
+            )
+            with ui.row().classes("absolute bottom-2 left-2 right-2 justify-between items-center"):
+                with ui.row().classes("items-center gap-1 px-2 py-0.5 rounded-full").style("background:rgba(0,0,0,.7)"):
+                    ui.icon("star", size="16px").classes("text-accent")
+                    ui.label(f"{movie.rating:.1f}").classes("text-sm font-bold text-white")
+                ui.label(movie.certificate).classes("text-xs font-bold px-2 py-0.5 rounded text-white").style(
+                    "background:rgba(0,0,0,.7); border:1px solid rgba(255,255,255,.3)"
+                )
+        ui.label(movie.title).classes("font-bold text-base leading-tight text-white line-clamp-2")
+        ui.label(" · ".join(movie.genres[:2])).classes("mm-muted text-xs")
+        ui.label(" · ".join(listing.languages)).classes("mm-muted text-xs")
+        ui.label(t("from {price}", price=format_money(listing.from_price, currency))).classes(
+            "text-accent text-sm font-semibold"
+        )

@@ -1,0 +1,133 @@
+"""Register, log in, log out. Errors are shown next to the form; nothing changes on bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import quote
+
+from nicegui import run, ui
+
+from components.frame import frame
+from components.session import current_user, login, logout, safe_next
+from services.container import Services
+from services.errors import DomainError
+from services.i18n import t
+
+
+def register(services: Services) -> None:
+    @ui.page("/login")
+    async def login_page(next: str = "/") -> None:
+        target = safe_next(next)
+        if current_user() is not None:
+            ui.navigate.to(target)
+            return
+        async with frame(services):
+            _login_form(services, target)
+
+    @ui.page("/register")
+    async def register_page(next: str = "/") -> None:
+        async with frame(services):
+            _register_form(services, safe_next(next))
+
+    @ui.page("/logout")
+    def logout_page() -> None:
+        logout()
+        ui.navigate.to("/")
+
+
+def _login_form(services: Services, target: str) -> None:
+    with _card(t("Welcome back"), t("Log in to book seats and see your tickets.")):
+        email = _email_input()
+        password = _password_input(t("Password")).mark("login-password")
+        error = _error_label()
+
+        async def submit() -> None:
+            error.set_visibility(False)
+            button.disable()
+            try:
+                user = await run.io_bound(services.users.authenticate, email.value or "", password.value or "")
+            except DomainError as exc:  # wrong password and locked account alike
+                _show(error, exc.message)
+                return
+            finally:
+                button.enable()
+            login(user)
+            ui.navigate.to(target)
+
+        password.on("keydown.enter", submit)
+        button = ui.button(t("Log in"), on_click=submit).props("unelevated no-caps size=lg").classes("w-full")
+        button.mark("login-submit")
+        with ui.row().classes("gap-1 justify-center w-full text-sm"):
+            ui.label(t("New here?")).classes("mm-muted")
+            ui.link(t("Create an account"), f"/register?next={quote(target, safe='')}").classes("text-accent")
+
+
+def _register_form(services: Services, target: str) -> None:
+    with _card(t("Create your account"), t("It takes a minute. Your tickets will be waiting here.")):
+        name = ui.input(t("Full name")).props('outlined dark autocomplete="name"').classes("w-full")
+        name.mark("register-name")
+        email = _email_input().mark("register-email")
+        password = _password_input(t("Password (at least 8 characters)")).mark("register-password")
+        confirm = _password_input(t("Confirm password")).mark("register-confirm")
+        error = _error_label()
+
+        async def submit() -> None:
+            error.set_visibility(False)
+            button.disable()
+            try:
+                user = await run.io_bound(
+                    services.users.register, name.value or "", email.value or "", password.value or "", confirm.value
+                )
+            except DomainError as exc:
+                _show(error, exc.message)
+                return
+            finally:
+                button.enable()
+            login(user)
+            ui.notify(t("Welcome to Movie Magic, {name}!", name=user.name), type="positive")
+            ui.navigate.to(target)
+
+        confirm.on("keydown.enter", submit)
+        button = ui.button(t("Create account"), on_click=submit).props("unelevated no-caps size=lg").classes("w-full")
+        button.mark("register-submit")
+        with ui.row().classes("gap-1 justify-center w-full text-sm"):
+            ui.label(t("Already have an account?")).classes("mm-muted")
+            ui.link(t("Log in"), f"/login?next={quote(target, safe='')}").classes("text-accent")
+
+
+@contextmanager
+def _card(title: str, subtitle: str) -> Iterator[None]:
+    """A centred form card with a title."""
+    with ui.column().classes("mm-surface w-full max-w-md mx-auto p-6 sm:p-8 gap-4 mt-2 sm:mt-8"):
+        ui.label(title).classes("mm-title text-2xl text-white").mark("page-title")
+        ui.label(subtitle).classes("mm-muted -mt-2")
+        yield
+
+
+def _email_input() -> ui.input:
+    return (
+        ui.input(t("Email"))
+        .props('outlined dark type=email autocomplete="email"')
+        .classes("w-full")
+        .mark("login-email")
+    )
+
+
+def _password_input(label: str) -> ui.input:
+    return (
+        ui.input(label, password=True, password_toggle_button=True)
+        .props('outlined dark autocomplete="current-password"')
+        .classes("w-full")
+    )
+
+
+def _error_label() -> ui.label:
+    label = ui.label().classes("text-negative text-sm font-medium").props('role="alert"').mark("form-error")
+    label.set_visibility(False)
+    return label
+
+
+def _show(label: ui.label, message: str) -> None:
+    label.set_text(message)
+    label.set_visibility(True)

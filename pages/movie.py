@@ -1,0 +1,152 @@
+"""A movie: poster, facts, synopsis, and its upcoming shows in the city grouped by date and theater."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from itertools import groupby
+
+from nicegui import run, ui
+
+from components.frame import frame
+from components.movie_card import poster_url
+from components.session import choose_city, current_city
+from services.catalog import Movie, Showtime, Theater
+from services.container import Services
+from services.i18n import t
+from services.money import format_money
+
+
+def register(services: Services) -> None:
+    @ui.page("/movie/{movie_id}")
+    async def movie_page(movie_id: str, city: str = "", date: str = "") -> None:
+        cities = await run.io_bound(services.catalog.cities)
+        if city in cities:
+            choose_city(city)
+        async with frame(services):
+            chosen_city = current_city(cities)
+            try:
+                movie = await run.io_bound(services.catalog.movie, movie_id)
+            except Exception:
+                _not_found()
+                return
+            showtimes = await run.io_bound(services.catalog.upcoming_for_movie, movie_id, chosen_city)
+            theaters = {theater.theater_id: theater for theater in services.catalog.theaters_in(chosen_city)}
+            _hero(movie)
+            _schedule(services, movie, showtimes, theaters, chosen_city, date)
+
+
+def _not_found() -> None:
+    with ui.column().classes("mm-surface w-full items-center py-12 gap-3").mark("not-found"):
+        ui.icon("movie", size="48px").classes("mm-muted")
+        ui.label(t("We could not find that movie.")).classes("text-lg text-white")
+        ui.button(t("See what's playing"), on_click=lambda: ui.navigate.to("/")).props("unelevated no-caps")
+
+
+def _hero(movie: Movie) -> None:
+    with ui.row().classes("w-full gap-6 flex-nowrap max-sm:flex-col"):
+        ui.image(poster_url(movie)).classes("mm-poster w-48 sm:w-64 shrink-0 self-center sm:self-start").props(
+            f'alt="{t("Poster of {title}", title=movie.title)}"'
+        )
+        with ui.column().classes("gap-3 min-w-0"):
+            ui.label(movie.title).classes("mm-title text-3xl sm:text-5xl text-white").mark("page-title")
+            if movie.tagline:
+                ui.label(movie.tagline).classes("text-accent italic")
+            with ui.row().classes("items-center gap-2 flex-wrap"):
+                with ui.row().classes("items-center gap-1"):
+                    ui.icon("star", size="20px").classes("text-accent")
+                    ui.label(f"{movie.rating:.1f}/10").classes("font-bold text-white")
+                    ui.label(t("({votes} votes)", votes=f"{movie.votes:,}")).classes("mm-muted text-sm")
+                for fact in (movie.certificate, _runtime(movie.runtime_min), *movie.genres):
+                    ui.label(fact).classes("mm-chip text-white")
+            ui.label(t("Languages: {languages}", languages=", ".join(movie.languages))).classes("mm-muted")
+            ui.label(movie.synopsis).classes("text-base leading-relaxed max-w-3xl text-gray-200")
+            if movie.director:
+                ui.label(t("Director: {name}", name=movie.director)).classes("mm-muted text-sm")
+            if movie.cast:
+                ui.label(t("Cast: {names}", names=", ".join(movie.cast))).classes("mm-muted text-sm")
+
+
+def _runtime(minutes: int) -> str:
+    return f"{minutes // 60}h {minutes % 60:02d}m"
+
+
+def _schedule(
+    services: Services, movie: Movie, showtimes: list[Showtime], theaters: dict[str, Theater], city: str, chosen: str
+) -> None:
+    ui.label(t("Showtimes in {city}", city=city)).classes("mm-title text-2xl text-white mt-4")
+    if not showtimes:
+        with ui.column().classes("mm-surface w-full items-center py-10 gap-2").mark("no-shows"):
+            ui.label(t("No upcoming shows of {title} in {city}.", title=movie.title, city=city)).classes("text-white")
+            ui.label(t("Try another city from the menu at the top.")).classes("mm-muted")
+        return
+    days = sorted({showtime.local_date() for showtime in showtimes})
+    selected = _selected_day(chosen, days)
+    with ui.row().classes("gap-2 flex-nowrap overflow-x-auto w-full pb-1").props(f'aria-label="{t("Date")}"'):
+        for day in days:
+            href = f"/movie/{movie.movie_id}?city={city}&date={day.isoformat()}"
+            with (
+                ui.link(target=href)
+                .classes("mm-link no-underline shrink-0")
+                .props(f'aria-current="{"date" if day == selected else "false"}"'), ui.column().classes(
+                "items-center gap-0 px-4 py-2 rounded-xl "
+                + ("bg-primary text-white" if day == selected else "mm-surface text-white")
+            )
+            ):
+                ui.label(day.strftime("%a")).classes("text-xs uppercase")
+                ui.label(str(day.day)).classes("text-xl font-bold")
+                ui.label(day.strftime("%b")).classes("text-xs")
+    todays = [showtime for showtime in showtimes if showtime.local_date() == selected]
+    cutoff = services.clock.now() + timedelta(minutes=services.settings.sales_cutoff_minutes)
+    with ui.column().classes("w-full gap-3").mark("showtimes"):
+        for theater_id, group in groupby(
+            sorted(todays, key=lambda s: (s.theater_id, s.starts_at)), lambda s: s.theater_id
+        ):
+            theater = theaters.get(theater_id)
+            if theater is not None:
+                _theater_row(services, theater, list(group), cutoff)
+
+
+def _selected_day(chosen: str, days: list[date]) -> date:
+    try:
+        wanted = date.fromisoformat(chosen)
+    except ValueError:
+        return days[0]
+    return wanted if wanted in days else days[0]
+
+
+def _theater_row(services: Services, theater: Theater, shows: list[Showtime], cutoff: datetime) -> None:
+    with ui.column().classes("mm-surface w-full p-4 gap-3"):
+        with ui.column().classes("gap-0"):
+            ui.label(theater.name).classes("font-bold text-white text-lg")
+            ui.label(theater.address).classes("mm-muted text-sm")
+        with ui.row().classes("gap-2 flex-wrap"):
+            for showtime in shows:
+                _show_chip(services, theater, showtime, open_for_sale=showtime.starts_at > cutoff)
+
+
+def _show_chip(services: Services, theater: Theater, showtime: Showtime, *, open_for_sale: bool) -> None:
+    screen = theater.screen(showtime.screen_id)
+    time_text = showtime.local_start().strftime("%I:%M %p").lstrip("0")
+    details = f"{showtime.language} · {screen.format}"
+    price = format_money(showtime.min_price, services.settings.currency)
+    label = t(
+        "{time}, {details}, {screen}, from {price}", time=time_text, details=details, screen=screen.name, price=price
+    )
+    if not open_for_sale:
+        label += ", " + t("booking closed")
+    classes = "flex flex-col items-center px-4 py-2 rounded-lg border no-underline "
+    with (
+        ui.link(target=f"/showtime/{showtime.showtime_id}" if open_for_sale else "#")
+        .classes(
+            classes
+            + (
+                "border-green-500/60 hover:bg-green-500/10 text-white"
+                if open_for_sale
+                else "border-white/10 text-white/40 pointer-events-none"
+            )
+        )
+        .props(f'aria-label="{label}"' + ("" if open_for_sale else ' aria-disabled="true" tabindex="-1"'))
+        .mark("showtime" if open_for_sale else "showtime-closed")
+    ):
+        ui.label(time_text).classes("font-bold")
+        ui.label(details).classes("text-[11px] opacity-70")
