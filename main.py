@@ -17,14 +17,20 @@ import api
 import pages
 from services.aws import Aws, connect
 from services.backend import Backend, start_backend
+from services.bookings import BookingService
 from services.catalog import CatalogService
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.demo_catalog import DemoCatalog
 from services.events import configure_logging, log_event
+from services.inventory import InventoryService
+from services.live import LiveHub
 from services.local_secrets import with_local_secrets
+from services.payments import DemoGateway
+from services.pricing import PricingService
 from services.provisioning import provision
 from services.settings import Settings, SettingsError, load_settings
+from services.tokens import TokenService
 from services.users import UserService
 
 ROOT = Path(__file__).parent
@@ -33,12 +39,23 @@ ASSETS = ROOT / "assets"
 
 def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
+    catalog = CatalogService(aws, clock)
+    live = LiveHub()
+    pricing = PricingService(settings)
+    payments = DemoGateway()
+    inventory = InventoryService(aws, clock, settings, catalog, pricing, live)
     return Services(
         settings=settings,
         aws=aws,
         clock=clock,
-        catalog=CatalogService(aws, clock),
+        catalog=catalog,
         users=UserService(aws, clock, settings, bcrypt_rounds=settings.bcrypt_rounds),
+        live=live,
+        pricing=pricing,
+        payments=payments,
+        inventory=inventory,
+        bookings=BookingService(aws, clock, settings, catalog, inventory, pricing, payments),
+        tokens=TokenService(settings, clock),
     )
 
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.aws import Aws
+from services.bookings import BookingService
 from services.catalog import CatalogService
 from services.clock import Clock
+from services.inventory import InventoryService
+from services.live import LiveHub
+from services.payments import PaymentGateway
+from services.pricing import PricingService
 from services.settings import Settings
+from services.tokens import TokenService
 from services.users import UserService
 
 
@@ -18,3 +24,9 @@ class Services:
     clock: Clock
     catalog: CatalogService
     users: UserService
+    live: LiveHub
+    pricing: PricingService
+    payments: PaymentGateway
+    inventory: InventoryService
+    bookings: BookingService
+    tokens: TokenService

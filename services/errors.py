@@ -23,6 +23,12 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class Unauthorized(DomainError):
+    """No valid credentials (a missing, forged or expired API token)."""
+
+    code = "unauthorized"
+
+
 class EmailTaken(DomainError):
     code = "email_taken"
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from main import build_services
 from services.aws import Aws, connect
-from services.clock import FakeClock
+from services.clock import FakeClock, iso
 from services.container import Services
 from services.demo_catalog import DemoCatalog
 from services.embedded import EmbeddedServer
 from services.provisioning import provision
+from services.schema import MOVIES, SHOWTIMES, THEATERS
 from services.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,3 +86,48 @@ def app_env(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str, tmp_path: Path)
     provision(aws)
     DemoCatalog(aws, FakeClock(), CATALOG_DIR).load(days=3)
     return settings
+
+
+# Booking engine: a tiny catalog (one theater, one 24-seat screen) so tests need not load the demo.
+SMALL_LAYOUT = {
+    "layout_id": "tiny-24",
+    "name": "Tiny",
+    "categories": [{"code": "classic", "name": "Classic"}, {"code": "prime", "name": "Prime"}],
+    "rows": [
+        {"label": "A", "category": "classic", "seats": "ssssxsss"},  # A5 is blocked
+        {"label": "B", "category": "classic", "seats": "ssss_ssss"},
+        {"aisle": True},
+        {"label": "C", "category": "prime", "seats": "wcssssss"},
+    ],
+}
+SMALL_PRICES = {"classic": 20000, "prime": 35000}
+
+
+def add_small_showtime(services: Services, showtime_id: str, starts_in: timedelta) -> str:
+    """One more showtime of the tiny screen, starting ``starts_in`` from the services' clock."""
+    starts_at = services.clock.now() + starts_in
+    services.aws.table(SHOWTIMES).put_item(Item={
+        "showtime_id": showtime_id, "movie_id": "tiny-movie", "theater_id": "tiny-theater", "screen_id": "tiny-1",
+        "city": "Testville", "timezone": "Asia/Kolkata", "starts_at": iso(starts_at),
+        "ends_at": iso(starts_at + timedelta(hours=2)), "language": "English", "format": "2D", "prices": SMALL_PRICES,
+    })
+    return showtime_id
+
+
+@pytest.fixture
+def small(services: Services) -> Services:
+    """Services with a tiny catalog: showtime ``tiny-show`` starts in 2 days, ``tiny-soon`` in 5 minutes."""
+    services.aws.table(MOVIES).put_item(Item={
+        "movie_id": "tiny-movie", "title": "The Tiny Picture", "genres": ["Drama"], "languages": ["English"],
+        "certificate": "U", "runtime_min": 100, "rating": Decimal("7.5"), "release_date": "2020-01-01",
+        "catalog": "movie",
+    })
+    services.aws.table(THEATERS).put_item(Item={
+        "theater_id": "tiny-theater", "name": "Tiny Cinema", "city": "Testville", "address": "1 Test Road",
+        "timezone": "Asia/Kolkata", "catalog": "theater", "city_name": "Testville#Tiny Cinema",
+        "screens": [{"screen_id": "tiny-1", "name": "Screen 1", "format": "2D", "prices": SMALL_PRICES,
+                     "layout": SMALL_LAYOUT}],
+    })
+    add_small_showtime(services, "tiny-show", timedelta(days=2))
+    add_small_showtime(services, "tiny-soon", timedelta(minutes=5))
+    return services

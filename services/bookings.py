@@ -1,0 +1,330 @@
+"""Checkout, cancellation and a user's bookings.
+
+Checkout: authorize the payment (idempotency key = hold id) -> one TransactWriteItems that sells the
+held seats, writes the booking and its pending notification -> capture; void when the transaction
+fails. The booking id is derived from the hold id, so a double click, a retry after a timeout or a
+reconnect finds the same booking instead of making a second one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
+from zoneinfo import ZoneInfo
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import BotoCoreError, ClientError
+
+from services.aws import Aws
+from services.catalog import CatalogService
+from services.clock import Clock, iso, parse_iso
+from services.errors import HoldExpired, NotFound, ServiceUnavailable, TooLateToCancel
+from services.events import log_event
+from services.i18n import t
+from services.inventory import Hold, InventoryService, TransactionOutcomeUnknown, transact
+from services.live import SeatChange
+from services.outbox import outbox_put
+from services.payments import Authorization, CardPayment, PaymentGateway
+from services.pricing import Price, PricedSeat, PricingService
+from services.schema import BOOKINGS
+from services.settings import Settings
+
+BookingStatus = Literal["confirmed", "cancelled"]
+
+
+class Customer(Protocol):
+    """Who books: a logged-in user (``services.users.User``) or a kiosk guest with its checkout id."""
+
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def is_admin(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Guest:
+    """A kiosk / guest checkout: its checkout id is both the holder and the booking's owner."""
+
+    user_id: str
+    email: str = ""
+    name: str = ""
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class Booking:
+    booking_id: str
+    hold_id: str
+    user_id: str
+    email: str
+    status: BookingStatus
+    showtime_id: str
+    movie_id: str
+    movie_title: str
+    theater_id: str
+    theater_name: str
+    theater_address: str
+    city: str
+    timezone: str
+    screen_id: str
+    screen_name: str
+    starts_at: datetime  # UTC
+    seats: tuple[PricedSeat, ...]
+    price: Price
+    created_at: str
+    payment_id: str
+    card_last4: str
+    refund: int | None = None  # minor units, once cancelled
+    cancelled_at: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # attributes others add
+
+    @property
+    def seat_ids(self) -> list[str]:
+        return [seat.seat_id for seat in self.seats]
+
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(ZoneInfo(self.timezone))
+
+    def to_item(self) -> dict[str, Any]:
+        """The stored item: everything a confirmation email or a ticket needs, without other lookups."""
+        item = {
+            **self.extra,
+            "booking_id": self.booking_id, "hold_id": self.hold_id, "user_id": self.user_id, "email": self.email,
+            "status": self.status, "showtime_id": self.showtime_id, "movie_id": self.movie_id,
+            "movie_title": self.movie_title, "theater_id": self.theater_id, "theater_name": self.theater_name,
+            "theater_address": self.theater_address, "city": self.city, "timezone": self.timezone,
+            "screen_id": self.screen_id, "screen_name": self.screen_name, "starts_at": iso(self.starts_at),
+            "starts_at_local": self.local_start().isoformat(), "seat_ids": self.seat_ids,
+            "seats": [seat.to_item() for seat in self.seats], "price": self.price.to_item(),
+            "currency": self.price.currency, "created_at": self.created_at, "payment_id": self.payment_id,
+            "card_last4": self.card_last4,
+        }
+        if self.refund is not None:
+            item["refund"] = self.refund
+        if self.cancelled_at is not None:
+            item["cancelled_at"] = self.cancelled_at
+        return item
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Booking:
+        known = set(cls.__dataclass_fields__) | {"starts_at_local", "seat_ids", "currency"}
+        return cls(
+            booking_id=item["booking_id"], hold_id=item["hold_id"], user_id=item["user_id"], email=item["email"],
+            status=item["status"], showtime_id=item["showtime_id"], movie_id=item["movie_id"],
+            movie_title=item["movie_title"], theater_id=item["theater_id"], theater_name=item["theater_name"],
+            theater_address=item.get("theater_address", ""), city=item["city"], timezone=item["timezone"],
+            screen_id=item["screen_id"], screen_name=item["screen_name"], starts_at=parse_iso(item["starts_at"]),
+            seats=tuple(PricedSeat.from_item(seat) for seat in item["seats"]), price=Price.from_item(item["price"]),
+            created_at=item["created_at"], payment_id=item["payment_id"], card_last4=item.get("card_last4", ""),
+            refund=int(item["refund"]) if item.get("refund") is not None else None,
+            cancelled_at=item.get("cancelled_at"),
+            extra={key: value for key, value in item.items() if key not in known},
+        )
+
+
+def booking_id_for(hold_id: str) -> str:
+    """One hold, one booking: retries and double clicks land on the same id."""
+    return f"bk-{hold_id}"
+
+
+class BookingService:
+    def __init__(
+        self,
+        aws: Aws,
+        clock: Clock,
+        settings: Settings,
+        catalog: CatalogService,
+        inventory: InventoryService,
+        pricing: PricingService,
+        payments: PaymentGateway,
+    ) -> None:
+        self._aws = aws
+        self._clock = clock
+        self._settings = settings
+        self._catalog = catalog
+        self._inventory = inventory
+        self._pricing = pricing
+        self._payments = payments
+        self._table = aws.table(BOOKINGS)
+        self._table_name = aws.table_name(BOOKINGS)
+
+    # Checkout -------------------------------------------------------------------------------------
+    def checkout(self, hold_id: str, customer: Customer, payment: CardPayment) -> Booking:
+        """Pay for a live hold and turn its seats into a booking; the same hold gives the same booking."""
+        hold = self._inventory.get_hold(hold_id, customer.user_id)
+        if hold.status == "confirmed":
+            return self._settle(self._find(booking_id_for(hold_id)), None)
+        now = self._clock.now().replace(microsecond=0)
+        if not hold.is_live(now):
+            raise HoldExpired(t("Your hold on these seats has expired. Please choose your seats again."))
+        showtime = self._catalog.showtime(hold.showtime_id)
+        self._inventory.ensure_on_sale(showtime)
+        quote = self._pricing.quote(showtime, self._catalog.layout_of(showtime), hold.seat_ids)
+        # Keyed by hold and revision: a double submit shares one authorization, a changed selection gets its own.
+        key = f"{hold_id}#{hold.revision}"
+        authorization = self._payments.authorize(key, quote.price.total, quote.price.currency, payment)
+        booking = self._new_booking(hold, customer, quote.seats, quote.price, authorization, now)
+        item = booking.to_item()
+        actions = self._inventory.sell_actions(hold, booking.booking_id, now)
+        actions.append({"Put": {"TableName": self._table_name, "Item": item,
+                                "ConditionExpression": "attribute_not_exists(booking_id)"}})
+        actions.append(outbox_put(self._aws, "booking_confirmed", item, iso(now)))
+        try:
+            reasons = transact(self._aws, actions)
+        except TransactionOutcomeUnknown:
+            return self._after_unknown_outcome(booking.booking_id, authorization)
+        if reasons is not None:
+            return self._after_cancelled(booking.booking_id, authorization, reasons)
+        self._capture(booking)
+        self._inventory.publish(hold.showtime_id, [SeatChange(s, "sold") for s in booking.seat_ids])
+        log_event("booking.confirmed", booking_id=booking.booking_id, showtime_id=booking.showtime_id,
+                  seats=booking.seat_ids, total=booking.price.total, currency=booking.price.currency,
+                  card_last4=booking.card_last4)
+        return booking
+
+    def _after_cancelled(self, booking_id: str, authorization: Authorization, reasons: list[str | None]) -> Booking:
+        existing = self._find_or_none(booking_id)
+        if existing is not None:  # a double submit that the other request won
+            return self._settle(existing, authorization)
+        if any(code not in (None, "ConditionalCheckFailed") for code in reasons):
+            # A conflict with a concurrent request (real DynamoDB): that request may still win with this
+            # same authorization, so do not void it; an authorization never captured simply lapses.
+            log_event("booking.conflict", booking_id=booking_id, reasons=[r for r in reasons if r])
+            raise ServiceUnavailable(t("Your booking is taking longer than usual. Please try again."))
+        self._void(authorization)
+        log_event("booking.hold_expired", booking_id=booking_id)
+        raise HoldExpired(t("Your hold on these seats has expired or changed. Please choose your seats again."))
+
+    def _after_unknown_outcome(self, booking_id: str, authorization: Authorization) -> Booking:
+        existing = self._find_or_none(booking_id)  # raises ServiceUnavailable when still unreachable
+        if existing is not None:
+            return self._settle(existing, authorization)
+        self._void(authorization)
+        raise ServiceUnavailable(t("We could not complete your booking. Nothing was charged; please try again."))
+
+    def _settle(self, booking: Booking, authorization: Authorization | None) -> Booking:
+        """A booking that already exists: make sure its payment is captured, void a spare authorization."""
+        if authorization is not None and authorization.authorization_id != booking.payment_id:
+            self._void(authorization)
+        if booking.status == "confirmed":
+            self._capture(booking)
+        return booking
+
+    def _capture(self, booking: Booking) -> None:
+        try:
+            self._payments.capture(booking.payment_id)
+        except Exception as exc:  # the seats are sold and the booking stands: reconcile the payment later
+            log_event("payment.capture_failed", booking_id=booking.booking_id, error=type(exc).__name__)
+
+    def _void(self, authorization: Authorization) -> None:
+        try:
+            self._payments.void(authorization.authorization_id)
+        except Exception as exc:  # never captured, so it lapses anyway
+            log_event("payment.void_failed", authorization_id=authorization.authorization_id, error=type(exc).__name__)
+
+    def _new_booking(self, hold: Hold, customer: Customer, seats: tuple[PricedSeat, ...], price: Price,
+                     authorization: Authorization, now: datetime) -> Booking:
+        showtime = self._catalog.showtime(hold.showtime_id)
+        theater = self._catalog.theater(showtime.theater_id)
+        screen = theater.screen(showtime.screen_id)
+        movie = self._catalog.movie(showtime.movie_id)
+        return Booking(
+            booking_id=booking_id_for(hold.hold_id), hold_id=hold.hold_id, user_id=customer.user_id,
+            email=customer.email, status="confirmed", showtime_id=showtime.showtime_id, movie_id=movie.movie_id,
+            movie_title=movie.title, theater_id=theater.theater_id, theater_name=theater.name,
+            theater_address=theater.address, city=theater.city, timezone=theater.timezone,
+            screen_id=screen.screen_id, screen_name=screen.name, starts_at=showtime.starts_at, seats=seats,
+            price=price, created_at=iso(now), payment_id=authorization.authorization_id,
+            card_last4=authorization.card_last4,
+        )
+
+    # Cancellation ---------------------------------------------------------------------------------
+    def cancel(self, booking_id: str, customer: Customer) -> Booking:
+        """The owner (or an admin) cancels up to the cut-off; the seats are freed in the same transaction."""
+        booking = self.get(booking_id, customer)
+        if booking.status == "cancelled":
+            return booking
+        now = self._clock.now().replace(microsecond=0)
+        cutoff = booking.starts_at - timedelta(minutes=self._settings.cancel_cutoff_minutes)
+        if now > cutoff:
+            local = cutoff.astimezone(ZoneInfo(booking.timezone))
+            raise TooLateToCancel(t("Bookings for this show could be cancelled until {when} (theater time).",
+                                    when=f"{local:%d %b %H:%M}"))
+        cancelled = replace(booking, status="cancelled", refund=self._pricing.refund(booking.price),
+                            cancelled_at=iso(now))
+        actions: list[dict[str, Any]] = [{"Update": {
+            "TableName": self._table_name,
+            "Key": {"booking_id": booking_id},
+            "UpdateExpression": "SET #s = :cancelled, refund = :refund, cancelled_at = :now",
+            "ConditionExpression": "#s = :confirmed",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {":cancelled": "cancelled", ":confirmed": "confirmed",
+                                          ":refund": cancelled.refund, ":now": iso(now)},
+        }}]
+        actions += self._inventory.free_sold_actions(booking.showtime_id, booking.seat_ids, booking_id)
+        actions.append(outbox_put(self._aws, "booking_cancelled", cancelled.to_item(), iso(now)))
+        try:
+            reasons = transact(self._aws, actions)
+        except TransactionOutcomeUnknown:
+            reasons = ["Unknown"]
+        if reasons is not None:
+            current = self._find(booking_id)
+            if current.status != "cancelled":
+                raise ServiceUnavailable(t("We could not cancel your booking just now. Please try again."))
+            return current  # cancelled by a concurrent request (or this one, before its answer was lost)
+        self._refund(cancelled)
+        self._inventory.publish(booking.showtime_id, [SeatChange(s, "available") for s in booking.seat_ids])
+        log_event("booking.cancelled", booking_id=booking_id, seats=booking.seat_ids, refund=cancelled.refund)
+        return cancelled
+
+    def _refund(self, booking: Booking) -> None:
+        try:
+            self._payments.refund(booking.payment_id, booking.refund or 0)
+        except Exception as exc:  # the cancellation stands and the refund is recorded: reconcile later
+            log_event("payment.refund_failed", booking_id=booking.booking_id, error=type(exc).__name__)
+
+    # Reading --------------------------------------------------------------------------------------
+    def get(self, booking_id: str, customer: Customer) -> Booking:
+        """A booking its owner (or an admin) may read; NotFound for anyone else (no hint that it exists)."""
+        booking = self._find_or_none(booking_id)
+        if booking is None or (booking.user_id != customer.user_id and not customer.is_admin):
+            raise NotFound(t("That booking does not exist."))
+        return booking
+
+    def my_bookings(self, user_id: str, limit: int = 100) -> list[Booking]:
+        """A user's bookings, newest first (one Query on the by-user index)."""
+        return self._query("by-user-created", Key("user_id").eq(user_id), limit)
+
+    def for_showtime(self, showtime_id: str, limit: int = 1000) -> list[Booking]:
+        """A showtime's bookings, newest first (admins)."""
+        return self._query("by-showtime", Key("showtime_id").eq(showtime_id), limit)
+
+    def _query(self, index: str, condition: Any, limit: int) -> list[Booking]:
+        kwargs: dict[str, Any] = {"IndexName": index, "KeyConditionExpression": condition, "ScanIndexForward": False}
+        bookings: list[Booking] = []
+        try:
+            while len(bookings) < limit:
+                response = self._table.query(**kwargs)
+                bookings += [Booking.from_item(item) for item in response["Items"]]
+                if "LastEvaluatedKey" not in response:
+                    break
+                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        except (ClientError, BotoCoreError) as exc:
+            raise ServiceUnavailable(t("Your bookings cannot be loaded just now. Please try again.")) from exc
+        return bookings[:limit]
+
+    def _find(self, booking_id: str) -> Booking:
+        booking = self._find_or_none(booking_id)
+        if booking is None:
+            raise NotFound(t("That booking does not exist."))
+        return booking
+
+    def _find_or_none(self, booking_id: str) -> Booking | None:
+        try:
+            item = self._table.get_item(Key={"booking_id": booking_id}, ConsistentRead=True).get("Item")
+        except (ClientError, BotoCoreError) as exc:
+            raise ServiceUnavailable(t("We could not reach the booking system just now. Please try again.")) from exc
+        return Booking.from_item(item) if item else None

@@ -1,0 +1,429 @@
+"""Seats of a showtime: the seat map, holds, release and expiry (DESIGN.md §3, seat lifecycle).
+
+The Seats table has one item per held or sold seat; a missing item is a free seat. Every change is a
+conditional write, so two checkouts can never hold or sell the same seat, and a hold whose
+``expires_at`` has passed counts as free in every condition and every read (TTL only tidies up later).
+
+A holder (a user id, or a kiosk's checkout id) has at most one live hold per showtime: holding again
+replaces that hold's seats (seats dropped from it are freed) and keeps its expiry, so the countdown
+is not reset by picking another seat.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from boto3.dynamodb.conditions import Attr, Key
+from botocore.exceptions import BotoCoreError, ClientError
+
+from services.aws import Aws
+from services.catalog import CatalogService, Showtime
+from services.clock import Clock, iso, parse_iso
+from services.errors import HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ServiceUnavailable, ShowClosed
+from services.events import log_event
+from services.i18n import t
+from services.layouts import Layout
+from services.live import LiveHub, SeatChange
+from services.pricing import PricingService, Quote
+from services.schema import HOLDS, SEATS
+from services.settings import Settings
+
+HELD, SOLD = "held", "sold"
+SeatState = Literal["available", "held", "held_by_you", "sold", "blocked"]
+HoldStatus = Literal["active", "released", "confirmed"]
+CONDITION_FAILED = "ConditionalCheckFailed"
+# Held seat items keep a TTL this long after they expire: only to tidy the table, never for correctness.
+_TIDY_AFTER = timedelta(hours=1)
+# Names used in every expression (status and ttl are DynamoDB reserved words).
+_NAMES = {"#s": "status", "#ttl": "ttl"}
+
+
+@dataclass(frozen=True)
+class Hold:
+    hold_id: str
+    showtime_id: str
+    holder: str
+    seat_ids: tuple[str, ...]
+    expires_at: datetime  # UTC
+    created_at: str
+    status: HoldStatus
+    revision: int
+    booking_id: str | None = None
+    quote: Quote | None = None  # filled when the hold is placed (revision is then 0: read the hold for it)
+
+    def is_live(self, now: datetime) -> bool:
+        return self.status == "active" and self.expires_at >= now.replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class SeatView:
+    seat_id: str
+    row: str
+    number: int
+    grid_row: int
+    grid_col: int
+    category: str
+    category_name: str
+    price: int
+    kind: str
+    accessible: bool
+    status: SeatState
+
+
+@dataclass(frozen=True)
+class SeatMap:
+    showtime: Showtime
+    layout: Layout
+    seats: tuple[SeatView, ...]
+    my_hold_id: str | None  # the viewer's live hold on this showtime, if any
+    my_hold_expires_at: datetime | None
+    items_read: int  # Seats items the Query read (its ScannedCount): this showtime's held/sold seats only
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for seat in self.seats:
+            counts[seat.status] = counts.get(seat.status, 0) + 1
+        return counts
+
+
+class TransactionOutcomeUnknown(ServiceUnavailable):
+    """The request failed without a clear answer (timeout, 5xx): the transaction may or may not have run."""
+
+
+def transact(aws: Aws, actions: list[dict[str, Any]]) -> list[str | None] | None:
+    """Run one ``TransactWriteItems``: None when it committed, else each action's cancellation code
+    (None for actions that were fine). Anything else raises TransactionOutcomeUnknown."""
+    try:
+        aws.ddb.transact_write_items(TransactItems=actions)
+        return None
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "TransactionCanceledException":
+            reasons = exc.response.get("CancellationReasons") or [{} for _ in actions]
+            return [None if reason.get("Code") in (None, "None") else reason["Code"] for reason in reasons]
+        log_event("dynamodb.transaction_failed", code=exc.response["Error"]["Code"])
+        raise TransactionOutcomeUnknown(_busy()) from exc
+    except BotoCoreError as exc:
+        log_event("dynamodb.transaction_failed", code=type(exc).__name__)
+        raise TransactionOutcomeUnknown(_busy()) from exc
+
+
+def _busy() -> str:
+    return t("We could not reach the booking system just now. Nothing was charged; please try again.")
+
+
+class InventoryService:
+    def __init__(
+        self,
+        aws: Aws,
+        clock: Clock,
+        settings: Settings,
+        catalog: CatalogService,
+        pricing: PricingService,
+        hub: LiveHub | None = None,
+    ) -> None:
+        self._aws = aws
+        self._clock = clock
+        self._settings = settings
+        self._catalog = catalog
+        self._pricing = pricing
+        self._hub = hub
+        self._seats = aws.table(SEATS)
+        self._holds = aws.table(HOLDS)
+        self.seats_table = aws.table_name(SEATS)
+        self.holds_table = aws.table_name(HOLDS)
+
+    # Reading --------------------------------------------------------------------------------------
+    def seat_map(self, showtime_id: str, viewer: str | None = None) -> SeatMap:
+        """Every seat of the hall with its status for ``viewer`` (a holder id): one Query + cached layout."""
+        showtime = self._catalog.showtime(showtime_id)
+        layout = self._catalog.layout_of(showtime)
+        items, scanned = self._read_partition(showtime_id)
+        now = iso(self._clock.now())
+        seats = []
+        for spec in layout.seats:
+            status = "blocked" if spec.blocked else _state(items.get(spec.seat_id), now, viewer)
+            seats.append(SeatView(spec.seat_id, spec.row, spec.number, spec.grid_row, spec.grid_col, spec.category,
+                                  layout.category_name(spec.category), showtime.prices.get(spec.category, 0),
+                                  spec.kind, spec.accessible, status))
+        mine = [item for item in items.values() if _state(item, now, viewer) == "held_by_you"]
+        return SeatMap(showtime, layout, tuple(seats), mine[0]["hold_id"] if mine else None,
+                       parse_iso(mine[0]["expires_at"]) if mine else None, scanned)
+
+    def get_hold(self, hold_id: str, holder: str | None = None) -> Hold:
+        """A hold as stored (strongly consistent); NotFound when missing or held by someone else."""
+        try:
+            item = self._holds.get_item(Key={"hold_id": hold_id}, ConsistentRead=True).get("Item")
+        except (ClientError, BotoCoreError) as exc:
+            raise ServiceUnavailable(_busy()) from exc
+        if item is None or (holder is not None and item["holder"] != holder):
+            raise NotFound(t("That hold does not exist. Please choose your seats again."))
+        return _hold(item)
+
+    def active_hold(self, showtime_id: str, holder: str) -> Hold | None:
+        """The holder's live hold on a showtime (e.g. to resume after a reconnect), or None."""
+        hold_id = self.seat_map(showtime_id, viewer=holder).my_hold_id
+        return self.get_hold(hold_id) if hold_id else None
+
+    def ensure_on_sale(self, showtime: Showtime) -> None:
+        """ShowClosed once the sales cut-off before the start has passed (all in UTC)."""
+        closes_at = showtime.starts_at - timedelta(minutes=self._settings.sales_cutoff_minutes)
+        if self._clock.now() >= closes_at:
+            local = closes_at.astimezone(showtime.local_start().tzinfo)
+            raise ShowClosed(t("Booking for this show closed at {time} (theater time).", time=f"{local:%H:%M}"))
+
+    # Holding --------------------------------------------------------------------------------------
+    def hold(self, showtime_id: str, seat_ids: Iterable[str], holder: str) -> Hold:
+        """Hold 1..max seats, all or none; replaces the holder's live hold on this showtime, if any."""
+        wanted = self._clean(seat_ids)
+        showtime = self._catalog.showtime(showtime_id)
+        self.ensure_on_sale(showtime)
+        layout = self._catalog.layout_of(showtime)
+        quote = self._pricing.quote(showtime, layout, wanted)  # unknown seats: InvalidRequest
+        blocked = [seat_id for seat_id in wanted if layout.seat(seat_id).blocked]  # type: ignore[union-attr]
+        if blocked:
+            raise SeatUnavailable(t("These seats cannot be booked: {seats}.", seats=", ".join(blocked)), blocked)
+        now = self._clock.now().replace(microsecond=0)
+        items, _ = self._read_partition(showtime_id)
+        taken = [seat_id for seat_id in wanted if _state(items.get(seat_id), iso(now), holder) in ("held", "sold")]
+        if taken:
+            raise _unavailable(taken)
+        mine = [item for item in items.values() if _state(item, iso(now), holder) == "held_by_you"]
+        hold_id = mine[0]["hold_id"] if mine else new_hold_id()
+        expires_at = parse_iso(mine[0]["expires_at"]) if mine else now + timedelta(minutes=self._settings.hold_minutes)
+        dropped = [item["seat_id"] for item in mine if item["hold_id"] == hold_id and item["seat_id"] not in wanted]
+        hold = Hold(hold_id, showtime_id, holder, tuple(wanted), expires_at, iso(now), "active", 0, quote=quote)
+        self._write_hold(hold, dropped, now)
+        self._publish(showtime_id, [SeatChange(s, "held", hold_id) for s in wanted]
+                      + [SeatChange(s, "available") for s in dropped])
+        log_event("hold.placed", hold_id=hold_id, showtime_id=showtime_id, seats=list(wanted),
+                  released=dropped or None, expires_at=iso(expires_at))
+        return hold
+
+    def _write_hold(self, hold: Hold, dropped: list[str], now: datetime) -> None:
+        for _attempt in range(2):
+            actions = [self._hold_seat(hold, seat_id, now) for seat_id in hold.seat_ids]
+            actions += [self._free_held_seat(hold, seat_id) for seat_id in dropped]
+            actions.append(self._hold_record(hold, now))
+            reasons = transact(self._aws, actions)
+            if reasons is None:
+                return
+            seats_failed = [s for s, code in zip(hold.seat_ids, reasons, strict=False) if code]
+            if seats_failed:
+                raise _unavailable(seats_failed)
+            if reasons[-1]:
+                raise HoldExpired(t("Your previous selection was just booked or released. Please choose again."))
+            # Only dropped seats failed: they are not ours any more (expired and taken), nothing to free.
+            dropped = [s for s, code in zip(dropped, reasons[len(hold.seat_ids):], strict=False) if not code]
+        raise ServiceUnavailable(_busy())
+
+    def _hold_seat(self, hold: Hold, seat_id: str, now: datetime) -> dict[str, Any]:
+        return {"Put": {
+            "TableName": self.seats_table,
+            "Item": {"showtime_id": hold.showtime_id, "seat_id": seat_id, "status": HELD, "hold_id": hold.hold_id,
+                     "holder": hold.holder, "expires_at": iso(hold.expires_at), "updated_at": iso(now),
+                     "ttl": int((hold.expires_at + _TIDY_AFTER).timestamp())},
+            # Free, or an expired hold, or already ours: anything else belongs to someone else.
+            "ConditionExpression": "attribute_not_exists(seat_id) OR (#s = :held AND expires_at < :now)"
+                                   " OR (#s = :held AND hold_id = :hold)",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {":held": HELD, ":now": iso(now), ":hold": hold.hold_id},
+        }}
+
+    def _free_held_seat(self, hold: Hold, seat_id: str) -> dict[str, Any]:
+        return {"Delete": {
+            "TableName": self.seats_table,
+            "Key": {"showtime_id": hold.showtime_id, "seat_id": seat_id},
+            "ConditionExpression": "#s = :held AND hold_id = :hold",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {":held": HELD, ":hold": hold.hold_id},
+        }}
+
+    def _hold_record(self, hold: Hold, now: datetime) -> dict[str, Any]:
+        # An Update serves both a new hold and a replacement, and a retried request succeeds again.
+        return {"Update": {
+            "TableName": self.holds_table,
+            "Key": {"hold_id": hold.hold_id},
+            "UpdateExpression": "SET showtime_id = :showtime, holder = :holder, seat_ids = :seats, "
+                                "expires_at = :expires, created_at = if_not_exists(created_at, :now), "
+                                "updated_at = :now, #s = :active, #ttl = :ttl ADD revision :one",
+            "ConditionExpression": "attribute_not_exists(hold_id) OR (holder = :holder AND #s = :active)",
+            "ExpressionAttributeNames": _NAMES,
+            "ExpressionAttributeValues": {
+                ":showtime": hold.showtime_id, ":holder": hold.holder, ":seats": list(hold.seat_ids),
+                ":expires": iso(hold.expires_at), ":now": iso(now), ":active": "active", ":one": 1,
+                ":ttl": int((hold.expires_at + _TIDY_AFTER + timedelta(days=1)).timestamp()),
+            },
+        }}
+
+    # Releasing ------------------------------------------------------------------------------------
+    def release(self, hold_id: str, holder: str) -> list[str]:
+        """Free a hold's seats (on request or when the user leaves); returns the seats freed. Idempotent."""
+        hold = self.get_hold(hold_id, holder)
+        if hold.status == "confirmed":
+            raise InvalidRequest(t("These seats are already booked. Cancel the booking instead."))
+        if hold.status == "released":
+            return []
+        seats = list(hold.seat_ids)
+        for _attempt in range(3):
+            actions = [self._free_held_seat(hold, seat_id) for seat_id in seats]
+            actions.append({"Update": {
+                "TableName": self.holds_table,
+                "Key": {"hold_id": hold_id},
+                "UpdateExpression": "SET #s = :released, updated_at = :now",
+                "ConditionExpression": "#s = :active AND revision = :revision",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {":released": "released", ":active": "active",
+                                              ":revision": hold.revision, ":now": iso(self._clock.now())},
+            }})
+            reasons = transact(self._aws, actions)
+            if reasons is None:
+                self._publish(hold.showtime_id, [SeatChange(seat_id, "available") for seat_id in seats])
+                log_event("hold.released", hold_id=hold_id, showtime_id=hold.showtime_id, seats=seats)
+                return seats
+            if reasons[-1]:  # changed meanwhile (replaced, booked or released): look again
+                return self.release(hold_id, holder)
+            # Seats that are no longer this hold's (expired, swept or taken) are not ours to free.
+            seats = [seat_id for seat_id, code in zip(seats, reasons, strict=False) if not code]
+        raise ServiceUnavailable(_busy())
+
+    # Selling (called by the booking service inside its own transaction) ---------------------------
+    def sell_actions(self, hold: Hold, booking_id: str, now: datetime) -> list[dict[str, Any]]:
+        """Transaction actions: each seat held by this live hold -> sold; the hold -> confirmed.
+        One action per seat (in ``hold.seat_ids`` order), then the hold's."""
+        actions: list[dict[str, Any]] = [{"Update": {
+            "TableName": self.seats_table,
+            "Key": {"showtime_id": hold.showtime_id, "seat_id": seat_id},
+            "UpdateExpression": "SET #s = :sold, booking_id = :booking, updated_at = :now REMOVE expires_at, #ttl",
+            "ConditionExpression": "#s = :held AND hold_id = :hold AND expires_at >= :now",
+            "ExpressionAttributeNames": _NAMES,
+            "ExpressionAttributeValues": {":sold": SOLD, ":held": HELD, ":hold": hold.hold_id,
+                                          ":booking": booking_id, ":now": iso(now)},
+        }} for seat_id in hold.seat_ids]
+        actions.append({"Update": {
+            "TableName": self.holds_table,
+            "Key": {"hold_id": hold.hold_id},
+            "UpdateExpression": "SET #s = :confirmed, booking_id = :booking, updated_at = :now",
+            "ConditionExpression": "#s = :active AND revision = :revision",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {":confirmed": "confirmed", ":active": "active", ":booking": booking_id,
+                                          ":revision": hold.revision, ":now": iso(now)},
+        }})
+        return actions
+
+    def free_sold_actions(self, showtime_id: str, seat_ids: Iterable[str], booking_id: str) -> list[dict[str, Any]]:
+        """Transaction actions that free the seats sold to ``booking_id`` (a cancellation)."""
+        return [{"Delete": {
+            "TableName": self.seats_table,
+            "Key": {"showtime_id": showtime_id, "seat_id": seat_id},
+            "ConditionExpression": "#s = :sold AND booking_id = :booking",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {":sold": SOLD, ":booking": booking_id},
+        }} for seat_id in seat_ids]
+
+    def publish(self, showtime_id: str, changes: list[SeatChange]) -> None:
+        self._publish(showtime_id, changes)
+
+    # Expiry ---------------------------------------------------------------------------------------
+    def expire_due(self, showtime_ids: Iterable[str]) -> int:
+        """Free the expired holds of the given (watched) showtimes and tell their viewers.
+
+        One Query per showtime (its own partition, never a Scan); each expired seat item is deleted
+        with a condition that it is still that expired hold, so a fresh hold is never touched.
+        Correctness never depends on this: the conditions already treat expired holds as free."""
+        freed = 0
+        for showtime_id in showtime_ids:
+            now = iso(self._clock.now())
+            items, _ = self._read_partition(
+                showtime_id, FilterExpression=Attr("status").eq(HELD) & Attr("expires_at").lt(now))
+            changes = [SeatChange(item["seat_id"], "available") for item in items.values() if self._sweep(item, now)]
+            self._publish(showtime_id, changes)
+            freed += len(changes)
+            if changes:
+                log_event("hold.expired", showtime_id=showtime_id, seats=[c.seat_id for c in changes])
+        return freed
+
+    def _sweep(self, item: dict[str, Any], now: str) -> bool:
+        try:
+            self._seats.delete_item(
+                Key={"showtime_id": item["showtime_id"], "seat_id": item["seat_id"]},
+                ConditionExpression="#s = :held AND hold_id = :hold AND expires_at < :now",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":held": HELD, ":hold": item["hold_id"], ":now": now},
+            )
+            return True
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False  # held again or sold meanwhile: not expired any more
+            raise ServiceUnavailable(_busy()) from exc
+        except BotoCoreError as exc:
+            raise ServiceUnavailable(_busy()) from exc
+
+    # Helpers --------------------------------------------------------------------------------------
+    def _clean(self, seat_ids: Iterable[str]) -> list[str]:
+        if isinstance(seat_ids, str):
+            raise InvalidRequest(t("Please give a list of seats."))
+        wanted = list(dict.fromkeys(str(seat_id).strip().upper() for seat_id in seat_ids))
+        if not wanted:
+            raise InvalidRequest(t("Please choose at least one seat."))
+        limit = self._settings.max_seats_per_booking
+        if len(wanted) > limit:
+            raise InvalidRequest(t("You can book at most {n} seats at a time.", n=limit))
+        return wanted
+
+    def _read_partition(self, showtime_id: str, **extra: Any) -> tuple[dict[str, dict[str, Any]], int]:
+        """The showtime's seat items (strongly consistent) and how many the Query read."""
+        kwargs: dict[str, Any] = {"KeyConditionExpression": Key("showtime_id").eq(showtime_id),
+                                  "ConsistentRead": True, **extra}
+        items: dict[str, dict[str, Any]] = {}
+        scanned = 0
+        try:
+            while True:
+                response = self._seats.query(**kwargs)
+                scanned += int(response.get("ScannedCount", len(response["Items"])))
+                items.update((item["seat_id"], item) for item in response["Items"])
+                if "LastEvaluatedKey" not in response:
+                    return items, scanned
+                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        except (ClientError, BotoCoreError) as exc:
+            raise ServiceUnavailable(_busy()) from exc
+
+    def _publish(self, showtime_id: str, changes: list[SeatChange]) -> None:
+        if self._hub is not None and changes:
+            self._hub.publish(showtime_id, changes)
+
+
+def new_hold_id() -> str:
+    return f"h-{uuid.uuid4().hex}"
+
+
+def _state(item: dict[str, Any] | None, now: str, viewer: str | None) -> SeatState:
+    if item is None:
+        return "available"
+    if item["status"] == SOLD:
+        return "sold"
+    if item["status"] == HELD and item["expires_at"] >= now:
+        return "held_by_you" if viewer is not None and item.get("holder") == viewer else "held"
+    return "available"  # a hold that has expired
+
+
+def _unavailable(seats: list[str]) -> SeatUnavailable:
+    return SeatUnavailable(
+        t("Sorry, these seats were just taken: {seats}. Please choose others.", seats=", ".join(seats)), seats)
+
+
+def _hold(item: dict[str, Any]) -> Hold:
+    return Hold(
+        hold_id=item["hold_id"],
+        showtime_id=item["showtime_id"],
+        holder=item["holder"],
+        seat_ids=tuple(item.get("seat_ids", [])),
+        expires_at=parse_iso(item["expires_at"]),
+        created_at=item.get("created_at", ""),
+        status=item.get("status", "active"),
+        revision=int(item.get("revision", 0)),
+        booking_id=item.get("booking_id"),
+    )
