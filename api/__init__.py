@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.responses import JSONResponse
 from nicegui import app, run
 
+from api import v1
 from services import health
 from services.container import Services
 
@@ -14,3 +15,5 @@ def register(services: Services) -> None:
     async def healthz() -> JSONResponse:
         result = await run.io_bound(health.check, services.aws)
         return JSONResponse(result, status_code=200 if result["status"] == "ok" else 503)
+
+    v1.register(services)

@@ -166,6 +166,7 @@ class BookingService:
         # Keyed by hold and revision: a double submit shares one authorization, a changed selection gets its own.
         key = f"{hold_id}#{hold.revision}"
         authorization = self._payments.authorize(key, quote.price.total, quote.price.currency, payment)
+        now = self._clock.now().replace(microsecond=0)  # the bank may be slow: the seats must be live now
         booking = self._new_booking(hold, customer, quote.seats, quote.price, authorization, now)
         item = booking.to_item()
         actions = self._inventory.sell_actions(hold, booking.booking_id, now)

@@ -1,0 +1,26 @@
+"""Accounts over the API: register, and log in for a bearer token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.v1.deps import ServicesDep
+from api.v1.errors import LoggedRoute
+from api.v1.schemas import ErrorResponse, LoginRequest, RegisterRequest, TokenOut, UserOut
+
+router = APIRouter(prefix="/auth", tags=["accounts"], route_class=LoggedRoute)
+
+
+@router.post("/register", status_code=201, response_model=UserOut,
+             responses={409: {"model": ErrorResponse, "description": "email taken"},
+                        422: {"model": ErrorResponse}})
+def register(body: RegisterRequest, services: ServicesDep) -> UserOut:
+    user = services.users.register(body.name, body.email, body.password)
+    return UserOut(user_id=user.user_id, name=user.name, email=user.email)
+
+
+@router.post("/login", response_model=TokenOut,
+             responses={401: {"model": ErrorResponse}, 429: {"model": ErrorResponse, "description": "locked"}})
+def login(body: LoginRequest, services: ServicesDep) -> TokenOut:
+    issued = services.tokens.issue(services.users.authenticate(body.email, body.password))
+    return TokenOut(access_token=issued.access_token, expires_in=issued.expires_in)

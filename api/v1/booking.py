@@ -1,0 +1,59 @@
+"""Holding seats, paying for them, and the bearer's bookings."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from api.v1.deps import ServicesDep, UserDep
+from api.v1.errors import LoggedRoute
+from api.v1.schemas import BookingOut, BookingRequest, ErrorResponse, HoldOut, HoldRequest
+from services.payments import CardPayment
+
+router = APIRouter(tags=["booking"], route_class=LoggedRoute)
+_AUTH = {401: {"model": ErrorResponse, "description": "missing, invalid or expired token"}}
+
+
+@router.post("/showtimes/{showtime_id}/holds", status_code=201, response_model=HoldOut,
+             responses={**_AUTH, 404: {"model": ErrorResponse},
+                        409: {"model": ErrorResponse, "description": "seat_unavailable (with seats) or show_closed"},
+                        422: {"model": ErrorResponse}})
+def hold(showtime_id: str, body: HoldRequest, services: ServicesDep, user: UserDep) -> HoldOut:
+    """Hold 1–10 seats, all or none, for a few minutes. Holding again replaces your hold's seats."""
+    return HoldOut.of(services.inventory.hold(showtime_id, body.seat_ids, user.user_id))
+
+
+@router.delete("/holds/{hold_id}", status_code=204, response_class=Response,
+               responses={**_AUTH, 404: {"model": ErrorResponse}})
+def release(hold_id: str, services: ServicesDep, user: UserDep) -> Response:
+    services.inventory.release(hold_id, user.user_id)
+    return Response(status_code=204)
+
+
+@router.post("/bookings", status_code=201, response_model=BookingOut,
+             responses={**_AUTH, 402: {"model": ErrorResponse, "description": "payment_declined"},
+                        404: {"model": ErrorResponse},
+                        409: {"model": ErrorResponse, "description": "hold_expired or show_closed"},
+                        422: {"model": ErrorResponse}})
+def book(body: BookingRequest, services: ServicesDep, user: UserDep) -> BookingOut:
+    """Pay for a hold. Sending the same hold again returns the same booking (never a second one)."""
+    payment = CardPayment(body.payment.card_number, body.payment.method)
+    return BookingOut.of(services.bookings.checkout(body.hold_id, user, payment))
+
+
+@router.get("/bookings", response_model=list[BookingOut], responses=_AUTH)
+def my_bookings(services: ServicesDep, user: UserDep) -> list[BookingOut]:
+    """Your bookings, newest first."""
+    return [BookingOut.of(booking) for booking in services.bookings.my_bookings(user.user_id)]
+
+
+@router.get("/bookings/{booking_id}", response_model=BookingOut, responses={**_AUTH, 404: {"model": ErrorResponse}})
+def booking(booking_id: str, services: ServicesDep, user: UserDep) -> BookingOut:
+    return BookingOut.of(services.bookings.get(booking_id, user))
+
+
+@router.post("/bookings/{booking_id}/cancel", response_model=BookingOut,
+             responses={**_AUTH, 404: {"model": ErrorResponse},
+                        409: {"model": ErrorResponse, "description": "too_late_to_cancel"}})
+def cancel(booking_id: str, services: ServicesDep, user: UserDep) -> BookingOut:
+    """Cancel up to the cut-off before the show; the refund follows the theater's policy."""
+    return BookingOut.of(services.bookings.cancel(booking_id, user))

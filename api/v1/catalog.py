@@ -1,0 +1,67 @@
+"""What plays where and when, and the seats of a show. Reads only; no login needed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter
+
+from api.v1.deps import OptionalUserDep, ServicesDep
+from api.v1.errors import LoggedRoute
+from api.v1.schemas import CityOut, ErrorResponse, MovieOut, SeatMapOut, ShowtimeOut, TheaterOut
+from services.catalog import Movie
+from services.errors import InvalidRequest
+from services.i18n import t
+
+router = APIRouter(tags=["catalog"], route_class=LoggedRoute)
+
+
+@router.get("/cities", response_model=list[CityOut])
+def cities(services: ServicesDep) -> list[CityOut]:
+    return [CityOut(city=city, theaters=[TheaterOut.of(theater) for theater in services.catalog.theaters_in(city)])
+            for city in services.catalog.cities()]
+
+
+@router.get("/movies", response_model=list[MovieOut])
+def movies(services: ServicesDep, city: str | None = None, q: str | None = None, genre: str | None = None,
+           language: str | None = None, date: date | None = None) -> list[MovieOut]:
+    """Movies; with ``city`` (and optionally a local ``date``) only those playing there, best rated first."""
+    catalog = services.catalog
+    if city or date:
+        found: dict[str, Movie] = {}
+        for name in [city] if city else catalog.cities():
+            for listing in catalog.now_showing(name, on=date, genre=genre, language=language, query=q):
+                found.setdefault(listing.movie.movie_id, listing.movie)
+        chosen = sorted(found.values(), key=lambda movie: (-movie.rating, movie.title))
+    else:
+        needle = (q or "").strip().casefold()
+        chosen = [m for m in catalog.all_movies() if (not genre or genre in m.genres)
+                  and (not language or language in m.languages) and (not needle or needle in m.title.casefold())]
+    return [MovieOut.of(movie) for movie in chosen]
+
+
+@router.get("/showtimes", response_model=list[ShowtimeOut], responses={422: {"model": ErrorResponse}})
+def showtimes(services: ServicesDep, movie_id: str | None = None, city: str | None = None,
+              date: date | None = None) -> list[ShowtimeOut]:
+    """Upcoming shows of a movie and/or in a city, soonest first; ``date`` is the theater's local date."""
+    catalog = services.catalog
+    if movie_id:
+        found = catalog.upcoming_for_movie(movie_id, city)
+    elif city:
+        found = catalog.upcoming_in_city(city)
+    else:
+        raise InvalidRequest(t("Please give a movie_id or a city."))
+    found = [showtime for showtime in found if date is None or showtime.local_date() == date]
+    result = []
+    for showtime in sorted(found, key=lambda s: (s.starts_at, s.showtime_id)):
+        theater = catalog.theater(showtime.theater_id)
+        result.append(ShowtimeOut.of(showtime, theater, theater.screen(showtime.screen_id),
+                                     services.settings.currency))
+    return result
+
+
+@router.get("/showtimes/{showtime_id}/seats", response_model=SeatMapOut, responses={404: {"model": ErrorResponse}})
+def seats(showtime_id: str, services: ServicesDep, user: OptionalUserDep) -> SeatMapOut:
+    """Every seat with its category, price and status; with a bearer token your own held seats are marked."""
+    seat_map = services.inventory.seat_map(showtime_id, viewer=user.user_id if user else None)
+    return SeatMapOut.of(seat_map, services.settings.currency)

@@ -1,0 +1,35 @@
+"""What every route needs: the services container and the bearer's user."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from services.container import Services
+from services.errors import Unauthorized
+from services.i18n import t
+from services.users import User
+
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/login")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def optional_user(credentials: Credentials, services: Annotated[Services, Depends(get_services)]) -> User | None:
+    return services.tokens.verify(credentials.credentials) if credentials else None
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise Unauthorized(t("Please log in: send 'Authorization: Bearer <token>' from /api/v1/auth/login."))
+    return user
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+UserDep = Annotated[User, Depends(current_user)]
+OptionalUserDep = Annotated[User | None, Depends(optional_user)]

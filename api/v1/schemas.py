@@ -1,0 +1,215 @@
+"""Request and response models of the JSON API v1: what /api/v1/openapi.json documents.
+
+Money is integer minor units (paise, cents) with the currency beside it; times are ISO 8601 with an
+offset (show times in the theater's own time zone, everything else in UTC).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+from services.bookings import Booking
+from services.catalog import Movie, Screen, Showtime, Theater
+from services.clock import iso
+from services.inventory import Hold, SeatMap
+from services.pricing import Price
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["seat_unavailable"])
+    message: str = Field(examples=["Sorry, these seats were just taken: A1. Please choose others."])
+    seats: list[str] | None = Field(default=None, description="the seats that could not be held")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+# Accounts ------------------------------------------------------------------------------------------
+class RegisterRequest(BaseModel):
+    name: StrictStr = Field(examples=["Asha Rao"])
+    email: StrictStr = Field(examples=["asha@example.com"])
+    password: StrictStr = Field(examples=["correct horse battery"], description="at least 8 characters")
+
+
+class UserOut(BaseModel):
+    user_id: str
+    name: str
+    email: str
+
+
+class LoginRequest(BaseModel):
+    email: StrictStr
+    password: StrictStr
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="seconds until the token expires")
+
+
+# Catalog -------------------------------------------------------------------------------------------
+class TheaterOut(BaseModel):
+    theater_id: str
+    name: str
+    address: str
+    timezone: str
+    screens: list[str]
+
+    @classmethod
+    def of(cls, theater: Theater) -> TheaterOut:
+        return cls(theater_id=theater.theater_id, name=theater.name, address=theater.address,
+                   timezone=theater.timezone, screens=[screen.name for screen in theater.screens])
+
+
+class CityOut(BaseModel):
+    city: str
+    theaters: list[TheaterOut]
+
+
+class MovieOut(BaseModel):
+    movie_id: str
+    title: str
+    genres: list[str]
+    languages: list[str]
+    rating: float
+    runtime_min: int
+    certificate: str
+    release_date: str
+    poster: str
+
+    @classmethod
+    def of(cls, movie: Movie) -> MovieOut:
+        return cls(movie_id=movie.movie_id, title=movie.title, genres=list(movie.genres),
+                   languages=list(movie.languages), rating=movie.rating, runtime_min=movie.runtime_min,
+                   certificate=movie.certificate, release_date=movie.release_date, poster=movie.poster)
+
+
+class ShowtimeOut(BaseModel):
+    showtime_id: str
+    movie_id: str
+    theater_id: str
+    theater_name: str
+    city: str
+    screen: str
+    starts_at: str = Field(description="ISO 8601 in the theater's time zone, with its UTC offset")
+    timezone: str
+    language: str
+    format: str
+    prices: dict[str, int] = Field(description="seat category -> price in minor units")
+    currency: str
+
+    @classmethod
+    def of(cls, showtime: Showtime, theater: Theater, screen: Screen, currency: str) -> ShowtimeOut:
+        return cls(showtime_id=showtime.showtime_id, movie_id=showtime.movie_id, theater_id=theater.theater_id,
+                   theater_name=theater.name, city=showtime.city, screen=screen.name,
+                   starts_at=showtime.local_start().isoformat(), timezone=showtime.timezone,
+                   language=showtime.language, format=showtime.format, prices=showtime.prices, currency=currency)
+
+
+class SeatOut(BaseModel):
+    seat_id: str
+    row: str
+    number: int
+    category: str
+    price: int
+    accessible: bool
+    status: Literal["available", "held", "sold", "blocked"]
+    held_by_you: bool = Field(default=False, description="held by the bearer's own hold")
+
+
+class SeatMapOut(BaseModel):
+    showtime_id: str
+    currency: str
+    seats: list[SeatOut]
+
+    @classmethod
+    def of(cls, seat_map: SeatMap, currency: str) -> SeatMapOut:
+        seats = [SeatOut(seat_id=s.seat_id, row=s.row, number=s.number, category=s.category, price=s.price,
+                         accessible=s.accessible, status="held" if s.status == "held_by_you" else s.status,
+                         held_by_you=s.status == "held_by_you") for s in seat_map.seats]
+        return cls(showtime_id=seat_map.showtime.showtime_id, currency=currency, seats=seats)
+
+
+# Holds and bookings --------------------------------------------------------------------------------
+class PriceOut(BaseModel):
+    subtotal: int
+    fee: int
+    tax: int
+    total: int
+    currency: str
+
+    @classmethod
+    def of(cls, price: Price) -> PriceOut:
+        return cls(**price.to_item())
+
+
+class HoldRequest(BaseModel):
+    seat_ids: list[StrictStr] = Field(min_length=1, examples=[["F7", "F8"]],
+                                      description="1 to 10 seats; holding again replaces your hold's seats")
+
+
+class HoldOut(BaseModel):
+    hold_id: str
+    showtime_id: str
+    seat_ids: list[str]
+    expires_at: str = Field(description="UTC, ISO 8601")
+    price: PriceOut
+
+    @classmethod
+    def of(cls, hold: Hold) -> HoldOut:
+        assert hold.quote is not None
+        return cls(hold_id=hold.hold_id, showtime_id=hold.showtime_id, seat_ids=list(hold.seat_ids),
+                   expires_at=iso(hold.expires_at), price=PriceOut.of(hold.quote.price))
+
+
+class PaymentIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"method": "card", "card_number": "4242424242424242"}]})
+    method: Literal["card"]
+    card_number: StrictStr = Field(description="demo: 4242 4242 4242 4242 approves, 4000 0000 0000 0002 declines")
+
+
+class BookingRequest(BaseModel):
+    hold_id: StrictStr
+    payment: PaymentIn
+
+
+class BookedSeatOut(BaseModel):
+    seat_id: str
+    category: str
+    category_name: str
+    price: int
+
+
+class BookingOut(BaseModel):
+    booking_id: str
+    status: Literal["confirmed", "cancelled"]
+    showtime_id: str
+    movie_title: str
+    theater_name: str
+    theater_address: str
+    city: str
+    screen: str
+    starts_at: str = Field(description="ISO 8601 in the theater's time zone, with its UTC offset")
+    seat_ids: list[str]
+    seats: list[BookedSeatOut]
+    price: PriceOut
+    created_at: str
+    refund: int | None = Field(default=None, description="minor units refunded, once cancelled")
+    cancelled_at: str | None = None
+
+    @classmethod
+    def of(cls, booking: Booking) -> BookingOut:
+        return cls(
+            booking_id=booking.booking_id, status=booking.status, showtime_id=booking.showtime_id,
+            movie_title=booking.movie_title, theater_name=booking.theater_name,
+            theater_address=booking.theater_address, city=booking.city, screen=booking.screen_name,
+            starts_at=booking.local_start().isoformat(), seat_ids=booking.seat_ids,
+            seats=[BookedSeatOut(seat_id=s.seat_id, category=s.category, category_name=s.category_name,
+                                 price=s.price) for s in booking.seats],
+            price=PriceOut.of(booking.price), created_at=booking.created_at, refund=booking.refund,
+            cancelled_at=booking.cancelled_at,
+        )
