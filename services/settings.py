@@ -60,10 +60,6 @@ class Settings(BaseSettings):
     live_poller: bool = False
     live_poll_seconds: float = Field(default=3.0, gt=0, le=60)
 
-    # Kiosk.
-    kiosk_theater_id: str = ""
-    kiosk_idle_seconds: int = Field(default=90, ge=10, le=3600)
-
     # Embedded backend: how often the data file is saved.
     snapshot_seconds: float = Field(default=30.0, gt=0, le=3600)
 

@@ -3,6 +3,7 @@ AWS); every test gets its own table prefix, so tests never see each other's data
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,9 @@ from services.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = ROOT / "assets" / "catalog"
 TEST_SECRET = "test-secret-0123456789abcdef"
+
+# moto's server logs every request; a failing test's report should show the app's own lines.
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 @pytest.fixture(scope="session")
@@ -106,28 +110,60 @@ SMALL_PRICES = {"classic": 20000, "prime": 35000}
 def add_small_showtime(services: Services, showtime_id: str, starts_in: timedelta) -> str:
     """One more showtime of the tiny screen, starting ``starts_in`` from the services' clock."""
     starts_at = services.clock.now() + starts_in
-    services.aws.table(SHOWTIMES).put_item(Item={
-        "showtime_id": showtime_id, "movie_id": "tiny-movie", "theater_id": "tiny-theater", "screen_id": "tiny-1",
-        "city": "Testville", "timezone": "Asia/Kolkata", "starts_at": iso(starts_at),
-        "ends_at": iso(starts_at + timedelta(hours=2)), "language": "English", "format": "2D", "prices": SMALL_PRICES,
-    })
+    services.aws.table(SHOWTIMES).put_item(
+        Item={
+            "showtime_id": showtime_id,
+            "movie_id": "tiny-movie",
+            "theater_id": "tiny-theater",
+            "screen_id": "tiny-1",
+            "city": "Testville",
+            "timezone": "Asia/Kolkata",
+            "starts_at": iso(starts_at),
+            "ends_at": iso(starts_at + timedelta(hours=2)),
+            "language": "English",
+            "format": "2D",
+            "prices": SMALL_PRICES,
+        }
+    )
     return showtime_id
 
 
 @pytest.fixture
 def small(services: Services) -> Services:
     """Services with a tiny catalog: showtime ``tiny-show`` starts in 2 days, ``tiny-soon`` in 5 minutes."""
-    services.aws.table(MOVIES).put_item(Item={
-        "movie_id": "tiny-movie", "title": "The Tiny Picture", "genres": ["Drama"], "languages": ["English"],
-        "certificate": "U", "runtime_min": 100, "rating": Decimal("7.5"), "release_date": "2020-01-01",
-        "catalog": "movie",
-    })
-    services.aws.table(THEATERS).put_item(Item={
-        "theater_id": "tiny-theater", "name": "Tiny Cinema", "city": "Testville", "address": "1 Test Road",
-        "timezone": "Asia/Kolkata", "catalog": "theater", "city_name": "Testville#Tiny Cinema",
-        "screens": [{"screen_id": "tiny-1", "name": "Screen 1", "format": "2D", "prices": SMALL_PRICES,
-                     "layout": SMALL_LAYOUT}],
-    })
+    services.aws.table(MOVIES).put_item(
+        Item={
+            "movie_id": "tiny-movie",
+            "title": "The Tiny Picture",
+            "genres": ["Drama"],
+            "languages": ["English"],
+            "certificate": "U",
+            "runtime_min": 100,
+            "rating": Decimal("7.5"),
+            "release_date": "2020-01-01",
+            "catalog": "movie",
+        }
+    )
+    services.aws.table(THEATERS).put_item(
+        Item={
+            "theater_id": "tiny-theater",
+            "name": "Tiny Cinema",
+            "city": "Testville",
+            "address": "1 Test Road",
+            "timezone": "Asia/Kolkata",
+            "catalog": "theater",
+            "city_name": "Testville#Tiny Cinema",
+            "screens": [
+                {
+                    "screen_id": "tiny-1",
+                    "name": "Screen 1",
+                    "format": "2D",
+                    "prices": SMALL_PRICES,
+                    "layout": SMALL_LAYOUT,
+                }
+            ],
+        }
+    )
     add_small_showtime(services, "tiny-show", timedelta(days=2))
     add_small_showtime(services, "tiny-soon", timedelta(minutes=5))
     return services

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install everything the tests need (system packages with apt, Python packages into .venv), lint, and test.
+# Extra arguments go to pytest, e.g. `./test.sh tests/test_users.py -x`.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# System packages: Chromium for the browser tests, poppler for reading PDF tickets,
+# shellcheck and systemd-analyze for the deploy files.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+python3 -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+.venv/bin/ruff check .
+if [ -f deploy/check.sh ]; then
+  PATH="$PWD/.venv/bin:$PATH" bash deploy/check.sh
+fi
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,116 @@
+"""Pages driven through NiceGUI's simulated user: accounts, browsing, and the redirects around them."""
+
+from __future__ import annotations
+
+import pytest
+from nicegui.testing import User
+
+from services.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("app_env")
+
+
+async def _register(user: User, email: str = "asha@example.com", password: str = "correct horse") -> None:
+    await user.open("/register")
+    user.find(marker="register-name").type("Asha Rao")
+    user.find(marker="register-email").type(email)
+    user.find(marker="register-password").type(password)
+    user.find(marker="register-confirm").type(password)
+    user.find(marker="register-submit").click()
+    await user.should_see("Now showing in Mumbai", retries=50)
+
+
+async def _logout(user: User) -> None:
+    await user.open("/logout")
+    await user.should_see("Now showing in", retries=50)  # the logout page sends the browser home
+    await user.should_not_see(marker="account-menu")
+
+
+async def test_register_then_log_out_and_back_in(user: User) -> None:
+    await _register(user)
+    await user.should_see(marker="account-menu")
+    await _logout(user)
+    await user.open("/login")
+    user.find(marker="login-email").type("ASHA@example.com")
+    user.find(marker="login-password").type("correct horse")
+    user.find(marker="login-submit").click()
+    await user.should_see(marker="account-menu", retries=50)
+
+
+async def test_registering_a_taken_email_explains_and_keeps_you_logged_out(user: User) -> None:
+    await _register(user)
+    await _logout(user)
+    await user.open("/register")
+    user.find(marker="register-name").type("Someone Else")
+    user.find(marker="register-email").type("asha@example.com")
+    user.find(marker="register-password").type("another password")
+    user.find(marker="register-confirm").type("another password")
+    user.find(marker="register-submit").click()
+    await user.should_see("An account with this email already exists. Log in instead.", retries=50)
+    await user.should_not_see(marker="account-menu")
+
+
+async def test_mismatched_passwords_are_refused(user: User) -> None:
+    await user.open("/register")
+    user.find(marker="register-name").type("Asha")
+    user.find(marker="register-email").type("asha@example.com")
+    user.find(marker="register-password").type("correct horse")
+    user.find(marker="register-confirm").type("correct hose")
+    user.find(marker="register-submit").click()
+    await user.should_see("The passwords do not match.", retries=50)
+
+
+async def test_wrong_password_then_lockout_messages(user: User, app_env: Settings) -> None:
+    await _register(user)
+    await _logout(user)
+    await user.open("/login")
+    user.find(marker="login-email").type("asha@example.com")
+    password = user.find(marker="login-password")
+    password.type("wrong horse")
+    for _ in range(app_env.max_failed_logins - 1):
+        user.find(marker="login-submit").click()
+        await user.should_see("Email or password is incorrect.", retries=50)
+    user.find(marker="login-submit").click()
+    await user.should_see("Too many failed attempts. This account is locked for 15 more minutes.", retries=50)
+    password.clear().type("correct horse")
+    user.find(marker="login-submit").click()
+    await user.should_see("locked for 15 more minutes", retries=50)
+    await user.should_not_see(marker="account-menu")
+
+
+async def test_anonymous_profile_visit_goes_to_login_and_back(user: User) -> None:
+    await _register(user)
+    await _logout(user)
+    await user.open("/profile")
+    await user.should_see("Welcome back")
+    user.find(marker="login-email").type("asha@example.com")
+    user.find(marker="login-password").type("correct horse")
+    user.find(marker="login-submit").click()
+    await user.should_see("Your profile", retries=50)
+    await user.should_see("asha@example.com")
+
+
+async def test_browse_a_city_and_open_a_movie(user: User) -> None:
+    await user.open("/?city=Chennai")
+    await user.should_see("Now showing in Chennai")
+    cards = user.find(marker="movie-card").elements
+    assert len(cards) >= 3
+    first = next(iter(cards))
+    href = first.props["href"]
+    assert href.startswith("/movie/") and "city=Chennai" in href
+    await user.open(href)
+    await user.should_see("Showtimes in Chennai")
+    await user.should_see(marker="showtimes")
+
+
+async def test_search_and_filters_narrow_the_list(user: User) -> None:
+    await user.open("/?city=Mumbai&q=monsoon")
+    await user.should_see("The Last Monsoon")
+    await user.should_not_see("Kaayal")
+    await user.open("/?city=Mumbai&q=zzzz-nothing")
+    await user.should_see(marker="no-results")
+
+
+async def test_an_unknown_movie_says_so(user: User) -> None:
+    await user.open("/movie/does-not-exist")
+    await user.should_see("We could not find that movie.")
