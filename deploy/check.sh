@@ -1,0 +1,65 @@
+#!/bin/bash
+# Checks of deploy/ for CI: the template lints and carries the current bootstrap script, the shell
+# scripts pass shellcheck, the systemd unit passes systemd-analyze (verify and security), and the
+# nginx config passes nginx -t when nginx is installed. Exits non-zero on the first failure.
+#
+#   bash deploy/check.sh
+#
+# Needs: cfn-lint (requirements-dev.txt, used from .venv when present), and the Debian packages
+# the shellcheck and systemd packages (apt-get install -y shellcheck systemd); nginx is optional.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [ -x .venv/bin/python ]; then PYTHON=.venv/bin/python; else PYTHON=python3; fi
+if [ -x .venv/bin/cfn-lint ]; then CFN_LINT=.venv/bin/cfn-lint; else CFN_LINT=cfn-lint; fi
+
+workdir=$(mktemp -d)
+trap 'rm -rf "$workdir"' EXIT
+
+step() { echo "deploy/check.sh: $*"; }
+
+step "cfn-lint deploy/cloudformation.yaml"
+"$CFN_LINT" deploy/cloudformation.yaml
+
+step "the template carries the current deploy/bootstrap.sh"
+"$PYTHON" deploy/embed_bootstrap.py --check
+
+step "shellcheck deploy/*.sh"
+shellcheck --shell=bash deploy/*.sh
+
+# systemd-analyze verify checks every directive and that ExecStart exists. It runs against a small
+# root that has the system's own units (for the targets the unit names) and a stand-in for the
+# app's python, since the real one only exists on the instance. Any message counts as a failure:
+# systemd reports unknown or malformed directives as warnings and still exits 0.
+step "systemd-analyze verify deploy/moviemagic.service"
+root="$workdir/root"
+mkdir -p "$root/etc/systemd/system" "$root/usr/lib/systemd" "$root/opt/moviemagic/.venv/bin" "$root/etc/moviemagic"
+if [ -d /usr/lib/systemd/system ]; then units=/usr/lib/systemd/system; else units=/lib/systemd/system; fi
+cp -r "$units" "$root/usr/lib/systemd/system"
+printf '#!/bin/sh\n' >"$root/opt/moviemagic/.venv/bin/python"
+chmod 0755 "$root/opt/moviemagic/.venv/bin/python"
+: >"$root/etc/moviemagic/env"
+cp deploy/moviemagic.service "$root/etc/systemd/system/moviemagic.service"
+output=$(systemd-analyze verify --man=no --root="$root" "$root/etc/systemd/system/moviemagic.service" 2>&1) || {
+    echo "$output"
+    exit 1
+}
+if [ -n "$output" ]; then
+    echo "$output"
+    exit 1
+fi
+
+step "systemd-analyze security deploy/moviemagic.service (exposure at most 2.0)"
+systemd-analyze security --offline=yes --threshold=20 --no-pager deploy/moviemagic.service | tail -1
+
+if command -v nginx >/dev/null 2>&1; then
+    # The config is written for Amazon Linux (user nginx); check it as the local user instead.
+    step "nginx -t deploy/nginx.conf"
+    sed -e "s/^user nginx;/user $(id -un);/" -e "s#^pid /run/nginx.pid;#pid $workdir/nginx.pid;#" \
+        -e "s#^error_log [^;]*;#error_log $workdir/error.log;#" deploy/nginx.conf >"$workdir/nginx.conf"
+    nginx -t -q -c "$workdir/nginx.conf"
+else
+    step "nginx not installed: skipping nginx -t (apt-get install -y nginx-light to check it)"
+fi
+
+step "all deploy checks passed"
