@@ -6,11 +6,14 @@ from fastapi.responses import JSONResponse
 from nicegui import app, run
 
 from api import v1
+from api.request_log import RequestLogMiddleware
 from services import health
 from services.container import Services
 
 
 def register(services: Services) -> None:
+    app.add_middleware(RequestLogMiddleware)  # event=http.request lines (journalctl -u moviemagic on EC2)
+
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:
         result = await run.io_bound(health.check, services.aws)
