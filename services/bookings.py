@@ -201,7 +201,8 @@ class BookingService:
 
     def _after_unknown_outcome(self, booking_id: str, authorization: Authorization) -> Booking:
         existing = self._find_or_none(booking_id)  # raises ServiceUnavailable when still unreachable
-        if existing is not None:
+        if existing is not None:  # it did commit; only the answer was lost
+            self._inventory.publish(existing.showtime_id, [SeatChange(s, "sold") for s in existing.seat_ids])
             return self._settle(existing, authorization)
         self._void(authorization)
         raise ServiceUnavailable(t("We could not complete your booking. Nothing was charged; please try again."))
@@ -275,7 +276,10 @@ class BookingService:
             current = self._find(booking_id)
             if current.status != "cancelled":
                 raise ServiceUnavailable(t("We could not cancel your booking just now. Please try again."))
-            return current  # cancelled by a concurrent request (or this one, before its answer was lost)
+            # Cancelled by a concurrent request, or by this one before its answer was lost: make sure
+            # the refund happened (the gateway refunds an authorization once).
+            self._refund(current)
+            return current
         self._refund(cancelled)
         self._inventory.publish(booking.showtime_id, [SeatChange(s, "available") for s in booking.seat_ids])
         log_event("booking.cancelled", booking_id=booking_id, seats=booking.seat_ids, refund=cancelled.refund)
