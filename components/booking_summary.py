@@ -1,0 +1,143 @@
+"""What the viewer has picked: seats, categories, subtotal, fee, tax, total and the hold countdown.
+
+A card beside the map on wide screens; a sticky bar at the bottom on phones. Amounts come from the
+server-side quote of the hold (services.pricing), never from the browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import groupby
+from typing import Any
+
+from nicegui import ui
+
+from components.hold_timer import HoldTimer
+from services.i18n import t
+from services.money import format_money
+from services.pricing import Quote
+
+_CSS = """
+.mm-summary { z-index: 1500; }
+@media (max-width: 1023.98px) {
+  .mm-summary { position: fixed; left: 0; right: 0; bottom: 0; border-radius: 18px 18px 0 0 !important;
+                box-shadow: 0 -10px 30px rgba(0,0,0,.55); padding-bottom: max(12px, env(safe-area-inset-bottom)); }
+}
+.mm-hold-timer { display: inline-flex; align-items: center; gap: 4px; font-variant-numeric: tabular-nums;
+                 font-weight: 700; color: #fbbf24; }
+.mm-hold-timer .material-icons { font-size: 18px; }
+.mm-hold-timer.urgent { color: #fb7185; }
+.mm-hold-timer.done { color: #a09cb5; }
+.mm-price-row { display: flex; justify-content: space-between; width: 100%; font-size: .92rem; }
+"""
+
+
+class BookingSummary:
+    def __init__(
+        self,
+        currency: str,
+        prices: list[tuple[str, int]],
+        *,
+        on_continue: Callable[[], Any],
+        on_clear: Callable[[], Any],
+        on_expired: Callable[[], Any],
+        max_seats: int,
+    ) -> None:
+        ui.add_css(_CSS)
+        self._currency = currency
+        self.quote: Quote | None = None
+        with (
+            ui.column()
+            .classes("mm-surface mm-summary w-full lg:w-80 shrink-0 p-4 lg:p-5 gap-3 lg:sticky lg:top-24")
+            .mark("booking-summary") as self.root
+        ):
+            # Wide screens: the full card.
+            with ui.column().classes("w-full gap-3 max-lg:hidden"):
+                ui.label(t("Your seats")).classes("mm-title text-xl text-white")
+                self._empty = ui.column().classes("w-full gap-2")
+                with self._empty:
+                    ui.label(t("Pick up to {n} seats on the map.", n=max_seats)).classes("mm-muted")
+                    for name, price in prices:
+                        with ui.row().classes("mm-price-row"):
+                            ui.label(name).classes("text-white")
+                            ui.label(format_money(price, currency)).classes("mm-muted")
+                self._details = ui.column().classes("w-full gap-2")
+                with self._details:
+                    self._seat_lines = ui.column().classes("w-full gap-1").mark("summary-seats")
+                    ui.separator().classes("opacity-20")
+                    self._subtotal = self._price_row(t("Tickets"))
+                    self._fee = self._price_row(t("Convenience fee"))
+                    self._tax = self._price_row(t("Taxes"))
+                    ui.separator().classes("opacity-20")
+                    with ui.row().classes("mm-price-row items-baseline"):
+                        ui.label(t("Total")).classes("text-white font-bold text-lg")
+                        self._total = ui.label().classes("text-white font-bold text-lg").mark("summary-total")
+                    with ui.row().classes("w-full items-center justify-between"):
+                        ui.label(t("Seats held for")).classes("mm-muted text-sm")
+                        self.timer = HoldTimer(0, on_expired)
+                    self._continue = (
+                        ui.button(on_click=on_continue).props("unelevated no-caps size=lg").classes("w-full")
+                        .mark("continue")
+                    )
+                    ui.button(t("Clear selection"), on_click=on_clear).props(
+                        "flat no-caps dense color=grey-5"
+                    ).classes("w-full").mark("clear-selection")
+            # Phones: a compact bar at the bottom of the screen.
+            with ui.row().classes("lg:hidden w-full items-center gap-3 flex-nowrap"):
+                with ui.column().classes("gap-0 min-w-0 flex-1"):
+                    self._bar_seats = ui.label().classes("text-white font-bold truncate w-full")
+                    with ui.row().classes("items-center gap-3 flex-nowrap"):
+                        self._bar_total = ui.label().classes("text-white text-sm")
+                        self.bar_timer = HoldTimer(0, None)
+                self._bar_continue = (
+                    ui.button(t("Continue"), on_click=on_continue).props("unelevated no-caps").classes("shrink-0")
+                    .mark("continue-bar")
+                )
+            self._live = ui.label().classes("sr-only").props('aria-live="polite"')
+        self.show(None, 0)
+
+    def _price_row(self, name: str) -> ui.label:
+        with ui.row().classes("mm-price-row"):
+            ui.label(name).classes("mm-muted")
+            return ui.label().classes("text-white")
+
+    def show(self, quote: Quote | None, seconds_left: float) -> None:
+        """Show a hold's quote (None: nothing picked)."""
+        self.quote = quote
+        empty = quote is None or not quote.seats
+        self._empty.set_visibility(empty)
+        self._details.set_visibility(not empty)
+        self.root.classes(add="max-lg:hidden" if empty else "", remove="" if empty else "max-lg:hidden")
+        if empty:
+            self._live.set_text(t("No seats selected."))
+            return
+        assert quote is not None
+        money = self._money
+        self._seat_lines.clear()
+        with self._seat_lines:
+            for name, group in groupby(sorted(quote.seats, key=lambda s: (s.price, s.row, s.number)),
+                                       key=lambda s: s.category_name):
+                seats = list(group)
+                with ui.row().classes("mm-price-row items-start gap-2 flex-nowrap"):
+                    with ui.column().classes("gap-0 min-w-0"):
+                        ui.label(f"{name} × {len(seats)}").classes("text-white font-medium")
+                        ui.label(", ".join(seat.seat_id for seat in seats)).classes("mm-muted text-sm")
+                    ui.label(money(sum(seat.price for seat in seats))).classes("text-white shrink-0")
+        price = quote.price
+        self._subtotal.set_text(money(price.subtotal))
+        self._fee.set_text(money(price.fee))
+        self._tax.set_text(money(price.tax))
+        self._total.set_text(money(price.total))
+        self._continue.set_text(t("Proceed to pay {total}", total=money(price.total)))
+        count = len(quote.seats)
+        seat_ids = ", ".join(seat.seat_id for seat in quote.seats)
+        self._bar_seats.set_text(t("{n} seats · {seats}", n=count, seats=seat_ids) if count > 1 else
+                                 t("1 seat · {seats}", seats=seat_ids))
+        self._bar_total.set_text(money(price.total))
+        self.timer.restart(seconds_left)
+        self.bar_timer.restart(seconds_left)
+        total = money(price.total)
+        self._live.set_text(t("{n} selected: {seats}. Total {total}.", n=count, seats=seat_ids, total=total))
+
+    def _money(self, minor: int) -> str:
+        return format_money(minor, self._currency)
