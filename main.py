@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from botocore.exceptions import BotoCoreError, ClientError
 from nicegui import app, run, ui
 
 import api
@@ -22,19 +23,27 @@ from services.catalog import CatalogService
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.demo_catalog import DemoCatalog
+from services.errors import DomainError
 from services.events import configure_logging, log_event
 from services.inventory import InventoryService
 from services.live import LiveHub
+from services.live_poller import LivePoller
 from services.local_secrets import with_local_secrets
+from services.mailbox import MailboxService
+from services.messages import MessageComposer
+from services.notifications import NotificationWorker
 from services.payments import DemoGateway
 from services.pricing import PricingService
 from services.provisioning import provision
 from services.settings import Settings, SettingsError, load_settings
+from services.subscriptions import SubscriptionService
+from services.tickets import TicketService
 from services.tokens import TokenService
 from services.users import UserService
 
 ROOT = Path(__file__).parent
 ASSETS = ROOT / "assets"
+HOLD_SWEEP_SECONDS = 1.0  # how soon an expired hold turns free on open maps
 
 
 def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> Services:
@@ -44,18 +53,29 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     pricing = PricingService(settings)
     payments = DemoGateway()
     inventory = InventoryService(aws, clock, settings, catalog, pricing, live)
+    users = UserService(aws, clock, settings, bcrypt_rounds=settings.bcrypt_rounds)
+    mailbox = MailboxService(aws, clock) if settings.mailbox_enabled else None
+    subscriptions = SubscriptionService(aws, mailbox)
+    users.on_registered = subscriptions.on_registered
+    messages = MessageComposer(settings.base_url, settings.cancel_cutoff_minutes)
     return Services(
         settings=settings,
         aws=aws,
         clock=clock,
         catalog=catalog,
-        users=UserService(aws, clock, settings, bcrypt_rounds=settings.bcrypt_rounds),
+        users=users,
         live=live,
         pricing=pricing,
         payments=payments,
         inventory=inventory,
         bookings=BookingService(aws, clock, settings, catalog, inventory, pricing, payments),
         tokens=TokenService(settings, clock),
+        messages=messages,
+        tickets=TicketService(aws, settings),
+        subscriptions=subscriptions,
+        notifications=NotificationWorker(aws, clock, messages, subscriptions,
+                                         on_published=mailbox.note if mailbox else None),
+        mailbox=mailbox,
     )
 
 
@@ -71,6 +91,49 @@ def prepare_data(services: Services, backend: Backend) -> None:
             print(f"\n  Admin account created: {services.settings.admin_email} / {password}\n", flush=True)
 
 
+def start_live_jobs(services: Services) -> None:
+    """Expired holds turn free on every open seat map; with several instances, a poller syncs the maps."""
+
+    async def sweep() -> None:
+        watched = services.live.watched_showtimes()
+        if watched:
+            try:
+                await run.io_bound(services.inventory.expire_due, watched)
+            except DomainError as exc:  # a bad moment: the next round tries again
+                log_event("hold.sweep_failed", error=exc.message)
+
+    app.timer(HOLD_SWEEP_SECONDS, sweep)
+    if services.settings.live_poller:
+        poller = LivePoller(services.inventory, services.live)
+        app.timer(services.settings.live_poll_seconds, lambda: run.io_bound(poller.poll_once))
+
+
+def start_notifications(services: Services) -> None:
+    """The outbox worker publishes pending confirmations every few seconds (in a thread: boto3 blocks);
+    on the embedded backend the mailbox then collects what SNS delivered."""
+    subscriptions, worker, mailbox = services.subscriptions, services.notifications, services.mailbox
+
+    async def tick() -> None:
+        await run.io_bound(subscriptions.prepare)  # once: staff address, and re-subscribing after a restart
+        await run.io_bound(worker.run_once)
+        if mailbox is not None:
+            try:
+                await run.io_bound(mailbox.collect)
+            except (ClientError, BotoCoreError) as exc:  # the messages wait in their inboxes
+                log_event("mailbox.collect_failed", error=type(exc).__name__)
+
+    def stop() -> None:  # plain call: run.io_bound no longer runs anything once the app is stopping
+        worker.stop()
+        if mailbox is not None:  # the embedded server's queues are gone after a restart: collect them now
+            try:
+                mailbox.collect(everything=True)
+            except (ClientError, BotoCoreError) as exc:
+                log_event("mailbox.collect_failed", error=type(exc).__name__)
+
+    app.timer(services.settings.notify_poll_seconds, tick)
+    app.on_shutdown(stop)
+
+
 def serve(settings: Settings) -> None:
     if settings.backend == "embedded":
         settings = with_local_secrets(settings)
@@ -81,7 +144,9 @@ def serve(settings: Settings) -> None:
     app.add_static_files("/assets", ASSETS)
     pages.register(services)
     api.register(services)
+    start_notifications(services)  # before backend.stop, so its shutdown runs first
     app.on_shutdown(backend.stop)
+    start_live_jobs(services)
     if backend.server is not None:
         app.timer(settings.snapshot_seconds, lambda: run.io_bound(backend.save), immediate=False)
 

@@ -6,7 +6,7 @@ from services.container import Services
 
 
 def register(services: Services) -> None:
-    from pages import auth, home, movie, profile
+    from pages import auth, bookings, checkout, confirmation, home, mailbox, movie, profile, showtime, ticket
 
-    for module in (home, auth, movie, profile):
+    for module in (home, auth, movie, profile, showtime, checkout, confirmation, bookings, ticket, mailbox):
         module.register(services)

@@ -1,0 +1,130 @@
+"""My bookings: upcoming first, then past and cancelled; cancel with the refund amount shown up front."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from nicegui import run, ui
+
+from components.frame import frame
+from components.movie_card import poster_url
+from components.order_details import when
+from components.session import require_user
+from pages.confirmation import booking_ref, status_chip
+from services.bookings import Booking
+from services.container import Services
+from services.errors import DomainError
+from services.i18n import t
+from services.money import format_money
+from services.users import User
+
+
+def register(services: Services) -> None:
+    @ui.page("/bookings")
+    async def bookings_page() -> None:
+        user = require_user("/bookings")
+        if user is None:
+            return
+        async with frame(services):
+            ui.label(t("My bookings")).classes("mm-title text-3xl text-white").mark("page-title")
+
+            @ui.refreshable
+            async def listing() -> None:
+                try:
+                    bookings = await run.io_bound(services.bookings.my_bookings, user.user_id)
+                except DomainError as exc:
+                    ui.label(exc.message).classes("text-negative")
+                    return
+                if not bookings:
+                    _empty()
+                    return
+                movies = await run.io_bound(services.catalog.movies, {b.movie_id for b in bookings})
+                now = services.clock.now()
+                upcoming = sorted((b for b in bookings if b.status == "confirmed" and b.starts_at > now),
+                                  key=lambda b: b.starts_at)
+                others = [b for b in bookings if b not in upcoming]
+                for title, group in ((t("Upcoming"), upcoming), (t("Past and cancelled"), others)):
+                    if group:
+                        ui.label(title).classes("text-white font-bold text-lg mt-2")
+                        with ui.column().classes("w-full gap-3"):
+                            for booking in group:
+                                movie = movies.get(booking.movie_id)
+                                _card(services, user, booking, poster_url(movie) if movie else None, listing.refresh)
+
+            await listing()
+
+
+def _empty() -> None:
+    with ui.column().classes("mm-surface w-full items-center py-12 gap-3").mark("no-bookings"):
+        ui.icon("confirmation_number", size="48px").classes("mm-muted")
+        ui.label(t("No bookings yet.")).classes("text-lg text-white")
+        ui.button(t("Find a movie"), on_click=lambda: ui.navigate.to("/")).props("unelevated no-caps")
+
+
+def _card(services: Services, user: User, booking: Booking, poster: str | None, refresh) -> None:  # noqa: ANN001
+    now = services.clock.now()
+    cutoff = booking.starts_at - timedelta(minutes=services.settings.cancel_cutoff_minutes)
+    cancellable = booking.status == "confirmed" and now <= cutoff
+    money = lambda minor: format_money(minor, booking.price.currency)  # noqa: E731
+    with ui.row().classes("mm-surface w-full p-4 gap-4 flex-nowrap items-start").mark("booking-card"):
+        if poster:
+            ui.image(poster).classes("mm-poster w-16 sm:w-20 shrink-0").props('alt="" aria-hidden="true"')
+        with ui.column().classes("gap-1 min-w-0 flex-1"):
+            with ui.row().classes("w-full items-center justify-between gap-2"):
+                ui.label(booking.movie_title).classes("mm-title text-lg text-white")
+                status_chip(booking.status)
+            ui.label(when(booking.local_start())).classes("text-accent text-sm font-medium")
+            ui.label(f"{booking.theater_name} · {booking.screen_name}").classes("text-white text-sm")
+            seats = ", ".join(booking.seat_ids)
+            ui.label(t("Seats {seats} · {total} · Ref {ref}", seats=seats, total=money(booking.price.total),
+                       ref=booking_ref(booking))).classes("mm-muted text-sm")
+            if booking.status == "cancelled" and booking.refund is not None:
+                ui.label(t("Refunded {amount}", amount=money(booking.refund))).classes("text-positive text-sm")
+            with ui.row().classes("gap-2 mt-1 flex-wrap"):
+                ui.button(t("Details"), on_click=lambda: ui.navigate.to(f"/booking/{booking.booking_id}")).props(
+                    "outline dense no-caps").classes("px-3 text-white")
+                if booking.status == "confirmed":
+                    ui.button(t("Ticket"), icon="qr_code_2",
+                              on_click=lambda: ui.navigate.to(f"/ticket/{booking.booking_id}")).props(
+                        "outline dense no-caps").classes("px-3 text-white")
+                if cancellable:
+                    ui.button(t("Cancel"), on_click=lambda: _confirm_cancel(services, user, booking, refresh)).props(
+                        "flat dense no-caps").classes("px-3 text-negative").mark("cancel-booking")
+                elif booking.status == "confirmed" and booking.starts_at > now:
+                    ui.label(t("Cancellation closed")).classes("mm-muted text-xs self-center")
+
+
+def _confirm_cancel(services: Services, user: User, booking: Booking, refresh) -> None:  # noqa: ANN001
+    refund = services.pricing.refund(booking.price)
+    kept = booking.price.total - refund
+    money = lambda minor: format_money(minor, booking.price.currency)  # noqa: E731
+    with ui.dialog() as dialog, ui.card().classes("mm-surface p-6 gap-3 max-w-sm").mark("cancel-dialog"):
+        ui.label(t("You will get back")).classes("mm-muted")
+        ui.label(money(refund)).classes("mm-title text-4xl text-positive").mark("refund-amount")
+        ui.label(t("Cancel {title} on {when}, seats {seats}?", title=booking.movie_title,
+                   when=when(booking.local_start()), seats=", ".join(booking.seat_ids))).classes("text-white")
+        if kept:
+            ui.label(t("{kept} (the convenience fee and its tax) is not refunded.", kept=money(kept))).classes(
+                "mm-muted text-sm")
+        ui.label(t("The refund goes back to the card ending {last4}.", last4=booking.card_last4)).classes(
+            "mm-muted text-sm")
+
+        async def cancel() -> None:
+            confirm.disable()
+            try:
+                cancelled = await run.io_bound(services.bookings.cancel, booking.booking_id, user)
+            except DomainError as exc:
+                ui.notify(exc.message, type="negative")
+                confirm.enable()
+                return
+            dialog.close()
+            if cancelled is not None:
+                ui.notify(t("Booking cancelled. {amount} will be refunded.", amount=money(cancelled.refund or 0)),
+                          type="positive")
+            refresh()
+
+        with ui.row().classes("w-full justify-end gap-2 mt-2"):
+            ui.button(t("Keep booking"), on_click=dialog.close).props("flat no-caps").classes("text-white")
+            confirm = ui.button(t("Cancel and refund {amount}", amount=money(refund)), on_click=cancel).props(
+                "unelevated no-caps color=negative").mark("confirm-cancel")
+    dialog.open()

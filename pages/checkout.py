@@ -1,0 +1,186 @@
+"""Checkout of one hold: what you are buying, the card, and one "Pay" button that cannot book twice.
+
+Double-booking is prevented twice over: the button is disabled (and a flag set) on the first click,
+and the booking service is idempotent per hold (same hold -> same booking id), so even a retry after a
+lost answer or a reconnect lands on the one booking.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from nicegui import run, ui
+
+from components.frame import frame
+from components.hold_timer import HoldTimer
+from components.order_details import order_lines, show_facts
+from components.session import require_user
+from services.container import Services
+from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed
+from services.i18n import t
+from services.inventory import Hold
+from services.money import format_money
+from services.payments import CardPayment, card_digits
+from services.users import User
+
+
+def register(services: Services) -> None:
+    @ui.page("/checkout/{hold_id}")
+    async def checkout_page(hold_id: str) -> None:
+        user = require_user(f"/checkout/{hold_id}")
+        if user is None:
+            return
+        async with frame(services):
+            try:
+                hold = await run.io_bound(services.inventory.get_hold, hold_id, user.user_id)
+            except NotFound:
+                _dead_end(t("This selection is no longer available."), t("See what's playing"), "/")
+                return
+            if hold is None:
+                return  # the app is shutting down
+            if hold.status == "confirmed" and hold.booking_id:
+                ui.navigate.to(f"/booking/{hold.booking_id}")
+                return
+            if not hold.is_live(services.clock.now()):
+                _dead_end(t("Your hold on these seats has expired."), t("Choose seats again"),
+                          f"/showtime/{hold.showtime_id}")
+                return
+            await _checkout(services, user, hold)
+
+
+async def _checkout(services: Services, user: User, hold: Hold) -> None:
+    catalog = services.catalog
+    showtime = await run.io_bound(catalog.showtime, hold.showtime_id)
+    movie = await run.io_bound(catalog.movie, showtime.movie_id)
+    theater = await run.io_bound(catalog.theater, showtime.theater_id)
+    if showtime is None or movie is None or theater is None:
+        return
+    quote = services.pricing.quote(showtime, catalog.layout_of(showtime), hold.seat_ids)
+    money = lambda minor: format_money(minor, quote.price.currency)  # noqa: E731
+    seconds_left = hold.expires_at.timestamp() - services.clock.now().timestamp()
+    back = f"/showtime/{hold.showtime_id}"
+
+    ui.label(t("Checkout")).classes("mm-title text-3xl text-white").mark("page-title")
+    with ui.row().classes("w-full gap-6 items-start flex-nowrap max-md:flex-col"):
+        with ui.column().classes("mm-surface flex-1 w-full p-5 gap-3").mark("order-summary"):
+            show_facts(movie, theater, showtime)
+            order_lines(quote.seats, quote.price)
+            with ui.row().classes("w-full items-center justify-between"):
+                ui.link(t("Change seats"), back).classes("text-accent text-sm").mark("change-seats")
+                with ui.row().classes("items-center gap-2"):
+                    ui.label(t("Seats held for")).classes("mm-muted text-sm")
+                    HoldTimer(seconds_left, lambda: _expired_dialog(back)).mark("checkout-timer")
+        _payment_form(services, user, hold, money(quote.price.total), back)
+
+
+def _payment_form(services: Services, user: User, hold: Hold, total: str, back: str) -> None:
+    with ui.column().classes("mm-surface w-full md:w-96 shrink-0 p-5 gap-4").mark("payment"):
+        ui.label(t("Payment")).classes("mm-title text-xl text-white")
+        with ui.row().classes("w-full items-center gap-3 rounded-xl border border-primary/70 bg-primary/10 p-3"):
+            ui.icon("credit_card", size="26px").classes("text-white")
+            with ui.column().classes("gap-0"):
+                ui.label(t("Credit or debit card")).classes("text-white font-medium")
+                ui.label(t("Visa, Mastercard, RuPay")).classes("mm-muted text-xs")
+        ui.label(t("UPI and wallets are coming soon.")).classes("mm-muted text-xs -mt-2")
+        card = ui.input(t("Card number"), validation=_card_error).props(
+            'outlined dark inputmode=numeric autocomplete=cc-number mask="#### #### #### #### ###" lazy-rules'
+        ).classes("w-full").mark("card-number")
+        with ui.row().classes("w-full gap-3 flex-nowrap"):
+            expiry = ui.input(t("Expiry (MM/YY)"), validation=_expiry_error).props(
+                'outlined dark inputmode=numeric autocomplete=cc-exp mask="##/##" lazy-rules'
+            ).classes("flex-1").mark("card-expiry")
+            cvc = ui.input(t("CVC"), validation=_cvc_error).props(
+                'outlined dark inputmode=numeric autocomplete=cc-csc mask="####" lazy-rules'
+            ).classes("w-28").mark("card-cvc")
+        ui.label(t("Demo: pay with 4242 4242 4242 4242, any future date and any CVC. "
+                   "4000 0000 0000 0002 is declined.")).classes("mm-muted text-xs")
+        error = ui.label().classes("text-negative text-sm font-medium").props('role="alert"').mark("pay-error")
+        error.set_visibility(False)
+        busy = {"paying": False}
+
+        async def pay() -> None:
+            if busy["paying"]:
+                return
+            fields = (card, expiry, cvc)
+            if not all(field.validate() for field in fields):
+                next(field for field in fields if field.error).run_method("focus")
+                return
+            busy["paying"] = True
+            button.disable()
+            button.props("loading")
+            error.set_visibility(False)
+            try:
+                booking = await run.io_bound(
+                    services.bookings.checkout, hold.hold_id, user, CardPayment(card_digits(card.value or ""))
+                )
+            except (PaymentDeclined, InvalidRequest) as exc:
+                _show_error(error, exc.message)
+                card.run_method("focus")
+            except (HoldExpired, ShowClosed, NotFound) as exc:
+                _expired_dialog(back, exc.message)
+            except DomainError as exc:
+                _show_error(error, exc.message)
+            else:
+                if booking is not None:
+                    ui.navigate.to(f"/booking/{booking.booking_id}")
+                    return
+            busy["paying"] = False
+            button.enable()
+            button.props(remove="loading")
+
+        button = ui.button(t("Pay {total}", total=total), on_click=pay).props(
+            "unelevated no-caps size=lg"
+        ).classes("w-full").mark("pay")
+        cvc.on("keydown.enter", pay)
+        with ui.row().classes("items-start gap-1 mm-muted text-xs flex-nowrap"):
+            ui.icon("lock", size="14px").classes("mt-px")
+            ui.label(t("Your card is checked once; you are charged only when your seats are confirmed."))
+
+
+def _card_error(value: str | None) -> str | None:
+    try:
+        card_digits(value or "")
+    except InvalidRequest:
+        return t("Enter the 16-digit number on the front of your card.")
+    return None
+
+
+def _expiry_error(value: str | None) -> str | None:
+    match = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{2})\s*", value or "")
+    if not match or not 1 <= int(match.group(1)) <= 12:
+        return t("Use the format MM/YY, e.g. 08/29.")
+    year, month = 2000 + int(match.group(2)), int(match.group(1))
+    today = date.today()
+    if (year, month) < (today.year, today.month):
+        return t("This card has expired.")
+    return None
+
+
+def _cvc_error(value: str | None) -> str | None:
+    return None if re.fullmatch(r"\d{3,4}", (value or "").strip()) else t("3 or 4 digits on the back of your card.")
+
+
+def _show_error(label: ui.label, message: str) -> None:
+    label.set_text(message)
+    label.set_visibility(True)
+
+
+def _expired_dialog(back: str, message: str | None = None) -> None:
+    with ui.dialog().props("persistent") as dialog, ui.card().classes("mm-surface p-6 gap-4 max-w-sm").mark(
+        "hold-expired"
+    ):
+        ui.icon("timer_off", size="40px").classes("text-accent")
+        ui.label(message or t("Your hold on these seats has expired.")).classes("text-lg text-white")
+        ui.label(t("Nothing was charged. The seats may still be free: pick them again.")).classes("mm-muted")
+        ui.button(t("Choose seats again"), on_click=lambda: ui.navigate.to(back)).props(
+            "unelevated no-caps"
+        ).classes("w-full").mark("choose-again")
+    dialog.open()
+
+
+def _dead_end(text: str, action: str, target: str) -> None:
+    with ui.column().classes("mm-surface w-full items-center py-12 gap-3").mark("checkout-message"):
+        ui.icon("event_seat", size="48px").classes("mm-muted")
+        ui.label(text).classes("text-lg text-white text-center")
+        ui.button(action, on_click=lambda: ui.navigate.to(target)).props("unelevated no-caps").mark("next-step")

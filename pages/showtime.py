@@ -1,0 +1,202 @@
+"""A showtime: which show this is, the other shows of the film here, and the live seat map with its summary."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from itertools import groupby
+from urllib.parse import quote
+
+from nicegui import app, run, ui
+
+from components.booking_summary import BookingSummary
+from components.frame import frame
+from components.movie_card import poster_url
+from components.seat_grid import SeatGrid
+from components.seat_selection import SeatSelection, Selection
+from components.session import current_user
+from services.catalog import Movie, Screen, Showtime, Theater
+from services.container import Services
+from services.errors import DomainError, ShowClosed
+from services.i18n import t
+from services.inventory import SeatMap
+
+PICK_KEY = "pick_before_login"
+
+
+def register(services: Services) -> None:
+    @ui.page("/showtime/{showtime_id}")
+    async def showtime_page(showtime_id: str) -> None:
+        user = current_user()
+        async with frame(services, wide=True):
+            try:
+                showtime = await run.io_bound(services.catalog.showtime, showtime_id)
+                movie = await run.io_bound(services.catalog.movie, showtime.movie_id)
+                theater = await run.io_bound(services.catalog.theater, showtime.theater_id)
+            except DomainError:
+                _message(t("We could not find that show."), t("See what's playing"), "/")
+                return
+            if showtime is None or movie is None or theater is None:
+                return  # the app is shutting down
+            screen = theater.screen(showtime.screen_id)
+            _header(movie, theater, screen, showtime)
+            others = await run.io_bound(services.catalog.upcoming_for_movie, movie.movie_id, theater.city) or []
+            _show_strip(services, showtime, [s for s in others if s.theater_id == theater.theater_id])
+            try:
+                services.inventory.ensure_on_sale(showtime)
+            except ShowClosed as exc:
+                _message(exc.message, t("Pick another show"), f"/movie/{movie.movie_id}")
+                return
+            holder = user.user_id if user else None
+            seat_map = await run.io_bound(services.inventory.seat_map, showtime_id, holder)
+            if seat_map is None:
+                return
+            await _seat_picker(services, showtime, seat_map, holder)
+
+
+async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap, holder: str | None) -> None:
+    currency = services.settings.currency
+    layout = seat_map.layout
+    prices = [(c.name, showtime.prices[c.code]) for c in layout.categories if c.code in showtime.prices]
+
+    async def reload() -> SeatMap | None:
+        return await run.io_bound(services.inventory.seat_map, showtime.showtime_id, holder)
+
+    # The grid and the summary call the selection, which needs both: late-bound through these.
+    async def pick(seat_id: str, code: str) -> None:
+        await selection.pick(seat_id, code)
+
+    async def clear() -> None:
+        await selection.clear()
+
+    async def expired() -> None:
+        await selection.refresh()
+
+    with ui.row().classes("w-full gap-6 items-start flex-nowrap max-lg:flex-col max-lg:pb-28"):
+        with ui.column().classes("mm-surface flex-1 min-w-0 w-full p-2 sm:p-5 gap-3"):
+            grid = SeatGrid(
+                seat_map, currency=currency, hub=services.live, reload=reload,
+                on_pick=pick,
+            ).classes("w-full")
+        summary = BookingSummary(
+            currency, prices, max_seats=services.settings.max_seats_per_booking,
+            on_continue=lambda: _to_checkout(selection), on_clear=clear, on_expired=expired,
+        )
+
+    def changed(current: Selection) -> None:
+        summary.show(current.quote, current.seconds_left(services.clock.now().timestamp()))
+
+    selection = SeatSelection(
+        services, showtime, holder, grid, on_change=changed,
+        on_login_needed=lambda seat_id: _ask_to_log_in(showtime.showtime_id, [seat_id]),
+    )
+    with grid, ui.row().classes("items-center gap-1 sm:gap-1.5 flex-nowrap").props(
+        f'role="group" aria-label="{t("Best seats together")}"'
+    ):
+        ui.label(t("Best seats for")).classes("mm-muted text-xs sm:text-sm mr-1 whitespace-nowrap")
+        for count in range(1, 7):
+            ui.button(str(count), on_click=lambda n=count: selection.suggest(n)).props(
+                f'outline round dense no-caps aria-label="{t("Pick the best {n} seats together", n=count)}"'
+            ).classes("w-8 h-8 sm:w-9 sm:h-9 text-white").mark(f"best-{count}")
+    await selection.resume()
+    picked = _take_pick(showtime.showtime_id) if holder else None
+    if picked:
+        await selection.choose(picked)
+
+
+def _to_checkout(selection: SeatSelection) -> None:
+    if selection.hold is None:
+        ui.notify(t("Pick at least one seat first."), type="warning")
+        return
+    ui.navigate.to(f"/checkout/{selection.hold.hold_id}")
+
+
+def _ask_to_log_in(showtime_id: str, seat_ids: list[str]) -> None:
+    back = quote(f"/showtime/{showtime_id}", safe="")
+    with ui.dialog() as dialog, ui.card().classes("mm-surface p-6 gap-4 max-w-sm").mark("login-needed"):
+        ui.label(t("Log in to pick seats")).classes("mm-title text-xl text-white")
+        ui.label(t("We hold your seats while you pay. Log in or create an account; you'll come right back "
+                   "to this show with seat {seat} picked.", seat=", ".join(seat_ids))).classes("mm-muted")
+
+        def go(path: str) -> None:
+            app.storage.user[PICK_KEY] = {"showtime": showtime_id, "seats": seat_ids}
+            ui.navigate.to(f"{path}?next={back}")
+
+        with ui.row().classes("w-full justify-end gap-2"):
+            ui.button(t("Sign up"), on_click=lambda: go("/register")).props("flat no-caps").classes("text-white")
+            ui.button(t("Log in"), on_click=lambda: go("/login")).props("unelevated no-caps").mark("login-to-pick")
+    dialog.open()
+
+
+def _take_pick(showtime_id: str) -> list[str] | None:
+    """Seats picked before logging in (once: a reload or reconnect does not pick them again)."""
+    pick = app.storage.user.get(PICK_KEY)
+    if not pick:
+        return None
+    app.storage.user.pop(PICK_KEY, None)
+    return list(pick.get("seats", [])) if pick.get("showtime") == showtime_id else None
+
+
+def _header(movie: Movie, theater: Theater, screen: Screen, showtime: Showtime) -> None:
+    start = showtime.local_start()
+    with ui.row().classes("w-full items-center gap-4 flex-nowrap"):
+        ui.image(poster_url(movie)).classes("mm-poster w-14 sm:w-20 shrink-0").props('alt="" aria-hidden="true"')
+        with ui.column().classes("gap-1 min-w-0"):
+            ui.link(movie.title, f"/movie/{movie.movie_id}").classes(
+                "mm-title mm-link text-2xl sm:text-3xl text-white"
+            ).mark("page-title")
+            facts = " · ".join(x for x in (movie.certificate, showtime.language, showtime.format) if x)
+            ui.label(facts).classes("mm-muted text-sm")
+            with ui.row().classes("items-center gap-x-3 gap-y-0 flex-wrap"):
+                ui.label(f"{theater.name} · {screen.name}").classes("text-white font-medium")
+                ui.label(_when(start)).classes("text-accent font-medium").mark("show-time")
+
+
+def _when(start: datetime) -> str:
+    return f"{start:%a %d %b}, {start:%I:%M %p}".replace(" 0", " ")
+
+
+def _show_strip(services: Services, current: Showtime, shows: list[Showtime]) -> None:
+    """The film's other shows at this theater: dates, then times of the chosen date."""
+    if current.showtime_id not in {s.showtime_id for s in shows}:
+        shows = sorted([*shows, current], key=lambda s: s.starts_at)
+    cutoff = services.clock.now() + timedelta(minutes=services.settings.sales_cutoff_minutes)
+    by_day = {day: list(group) for day, group in groupby(shows, key=lambda s: s.local_date())}
+    today = current.local_date()
+    with ui.row().classes("w-full gap-2 flex-nowrap overflow-x-auto pb-1 items-stretch").props(
+        f'role="navigation" aria-label="{t("Other shows")}"'
+    ).mark("show-strip"):
+        for day, day_shows in by_day.items():
+            target = next((s for s in day_shows if s.starts_at > cutoff), None)
+            selected = day == today
+            href = f"/showtime/{target.showtime_id}" if target and not selected else None
+            with _chip(href, selected, disabled=target is None and not selected):
+                ui.label(day.strftime("%a")).classes("text-[10px] uppercase opacity-80")
+                ui.label(day.strftime("%d %b").lstrip("0")).classes("text-sm font-bold")
+        ui.element("div").classes("w-px bg-white/10 mx-1 shrink-0")
+        for show in by_day.get(today, []):
+            closed = show.starts_at <= cutoff
+            selected = show.showtime_id == current.showtime_id
+            href = None if closed or selected else f"/showtime/{show.showtime_id}"
+            with _chip(href, selected, disabled=closed and not selected):
+                ui.label(f"{show.local_start():%I:%M %p}".lstrip("0")).classes("text-sm font-bold")
+                ui.label(t("closed") if closed else show.format).classes("text-[10px] opacity-70")
+
+
+def _chip(href: str | None, selected: bool, *, disabled: bool) -> ui.element:
+    tone = (
+        "bg-primary text-white border-primary" if selected
+        else "border-white/10 text-white/35" if disabled
+        else "border-white/20 text-white hover:bg-white/10"
+    )
+    classes = f"shrink-0 flex flex-col items-center justify-center px-3 py-1 rounded-xl border no-underline {tone}"
+    if href:
+        return ui.link(target=href).classes(classes)
+    state = 'aria-current="true"' if selected else 'aria-disabled="true"'
+    return ui.element("div").classes(classes).props(state)
+
+
+def _message(text: str, action: str, target: str) -> None:
+    with ui.column().classes("mm-surface w-full items-center py-12 gap-3").mark("show-message"):
+        ui.icon("event_busy", size="48px").classes("mm-muted")
+        ui.label(text).classes("text-lg text-white text-center")
+        ui.button(action, on_click=lambda: ui.navigate.to(target)).props("unelevated no-caps")
