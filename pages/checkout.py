@@ -103,7 +103,7 @@ def _payment_form(services: Services, user: User, hold: Hold, total: str, back: 
             if busy["paying"]:
                 return
             fields = (card, expiry, cvc)
-            if not all(field.validate() for field in fields):
+            if not all([field.validate() for field in fields]):  # every field, not just the first
                 next(field for field in fields if field.error).run_method("focus")
                 return
             busy["paying"] = True
