@@ -160,8 +160,9 @@ class Run:
             return
         assert cancelled.status == "cancelled" and (current.status == "cancelled" or not late)
         event("cancel: cancelled")
-        for seat in booking.seat_ids:
-            self.model.seats.pop(seat, None)
+        if current.status == "confirmed":  # cancelling again changes nothing (the seats may be held anew)
+            for seat in booking.seat_ids:
+                self.model.seats.pop(seat, None)
 
     def advance(self, minutes: int) -> None:
         self.clock.advance(minutes=minutes)
