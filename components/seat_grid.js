@@ -92,8 +92,8 @@ export default {
     },
   },
   mounted() {
-    this.build();
-    this.applyStatus(this.status || {});
+    window.performance?.mark?.("seat-grid-build-start");
+    this.build(this.status || {});
     this.view = { s: 1, x: 0, y: 0, fit: 1, zoomed: false };
     this.pointers = new Map();
     this.bindPointer();
@@ -101,15 +101,18 @@ export default {
     this.resizeObserver = new ResizeObserver(() => this.fit(false));
     this.resizeObserver.observe(this.$refs.root);
     this.fit(true);
+    this.settle();
     this.$refs.root.dataset.ready = "1";
     window.performance?.mark?.("seat-grid-ready");
+    requestAnimationFrame(() => requestAnimationFrame(() => window.performance?.mark?.("seat-grid-painted")));
   },
   unmounted() {
     this.resizeObserver?.disconnect();
   },
   methods: {
     // Building ------------------------------------------------------------------------------------
-    build() {
+    build(status) {
+      // One HTML string, statuses and labels included: no second pass over 2,000 elements.
       const { cols, cats, rows } = this.layout;
       const L = this.labels;
       const seats = [];
@@ -119,7 +122,9 @@ export default {
       let prevGridRow = -1;
       let prevCat = -1;
       const width = GUTTER * 2 + cols * U;
-      for (const [label, gridRow, cat, pattern, ids] of rows) {
+      const codes = [];
+      for (const [label, gridRow, rowCat, pattern, ids, seatCats] of rows) {
+        const cat = rowCat;
         if (prevGridRow >= 0) y += Math.max(0, gridRow - prevGridRow - 1) * AISLE_H;
         if (cat !== prevCat) {
           const [, name, price] = cats[cat];
@@ -140,11 +145,17 @@ export default {
           const number = ids ? id.slice(label.length) || String(k + 1) : String(k + 1);
           k += 1;
           const i = seats.length;
-          seats.push({ id, row: label, number, col, rowIndex, cat, kind: ch === "x" ? "s" : ch, blocked: ch === "x" });
+          const seatCat = seatCats ? seatCats[k - 1] : cat;
+          const seat = { id, row: label, number, col, rowIndex, cat: seatCat, kind: ch === "x" ? "s" : ch, blocked: ch === "x" };
+          seats.push(seat);
           members.push(i);
+          const code = seat.blocked ? "b" : status[id] || "a";
+          codes.push(code);
           const icon = ch === "w" ? "accessible" : ch === "c" ? "group" : "";
           const inner = icon ? `<i class="material-icons" aria-hidden="true">${icon}</i>` : esc(number);
-          html.push(`<div class="sg-seat c${cat}${icon ? " acc" : ""}" role="gridcell" tabindex="-1" data-i="${i}" ` +
+          html.push(`<div class="sg-seat c${seatCat}${icon ? " acc" : ""} st-${code}" role="gridcell" tabindex="-1" ` +
+            `data-i="${i}" aria-label="${esc(this.labelFor(seat, code))}" aria-selected="${code === "m"}"` +
+            `${TAKEN.has(code) ? ' aria-disabled="true"' : ""} ` +
             `style="left:${GUTTER + col * U + (U - SEAT_W) / 2}px;top:${y + (U - SEAT_H) / 2}px">${inner}</div>`);
         }
         html.push(`<div class="sg-rl" aria-hidden="true" style="top:${y}px;left:${width - GUTTER}px">${esc(label)}</div>`);
@@ -156,7 +167,6 @@ export default {
       const plane = this.$refs.plane;
       plane.setAttribute("role", "grid");
       plane.setAttribute("aria-label", L.grid);
-      plane.setAttribute("aria-describedby", "");
       plane.style.width = `${width}px`;
       plane.style.height = `${y + PAD}px`;
       plane.innerHTML = html.join("");
@@ -168,16 +178,18 @@ export default {
       this.rows = rowOf;
       this.byId = new Map(seats.map((seat, i) => [seat.id, i]));
       this.els = Array.from(plane.querySelectorAll(".sg-seat"));
-      this.codes = seats.map((seat) => (seat.blocked ? "b" : "a"));
+      this.codes = codes;
       this.focusIndex = seats.findIndex((seat) => !seat.blocked);
       if (this.focusIndex < 0) this.focusIndex = 0;
       if (this.els.length) this.els[this.focusIndex].tabIndex = 0;
     },
     label(i) {
-      const seat = this.seats[i];
+      return this.labelFor(this.seats[i], this.codes[i]);
+    },
+    labelFor(seat, code) {
       const L = this.labels;
       const [, name, price] = this.layout.cats[seat.cat];
-      let text = fill(L.seat, { row: seat.row, n: seat.number, cat: name, price, status: L.status[this.codes[i]] });
+      let text = fill(L.seat, { row: seat.row, n: seat.number, cat: name, price, status: L.status[code] });
       if (seat.kind === "w" || seat.kind === "c") text += ", " + L.kind[seat.kind];
       return text;
     },
@@ -276,10 +288,22 @@ export default {
       rail.style.transform = `translate(0, ${v.y}px) scale(1, ${v.s})`;
       rail.style.setProperty("--inv", String(1 / v.s));
       rail.classList.toggle("show", v.zoomed && v.x < -GUTTER * v.s * 0.6);
+      this.scheduleSettle();
+    },
+    scheduleSettle() {
+      // What restyles every seat (numbers on/off, touch-action) waits until a zoom gesture pauses, so the
+      // frames of the gesture itself only move one composited layer.
+      clearTimeout(this.settleTimer);
+      this.settleTimer = setTimeout(() => this.settle(), 160);
+    },
+    settle() {
+      const v = this.view;
       const root = this.$refs.root;
+      const vp = this.$refs.vp;
       root.classList.toggle("sg-zoomed", v.zoomed);
       root.classList.toggle("sg-nonum", SEAT_W * v.s < 15);
-      vp.style.touchAction = v.zoomed ? "none" : "pan-y";
+      const touchAction = v.zoomed ? "none" : "pan-y";
+      if (vp.style.touchAction !== touchAction) vp.style.touchAction = touchAction;
       this.$refs.hint.classList.toggle("show", !v.zoomed && SEAT_W * v.s < MIN_TAP_PX);
     },
     seatAt(target) {
@@ -339,7 +363,6 @@ export default {
         if (!start.moved && Math.hypot(dx, dy) > 6 && this.view.zoomed) {
           start.moved = true;
           vp.setPointerCapture?.(e.pointerId);
-          vp.classList.add("panning");
         }
         if (start.moved && this.view.zoomed && !pinch) {
           this.view.x = start.vx + dx;
@@ -353,7 +376,6 @@ export default {
         if (this.pointers.size === 0) {
           if (start?.moved) this.suppressClick = true;
           start = null;
-          vp.classList.remove("panning");
         }
       };
       vp.addEventListener("pointerup", end);

@@ -1,0 +1,337 @@
+"""Live seat map bench: real headless Chromium against ``python main.py`` (embedded backend).
+
+    .venv/bin/python bench/bench_seatmap.py [--changes 50] [--clients 200] [--renders 5]
+
+Prints ``key=value`` lines:
+- time to the first full render of the demo's 2,070-seat grand hall (navigation start -> seats built and
+  painted), cold and warm, and the grid's own build time in the browser;
+- bytes: the layout prop (it travels once, inside the page's HTML, not over the websocket), the page,
+  the websocket frames received while loading, and one websocket frame carrying one seat change;
+- hold in browser A -> class change in browser B's DOM, p50/p95 over N changes (hold, release, ...);
+- N raw Socket.IO clients (each a real NiceGUI client: its page was requested, so the server built the
+  page and a subscribed SeatGrid for it; the socket then speaks NiceGUI's protocol without a browser):
+  p95 time for one change to reach all of them, and the server's memory per connected client.
+
+Why raw clients for the fan-out: 200 Chromium pages need ~10 GB and 200 renderer processes on 2 cores;
+the server's work per viewer (client, elements, hub listener, one websocket emit per change) is the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import socketio
+from playwright.async_api import Browser, Page, async_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from services.aws import connect  # noqa: E402
+from services.catalog import CatalogService  # noqa: E402
+from services.clock import SystemClock  # noqa: E402
+from services.settings import Settings  # noqa: E402
+
+CHROMIUM = os.environ.get("MOVIEMAGIC_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def out(**values: object) -> None:
+    for key, value in values.items():
+        print(f"{key}={value:.1f}" if isinstance(value, float) else f"{key}={value}", flush=True)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+# The app ---------------------------------------------------------------------------------------------------
+class App:
+    def __init__(self, data_dir: Path) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = data_dir / "app.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MOVIEMAGIC_")}
+        env |= {"MOVIEMAGIC_PORT": str(self.port), "MOVIEMAGIC_DATA_DIR": str(data_dir),
+                "MOVIEMAGIC_BCRYPT_ROUNDS": "4"}
+        self.process = subprocess.Popen([sys.executable, "main.py"], cwd=ROOT, env=env,
+                                        stdout=self.log_path.open("w"), stderr=subprocess.STDOUT)
+
+    async def ready(self) -> None:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(300):
+                try:
+                    async with session.get(f"{self.url}/healthz") as response:
+                        if response.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.2)
+        raise RuntimeError("the app did not start")
+
+    def rss_kb(self) -> int:
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+
+    def grand_showtime(self) -> tuple[str, int]:
+        """The next show on sale in the largest hall, found through the catalog."""
+        endpoint = re.search(r"event=embedded.started endpoint=(\S+)", self.log_path.read_text()).group(1)  # type: ignore[union-attr]
+        catalog = CatalogService(connect(Settings(backend="embedded", table_prefix="moviemagic-"), endpoint),
+                                 SystemClock())
+        theater, screen = max(((t, s) for t in catalog.theaters() for s in t.screens),
+                              key=lambda pair: pair[1].layout.capacity)
+        soon = datetime.now(UTC) + timedelta(hours=1)
+        show = next(s for s in catalog.upcoming_in_city(theater.city)
+                    if s.theater_id == theater.theater_id and s.screen_id == screen.screen_id and s.starts_at > soon)
+        return show.showtime_id, len(screen.layout.seats)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+# Browser helpers -----------------------------------------------------------------------------------------
+async def open_map(page: Page, url: str) -> None:
+    await page.goto(url)
+    await page.wait_for_selector(".sg[data-ready]", state="attached", timeout=30_000)
+
+
+async def register(page: Page, app: App) -> None:
+    await page.goto(f"{app.url}/register")
+    await page.get_by_label("Full name").fill("Bench Buyer")
+    await page.get_by_label("Email").fill(f"bench.{uuid.uuid4().hex[:8]}@example.com")
+    await page.get_by_label("Password (at least 8 characters)").fill("correct horse")
+    await page.get_by_label("Confirm password").fill("correct horse")
+    await page.get_by_role("button", name="Create account").click()
+    await page.get_by_role("button", name="Account menu").wait_for()
+
+
+CLICK_SEAT = """(label) => {
+  const el = [...document.querySelectorAll('.sg-seat')].find(e => e.getAttribute('aria-label').startsWith(label));
+  const t = performance.timeOrigin + performance.now();
+  el.click();
+  return t;
+}"""
+WATCH = """() => {
+  window.__seen = [];
+  new MutationObserver((records) => {
+    const t = performance.timeOrigin + performance.now();
+    for (const r of records) window.__seen.push([r.target.getAttribute('aria-label'), r.target.className, t]);
+  }).observe(document.querySelector('.sg-plane'), {attributes: true, attributeFilter: ['class'], subtree: true});
+}"""
+SEEN = """([label, code]) => {
+  const hit = window.__seen.find(([l, c]) => l && l.startsWith(label) && c.split(' ').includes('st-' + code));
+  if (hit) window.__seen = window.__seen.filter(x => x !== hit && !(x[0] || '').startsWith(label));
+  return hit ? hit[2] : null;
+}"""
+STATE = """(label) => [...document.querySelectorAll('.sg-seat')]
+  .find(e => e.getAttribute('aria-label').startsWith(label)).className"""
+
+
+async def wait_seen(page: Page, label: str, code: str, timeout: float = 10.0) -> float:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seen = await page.evaluate(SEEN, [label, code])
+        if seen is not None:
+            return float(seen)
+        await asyncio.sleep(0.005)
+    raise TimeoutError(f"{label} never became {code}")
+
+
+async def wait_state(page: Page, label: str, code: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while f"st-{code}" not in (await page.evaluate(STATE, label)).split():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{label} never became {code} in A")
+        await asyncio.sleep(0.005)
+
+
+def seat_labels(count: int) -> list[str]:
+    rows = ["W", "X", "Y", "Z"]
+    return [f"Row {rows[i // 20]}, seat {i % 20 + 3}," for i in range(count)]
+
+
+# The measurements ----------------------------------------------------------------------------------------
+async def measure_render(browser: Browser, url: str, runs: int) -> None:
+    results = []
+    for _ in range(runs):
+        context = await browser.new_context(viewport={"width": 1440, "height": 900})
+        page = await context.new_page()
+        ws_bytes = []
+        page.on("websocket", lambda ws, sink=ws_bytes: ws.on("framereceived", lambda p: sink.append(len(p))))
+        await open_map(page, url)
+        await page.wait_for_function("performance.getEntriesByName('seat-grid-painted').length > 0")
+        marks = await page.evaluate("""() => {
+          const m = (n) => performance.getEntriesByName(n)[0].startTime;
+          return {ready: m('seat-grid-ready'), painted: m('seat-grid-painted'),
+                  build: m('seat-grid-ready') - m('seat-grid-build-start'),
+                  seats: document.querySelectorAll('.sg-seat').length,
+                  html: performance.getEntriesByType('navigation')[0].transferSize};
+        }""")
+        await asyncio.sleep(0.3)
+        results.append(marks | {"ws": sum(ws_bytes)})
+        await context.close()
+    warm = results[1:] or results
+    out(seats_rendered=results[0]["seats"],
+        first_render_ms_cold=results[0]["painted"],
+        first_render_ms_warm_median=statistics.median(r["painted"] for r in warm),
+        grid_build_ms_median=statistics.median(r["build"] for r in results),
+        page_html_bytes=results[0]["html"],
+        ws_bytes_received_while_loading=statistics.median(r["ws"] for r in warm))
+
+
+async def measure_zoom(page: Page) -> None:
+    frames = await page.evaluate("""async () => {
+      const grid = getElement(document.querySelector('.sg'));
+      const times = [];
+      let last = performance.now();
+      for (let i = 0; i < 60; i++) {
+        grid.zoomBy(i < 30 ? 1.04 : 1 / 1.04);
+        await new Promise(r => requestAnimationFrame(r));
+        const now = performance.now(); times.push(now - last); last = now;
+      }
+      grid.fit(true);
+      return times;
+    }""")
+    out(zoom_frame_ms_p50=pct(frames, 0.5), zoom_frame_ms_p95=pct(frames, 0.95))
+
+
+async def measure_live(browser: Browser, app: App, url: str, changes: int) -> Page:
+    a_context = await browser.new_context(viewport={"width": 1440, "height": 900})
+    alice = await a_context.new_page()
+    await register(alice, app)
+    await open_map(alice, url)
+    bob = await (await browser.new_context(viewport={"width": 1440, "height": 900})).new_page()
+    frames: list[tuple[float, str]] = []
+    bob.on("websocket", lambda ws: ws.on("framereceived", lambda p: frames.append((time.monotonic(), str(p)))))
+    await open_map(bob, url)
+    await bob.evaluate(WATCH)
+    await measure_zoom(bob)
+    latencies = []
+    labels = seat_labels((changes + 1) // 2)
+    for i in range(changes):
+        label = labels[i // 2]
+        code_a, code_b = ("m", "h") if i % 2 == 0 else ("a", "a")
+        clicked = await alice.evaluate(CLICK_SEAT, label)
+        seen = await wait_seen(bob, label, code_b)
+        latencies.append(seen - clicked)
+        await wait_state(alice, label, code_a)
+    change_frames = [len(payload.encode()) for _, payload in frames if "applyChanges" in payload]
+    out(live_changes=len(latencies), hold_to_other_dom_ms_p50=pct(latencies, 0.5),
+        hold_to_other_dom_ms_p95=pct(latencies, 0.95), hold_to_other_dom_ms_max=max(latencies),
+        ws_frame_bytes_one_seat_change=statistics.median(change_frames),
+        ws_frame_bytes_one_seat_change_max=max(change_frames))
+    return alice
+
+
+async def measure_fanout(app: App, alice: Page, url: str, clients: int, rounds: int = 10) -> None:
+    arrivals: dict[str, list[float]] = {}
+    sockets: list[socketio.AsyncClient] = []
+
+    async def viewer(session: aiohttp.ClientSession) -> None:
+        async with session.get(url) as response:
+            html = await response.text()
+        client_id = re.search(r"'client_id': '([0-9a-f-]+)'", html).group(1)  # type: ignore[union-attr]
+        sio = socketio.AsyncClient(reconnection=False)
+
+        @sio.on("run_javascript")
+        async def on_js(data: dict[str, Any]) -> None:
+            code = data.get("code", "")
+            if "applyChanges" in code:
+                now = time.time() * 1000
+                for seat_id in re.findall(r'\["([A-Z]+\d+)",\s*"[a-z]"\]', code):
+                    arrivals.setdefault(seat_id, []).append(now)
+
+        query = {"client_id": client_id, "tab_id": str(uuid.uuid4()), "document_id": str(uuid.uuid4()),
+                 "next_message_id": "0", "implicit_handshake": "true"}
+        await sio.connect(f"{app.url}?{'&'.join(f'{k}={v}' for k, v in query.items())}",
+                          socketio_path="/_nicegui_ws/socket.io", transports=["websocket"])
+        sockets.append(sio)
+
+    await asyncio.sleep(2)
+    rss_before = app.rss_kb()
+    started = time.monotonic()
+    async with aiohttp.ClientSession() as session:
+        for start in range(0, clients, 10):
+            await asyncio.gather(*(viewer(session) for _ in range(start, min(clients, start + 10))))
+    connect_s = time.monotonic() - started
+    await asyncio.sleep(3)
+    rss_after = app.rss_kb()
+    spreads, reach = [], []
+    for label_index, label in enumerate(seat_labels(rounds * 2)[rounds:]):
+        seat_id = re.match(r"Row (\w+), seat (\d+),", label).expand(r"\1\2")  # type: ignore[union-attr]
+        clicked = await alice.evaluate(CLICK_SEAT, label)
+        deadline = time.monotonic() + 10
+        while len(arrivals.get(seat_id, [])) < clients and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        got = arrivals.get(seat_id, [])
+        if len(got) < clients:
+            print(f"# round {label_index}: only {len(got)} of {clients} viewers heard of {seat_id}", flush=True)
+        reach += [t - clicked for t in got]
+        spreads.append(max(got) - min(got) if got else 0.0)
+        await wait_state(alice, label, "m")
+        await alice.evaluate(CLICK_SEAT, label)  # release again (another change everyone hears)
+        await wait_state(alice, label, "a")
+        await asyncio.sleep(0.2)
+    out(fanout_clients=len(sockets), fanout_connect_s=connect_s,
+        fanout_change_to_all_ms_p50=pct(reach, 0.5), fanout_change_to_all_ms_p95=pct(reach, 0.95),
+        fanout_spread_first_to_last_ms_median=statistics.median(spreads),
+        server_rss_mb_before=rss_before / 1024, server_rss_mb_after=rss_after / 1024,
+        server_memory_kb_per_client=(rss_after - rss_before) / max(1, len(sockets)))
+    await asyncio.gather(*(sio.disconnect() for sio in sockets), return_exceptions=True)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--changes", type=int, default=50)
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--renders", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir:
+        app = App(Path(data_dir))
+        try:
+            await app.ready()
+            showtime_id, seats = app.grand_showtime()
+            out(showtime=showtime_id, hall_seats=seats)
+            url = f"{app.url}/showtime/{showtime_id}"
+            async with aiohttp.ClientSession() as session, session.get(url) as response:
+                page = await response.text()
+            props = re.search(r'"layout":(\{.*?\}),"status"', page)
+            out(layout_prop_bytes=len(props.group(1).encode()) if props else "n/a",
+                layout_prop_bytes_if_one_dict_per_seat=len(json.dumps([
+                    {"seat_id": f"AA{i}", "row": "AA", "number": i, "grid_row": 40, "grid_col": i, "category": "prime",
+                     "category_name": "Prime", "price": 45000, "kind": "standard", "status": "available"}
+                    for i in range(seats)]).encode()))
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                await measure_render(browser, url, args.renders)
+                alice = await measure_live(browser, app, url, args.changes)
+                await measure_fanout(app, alice, url, args.clients)
+                await browser.close()
+        finally:
+            app.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
