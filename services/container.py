@@ -10,9 +10,14 @@ from services.catalog import CatalogService
 from services.clock import Clock
 from services.inventory import InventoryService
 from services.live import LiveHub
+from services.mailbox import MailboxService
+from services.messages import MessageComposer
+from services.notifications import NotificationWorker
 from services.payments import PaymentGateway
 from services.pricing import PricingService
 from services.settings import Settings
+from services.subscriptions import SubscriptionService
+from services.tickets import TicketService
 from services.tokens import TokenService
 from services.users import UserService
 
@@ -30,3 +35,8 @@ class Services:
     inventory: InventoryService
     bookings: BookingService
     tokens: TokenService
+    messages: MessageComposer
+    tickets: TicketService
+    subscriptions: SubscriptionService
+    notifications: NotificationWorker
+    mailbox: MailboxService | None = None  # embedded backend: what SNS would have emailed

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     # Notifications.
     staff_email: str = ""
     notify_poll_seconds: float = Field(default=2.0, gt=0, le=300)
+    mailbox: bool | None = None  # keep what SNS would email for the Mailbox page; None: embedded backend only
 
     # Live seat map across instances (off for a single process).
     live_poller: bool = False
@@ -80,6 +81,10 @@ class Settings(BaseSettings):
     @property
     def should_seed_demo(self) -> bool:
         return self.backend == "embedded" if self.seed_demo is None else self.seed_demo
+
+    @property
+    def mailbox_enabled(self) -> bool:
+        return self.backend == "embedded" if self.mailbox is None else self.mailbox
 
     @property
     def base_url(self) -> str:

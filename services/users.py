@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -52,6 +53,9 @@ class UserService:
         self._rounds = bcrypt_rounds
         # Compared against when the email is unknown, so a miss costs the same time as a wrong password.
         self._dummy_hash = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(bcrypt_rounds))
+        # Called with each new account (main.py subscribes it to booking emails); a failure there is
+        # logged and never fails the registration.
+        self.on_registered: Callable[[User], None] | None = None
 
     # Registration ---------------------------------------------------------------------------------
     def register(
@@ -72,6 +76,11 @@ class UserService:
                 raise EmailTaken(t("An account with this email already exists. Log in instead.")) from exc
             raise
         log_event("user.registered", user_id=user.user_id, role=role)
+        if self.on_registered is not None:
+            try:
+                self.on_registered(user)
+            except Exception as exc:
+                log_event("user.on_registered_failed", user_id=user.user_id, error=type(exc).__name__)
         return user
 
     def ensure_admin(self, email: str) -> str | None:

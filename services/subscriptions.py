@@ -1,0 +1,211 @@
+"""Who receives booking emails: each user's address subscribed to the topic with a filter policy on the
+``email`` message attribute, so a confirmation reaches only its owner; the staff address unfiltered.
+
+Users are subscribed when they register, and lazily before their first confirmation is published
+(accounts older than this feature). The subscription ARN is kept on the user's item, so the profile
+page can show whether the owner has confirmed it (on AWS an email subscription stays "pending
+confirmation" until its owner clicks the link in AWS's confirmation email; unconfirmed ones are
+deleted by SNS after a while). Limits that matter are in docs/NOTIFICATIONS.md.
+
+On the embedded backend nothing is emailed: each subscription gets a twin SQS inbox with the same
+filter policy (``services/mailbox.py``), and since SNS and SQS state does not survive a restart there,
+``restore()`` re-creates every subscription from what DynamoDB remembers.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any, Literal
+
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from services.aws import Aws
+from services.events import log_event
+from services.mailbox import MailboxService
+from services.provisioning import find_topic_arn
+from services.schema import USERS
+from services.users import User, normalize_email
+
+SubscriptionStatus = Literal["confirmed", "pending", "not_subscribed", "mailbox", "unknown"]
+ARN_ATTRIBUTE = "notify_subscription_arn"
+
+# SNS calls made on a user's request or by the worker fail fast: a slow SNS must never hold up a page,
+# and a publish must finish well inside the worker's lease (services/notifications.py).
+_QUICK = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 2})
+
+
+def quick_sns_client(aws: Aws) -> Any:
+    """An SNS client like ``aws.sns`` but with short timeouts and one retry."""
+    return aws.session.client("sns", endpoint_url=aws.sns.meta.endpoint_url, config=_QUICK)
+
+
+def filter_policy(email: str) -> str:
+    return json.dumps({"email": [normalize_email(email)]})
+
+
+class TopicMissing(Exception):
+    """The SNS topic does not exist (run ``python main.py provision``)."""
+
+
+class SubscriptionService:
+    def __init__(self, aws: Aws, mailbox: MailboxService | None = None, sns: Any = None) -> None:
+        self._aws = aws
+        self._sns = sns or quick_sns_client(aws)
+        self._users = aws.table(USERS)
+        self._mailbox = mailbox
+        self._staff = aws.settings.staff_email
+        self._topic_arn: str | None = None
+        self._known: set[str] = set()  # emails subscribed by or known to this process
+        self._prepared = False
+        self._lock = threading.Lock()
+
+    @property
+    def embedded(self) -> bool:
+        return self._mailbox is not None
+
+    def topic_arn(self) -> str:
+        if self._topic_arn is None:
+            arn = find_topic_arn(self._aws)
+            if not arn:
+                name = self._aws.settings.topic_name
+                raise TopicMissing(f"SNS topic {name} not found; run: python main.py provision")
+            self._topic_arn = arn
+        return self._topic_arn
+
+    # Subscribing ----------------------------------------------------------------------------------
+    def on_registered(self, user: User) -> None:
+        """Registration hook: subscribe the new account; a failure only logs (first booking retries)."""
+        self.try_subscribe(user.email)
+
+    def try_subscribe(self, email: str) -> bool:
+        try:
+            self.subscribe_user(email)
+        except (ClientError, BotoCoreError, TopicMissing) as exc:
+            log_event("subscription.failed", email_domain=email.rpartition("@")[2], error=_error_code(exc))
+            return False
+        return True
+
+    def subscribe_user(self, email: str) -> str:
+        """Subscribe ``email`` with a filter policy matching only its own messages; returns the ARN.
+
+        The staff address is the exception: SNS keeps one subscription per address, and staff's is the
+        unfiltered one that receives every booking."""
+        email = normalize_email(email)
+        filtered = email != self._staff
+        attributes = ({"FilterPolicyScope": "MessageAttributes", "FilterPolicy": filter_policy(email)}
+                      if filtered else {})
+        arn = self._subscribe(email, attributes)
+        try:
+            self._users.update_item(
+                Key={"email": email},
+                UpdateExpression="SET #arn = :arn",
+                ConditionExpression="attribute_exists(email)",
+                ExpressionAttributeNames={"#arn": ARN_ATTRIBUTE},
+                ExpressionAttributeValues={":arn": arn},
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise  # no account (the staff address need not have one): nothing to remember
+        if self._mailbox is not None:
+            self._mailbox.ensure_inbox(self.topic_arn(), email, filtered=filtered)
+        with self._lock:
+            self._known.add(email)
+        log_event("subscription.created", filtered=filtered, email_domain=email.rpartition("@")[2])
+        return arn
+
+    def subscribe_staff(self) -> str:
+        """The staff address receives every booking (no filter policy)."""
+        if not self._staff:
+            raise ValueError("staff_email is not set")
+        return self.subscribe_user(self._staff)
+
+    def ensure(self, email: str) -> None:
+        """Before publishing to ``email``: subscribe an account that has no subscription yet (older
+        accounts, or after an embedded restart). Guests without an account are never subscribed."""
+        email = normalize_email(email)
+        if not email:
+            return
+        with self._lock:
+            if email in self._known:
+                return
+        try:
+            item = self._users.get_item(Key={"email": email}, ProjectionExpression="email, #arn",
+                                        ExpressionAttributeNames={"#arn": ARN_ATTRIBUTE}).get("Item")
+        except (ClientError, BotoCoreError) as exc:
+            log_event("subscription.lookup_failed", error=_error_code(exc))
+            return
+        if item is None:
+            return
+        if item.get(ARN_ATTRIBUTE) and not self.embedded:
+            with self._lock:
+                self._known.add(email)
+            return
+        self.try_subscribe(email)
+
+    def _subscribe(self, email: str, attributes: dict[str, str]) -> str:
+        response = self._sns.subscribe(
+            TopicArn=self.topic_arn(), Protocol="email", Endpoint=email, Attributes=attributes,
+            ReturnSubscriptionArn=True,
+        )
+        return response["SubscriptionArn"]
+
+    # Status ---------------------------------------------------------------------------------------
+    def status(self, email: str) -> SubscriptionStatus:
+        """For the profile page: has the owner confirmed their subscription?"""
+        if self.embedded:
+            return "mailbox"
+        email = normalize_email(email)
+        try:
+            item = self._users.get_item(Key={"email": email}).get("Item") or {}
+            arn = item.get(ARN_ATTRIBUTE)
+            if not arn:
+                return "not_subscribed"
+            attributes = self._sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("NotFound", "NotFoundException"):
+                return "not_subscribed"  # unsubscribed by its owner, or deleted unconfirmed
+            log_event("subscription.status_failed", error=_error_code(exc))
+            return "unknown"
+        except (BotoCoreError, TopicMissing) as exc:
+            log_event("subscription.status_failed", error=_error_code(exc))
+            return "unknown"
+        return "pending" if str(attributes.get("PendingConfirmation")).lower() == "true" else "confirmed"
+
+    # Start-up -------------------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Once per process, before the first publish: subscribe the staff address, and on the embedded
+        backend re-create the subscriptions lost with the last restart. Later calls return at once."""
+        with self._lock:
+            if self._prepared:
+                return
+            self._prepared = True
+        if self.embedded:
+            restored = self.restore()
+            log_event("subscription.restored", subscriptions=restored)
+        elif self._staff:
+            self.try_subscribe(self._staff)
+
+    def restore(self) -> int:
+        """Embedded backend: re-create the subscriptions (and inboxes) DynamoDB remembers; returns how many."""
+        if self._mailbox is None:
+            return 0
+        count = 0
+        if self._staff:
+            count += self.try_subscribe(self._staff)
+        try:
+            recipients = self._mailbox.recipients()
+        except (ClientError, BotoCoreError) as exc:  # ensure() still subscribes each owner before publishing
+            log_event("subscription.restore_failed", error=_error_code(exc))
+            return count
+        for email in recipients:
+            if email != self._staff:
+                count += self.try_subscribe(email)
+        return count
+
+
+def _error_code(exc: Exception) -> str:
+    if isinstance(exc, ClientError):
+        return str(exc.response.get("Error", {}).get("Code", "ClientError"))
+    return type(exc).__name__

@@ -1,0 +1,111 @@
+"""Signed ticket tokens: what the QR code on a ticket carries, and how the door checks it.
+
+A token is ``MM1.<BOOKING ID>.<ISSUED>.<SIGNATURE>``: the booking id, when the booking was made (epoch
+seconds, base 36) and the first 120 bits of HMAC-SHA256 over both, keyed from ``settings.ticket_secret``,
+in base 32. Everything is upper case on purpose: QR codes store the characters 0-9, A-Z and ``.-:``
+in "alphanumeric" mode at 5.5 bits each instead of 8, so the 74-character token fits a version-4 code
+(33x33 modules, error correction M) where lower case would need version 5: large modules that any phone
+camera or door scanner reads at a glance.
+
+The token is derived from the booking, never stored: the same booking always yields the same token.
+``verify`` trusts nothing the phone shows: it checks the signature in constant time, then that the
+booking exists, was issued at that moment, and is still confirmed, so a cancelled booking's ticket is
+rejected at the door. Check-in screens call ``verify`` (they come later).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from datetime import datetime
+from typing import Literal
+
+import segno
+from botocore.exceptions import BotoCoreError, ClientError
+
+from services.aws import Aws
+from services.bookings import Booking
+from services.clock import parse_iso
+from services.errors import DomainError, ServiceUnavailable
+from services.i18n import t
+from services.schema import BOOKINGS
+from services.settings import Settings
+
+VERSION = "MM1"
+_SIGNATURE_BYTES = 15  # 120 bits: exactly 24 base-32 characters, no padding
+_BOOKING_ID = re.compile(r"^[a-z0-9-]{1,64}$")
+Reason = Literal["malformed", "bad_signature", "unknown_booking", "cancelled"]
+
+
+class InvalidTicket(DomainError):
+    code = "invalid_ticket"
+
+    def __init__(self, message: str, reason: Reason) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class TicketService:
+    def __init__(self, aws: Aws, settings: Settings) -> None:
+        if not settings.ticket_secret:
+            raise ValueError("ticket_secret is empty: set MOVIEMAGIC_TICKET_SECRET (embedded mode generates one)")
+        # A key of its own, derived from the secret, so the secret is never used for anything else as is.
+        self._key = hashlib.sha256(f"moviemagic-ticket:{settings.ticket_secret}".encode()).digest()
+        self._bookings = aws.table(BOOKINGS)
+
+    def token_for(self, booking: Booking) -> str:
+        if not _BOOKING_ID.match(booking.booking_id):
+            raise ValueError(f"booking id {booking.booking_id!r} cannot be carried in a ticket token")
+        body = f"{VERSION}.{booking.booking_id.upper()}.{_base36(_issued(booking))}"
+        return f"{body}.{self._sign(body)}"
+
+    def qr(self, booking: Booking) -> segno.QRCode:
+        """The ticket's QR code (error correction M: still reads with a scratched or glossy screen)."""
+        return qr_code(self.token_for(booking))
+
+    def verify(self, token: str) -> Booking:
+        """The confirmed booking a token admits; InvalidTicket (with a reason) otherwise."""
+        parts = token.strip().upper().split(".")
+        if len(parts) != 4 or parts[0] != VERSION or not parts[1] or not parts[2].isalnum():
+            raise InvalidTicket(t("This is not a Movie Magic ticket."), "malformed")
+        body, signature = ".".join(parts[:3]), parts[3]
+        if not hmac.compare_digest(self._sign(body), signature):
+            raise InvalidTicket(t("This ticket's signature is not valid."), "bad_signature")
+        booking = self._find(parts[1].lower())
+        if booking is None or _base36(_issued(booking)) != parts[2]:
+            raise InvalidTicket(t("No booking matches this ticket."), "unknown_booking")
+        if booking.status != "confirmed":
+            raise InvalidTicket(t("This booking was cancelled; its ticket is no longer valid."), "cancelled")
+        return booking
+
+    def _sign(self, body: str) -> str:
+        digest = hmac.new(self._key, body.encode(), hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+        return base64.b32encode(digest).decode()
+
+    def _find(self, booking_id: str) -> Booking | None:
+        try:
+            item = self._bookings.get_item(Key={"booking_id": booking_id}, ConsistentRead=True).get("Item")
+        except (ClientError, BotoCoreError) as exc:
+            raise ServiceUnavailable(t("Tickets cannot be checked just now. Please try again.")) from exc
+        return Booking.from_item(item) if item else None
+
+
+def qr_code(token: str) -> segno.QRCode:
+    return segno.make_qr(token, error="m", boost_error=False)
+
+
+def _issued(booking: Booking) -> int:
+    created: datetime = parse_iso(booking.created_at)
+    return int(created.timestamp())
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    text = ""
+    while True:
+        number, remainder = divmod(number, 36)
+        text = digits[remainder] + text
+        if number == 0:
+            return text
