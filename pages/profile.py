@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from components.email_status import email_status
 from components.frame import frame
 from components.session import login, require_user
 from services.container import Services
@@ -36,6 +37,7 @@ def register(services: Services) -> None:
                 with ui.column().classes("gap-1"):
                     ui.label(t("Member since")).classes("mm-muted text-sm")
                     ui.label(user.created_at[:10]).classes("text-white")
+                email_status(services, user.email)
 
                 async def save() -> None:
                     try:

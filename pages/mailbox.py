@@ -1,0 +1,135 @@
+"""The Mailbox (embedded backend only): every message SNS would have emailed, as its recipient sees it.
+
+A user sees their own mailbox; an admin sees every recipient's, and can pick one. Messages arrive
+through SQS inboxes subscribed with the same filter policies as the email subscriptions
+(``services/mailbox.py``); the page looks for new ones every few seconds. On AWS real email is sent
+and this page only says so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from nicegui import run, ui
+
+from components.frame import frame
+from components.session import require_user
+from services.clock import parse_iso
+from services.container import Services
+from services.i18n import t
+from services.mailbox import MailItem
+from services.users import User
+
+POLL_SECONDS = 3.0
+ALL = ""
+
+
+def register(services: Services) -> None:
+    @ui.page("/mailbox")
+    async def mailbox_page() -> None:
+        user = require_user("/mailbox")
+        if user is None:
+            return
+        async with frame(services):
+            ui.label(t("Mailbox")).classes("mm-title text-3xl text-white").mark("page-title")
+            if services.mailbox is None:
+                _not_embedded()
+                return
+            await _mailbox(services, user)
+
+
+def _not_embedded() -> None:
+    with ui.column().classes("mm-surface w-full p-6 gap-2").mark("mailbox-unavailable"):
+        ui.label(t("Confirmations are emailed by Amazon SNS on this server.")).classes("text-white")
+        ui.label(t("The Mailbox shows messages only when the app runs on its embedded backend.")).classes("mm-muted")
+
+
+async def _mailbox(services: Services, user: User) -> None:
+    mailbox = services.mailbox
+    assert mailbox is not None
+
+    def load() -> list[MailItem]:
+        return mailbox.all_messages() if user.is_admin else mailbox.messages_for(user.email)
+
+    intro = (t("Every message Amazon SNS would have emailed, to every recipient. Nothing leaves this computer.")
+             if user.is_admin else
+             t("What Amazon SNS would have emailed to {email}. In embedded mode nothing leaves this computer.",
+               email=user.email))
+    ui.label(intro).classes("mm-muted -mt-3")
+    mails = await run.io_bound(load)
+    state = {"mails": mails, "recipient": ALL}
+
+    if user.is_admin:
+        options = {ALL: t("All recipients")} | {email: email for email in sorted({m.recipient for m in mails})}
+        chooser = ui.select(options, value=ALL, label=t("Recipient"),
+                            on_change=lambda e: (state.update(recipient=e.value or ALL), listing.refresh()))
+        chooser.props("outlined dark dense options-dark").classes("w-full sm:w-80").mark("mailbox-recipient")
+
+    @ui.refreshable
+    def listing() -> None:
+        shown = [m for m in state["mails"] if not state["recipient"] or m.recipient == state["recipient"]]
+        if not shown:
+            with ui.column().classes("mm-surface w-full items-center py-12 gap-2").mark("mailbox-empty"):
+                ui.icon("mark_email_unread", size="48px").classes("mm-muted")
+                ui.label(t("No messages yet.")).classes("text-lg text-white")
+                ui.label(t("Book a show: its confirmation arrives here within seconds.")).classes("mm-muted")
+            return
+        ui.label(t("{n} messages", n=len(shown)) if len(shown) != 1 else t("1 message")).classes(
+            "mm-muted text-sm").mark("mailbox-count")
+        for index, mail in enumerate(shown):
+            _message(mail, expanded=index == 0, show_recipient=user.is_admin)
+
+    listing()
+
+    async def poll() -> None:
+        fresh = await run.io_bound(load)
+        if [(m.recipient, m.message_id) for m in fresh] != [(m.recipient, m.message_id) for m in state["mails"]]:
+            state["mails"] = fresh
+            if user.is_admin:
+                chooser.set_options({ALL: t("All recipients")} | {e: e for e in sorted({m.recipient for m in fresh})},
+                                    value=state["recipient"])
+            listing.refresh()
+
+    ui.timer(POLL_SECONDS, poll, immediate=False)
+
+
+def _message(mail: MailItem, *, expanded: bool, show_recipient: bool) -> None:
+    cancelled = mail.kind == "booking_cancelled"
+    with ui.expansion(value=expanded).classes("mm-surface w-full overflow-hidden").props(
+            "dense-toggle header-class=q-pa-md").mark("mailbox-message") as expansion:
+        with expansion.add_slot("header"), ui.row().classes("w-full items-center gap-3 flex-nowrap"):
+            ui.avatar("event_busy" if cancelled else "local_activity", color="negative" if cancelled else "primary",
+                      text_color="white", size="40px").props('aria-hidden="true"')
+            with ui.column().classes("gap-0 min-w-0 grow"):
+                with ui.row().classes("w-full items-baseline justify-between gap-2 flex-nowrap"):
+                    ui.label(t("Movie Magic")).classes("text-white font-semibold truncate")
+                    ui.label(_when(mail.sent_at or mail.received_at)).classes("mm-muted text-xs shrink-0")
+                ui.label(mail.subject).classes("text-white text-sm truncate w-full").mark("mailbox-subject")
+                if show_recipient:
+                    ui.label(t("To: {email}", email=mail.recipient)).classes("mm-muted text-xs truncate")
+        with ui.column().classes("w-full gap-3 px-1 sm:px-4 pb-4"):
+            with ui.column().classes("gap-0 text-xs mm-muted"):
+                ui.label(t("From: Movie Magic <no-reply@sns.amazonaws.com>"))
+                ui.label(t("To: {email}", email=mail.recipient)).mark("mailbox-to")
+                ui.label(t("Subject: {subject}", subject=mail.subject))
+            ui.label(mail.body).classes(
+                "w-full whitespace-pre-wrap break-words font-mono text-[0.7rem] sm:text-[0.8rem] leading-relaxed "
+                "text-gray-100 bg-black/30 rounded-lg p-2 sm:p-4").mark("mailbox-body")
+            ui.label(t("Amazon SNS adds an unsubscribe link below every email.")).classes("mm-muted text-xs")
+            if mail.booking_id:
+                with ui.row().classes("gap-2"):
+                    if not cancelled:
+                        ui.button(t("Open ticket"), icon="confirmation_number",
+                                  on_click=lambda m=mail: ui.navigate.to(f"/ticket/{m.booking_id}")).props(
+                            "unelevated no-caps").mark("mailbox-open-ticket")
+                    ui.button(t("Booking details"),
+                              on_click=lambda m=mail: ui.navigate.to(f"/booking/{m.booking_id}")).props(
+                        "flat no-caps").classes("text-accent")
+
+
+def _when(stamp: str) -> str:
+    try:
+        moment: datetime = parse_iso(stamp)
+    except ValueError:
+        return stamp
+    return f"{moment:%d %b, %H:%M} UTC"
