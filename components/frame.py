@@ -20,7 +20,7 @@ async def frame(services: Services, *, wide: bool = False) -> AsyncIterator[ui.c
     apply_theme()
     cities = await run.io_bound(services.catalog.cities)
     city = current_city(cities)
-    _header(cities, city)
+    _header(cities, city, has_mailbox=services.mailbox is not None)
     width = "max-w-7xl" if wide else "max-w-6xl"
     with ui.column().classes(f"w-full {width} mx-auto px-3 sm:px-6 py-4 sm:py-6 gap-5") as content:
         yield content
@@ -28,7 +28,7 @@ async def frame(services: Services, *, wide: bool = False) -> AsyncIterator[ui.c
         ui.label(t("Movie Magic · an open movie-ticket booking system"))
 
 
-def _header(cities: list[str], city: str) -> None:
+def _header(cities: list[str], city: str, *, has_mailbox: bool) -> None:
     user = current_user()
     with (
         ui.header()
@@ -61,7 +61,8 @@ def _header(cities: list[str], city: str) -> None:
             )
             ui.button(t("Sign up"), on_click=lambda: ui.navigate.to("/register")).props("unelevated no-caps rounded")
         else:
-            _account_menu(user.name, user.is_admin)
+            # The Mailbox (what SNS would email) exists on the embedded backend, for every user.
+            _account_menu(user.name, show_mailbox=has_mailbox)
         _search_box().classes("sm:hidden w-full")
 
 
@@ -80,7 +81,7 @@ def _switch_city(city: str) -> None:
     ui.navigate.to("/")
 
 
-def _account_menu(name: str, is_admin: bool) -> None:
+def _account_menu(name: str, *, show_mailbox: bool) -> None:
     initials = "".join(part[0] for part in name.split()[:2]).upper() or "?"
     with ui.button().props(f'flat round aria-label="{t("Account menu")}"').mark("account-menu"):
         ui.avatar(initials, color="primary", text_color="white", size="34px")
@@ -89,7 +90,7 @@ def _account_menu(name: str, is_admin: bool) -> None:
             ui.separator()
             ui.menu_item(t("Profile"), on_click=lambda: ui.navigate.to("/profile"))
             ui.menu_item(t("My bookings"), on_click=lambda: ui.navigate.to("/bookings"))
-            if is_admin:
+            if show_mailbox:
                 ui.menu_item(t("Mailbox"), on_click=lambda: ui.navigate.to("/mailbox"))
             ui.separator()
             ui.menu_item(t("Log out"), on_click=lambda: ui.navigate.to("/logout"))
