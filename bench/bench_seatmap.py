@@ -63,7 +63,7 @@ def pct(values: list[float], q: float) -> float:
 
 # The app ---------------------------------------------------------------------------------------------------
 class App:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, snapshot_seconds: float) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
@@ -71,7 +71,7 @@ class App:
         self.log_path = data_dir / "app.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("MOVIEMAGIC_")}
         env |= {"MOVIEMAGIC_PORT": str(self.port), "MOVIEMAGIC_DATA_DIR": str(data_dir),
-                "MOVIEMAGIC_BCRYPT_ROUNDS": "4"}
+                "MOVIEMAGIC_BCRYPT_ROUNDS": "4", "MOVIEMAGIC_SNAPSHOT_SECONDS": str(snapshot_seconds)}
         self.process = subprocess.Popen([sys.executable, "main.py"], cwd=ROOT, env=env,
                                         stdout=self.log_path.open("w"), stderr=subprocess.STDOUT)
 
@@ -278,7 +278,7 @@ async def measure_fanout(app: App, alice: Page, url: str, clients: int, rounds: 
     connect_s = time.monotonic() - started
     await asyncio.sleep(3)
     rss_after = app.rss_kb()
-    spreads, reach = [], []
+    spreads, reach, medians = [], [], []
     for label_index, label in enumerate(seat_labels(rounds * 2)[rounds:]):
         seat_id = re.match(r"Row (\w+), seat (\d+),", label).expand(r"\1\2")  # type: ignore[union-attr]
         clicked = await alice.evaluate(CLICK_SEAT, label)
@@ -289,6 +289,7 @@ async def measure_fanout(app: App, alice: Page, url: str, clients: int, rounds: 
         if len(got) < clients:
             print(f"# round {label_index}: only {len(got)} of {clients} viewers heard of {seat_id}", flush=True)
         reach += [t - clicked for t in got]
+        medians.append(round(statistics.median(t - clicked for t in got)) if got else -1)
         spreads.append(max(got) - min(got) if got else 0.0)
         await wait_state(alice, label, "m")
         await alice.evaluate(CLICK_SEAT, label)  # release again (another change everyone hears)
@@ -297,6 +298,7 @@ async def measure_fanout(app: App, alice: Page, url: str, clients: int, rounds: 
     out(fanout_clients=len(sockets), fanout_connect_s=connect_s,
         fanout_change_to_all_ms_p50=pct(reach, 0.5), fanout_change_to_all_ms_p95=pct(reach, 0.95),
         fanout_spread_first_to_last_ms_median=statistics.median(spreads),
+        fanout_round_medians_ms=",".join(map(str, medians)),
         server_rss_mb_before=rss_before / 1024, server_rss_mb_after=rss_after / 1024,
         server_memory_kb_per_client=(rss_after - rss_before) / max(1, len(sockets)))
     await asyncio.gather(*(sio.disconnect() for sio in sockets), return_exceptions=True)
@@ -307,9 +309,13 @@ async def main() -> None:
     parser.add_argument("--changes", type=int, default=50)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--renders", type=int, default=5)
+    parser.add_argument("--snapshot-seconds", type=float, default=3600,
+                        help="the embedded backend's save interval; a save holds every request for ~1 s, which "
+                             "would show up here as seat-map latency (use 30, the default of the app, to see it)")
     args = parser.parse_args()
+    out(embedded_snapshot_seconds=args.snapshot_seconds)
     with tempfile.TemporaryDirectory() as data_dir:
-        app = App(Path(data_dir))
+        app = App(Path(data_dir), args.snapshot_seconds)
         try:
             await app.ready()
             showtime_id, seats = app.grand_showtime()

@@ -89,18 +89,30 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
         services, showtime, holder, grid, on_change=changed,
         on_login_needed=lambda seat_id: _ask_to_log_in(showtime.showtime_id, [seat_id]),
     )
-    with grid, ui.row().classes("items-center gap-1 sm:gap-1.5 flex-nowrap").props(
-        f'role="group" aria-label="{t("Best seats together")}"'
-    ):
-        ui.label(t("Best seats for")).classes("mm-muted text-xs sm:text-sm mr-1 whitespace-nowrap")
-        for count in range(1, 7):
-            ui.button(str(count), on_click=lambda n=count: selection.suggest(n)).props(
-                f'outline round dense no-caps aria-label="{t("Pick the best {n} seats together", n=count)}"'
-            ).classes("w-8 h-8 sm:w-9 sm:h-9 text-white").mark(f"best-{count}")
+    with grid:
+        _best_seats(selection)
     await selection.resume()
     picked = _take_pick(showtime.showtime_id) if holder else None
     if picked:
         await selection.choose(picked)
+
+
+def _best_seats(selection: SeatSelection) -> None:
+    """"Best N seats together": chips on wide screens, one menu button on phones (room for the zoom)."""
+    with ui.row().classes("items-center gap-1.5 flex-nowrap max-sm:hidden").props(
+        f'role="group" aria-label="{t("Best seats together")}"'
+    ):
+        ui.label(t("Best seats for")).classes("mm-muted text-sm mr-1 whitespace-nowrap")
+        for count in range(1, 7):
+            ui.button(str(count), on_click=lambda n=count: selection.suggest(n)).props(
+                f'outline round dense no-caps aria-label="{t("Pick the best {n} seats together", n=count)}"'
+            ).classes("w-9 h-9 text-white").mark(f"best-{count}")
+    with ui.button(t("Best seats"), icon="auto_awesome").props("outline rounded no-caps").classes(
+        "sm:hidden text-white h-10"
+    ).mark("best-menu"), ui.menu().props("dark").classes("bg-grey-10"):
+        for count in range(1, 7):
+            ui.menu_item(t("{n} seats together", n=count) if count > 1 else t("1 seat"),
+                         on_click=lambda n=count: selection.suggest(n))
 
 
 def _to_checkout(selection: SeatSelection) -> None:

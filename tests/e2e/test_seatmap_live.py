@@ -190,3 +190,24 @@ def test_phone_sized_map_zooms_and_books(
     expect(phone.get_by_text("You're all set!")).to_be_visible(timeout=15_000)
     phone.screenshot(path=str(artifacts / "confirmation-360.png"), full_page=True)
     expect_state(desktop, "AA27", "s", timeout=3_000)
+
+
+def test_keyboard_only_picking_with_screen_reader_labels(
+    live_app: RunningApp, showtime_id: str, contexts: Callable[..., BrowserContext]
+) -> None:
+    page = contexts().new_page()
+    register(page, live_app, "Kiran")
+    open_map(page, live_app, showtime_id)
+    first = page.locator(".sg-seat[tabindex='0']")
+    expect(first).to_have_count(1)  # one tab stop for the whole map (roving tabindex)
+    first.focus()
+    for key in ("End", "ArrowDown", "ArrowDown", "Home", "ArrowRight", "ArrowRight"):
+        page.keyboard.press(key)
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert re.fullmatch(r"Row C, seat 3, Classic, ₹300, available", focused), focused
+    page.keyboard.press("Space")
+    expect(page.locator(".sg-seat:focus")).to_have_attribute("aria-label", re.compile(r"^Row C, seat 3, .*selected"))
+    expect(page.locator(".sg-seat:focus")).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")  # toggles it off again
+    expect(page.locator(".sg-seat:focus")).to_have_attribute("aria-label", re.compile(r"available$"))
+    assert page.locator(".sg-seat[tabindex='0']").count() == 1
