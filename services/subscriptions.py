@@ -15,6 +15,7 @@ filter policy (``services/mailbox.py``), and since SNS and SQS state does not su
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from typing import Any, Literal
 
@@ -83,7 +84,8 @@ class SubscriptionService:
         try:
             self.subscribe_user(email)
         except (ClientError, BotoCoreError, TopicMissing) as exc:
-            log_event("subscription.failed", email_domain=email.rpartition("@")[2], error=_error_code(exc))
+            log_event("subscription.failed", logging.WARNING, email_domain=email.rpartition("@")[2],
+                      error=_error_code(exc))
             return False
         return True
 
@@ -134,7 +136,7 @@ class SubscriptionService:
             item = self._users.get_item(Key={"email": email}, ProjectionExpression="email, #arn",
                                         ExpressionAttributeNames={"#arn": ARN_ATTRIBUTE}).get("Item")
         except (ClientError, BotoCoreError) as exc:
-            log_event("subscription.lookup_failed", error=_error_code(exc))
+            log_event("subscription.lookup_failed", logging.WARNING, error=_error_code(exc))
             return
         if item is None:
             return
@@ -166,10 +168,10 @@ class SubscriptionService:
         except ClientError as exc:
             if exc.response["Error"]["Code"] in ("NotFound", "NotFoundException"):
                 return "not_subscribed"  # unsubscribed by its owner, or deleted unconfirmed
-            log_event("subscription.status_failed", error=_error_code(exc))
+            log_event("subscription.status_failed", logging.WARNING, error=_error_code(exc))
             return "unknown"
         except (BotoCoreError, TopicMissing) as exc:
-            log_event("subscription.status_failed", error=_error_code(exc))
+            log_event("subscription.status_failed", logging.WARNING, error=_error_code(exc))
             return "unknown"
         return "pending" if str(attributes.get("PendingConfirmation")).lower() == "true" else "confirmed"
 
@@ -197,7 +199,7 @@ class SubscriptionService:
         try:
             recipients = self._mailbox.recipients()
         except (ClientError, BotoCoreError) as exc:  # ensure() still subscribes each owner before publishing
-            log_event("subscription.restore_failed", error=_error_code(exc))
+            log_event("subscription.restore_failed", logging.WARNING, error=_error_code(exc))
             return count
         for email in recipients:
             if email != self._staff:
