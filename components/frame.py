@@ -84,8 +84,9 @@ def _switch_city(city: str) -> None:
 def _account_menu(name: str, *, show_mailbox: bool) -> None:
     initials = "".join(part[0] for part in name.split()[:2]).upper() or "?"
     with ui.button().props(f'flat round aria-label="{t("Account menu")}"').mark("account-menu"):
-        ui.avatar(initials, color="primary", text_color="white", size="34px")
-        with ui.menu().props("dark").classes("bg-grey-10"):
+        with ui.avatar(color="primary", text_color="white", size="34px"):  # its first argument is an icon name
+            ui.label(initials).classes("text-sm font-bold")
+        with ui.menu().props("dark").classes("bg-grey-10 min-w-[12rem]"):
             ui.label(name).classes("px-4 pt-3 pb-1 font-bold")
             ui.separator()
             ui.menu_item(t("Profile"), on_click=lambda: ui.navigate.to("/profile"))

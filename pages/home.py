@@ -95,7 +95,9 @@ def _filters(everything: list[Listing], filters: dict[str, str]) -> None:
             {ALL: t("All genres")} | {g: g for g in genres},
             value=filters["genre"] if filters["genre"] in genres else ALL,
             on_change=lambda e: ui.navigate.to(_link(filters, genre=e.value or "")),
-        ).props(f'dense outlined dark options-dark aria-label="{t("Genre")}"').classes("w-[calc(50%_-_6px)] sm:w-44").mark("genre-filter")
+        ).props(f'dense outlined dark options-dark aria-label="{t("Genre")}"').classes(
+            "w-[calc(50%_-_6px)] sm:w-44"
+        ).mark("genre-filter")
         ui.select(
             {ALL: t("All languages")} | {lang: lang for lang in languages},
             value=filters["language"] if filters["language"] in languages else ALL,

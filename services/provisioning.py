@@ -63,7 +63,8 @@ def _ensure_ttl(aws: Aws, table: Table) -> list[str]:
 def _ensure_topic(aws: Aws) -> list[str]:
     if find_topic_arn(aws):
         return []
-    aws.sns.create_topic(Name=aws.settings.topic_name)
+    # The display name is the "From" of the emails; without it they come from "AWS Notifications".
+    aws.sns.create_topic(Name=aws.settings.topic_name, Attributes={"DisplayName": "Movie Magic"})
     return [f"created topic {aws.settings.topic_name}"]
 
 
