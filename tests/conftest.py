@@ -167,3 +167,9 @@ def small(services: Services) -> Services:
     add_small_showtime(services, "tiny-show", timedelta(days=2))
     add_small_showtime(services, "tiny-soon", timedelta(minutes=5))
     return services
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: they are the slowest, and sync Playwright keeps an event loop running in this
+    thread until the session ends, which the async (NiceGUI `user`) tests must not run beside."""
+    items.sort(key=lambda item: "/e2e/" in str(item.path))
