@@ -72,9 +72,9 @@ def _confirmation(booking: Booking, poster: str | None) -> None:
                 ui.button(t("View ticket"), icon="qr_code_2",
                           on_click=lambda: ui.navigate.to(f"/ticket/{booking.booking_id}")).props(
                     "unelevated no-caps size=lg").mark("view-ticket")
-                with ui.link(target=f"/ticket/{booking.booking_id}/pdf", new_tab=True).classes("no-underline"):
-                    ui.button(t("Download PDF"), icon="download").props("outline no-caps size=lg").classes(
-                        "text-white").mark("download-pdf")
+                pdf = f"/ticket/{booking.booking_id}/pdf"
+                ui.button(t("Download PDF"), icon="download", on_click=lambda: ui.download(pdf)).props(
+                    "outline no-caps size=lg").classes("text-white").mark("download-pdf")
             ui.button(t("My bookings"), on_click=lambda: ui.navigate.to("/bookings")).props(
                 "flat no-caps size=lg").classes("text-white").mark("my-bookings")
 

@@ -190,6 +190,8 @@ def test_phone_sized_map_zooms_and_books(
     expect(phone.get_by_text("You're all set!")).to_be_visible(timeout=15_000)
     phone.screenshot(path=str(artifacts / "confirmation-360.png"), full_page=True)
     expect_state(desktop, "AA27", "s", timeout=3_000)
+    phone.get_by_role("button", name="View ticket").tap()
+    expect(phone).to_have_url(re.compile(r"/ticket/bk-"))
 
 
 def test_keyboard_only_picking_with_screen_reader_labels(
