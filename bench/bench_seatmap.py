@@ -245,7 +245,7 @@ async def measure_live(browser: Browser, app: App, url: str, changes: int) -> Pa
     return alice
 
 
-async def measure_fanout(app: App, alice: Page, url: str, clients: int, rounds: int = 10) -> None:
+async def measure_fanout(app: App, alice: Page, url: str, clients: int, rounds: int) -> None:
     arrivals: dict[str, list[float]] = {}
     sockets: list[socketio.AsyncClient] = []
 
@@ -279,7 +279,7 @@ async def measure_fanout(app: App, alice: Page, url: str, clients: int, rounds: 
     await asyncio.sleep(3)
     rss_after = app.rss_kb()
     spreads, reach, medians = [], [], []
-    for label_index, label in enumerate(seat_labels(rounds * 2)[rounds:]):
+    for label_index, label in enumerate(seat_labels(80)[40 : 40 + rounds]):
         seat_id = re.match(r"Row (\w+), seat (\d+),", label).expand(r"\1\2")  # type: ignore[union-attr]
         clicked = await alice.evaluate(CLICK_SEAT, label)
         deadline = time.monotonic() + 10
@@ -309,6 +309,7 @@ async def main() -> None:
     parser.add_argument("--changes", type=int, default=50)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--renders", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=20, help="changes sent to all the raw clients")
     parser.add_argument("--snapshot-seconds", type=float, default=3600,
                         help="the embedded backend's save interval; a save holds every request for ~1 s, which "
                              "would show up here as seat-map latency (use 30, the default of the app, to see it)")
@@ -333,7 +334,7 @@ async def main() -> None:
                 browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 await measure_render(browser, url, args.renders)
                 alice = await measure_live(browser, app, url, args.changes)
-                await measure_fanout(app, alice, url, args.clients)
+                await measure_fanout(app, alice, url, args.clients, args.rounds)
                 await browser.close()
         finally:
             app.stop()

@@ -77,11 +77,14 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
 def _payment_form(services: Services, user: User, hold: Hold, total: str, back: str) -> None:
     with ui.column().classes("mm-surface w-full md:w-96 shrink-0 p-5 gap-4").mark("payment"):
         ui.label(t("Payment")).classes("mm-title text-xl text-white")
-        with ui.row().classes("w-full items-center gap-3 rounded-xl border border-primary/70 bg-primary/10 p-3"):
+        with ui.row().classes("w-full items-center gap-3 rounded-xl p-3 flex-nowrap").style(
+            "border: 1.5px solid var(--mm-primary); background: rgba(225,29,72,.08)"
+        ).props(f'role="radio" aria-checked="true" aria-label="{t("Credit or debit card")}"'):
             ui.icon("credit_card", size="26px").classes("text-white")
             with ui.column().classes("gap-0"):
                 ui.label(t("Credit or debit card")).classes("text-white font-medium")
                 ui.label(t("Visa, Mastercard, RuPay")).classes("mm-muted text-xs")
+            ui.icon("check_circle", size="22px").classes("text-primary ml-auto").props('aria-hidden="true"')
         ui.label(t("UPI and wallets are coming soon.")).classes("mm-muted text-xs -mt-2")
         card = ui.input(t("Card number"), validation=_card_error).props(
             'outlined dark inputmode=numeric autocomplete=cc-number mask="#### #### #### #### ###" lazy-rules'

@@ -159,6 +159,17 @@ def test_two_browsers_see_holds_sales_and_expiry_live(
     expect_state(bob, "W12", "m")
     expect_state(alice, "W12", "h", timeout=3_000)
 
+    # A cancels the booking (the refund is shown before confirming) -> B sees W10 and W11 free again.
+    alice.goto(f"{live_app.url}/bookings")
+    alice.get_by_role("button", name="Cancel", exact=True).click()
+    expect(alice.get_by_text("You will get back")).to_be_visible()
+    alice.wait_for_timeout(400)  # the dialog's fade-in, for the screenshot
+    alice.screenshot(path=str(artifacts / "cancel-dialog-1440.png"))
+    alice.get_by_role("button", name=re.compile(r"^Cancel and refund ₹")).click()
+    expect(alice.get_by_text(re.compile(r"^Refunded ₹"))).to_be_visible()
+    expect_state(bob, "W10", "a", timeout=3_000)
+    expect_state(bob, "W11", "a", timeout=3_000)
+
 
 def test_phone_sized_map_zooms_and_books(
     live_app: RunningApp, showtime_id: str, contexts: Callable[..., BrowserContext], artifacts: Path
@@ -186,6 +197,8 @@ def test_phone_sized_map_zooms_and_books(
     phone.screenshot(path=str(artifacts / "seatmap-360-zoomed.png"))
     expect_state(desktop, "AA27", "h", timeout=3_000)
     phone.get_by_role("button", name="Continue").tap()
+    expect(phone.get_by_text("Checkout")).to_be_visible()
+    phone.screenshot(path=str(artifacts / "checkout-360.png"), full_page=True)
     pay(phone)
     expect(phone.get_by_text("You're all set!")).to_be_visible(timeout=15_000)
     phone.screenshot(path=str(artifacts / "confirmation-360.png"), full_page=True)
