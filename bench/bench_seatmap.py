@@ -278,7 +278,8 @@ async def measure_fanout(app: App, alice: Page, url: str, clients: int, rounds: 
     connect_s = time.monotonic() - started
     await asyncio.sleep(3)
     rss_after = app.rss_kb()
-    spreads, reach, medians = [], [], []
+    spreads, reach, medians, own = [], [], [], []
+    await alice.evaluate(WATCH)
     for label_index, label in enumerate(seat_labels(80)[40 : 40 + rounds]):
         seat_id = re.match(r"Row (\w+), seat (\d+),", label).expand(r"\1\2")  # type: ignore[union-attr]
         clicked = await alice.evaluate(CLICK_SEAT, label)
@@ -291,7 +292,7 @@ async def measure_fanout(app: App, alice: Page, url: str, clients: int, rounds: 
         reach += [t - clicked for t in got]
         medians.append(round(statistics.median(t - clicked for t in got)) if got else -1)
         spreads.append(max(got) - min(got) if got else 0.0)
-        await wait_state(alice, label, "m")
+        own.append(round(await wait_seen(alice, label, "m") - clicked))
         await alice.evaluate(CLICK_SEAT, label)  # release again (another change everyone hears)
         await wait_state(alice, label, "a")
         await asyncio.sleep(0.2)
@@ -299,6 +300,7 @@ async def measure_fanout(app: App, alice: Page, url: str, clients: int, rounds: 
         fanout_change_to_all_ms_p50=pct(reach, 0.5), fanout_change_to_all_ms_p95=pct(reach, 0.95),
         fanout_spread_first_to_last_ms_median=statistics.median(spreads),
         fanout_round_medians_ms=",".join(map(str, medians)),
+        fanout_round_picker_own_ms=",".join(map(str, own)),
         server_rss_mb_before=rss_before / 1024, server_rss_mb_after=rss_after / 1024,
         server_memory_kb_per_client=(rss_after - rss_before) / max(1, len(sockets)))
     await asyncio.gather(*(sio.disconnect() for sio in sockets), return_exceptions=True)
