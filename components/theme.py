@@ -33,6 +33,7 @@ def apply_theme() -> None:
         secondary="#7c3aed",
         accent=ACCENT,
         dark=BACKGROUND,
+        dark_page=BACKGROUND,  # below short pages too, not Quasar's own #121212
         positive="#22c55e",
         negative="#f43f5e",
         warning="#f59e0b",

@@ -19,12 +19,16 @@ class Backend:
     server: EmbeddedServer | None = None
     data_file: Path | None = None
 
+    saved_writes: int | None = None  # the server's write count at the last save
+
     def save(self) -> int:
-        """Save the embedded data (no-op on AWS, where DynamoDB keeps it)."""
+        """Save the embedded data if anything changed since the last save (no-op on AWS)."""
         if self.server is None or self.data_file is None:
             return 0
-        count = save(self.aws, self.server.app, self.data_file)
-        log_event("embedded.saved", items=count, file=self.data_file)
+        unless = self.saved_writes if self.data_file.exists() else None
+        count, self.saved_writes = save(self.aws, self.server.app, self.data_file, unless_writes=unless)
+        if count:
+            log_event("embedded.saved", items=count, file=self.data_file)
         return count
 
     def stop(self) -> None:

@@ -18,6 +18,22 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 # A request carrying this header with the current token passes while a snapshot holds the server.
 EXCLUSIVE_HEADER = "x-moviemagic-exclusive"
+# DynamoDB operations that change nothing: every other DynamoDB request counts as a write.
+_DYNAMODB_READS = frozenset(
+    {
+        "GetItem",
+        "BatchGetItem",
+        "Query",
+        "Scan",
+        "TransactGetItems",
+        "DescribeTable",
+        "DescribeTimeToLive",
+        "ListTables",
+        "DescribeContinuousBackups",
+        "ListTagsOfResource",
+        "DescribeEndpoints",
+    }
+)
 
 
 class SerializedWsgiApp:
@@ -27,8 +43,13 @@ class SerializedWsgiApp:
         self._app = app
         self._lock = threading.Lock()
         self._exclusive_token: str | None = None
+        # DynamoDB writes served so far: a snapshot is skipped when nothing changed since the last one.
+        self.writes = 0
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith("DynamoDB_") and target.rsplit(".", 1)[-1] not in _DYNAMODB_READS:
+            self.writes += 1  # counted before the request runs, so a snapshot never misses it
         token = environ.get("HTTP_" + EXCLUSIVE_HEADER.upper().replace("-", "_"))
         if token and token == self._exclusive_token:
             # The exclusive holder already owns the lock and sends one request at a time itself.

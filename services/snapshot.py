@@ -19,10 +19,17 @@ from services.schema import ALL_TABLES
 FORMAT_VERSION = 1
 
 
-def save(aws: Aws, server_app: SerializedWsgiApp, path: Path) -> int:
-    """Write every table to ``path`` atomically; returns the number of items saved."""
+def save(aws: Aws, server_app: SerializedWsgiApp, path: Path, unless_writes: int | None = None) -> tuple[int, int]:
+    """Write every table to ``path`` atomically; returns (items saved, the server's write count saved).
+
+    With ``unless_writes``, nothing is read or written when the server has served exactly that many
+    writes: an idle app does not stall every request for a save that would change nothing.
+    """
     client = _low_level_client(aws)
     with server_app.exclusive() as token:
+        writes = server_app.writes
+        if writes == unless_writes:
+            return 0, writes
 
         def add_header(request: Any, **_: Any) -> None:
             request.headers[EXCLUSIVE_HEADER] = token
@@ -33,7 +40,7 @@ def save(aws: Aws, server_app: SerializedWsgiApp, path: Path) -> int:
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps({"version": FORMAT_VERSION, "tables": tables}, default=_encode_bytes))
     os.replace(temporary, path)  # never leave a half-written data file behind
-    return sum(len(items) for items in tables.values())
+    return sum(len(items) for items in tables.values()), writes
 
 
 def restore(aws: Aws, path: Path) -> int:

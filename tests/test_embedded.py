@@ -111,3 +111,24 @@ def test_a_restart_keeps_users_and_seats(tmp_path: Path) -> None:
         tmp_path,
     )
     assert output.split() == ["Keeper", "bk-1"]
+
+
+def test_a_save_with_nothing_new_to_save_is_skipped(tmp_path: Path) -> None:
+    """Saving holds every request for a moment, so an idle app must not do it every 30 seconds."""
+    from services.backend import start_backend
+    from services.settings import Settings
+
+    settings = Settings(data_dir=tmp_path, table_prefix=f"s{uuid.uuid4().hex[:8]}-", bcrypt_rounds=4)
+    backend = start_backend(settings)
+    try:
+        seats = backend.aws.table(SEATS)
+        seats.put_item(Item={"showtime_id": "s1", "seat_id": "A1", "status": "sold"})
+        assert backend.save() == 1
+        saved_at = (tmp_path / "embedded-data.json").stat().st_mtime_ns
+        seats.get_item(Key={"showtime_id": "s1", "seat_id": "A1"})  # reads change nothing
+        assert backend.save() == 0
+        assert (tmp_path / "embedded-data.json").stat().st_mtime_ns == saved_at
+        seats.put_item(Item={"showtime_id": "s1", "seat_id": "A2", "status": "sold"})
+        assert backend.save() == 2
+    finally:
+        backend.stop()
