@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # System packages: Chromium for the browser tests, poppler for reading PDF tickets,
-# shellcheck and systemd-analyze for the deploy files.
+# the ShellCheck linter and systemd-analyze for the scripts and deploy files.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
@@ -23,6 +23,7 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 .venv/bin/ruff check .
+shellcheck run.sh test.sh .ci/run
 if [ -f deploy/check.sh ]; then
   PATH="$PWD/.venv/bin:$PATH" bash deploy/check.sh
 fi
