@@ -199,6 +199,7 @@ export default {
       el.classList.remove(...STATUS_CLASSES);
       el.classList.add("st-" + code);
       el.setAttribute("aria-label", this.label(i));
+      if (i === this.tipIndex) this.$refs.tip.textContent = this.tipText(i); // the seat under the mouse changed
       el.setAttribute("aria-selected", code === "m" || code === "p" ? "true" : "false");
       if (TAKEN.has(code)) el.setAttribute("aria-disabled", "true");
       else el.removeAttribute("aria-disabled");
@@ -424,16 +425,21 @@ export default {
       const i = this.seatAt(e.target);
       const tip = this.$refs.tip;
       if (i < 0) return this.hideTip();
-      const seat = this.seats[i];
-      const [, name, price] = this.layout.cats[seat.cat];
-      tip.textContent = `${seat.row}${seat.number} · ${name} · ${price} · ${this.labels.status[this.codes[i]]}`;
+      this.tipIndex = i;
+      tip.textContent = this.tipText(i);
       const rect = this.$refs.vp.getBoundingClientRect();
       const seatRect = this.els[i].getBoundingClientRect();
       tip.style.left = `${seatRect.left + seatRect.width / 2 - rect.left}px`;
       tip.style.top = `${seatRect.top - rect.top}px`;
       tip.classList.add("show");
     },
+    tipText(i) {
+      const seat = this.seats[i];
+      const [, name, price] = this.layout.cats[seat.cat];
+      return `${seat.row}${seat.number} · ${name} · ${price} · ${this.labels.status[this.codes[i]]}`;
+    },
     hideTip() {
+      this.tipIndex = -1;
       this.$refs.tip.classList.remove("show");
     },
     // Keyboard: one tab stop for the whole map, arrows move between seats --------------------------------
