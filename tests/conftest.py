@@ -169,6 +169,19 @@ def small(services: Services) -> Services:
     return services
 
 
+@pytest.fixture
+def mailbox_env(app_env: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The app as on the embedded backend: with the Mailbox."""
+    monkeypatch.setenv("MOVIEMAGIC_MAILBOX", "true")
+    return app_env.model_copy(update={"mailbox": True})
+
+
+@pytest.fixture
+def app_services(mailbox_env: Settings) -> Services:
+    """The same tables the app under test uses, for arranging accounts and bookings."""
+    return build_services(mailbox_env, connect(mailbox_env))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: they are the slowest, and sync Playwright keeps an event loop running in this
     thread until the session ends, which the async (NiceGUI `user`) tests must not run beside."""

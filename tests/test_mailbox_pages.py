@@ -6,25 +6,10 @@ from __future__ import annotations
 import pytest
 from nicegui.testing import User as SimulatedUser
 
-from main import build_services
-from services.aws import connect
 from services.container import Services
-from services.settings import Settings
 from tests.test_ticket_pages import book, login, register
 
-
-@pytest.fixture
-def mailbox_env(app_env: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    monkeypatch.setenv("MOVIEMAGIC_MAILBOX", "true")
-    return app_env.model_copy(update={"mailbox": True})
-
-
 pytestmark = pytest.mark.usefixtures("mailbox_env")
-
-
-@pytest.fixture
-def app_services(mailbox_env: Settings) -> Services:
-    return build_services(mailbox_env, connect(mailbox_env))
 
 
 def deliver(services: Services) -> None:

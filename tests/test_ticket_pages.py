@@ -8,31 +8,15 @@ from datetime import timedelta
 import pytest
 from nicegui.testing import User as SimulatedUser
 
-from main import build_services
-from services.aws import connect
 from services.bookings import Booking
 from services.container import Services
 from services.payments import APPROVE_CARD, CardPayment
-from services.settings import Settings
 from services.users import User
 
 PASSWORD = "password123"
 
 
-@pytest.fixture
-def mailbox_env(app_env: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """The app as on the embedded backend: with the Mailbox."""
-    monkeypatch.setenv("MOVIEMAGIC_MAILBOX", "true")
-    return app_env.model_copy(update={"mailbox": True})
-
-
 pytestmark = pytest.mark.usefixtures("mailbox_env")
-
-
-@pytest.fixture
-def app_services(mailbox_env: Settings) -> Services:
-    """The same tables the app under test uses, for arranging accounts and bookings."""
-    return build_services(mailbox_env, connect(mailbox_env))
 
 
 def register(services: Services, name: str, role: str = "customer") -> User:
