@@ -24,7 +24,7 @@ _DYNAMODB_READS = frozenset(
         "GetItem",
         "BatchGetItem",
         "Query",
-        "Scan",
+        "Scan",  # scan-ok: an operation name to recognise, not a call
         "TransactGetItems",
         "DescribeTable",
         "DescribeTimeToLive",
