@@ -21,11 +21,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,10 +42,7 @@ from services.aws import connect  # noqa: E402
 from services.catalog import CatalogService  # noqa: E402
 from services.clock import SystemClock  # noqa: E402
 from services.settings import Settings  # noqa: E402
-
-CHROMIUM = os.environ.get("MOVIEMAGIC_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+from tests.e2e.app_process import CHROMIUM, CHROMIUM_ARGS, RunningApp, start_app  # noqa: E402
 
 
 def out(**values: object) -> None:
@@ -62,53 +56,17 @@ def pct(values: list[float], q: float) -> float:
 
 
 # The app ---------------------------------------------------------------------------------------------------
-class App:
-    def __init__(self, data_dir: Path, snapshot_seconds: float) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = data_dir / "app.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MOVIEMAGIC_")}
-        env |= {"MOVIEMAGIC_PORT": str(self.port), "MOVIEMAGIC_DATA_DIR": str(data_dir),
-                "MOVIEMAGIC_BCRYPT_ROUNDS": "4", "MOVIEMAGIC_SNAPSHOT_SECONDS": str(snapshot_seconds)}
-        self.process = subprocess.Popen([sys.executable, "main.py"], cwd=ROOT, env=env,
-                                        stdout=self.log_path.open("w"), stderr=subprocess.STDOUT)
-
-    async def ready(self) -> None:
-        async with aiohttp.ClientSession() as session:
-            for _ in range(300):
-                try:
-                    async with session.get(f"{self.url}/healthz") as response:
-                        if response.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.2)
-        raise RuntimeError("the app did not start")
-
-    def rss_kb(self) -> int:
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
-
-    def grand_showtime(self) -> tuple[str, int]:
-        """The next show on sale in the largest hall, found through the catalog."""
-        endpoint = re.search(r"event=embedded.started endpoint=(\S+)", self.log_path.read_text()).group(1)  # type: ignore[union-attr]
-        catalog = CatalogService(connect(Settings(backend="embedded", table_prefix="moviemagic-"), endpoint),
-                                 SystemClock())
-        theater, screen = max(((t, s) for t in catalog.theaters() for s in t.screens),
-                              key=lambda pair: pair[1].layout.capacity)
-        soon = datetime.now(UTC) + timedelta(hours=1)
-        show = next(s for s in catalog.upcoming_in_city(theater.city)
-                    if s.theater_id == theater.theater_id and s.screen_id == screen.screen_id and s.starts_at > soon)
-        return show.showtime_id, len(screen.layout.seats)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+def grand_showtime(app: RunningApp) -> tuple[str, int]:
+    """The next show on sale in the largest hall, found through the catalog."""
+    endpoint = re.search(r"event=embedded.started endpoint=(\S+)", app.log()).group(1)  # type: ignore[union-attr]
+    catalog = CatalogService(connect(Settings(backend="embedded", table_prefix="moviemagic-"), endpoint),
+                             SystemClock())
+    theater, screen = max(((t, s) for t in catalog.theaters() for s in t.screens),
+                          key=lambda pair: pair[1].layout.capacity)
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    show = next(s for s in catalog.upcoming_in_city(theater.city)
+                if s.theater_id == theater.theater_id and s.screen_id == screen.screen_id and s.starts_at > soon)
+    return show.showtime_id, len(screen.layout.seats)
 
 
 # Browser helpers -----------------------------------------------------------------------------------------
@@ -117,7 +75,7 @@ async def open_map(page: Page, url: str) -> None:
     await page.wait_for_selector(".sg[data-ready]", state="attached", timeout=30_000)
 
 
-async def register(page: Page, app: App) -> None:
+async def register(page: Page, app: RunningApp) -> None:
     await page.goto(f"{app.url}/register")
     await page.get_by_label("Full name").fill("Bench Buyer")
     await page.get_by_label("Email").fill(f"bench.{uuid.uuid4().hex[:8]}@example.com")
@@ -217,7 +175,7 @@ async def measure_zoom(page: Page) -> None:
     out(zoom_frame_ms_p50=pct(frames, 0.5), zoom_frame_ms_p95=pct(frames, 0.95))
 
 
-async def measure_live(browser: Browser, app: App, url: str, changes: int) -> Page:
+async def measure_live(browser: Browser, app: RunningApp, url: str, changes: int) -> Page:
     a_context = await browser.new_context(viewport={"width": 1440, "height": 900})
     alice = await a_context.new_page()
     await register(alice, app)
@@ -245,7 +203,7 @@ async def measure_live(browser: Browser, app: App, url: str, changes: int) -> Pa
     return alice
 
 
-async def measure_fanout(app: App, alice: Page, url: str, clients: int, rounds: int) -> None:
+async def measure_fanout(app: RunningApp, alice: Page, url: str, clients: int, rounds: int) -> None:
     arrivals: dict[str, list[float]] = {}
     sockets: list[socketio.AsyncClient] = []
 
@@ -318,10 +276,9 @@ async def main() -> None:
     args = parser.parse_args()
     out(embedded_snapshot_seconds=args.snapshot_seconds)
     with tempfile.TemporaryDirectory() as data_dir:
-        app = App(Path(data_dir), args.snapshot_seconds)
+        app = await asyncio.to_thread(start_app, Path(data_dir), snapshot_seconds=str(args.snapshot_seconds))
         try:
-            await app.ready()
-            showtime_id, seats = app.grand_showtime()
+            showtime_id, seats = grand_showtime(app)
             out(showtime=showtime_id, hall_seats=seats)
             url = f"{app.url}/showtime/{showtime_id}"
             async with aiohttp.ClientSession() as session, session.get(url) as response:

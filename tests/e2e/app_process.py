@@ -1,0 +1,91 @@
+"""The app as the README runs it (``python main.py`` on the embedded backend) in a subprocess, and the
+Chromium flags for this machine: shared by the end-to-end tests and the benches."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("MOVIEMAGIC_CHROMIUM", "/usr/bin/chromium")
+# Without these, Chromium keeps dialling Google's services, which this closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@dataclass
+class RunningApp:
+    url: str
+    process: subprocess.Popen[str]
+    data_dir: Path
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+    def admin_password(self) -> str:
+        match = re.search(r"Admin account created: \S+ / (\S+)", self.log())
+        assert match, "the first start prints the admin password"
+        return match.group(1)
+
+    def rss_kb(self) -> int:
+        """The app process's resident memory."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app(data_dir: Path, **settings: str) -> RunningApp:
+    """Run ``python main.py`` with MOVIEMAGIC_* settings; returns once /healthz answers."""
+    port = free_port()
+    # NiceGUI treats a process with PYTEST_* variables as a test run; the app must run as a user runs it.
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("MOVIEMAGIC_", "PYTEST_"))}
+    env |= {"MOVIEMAGIC_PORT": str(port), "MOVIEMAGIC_DATA_DIR": str(data_dir), "MOVIEMAGIC_BCRYPT_ROUNDS": "4"}
+    env |= {f"MOVIEMAGIC_{key.upper()}": value for key, value in settings.items()}
+    env.pop("NICEGUI_USER_SIMULATION", None)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / f"app-{port}.log"
+    log_file = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "main.py"], cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True
+    )
+    app = RunningApp(f"http://127.0.0.1:{port}", process, data_dir, log_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited early:\n{app.log()}")
+        try:
+            if requests.get(f"{app.url}/healthz", timeout=1).status_code == 200:
+                return app
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    app.stop()
+    raise RuntimeError(f"the app did not start within 60 s:\n{app.log()}")
