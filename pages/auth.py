@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
@@ -13,6 +13,7 @@ from components.session import current_user, login, logout, safe_next
 from services.container import Services
 from services.errors import DomainError
 from services.i18n import t
+from services.users import User
 
 
 def register(services: Services) -> None:
@@ -43,17 +44,10 @@ def _login_form(services: Services, target: str) -> None:
         error = _error_label()
 
         async def submit() -> None:
-            error.set_visibility(False)
-            button.disable()
-            try:
-                user = await run.io_bound(services.users.authenticate, email.value or "", password.value or "")
-            except DomainError as exc:  # wrong password and locked account alike
-                _show(error, exc.message)
-                return
-            finally:
-                button.enable()
-            login(user)
-            ui.navigate.to(target)
+            user = await _attempt(button, error, services.users.authenticate, email.value or "", password.value or "")
+            if user is not None:
+                login(user)
+                ui.navigate.to(target)
 
         password.on("keydown.enter", submit)
         button = ui.button(t("Log in"), on_click=submit).props("unelevated no-caps size=lg").classes("w-full")
@@ -73,20 +67,12 @@ def _register_form(services: Services, target: str) -> None:
         error = _error_label()
 
         async def submit() -> None:
-            error.set_visibility(False)
-            button.disable()
-            try:
-                user = await run.io_bound(
-                    services.users.register, name.value or "", email.value or "", password.value or "", confirm.value
-                )
-            except DomainError as exc:
-                _show(error, exc.message)
-                return
-            finally:
-                button.enable()
-            login(user)
-            ui.notify(t("Welcome to Movie Magic, {name}!", name=user.name), type="positive")
-            ui.navigate.to(target)
+            fields = (name.value or "", email.value or "", password.value or "", confirm.value)
+            user = await _attempt(button, error, services.users.register, *fields)
+            if user is not None:
+                login(user)
+                ui.notify(t("Welcome to Movie Magic, {name}!", name=user.name), type="positive")
+                ui.navigate.to(target)
 
         confirm.on("keydown.enter", submit)
         button = ui.button(t("Create account"), on_click=submit).props("unelevated no-caps size=lg").classes("w-full")
@@ -94,6 +80,20 @@ def _register_form(services: Services, target: str) -> None:
         with ui.row().classes("gap-1 justify-center w-full text-sm"):
             ui.label(t("Already have an account?")).classes("mm-muted")
             ui.link(t("Log in"), f"/login?next={quote(target, safe='')}").classes("text-accent")
+
+
+async def _attempt(button: ui.button, error: ui.label, action: Callable[..., User], *args: object) -> User | None:
+    """Run an account action off the event loop with the button disabled (no double submit); a refusal
+    (wrong password, locked account, taken email, bad input) is shown under the form and gives None."""
+    error.set_visibility(False)
+    button.disable()
+    try:
+        return await run.io_bound(action, *args)
+    except DomainError as exc:
+        _show(error, exc.message)
+        return None
+    finally:
+        button.enable()
 
 
 @contextmanager
