@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Key
 from botocore.exceptions import BotoCoreError, ClientError
 
 from services.aws import Aws
@@ -331,20 +331,38 @@ class InventoryService:
     def expire_due(self, showtime_ids: Iterable[str]) -> int:
         """Free the expired holds of the given (watched) showtimes and tell their viewers.
 
-        One Query per showtime (its own partition, never a Scan); each expired seat item is deleted
-        with a condition that it is still that expired hold, so a fresh hold is never touched.
+        One Query per showtime on the sparse index of holds (only expired holds are read, never a Scan);
+        each expired seat item is deleted with a condition that it is still that expired hold, so a
+        fresh hold is never touched.
         Correctness never depends on this: the conditions already treat expired holds as free."""
         freed = 0
         for showtime_id in showtime_ids:
             now = iso(self._clock.now())
-            items, _ = self._read_partition(
-                showtime_id, FilterExpression=Attr("status").eq(HELD) & Attr("expires_at").lt(now))
-            changes = [SeatChange(item["seat_id"], "available") for item in items.values() if self._sweep(item, now)]
+            changes = [SeatChange(item["seat_id"], "available") for item in self._expired(showtime_id, now)
+                       if self._sweep(item, now)]
             self._publish(showtime_id, changes)
             freed += len(changes)
             if changes:
                 log_event("hold.expired", showtime_id=showtime_id, seats=[c.seat_id for c in changes])
         return freed
+
+    def _expired(self, showtime_id: str, now: str) -> list[dict[str, Any]]:
+        """Holds of the showtime whose time is up, from the sparse index of holds: it reads only those
+        (eventually consistent, which is fine: the conditional delete decides)."""
+        kwargs: dict[str, Any] = {
+            "IndexName": "holds-by-expiry",
+            "KeyConditionExpression": Key("showtime_id").eq(showtime_id) & Key("expires_at").lt(now),
+        }
+        items: list[dict[str, Any]] = []
+        try:
+            while True:
+                response = self._seats.query(**kwargs)
+                items += response["Items"]
+                if "LastEvaluatedKey" not in response:
+                    return items
+                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        except (ClientError, BotoCoreError) as exc:
+            raise ServiceUnavailable(_busy()) from exc
 
     def _sweep(self, item: dict[str, Any], now: str) -> bool:
         try:

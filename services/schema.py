@@ -71,8 +71,15 @@ SHOWTIMES = Table(
     indexes=(Index("by-city-start", "city", "starts_at"), Index("by-movie-start", "movie_id", "starts_at")),
 )
 # One item per seat that is held or sold; a missing item is a free seat. Holds carry a TTL that only
-# tidies up: correctness comes from the expires_at conditions.
-SEATS = Table("Seats", "showtime_id", "seat_id", ttl_attribute="ttl")
+# tidies up: correctness comes from the expires_at conditions. Only held seats have expires_at (a sale
+# removes it), so "holds-by-expiry" is a sparse index of holds: the sweeper reads just the expired ones.
+SEATS = Table(
+    "Seats",
+    "showtime_id",
+    "seat_id",
+    indexes=(Index("holds-by-expiry", "showtime_id", "expires_at"),),
+    ttl_attribute="ttl",
+)
 HOLDS = Table("Holds", "hold_id", ttl_attribute="ttl")
 BOOKINGS = Table(
     "Bookings",

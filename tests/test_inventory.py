@@ -9,6 +9,7 @@ import pytest
 from services.container import Services
 from services.errors import HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ShowClosed
 from services.live import SeatChange
+from services.payments import APPROVE_CARD, CardPayment
 from services.schema import SEATS
 from tests.conftest import add_small_showtime
 
@@ -153,6 +154,28 @@ def test_expire_due_deletes_only_expired_holds_and_publishes(small: Services) ->
     items = small.aws.table(SEATS).query(KeyConditionExpression="showtime_id = :s",
                                          ExpressionAttributeValues={":s": "tiny-show"})["Items"]
     assert [item["seat_id"] for item in items] == ["B1"]
+
+
+def test_the_sweeper_reads_only_expired_holds_not_the_sold_seats(small: Services) -> None:
+    """It runs every second for every watched show: a sold-out hall must not be read each time."""
+    alice = small.users.register("Alice", "alice@example.com", "password123")
+    sold = small.inventory.hold("tiny-show", ["A1", "A2", "A3", "A4"], alice.user_id)
+    small.bookings.checkout(sold.hold_id, alice, CardPayment(APPROVE_CARD))
+    small.inventory.hold("tiny-show", ["B1"], "bob")
+    read: list[int] = []
+    events = small.aws.dynamodb.meta.client.meta.events
+
+    def record(parsed: dict, **_: object) -> None:
+        read.append(int(parsed.get("ScannedCount", 0)))
+
+    events.register("after-call.dynamodb.Query", record)
+    try:
+        assert small.inventory.expire_due(["tiny-show"]) == 0
+        small.clock.advance(minutes=9)
+        assert small.inventory.expire_due(["tiny-show"]) == 1
+    finally:
+        events.unregister("after-call.dynamodb.Query", record)
+    assert read == [0, 1], "only the one expired hold was read, never the four sold seats"
 
 
 def test_active_hold_resumes_after_reconnect(small: Services) -> None:
