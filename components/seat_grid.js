@@ -429,7 +429,10 @@ export default {
       tip.textContent = this.tipText(i);
       const rect = this.$refs.vp.getBoundingClientRect();
       const seatRect = this.els[i].getBoundingClientRect();
-      tip.style.left = `${seatRect.left + seatRect.width / 2 - rect.left}px`;
+      // Centred over the seat, but kept inside the map so it is never cut off at an edge.
+      const half = tip.offsetWidth / 2 + 4;
+      const centre = seatRect.left + seatRect.width / 2 - rect.left;
+      tip.style.left = `${Math.min(Math.max(centre, half), rect.width - half)}px`;
       tip.style.top = `${seatRect.top - rect.top}px`;
       tip.classList.add("show");
     },
