@@ -17,30 +17,30 @@ from nicegui import app, run, ui
 
 import api
 import pages
-from services.aws import Aws, connect
-from services.backend import Backend, start_backend
-from services.bookings import BookingService
-from services.catalog import CatalogService
+from services.accounts.tokens import TokenService
+from services.accounts.users import UserService
+from services.booking.bookings import BookingService
+from services.booking.inventory import InventoryService
+from services.booking.payments import DemoGateway
+from services.booking.pricing import PricingService
+from services.booking.tickets import TicketService
+from services.catalog.catalog import CatalogService
+from services.catalog.demo import DemoCatalog
 from services.clock import Clock, SystemClock
 from services.container import Services
-from services.demo_catalog import DemoCatalog
 from services.errors import DomainError
-from services.events import configure_logging, log_event
-from services.inventory import InventoryService
-from services.live import LiveHub
-from services.live_poller import LivePoller
-from services.local_secrets import with_local_secrets
-from services.mailbox import MailboxService
-from services.messages import MessageComposer
-from services.notifications import NotificationWorker
-from services.payments import DemoGateway
-from services.pricing import PricingService
-from services.provisioning import provision
+from services.live.hub import LiveHub
+from services.live.poller import LivePoller
+from services.notify.mailbox import MailboxService
+from services.notify.messages import MessageComposer
+from services.notify.notifications import NotificationWorker
+from services.notify.subscriptions import SubscriptionService
+from services.platform.aws import Aws, connect
+from services.platform.backend import Backend, start_backend
+from services.platform.local_secrets import with_local_secrets
+from services.platform.logs import configure_logging, log_event
+from services.platform.provisioning import provision
 from services.settings import Settings, SettingsError, load_settings
-from services.subscriptions import SubscriptionService
-from services.tickets import TicketService
-from services.tokens import TokenService
-from services.users import UserService
 
 ROOT = Path(__file__).parent
 ASSETS = ROOT / "assets"

@@ -7,8 +7,8 @@ from nicegui import app, run
 
 from api import v1
 from api.request_log import RequestLogMiddleware
-from services import health
 from services.container import Services
+from services.platform import health
 
 
 def register(services: Services) -> None:

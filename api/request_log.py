@@ -13,7 +13,7 @@ import logging
 import time
 from typing import Any
 
-from services.events import log_event
+from services.platform.logs import log_event
 
 QUIET_PREFIXES = ("/_nicegui/", "/_nicegui_ws/", "/assets/")
 SELF_LOGGED_PREFIXES = ("/api/v1/",)

@@ -24,15 +24,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from main import build_services  # noqa: E402
-from services.aws import connect  # noqa: E402
-from services.bookings import Guest  # noqa: E402
+from services.booking.bookings import Guest  # noqa: E402
+from services.booking.payments import CardPayment  # noqa: E402
+from services.catalog.demo import DemoCatalog  # noqa: E402
 from services.clock import SystemClock  # noqa: E402
 from services.container import Services  # noqa: E402
-from services.demo_catalog import DemoCatalog  # noqa: E402
-from services.embedded import EmbeddedServer  # noqa: E402
-from services.payments import CardPayment  # noqa: E402
-from services.provisioning import provision  # noqa: E402
-from services.schema import SEATS  # noqa: E402
+from services.platform.aws import connect  # noqa: E402
+from services.platform.embedded import EmbeddedServer  # noqa: E402
+from services.platform.provisioning import provision  # noqa: E402
+from services.platform.schema import SEATS  # noqa: E402
 from services.settings import Settings  # noqa: E402
 
 CARD = CardPayment("4242424242424242")

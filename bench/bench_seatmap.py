@@ -38,9 +38,9 @@ from playwright.async_api import Browser, Page, async_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from services.aws import connect  # noqa: E402
-from services.catalog import CatalogService  # noqa: E402
+from services.catalog.catalog import CatalogService  # noqa: E402
 from services.clock import SystemClock  # noqa: E402
+from services.platform.aws import connect  # noqa: E402
 from services.settings import Settings  # noqa: E402
 from tests.e2e.app_process import CHROMIUM, CHROMIUM_ARGS, RunningApp, start_app  # noqa: E402
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from itertools import groupby
 
-from services.layouts import Layout, SeatSpec
+from services.catalog.layouts import Layout, SeatSpec
 
 IDEAL_DEPTH = 0.62  # fraction of the way from the screen to the back row
 LONE_SEAT_PENALTY = 0.15

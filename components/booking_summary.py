@@ -13,9 +13,9 @@ from typing import Any
 from nicegui import ui
 
 from components.hold_timer import HoldTimer
+from services.booking.pricing import Quote
 from services.i18n import t
 from services.money import format_money
-from services.pricing import Quote
 
 _CSS = """
 .mm-summary { z-index: 1500; }

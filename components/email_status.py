@@ -9,7 +9,7 @@ from nicegui import run, ui
 
 from services.container import Services
 from services.i18n import t
-from services.subscriptions import SubscriptionStatus
+from services.notify.subscriptions import SubscriptionStatus
 
 _LOOK: dict[SubscriptionStatus, tuple[str, str]] = {
     "confirmed": ("mark_email_read", "text-positive"),

@@ -9,10 +9,10 @@ from itertools import groupby
 from nicegui import ui
 
 from components.movie_card import poster_url
-from services.catalog import Movie, Showtime, Theater
+from services.booking.pricing import Price, PricedSeat
+from services.catalog.catalog import Movie, Showtime, Theater
 from services.i18n import t
 from services.money import format_money
-from services.pricing import Price, PricedSeat
 
 
 def when(start: datetime) -> str:

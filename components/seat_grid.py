@@ -21,10 +21,10 @@ from typing import Any
 
 from nicegui import events, ui
 
+from services.booking.inventory import SeatMap
+from services.catalog.layouts import Layout
 from services.i18n import t
-from services.inventory import SeatMap
-from services.layouts import Layout
-from services.live import LiveHub, SeatChange
+from services.live.hub import LiveHub, SeatChange
 from services.money import format_money
 
 CSS = Path(__file__).with_name("seat_grid.css")

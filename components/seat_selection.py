@@ -15,12 +15,12 @@ from nicegui import background_tasks, run, ui
 
 from components.best_seats import best_block
 from components.seat_grid import SeatGrid
-from services.catalog import Showtime
+from services.booking.inventory import Hold
+from services.booking.pricing import Quote
+from services.catalog.catalog import Showtime
 from services.container import Services
 from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ShowClosed
 from services.i18n import t
-from services.inventory import Hold
-from services.pricing import Quote
 
 WHY_NOT = {
     "h": "Seat {seat} is being held by someone else right now. It may free up in a few minutes.",

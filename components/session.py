@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from nicegui import app, ui
 
-from services.users import User
+from services.accounts.users import User
 
 DEFAULT_CITY = "Mumbai"
 

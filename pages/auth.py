@@ -10,10 +10,10 @@ from nicegui import run, ui
 
 from components.frame import frame
 from components.session import current_user, login, logout, safe_next
+from services.accounts.users import User
 from services.container import Services
 from services.errors import DomainError
 from services.i18n import t
-from services.users import User
 
 
 def register(services: Services) -> None:

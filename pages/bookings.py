@@ -11,12 +11,12 @@ from components.movie_card import poster_url
 from components.order_details import when
 from components.session import require_user
 from pages.confirmation import booking_ref, status_chip
-from services.bookings import Booking
+from services.accounts.users import User
+from services.booking.bookings import Booking
 from services.container import Services
 from services.errors import DomainError
 from services.i18n import t
 from services.money import format_money
-from services.users import User
 
 
 def register(services: Services) -> None:

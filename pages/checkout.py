@@ -16,13 +16,13 @@ from components.frame import frame
 from components.hold_timer import HoldTimer
 from components.order_details import order_lines, show_facts
 from components.session import require_user
+from services.accounts.users import User
+from services.booking.inventory import Hold
+from services.booking.payments import CardPayment, card_digits
 from services.container import Services
 from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed
 from services.i18n import t
-from services.inventory import Hold
 from services.money import format_money
-from services.payments import CardPayment, card_digits
-from services.users import User
 
 
 def register(services: Services) -> None:

@@ -10,7 +10,7 @@ from components.frame import frame
 from components.movie_card import poster_url
 from components.order_details import facts, order_lines, when
 from components.session import require_user
-from services.bookings import Booking
+from services.booking.bookings import Booking
 from services.container import Services
 from services.errors import DomainError
 from services.i18n import t

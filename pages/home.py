@@ -11,7 +11,7 @@ from nicegui import run, ui
 from components.frame import frame
 from components.movie_card import movie_card
 from components.session import choose_city, current_city
-from services.catalog import Listing
+from services.catalog.catalog import Listing
 from services.container import Services
 from services.i18n import t
 

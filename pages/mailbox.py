@@ -2,7 +2,7 @@
 
 A user sees their own mailbox; an admin sees every recipient's, and can pick one. Messages arrive
 through SQS inboxes subscribed with the same filter policies as the email subscriptions
-(``services/mailbox.py``); the page looks for new ones every few seconds. On AWS real email is sent
+(``services/notify/mailbox.py``); the page looks for new ones every few seconds. On AWS real email is sent
 and this page only says so.
 """
 
@@ -14,11 +14,11 @@ from nicegui import run, ui
 
 from components.frame import frame
 from components.session import require_user
+from services.accounts.users import User
 from services.clock import parse_iso
 from services.container import Services
 from services.i18n import t
-from services.mailbox import MailItem
-from services.users import User
+from services.notify.mailbox import MailItem
 
 POLL_SECONDS = 3.0
 ALL = ""

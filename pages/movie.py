@@ -10,7 +10,7 @@ from nicegui import run, ui
 from components.frame import frame
 from components.movie_card import poster_url
 from components.session import choose_city, current_city
-from services.catalog import Movie, Showtime, Theater
+from services.catalog.catalog import Movie, Showtime, Theater
 from services.container import Services
 from services.i18n import t
 from services.money import format_money

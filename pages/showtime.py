@@ -14,11 +14,11 @@ from components.movie_card import poster_url
 from components.seat_grid import SeatGrid
 from components.seat_selection import SeatSelection, Selection
 from components.session import current_user
-from services.catalog import Movie, Screen, Showtime, Theater
+from services.booking.inventory import SeatMap
+from services.catalog.catalog import Movie, Screen, Showtime, Theater
 from services.container import Services
 from services.errors import DomainError, ShowClosed
 from services.i18n import t
-from services.inventory import SeatMap
 
 PICK_KEY = "pick_before_login"
 

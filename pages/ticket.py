@@ -15,14 +15,14 @@ from nicegui import app, run, ui
 
 from components.frame import frame
 from components.session import current_user, require_user
-from services.bookings import Booking
+from services.accounts.users import User
+from services.booking.bookings import Booking
+from services.booking.ticket_pdf import pdf_filename, render_ticket
 from services.container import Services
 from services.errors import DomainError, NotFound
 from services.i18n import t
-from services.messages import amount_rows, clock_time, seat_groups
 from services.money import format_money
-from services.ticket_pdf import pdf_filename, render_ticket
-from services.users import User
+from services.notify.messages import amount_rows, clock_time, seat_groups
 
 _CSS = """
 .mm-ticket { background: #fbfaff; color: #161422; border-radius: 18px; overflow: hidden;

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.aws import Aws
-from services.bookings import BookingService
-from services.catalog import CatalogService
+from services.accounts.tokens import TokenService
+from services.accounts.users import UserService
+from services.booking.bookings import BookingService
+from services.booking.inventory import InventoryService
+from services.booking.payments import PaymentGateway
+from services.booking.pricing import PricingService
+from services.booking.tickets import TicketService
+from services.catalog.catalog import CatalogService
 from services.clock import Clock
-from services.inventory import InventoryService
-from services.live import LiveHub
-from services.mailbox import MailboxService
-from services.messages import MessageComposer
-from services.notifications import NotificationWorker
-from services.payments import PaymentGateway
-from services.pricing import PricingService
+from services.live.hub import LiveHub
+from services.notify.mailbox import MailboxService
+from services.notify.messages import MessageComposer
+from services.notify.notifications import NotificationWorker
+from services.notify.subscriptions import SubscriptionService
+from services.platform.aws import Aws
 from services.settings import Settings
-from services.subscriptions import SubscriptionService
-from services.tickets import TicketService
-from services.tokens import TokenService
-from services.users import UserService
 
 
 @dataclass

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from main import build_services
-from services.aws import Aws, connect
+from services.catalog.demo import DemoCatalog
 from services.clock import FakeClock, iso
 from services.container import Services
-from services.demo_catalog import DemoCatalog
-from services.embedded import EmbeddedServer
-from services.provisioning import provision
-from services.schema import MOVIES, SHOWTIMES, THEATERS
+from services.platform.aws import Aws, connect
+from services.platform.embedded import EmbeddedServer
+from services.platform.provisioning import provision
+from services.platform.schema import MOVIES, SHOWTIMES, THEATERS
 from services.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

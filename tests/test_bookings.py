@@ -6,14 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from services.bookings import Guest, booking_id_for
+from services.accounts.users import User
+from services.booking.bookings import Guest, booking_id_for
+from services.booking.payments import CardPayment
 from services.container import Services
 from services.errors import HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed, TooLateToCancel
-from services.live import SeatChange
-from services.outbox import notification_id
-from services.payments import CardPayment
-from services.schema import OUTBOX, SEATS
-from services.users import User
+from services.live.hub import SeatChange
+from services.notify.outbox import notification_id
+from services.platform.schema import OUTBOX, SEATS
 from tests.conftest import add_small_showtime
 
 ALICE = User("u-alice", "alice@example.com", "Alice", "customer", "")

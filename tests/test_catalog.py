@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from services.catalog.demo import DemoCatalog
 from services.clock import FakeClock
 from services.container import Services
-from services.demo_catalog import DemoCatalog
 from tests.conftest import CATALOG_DIR
 
 

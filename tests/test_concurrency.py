@@ -13,12 +13,12 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from services.bookings import Booking, Guest
+from services.booking.bookings import Booking, Guest
+from services.booking.payments import CardPayment, DemoGateway
+from services.booking.pricing import percent_of
 from services.container import Services
 from services.errors import DomainError, HoldExpired, SeatUnavailable
-from services.payments import CardPayment, DemoGateway
-from services.pricing import percent_of
-from services.schema import SEATS
+from services.platform.schema import SEATS
 from tests.conftest import add_small_showtime
 
 GOOD = CardPayment("4242424242424242")

@@ -1,4 +1,4 @@
-"""The AWS deployment as code: deploy/cloudformation.yaml lints, matches services/schema.py, carries the
+"""The AWS deployment as code: deploy/cloudformation.yaml lints, matches services/platform/schema.py, carries the
 bootstrap script verbatim, and deploys into moto's CloudFormation, where the app then books a ticket.
 
 What moto cannot show (it runs no instance, no user data, no IAM evaluation) is listed in docs/DEPLOY.md.
@@ -26,12 +26,12 @@ from cfnlint.api import lint_file
 
 from deploy.embed_bootstrap import embedded
 from main import build_services
-from services import health
-from services.aws import connect
+from services.booking.payments import CardPayment
+from services.catalog.demo import DemoCatalog
 from services.clock import FakeClock
-from services.demo_catalog import DemoCatalog
-from services.payments import CardPayment
-from services.schema import ALL_TABLES, Table
+from services.platform import health
+from services.platform.aws import connect
+from services.platform.schema import ALL_TABLES, Table
 from services.settings import Settings, load_settings
 from tests.conftest import CATALOG_DIR, make_settings
 from tests.test_iam import called_actions, load_template, record_actions

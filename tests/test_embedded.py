@@ -11,8 +11,8 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
-from services.aws import Aws
-from services.schema import SEATS
+from services.platform.aws import Aws
+from services.platform.schema import SEATS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,8 +71,8 @@ def _run(code: str, data_dir: Path) -> str:
             f"""
         from pathlib import Path
         from main import build_services
-        from services.backend import start_backend
-        from services.local_secrets import with_local_secrets
+        from services.platform.backend import start_backend
+        from services.platform.local_secrets import with_local_secrets
         from services.settings import Settings
         settings = with_local_secrets(Settings(data_dir=Path({str(data_dir)!r}), bcrypt_rounds=4))
         backend = start_backend(settings)
@@ -95,7 +95,7 @@ def test_a_restart_keeps_users_and_seats(tmp_path: Path) -> None:
     _run(
         f"""
         services.users.register("Keeper", {email!r}, "correct horse")
-        services.aws.table(__import__("services.schema").schema.SEATS).put_item(
+        services.aws.table(__import__("services.platform.schema").platform.schema.SEATS).put_item(
             Item={{"showtime_id": "s1", "seat_id": "A1", "status": "sold", "booking_id": "bk-1"}})
         """,
         tmp_path,
@@ -104,7 +104,7 @@ def test_a_restart_keeps_users_and_seats(tmp_path: Path) -> None:
     output = _run(
         f"""
         print(services.users.authenticate({email!r}, "correct horse").name)
-        seat = services.aws.table(__import__("services.schema").schema.SEATS).get_item(
+        seat = services.aws.table(__import__("services.platform.schema").platform.schema.SEATS).get_item(
             Key={{"showtime_id": "s1", "seat_id": "A1"}})["Item"]
         print(seat["booking_id"])
         """,
@@ -115,7 +115,7 @@ def test_a_restart_keeps_users_and_seats(tmp_path: Path) -> None:
 
 def test_a_save_with_nothing_new_to_save_is_skipped(tmp_path: Path) -> None:
     """Saving holds every request for a moment, so an idle app must not do it every 30 seconds."""
-    from services.backend import start_backend
+    from services.platform.backend import start_backend
     from services.settings import Settings
 
     settings = Settings(data_dir=tmp_path, table_prefix=f"s{uuid.uuid4().hex[:8]}-", bcrypt_rounds=4)

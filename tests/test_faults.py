@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
-from services.bookings import Guest, booking_id_for
+from services.booking.bookings import Guest, booking_id_for
+from services.booking.payments import CardPayment
 from services.container import Services
 from services.errors import PaymentDeclined, ServiceUnavailable
-from services.payments import CardPayment
-from services.schema import BOOKINGS, HOLDS, OUTBOX
+from services.platform.schema import BOOKINGS, HOLDS, OUTBOX
 from tests.test_concurrency import check_invariants
 
 ANN = Guest("ann", "ann@example.com")

@@ -14,14 +14,14 @@ from nicegui.testing import User
 
 from components.seat_grid import SeatGrid
 from main import build_services
-from services.aws import connect
+from services.accounts.users import User as Account
+from services.booking.payments import CardPayment
 from services.clock import iso
 from services.container import Services
 from services.money import format_money
-from services.payments import CardPayment
-from services.schema import HOLDS, SEATS, SHOWTIMES
+from services.platform.aws import connect
+from services.platform.schema import HOLDS, SEATS, SHOWTIMES
 from services.settings import Settings
-from services.users import User as Account
 
 pytestmark = pytest.mark.usefixtures("app_env")
 PASSWORD = "correct horse"

@@ -8,7 +8,7 @@ Two independent views of "what the app calls":
 
 Code that never runs with the instance role is left out of the scan: the embedded moto server and its
 snapshots (local only), and provisioning (``python main.py provision`` runs with an administrator's
-credentials; on EC2 CloudFormation creates the tables and topic). The mailbox (services/mailbox.py, with
+credentials; on EC2 CloudFormation creates the tables and topic). The mailbox (services/notify/mailbox.py, with
 its SQS inboxes) serves only the embedded backend, so the role grants no SQS at all.
 """
 
@@ -23,7 +23,7 @@ from typing import Any
 
 from cfnlint.decode import decode_str
 
-from services.aws import Aws
+from services.platform.aws import Aws
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "cloudformation.yaml"
@@ -109,7 +109,7 @@ def granted_actions(statements: list[dict[str, Any]], prefix: str) -> set[str]:
 
 # --- What the code calls -------------------------------------------------------------------------------
 def _scanned_files() -> list[Path]:
-    return sorted(path for path in SERVICES.glob("*.py") if path.name not in NOT_ON_THE_INSTANCE)
+    return sorted(path for path in SERVICES.rglob("*.py") if path.name not in NOT_ON_THE_INSTANCE)
 
 
 def called_actions() -> dict[str, list[str]]:
@@ -118,7 +118,7 @@ def called_actions() -> dict[str, list[str]]:
     for path in _scanned_files():
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             for action in _actions_of(node):
-                found[action].append(f"services/{path.name}:{node.lineno}")  # type: ignore[attr-defined]
+                found[action].append(f"{path.relative_to(SERVICES.parent)}:{node.lineno}")  # type: ignore[attr-defined]
     return dict(found)
 
 

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
 from services.errors import HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ShowClosed
-from services.live import SeatChange
-from services.payments import APPROVE_CARD, CardPayment
-from services.schema import SEATS
+from services.live.hub import SeatChange
+from services.platform.schema import SEATS
 from tests.conftest import add_small_showtime
 
 

@@ -10,10 +10,10 @@ from nicegui.testing import User
 
 from components.seat_grid import SeatGrid
 from main import build_services
-from services.aws import connect
 from services.container import Services
-from services.live import LiveHub, SeatChange
-from services.live_poller import LivePoller
+from services.live.hub import LiveHub, SeatChange
+from services.live.poller import LivePoller
+from services.platform.aws import connect
 from services.settings import Settings
 from tests.test_flow_booking import SHOW, grid_of, log_in, open_show, pick, rewind, until
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 
 from main import build_services
-from services.bookings import Booking
+from services.accounts.users import User
+from services.booking.bookings import Booking
+from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
-from services.mailbox import MailItem
-from services.payments import APPROVE_CARD, CardPayment
+from services.notify.mailbox import MailItem
 from services.settings import Settings
-from services.users import User
 from tests.conftest import make_settings
 
 STAFF = "boxoffice@example.com"
@@ -88,7 +88,7 @@ def test_a_restart_keeps_every_message_and_restores_the_subscriptions(small: Ser
 def test_a_redelivered_message_is_kept_once_and_old_ones_make_room(small: Services, monkeypatch) -> None:
     mailbox = small.mailbox
     assert mailbox is not None
-    monkeypatch.setattr("services.mailbox.KEEP_MESSAGES", 3)
+    monkeypatch.setattr("services.notify.mailbox.KEEP_MESSAGES", 3)
 
     def mail(n: int) -> MailItem:
         return MailItem(f"m-{n}", "dana@example.com", f"Subject {n}", "Body", "booking_confirmed", f"bk-{n}",

@@ -13,16 +13,16 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from services.bookings import Booking
+from services.accounts.users import User
+from services.booking.bookings import Booking
+from services.booking.payments import APPROVE_CARD, CardPayment
 from services.clock import parse_iso
 from services.container import Services
 from services.money import format_money
-from services.notifications import LEASE, NotificationWorker, RunReport
-from services.outbox import notification_id
-from services.payments import APPROVE_CARD, CardPayment
-from services.schema import OUTBOX, USERS
-from services.subscriptions import ARN_ATTRIBUTE, filter_policy, quick_sns_client
-from services.users import User
+from services.notify.notifications import LEASE, NotificationWorker, RunReport
+from services.notify.outbox import notification_id
+from services.notify.subscriptions import ARN_ATTRIBUTE, filter_policy, quick_sns_client
+from services.platform.schema import OUTBOX, USERS
 
 
 # Helpers ------------------------------------------------------------------------------------------
@@ -238,7 +238,7 @@ def test_an_unmarked_publish_is_remembered_not_repeated(small: Services, people,
     alice_inbox = inbox(small, "alice@example.com")
     booking = book(small, people["alice"], ["C5"])
     sender = worker(small)
-    monkeypatch.setattr("services.notifications._MARK_RETRY_DELAYS", ())
+    monkeypatch.setattr("services.notify.notifications._MARK_RETRY_DELAYS", ())
     real_mark = sender._mark
 
     def unreachable(*_args: Any) -> None:

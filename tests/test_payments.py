@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from services.booking.payments import CardPayment, DemoGateway, card_digits
 from services.errors import InvalidRequest, PaymentDeclined
-from services.payments import CardPayment, DemoGateway, card_digits
 
 GOOD = CardPayment("4242 4242 4242 4242")
 

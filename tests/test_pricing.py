@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from services.booking.pricing import Price, PricingService, percent_of
 from services.errors import InvalidRequest
-from services.pricing import Price, PricingService, percent_of
 from tests.conftest import make_settings
 
 

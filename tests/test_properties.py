@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from main import build_services
-from services.bookings import Booking, Guest
+from services.booking.bookings import Booking, Guest
+from services.booking.payments import CardPayment
 from services.clock import FakeClock
 from services.container import Services
 from services.errors import HoldExpired, NotFound, PaymentDeclined, SeatUnavailable, ShowClosed, TooLateToCancel
-from services.payments import CardPayment
 from tests.conftest import add_small_showtime
 from tests.test_concurrency import check_invariants
 

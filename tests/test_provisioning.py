@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from services.aws import connect
-from services.provisioning import find_topic_arn, provision
-from services.schema import ALL_TABLES, SEATS
+from services.platform.aws import connect
+from services.platform.provisioning import find_topic_arn, provision
+from services.platform.schema import ALL_TABLES, SEATS
 from services.settings import Settings
 
 

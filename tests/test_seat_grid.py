@@ -9,7 +9,7 @@ import pytest
 
 from components.best_seats import best_block
 from components.seat_grid import grid_labels, layout_payload
-from services.layouts import Layout, parse_layout
+from services.catalog.layouts import Layout, parse_layout
 
 LAYOUTS = Path(__file__).resolve().parent.parent / "assets" / "catalog" / "layouts"
 GRAND_PRICES = {"classic": 30000, "prime": 45000, "recliner": 85000}

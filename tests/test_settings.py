@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.local_secrets import with_local_secrets
+from services.platform.local_secrets import with_local_secrets
 from services.settings import Settings, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from nicegui.testing import User as SimulatedUser
 
-from services.bookings import Booking
+from services.accounts.users import User
+from services.booking.bookings import Booking
+from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
-from services.payments import APPROVE_CARD, CardPayment
-from services.users import User
 
 PASSWORD = "password123"
 

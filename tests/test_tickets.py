@@ -18,12 +18,12 @@ from PIL import Image
 from pypdf import PdfReader
 
 from api.v1 import PREFIX, create_app
-from services.bookings import Booking
+from services.accounts.users import User
+from services.booking.bookings import Booking
+from services.booking.payments import APPROVE_CARD, CardPayment
+from services.booking.ticket_pdf import render_ticket
+from services.booking.tickets import InvalidTicket, TicketService, qr_code
 from services.container import Services
-from services.payments import APPROVE_CARD, CardPayment
-from services.ticket_pdf import render_ticket
-from services.tickets import InvalidTicket, TicketService, qr_code
-from services.users import User
 
 
 @pytest.fixture

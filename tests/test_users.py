@@ -9,7 +9,7 @@ import pytest
 from services.clock import FakeClock
 from services.container import Services
 from services.errors import AccountLocked, EmailTaken, InvalidCredentials, InvalidRequest
-from services.schema import USERS
+from services.platform.schema import USERS
 
 
 def test_register_normalises_email_and_hashes_the_password(services: Services) -> None:

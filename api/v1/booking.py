@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 from api.v1.deps import ServicesDep, UserDep
 from api.v1.errors import LoggedRoute
 from api.v1.schemas import BookingOut, BookingRequest, ErrorResponse, HoldOut, HoldRequest
-from services.payments import CardPayment
+from services.booking.payments import CardPayment
 
 router = APIRouter(tags=["booking"], route_class=LoggedRoute)
 _AUTH = {401: {"model": ErrorResponse, "description": "missing, invalid or expired token"}}

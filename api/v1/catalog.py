@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from api.v1.deps import OptionalUserDep, ServicesDep
 from api.v1.errors import LoggedRoute
 from api.v1.schemas import CityOut, ErrorResponse, MovieOut, SeatMapOut, ShowtimeOut, TheaterOut
-from services.catalog import Movie
+from services.catalog.catalog import Movie
 from services.errors import InvalidRequest
 from services.i18n import t
 

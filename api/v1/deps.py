@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from services.accounts.users import User
 from services.container import Services
 from services.errors import Unauthorized
 from services.i18n import t
-from services.users import User
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/login")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]

@@ -31,8 +31,8 @@ from services.errors import (
     TooLateToCancel,
     Unauthorized,
 )
-from services.events import log_event
 from services.i18n import t
+from services.platform.logs import log_event
 
 STATUS: dict[type[DomainError], int] = {
     InvalidRequest: 422,

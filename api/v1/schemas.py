@@ -10,11 +10,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from services.bookings import Booking
-from services.catalog import Movie, Screen, Showtime, Theater
+from services.booking.bookings import Booking
+from services.booking.inventory import Hold, SeatMap
+from services.booking.pricing import Price
+from services.catalog.catalog import Movie, Screen, Showtime, Theater
 from services.clock import iso
-from services.inventory import Hold, SeatMap
-from services.pricing import Price
 
 
 class ErrorDetail(BaseModel):

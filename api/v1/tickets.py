@@ -7,9 +7,9 @@ from fastapi import APIRouter, Response
 from api.v1.deps import ServicesDep, UserDep
 from api.v1.errors import LoggedRoute
 from api.v1.schemas import ErrorResponse
+from services.booking.ticket_pdf import pdf_filename, render_ticket
 from services.errors import NotFound
 from services.i18n import t
-from services.ticket_pdf import pdf_filename, render_ticket
 
 router = APIRouter(tags=["tickets"], route_class=LoggedRoute)
 

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from services.aws import connect
 from services.clock import iso
-from services.schema import HOLDS, SEATS
+from services.platform.aws import connect
+from services.platform.schema import HOLDS, SEATS
 from services.settings import Settings
 from tests.e2e.conftest import RunningApp
 

@@ -16,18 +16,18 @@ from zoneinfo import ZoneInfo
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import BotoCoreError, ClientError
 
-from services.aws import Aws
-from services.catalog import CatalogService
+from services.booking.inventory import Hold, InventoryService, TransactionOutcomeUnknown, transact
+from services.booking.payments import Authorization, CardPayment, PaymentGateway
+from services.booking.pricing import Price, PricedSeat, PricingService
+from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso, parse_iso
 from services.errors import HoldExpired, NotFound, ServiceUnavailable, TooLateToCancel
-from services.events import log_event
 from services.i18n import t
-from services.inventory import Hold, InventoryService, TransactionOutcomeUnknown, transact
-from services.live import SeatChange
-from services.outbox import outbox_put
-from services.payments import Authorization, CardPayment, PaymentGateway
-from services.pricing import Price, PricedSeat, PricingService
-from services.schema import BOOKINGS
+from services.live.hub import SeatChange
+from services.notify.outbox import outbox_put
+from services.platform.aws import Aws
+from services.platform.logs import log_event
+from services.platform.schema import BOOKINGS
 from services.settings import Settings
 
 BookingStatus = Literal["confirmed", "cancelled"]

@@ -20,16 +20,16 @@ from typing import Any, Literal
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import BotoCoreError, ClientError
 
-from services.aws import Aws
-from services.catalog import CatalogService, Showtime
+from services.booking.pricing import PricingService, Quote
+from services.catalog.catalog import CatalogService, Showtime
+from services.catalog.layouts import Layout
 from services.clock import Clock, iso, parse_iso
 from services.errors import HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ServiceUnavailable, ShowClosed
-from services.events import log_event
 from services.i18n import t
-from services.layouts import Layout
-from services.live import LiveHub, SeatChange
-from services.pricing import PricingService, Quote
-from services.schema import HOLDS, SEATS
+from services.live.hub import LiveHub, SeatChange
+from services.platform.aws import Aws
+from services.platform.logs import log_event
+from services.platform.schema import HOLDS, SEATS
 from services.settings import Settings
 
 HELD, SOLD = "held", "sold"

@@ -23,10 +23,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from services.aws import Aws
 from services.clock import Clock, iso
-from services.events import log_event
-from services.schema import OUTBOX
+from services.platform.aws import Aws
+from services.platform.logs import log_event
+from services.platform.schema import OUTBOX
 
 DIRECTORY_KEY = "mailbox#directory"
 KEEP_MESSAGES = 100  # per mailbox; the oldest are dropped beyond that (an item stays well under 400 KB)

@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 
 from boto3.dynamodb.conditions import Key
 
-from services.aws import Aws
+from services.catalog.layouts import Layout, parse_layout
 from services.clock import Clock, iso, parse_iso
 from services.errors import NotFound
 from services.i18n import t
-from services.layouts import Layout, parse_layout
-from services.schema import MOVIES, SHOWTIMES, THEATERS
+from services.platform.aws import Aws
+from services.platform.schema import MOVIES, SHOWTIMES, THEATERS
 
 T = TypeVar("T")
 

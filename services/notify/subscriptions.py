@@ -8,7 +8,7 @@ confirmation" until its owner clicks the link in AWS's confirmation email; uncon
 deleted by SNS after a while). Limits that matter are in docs/NOTIFICATIONS.md.
 
 On the embedded backend nothing is emailed: each subscription gets a twin SQS inbox with the same
-filter policy (``services/mailbox.py``), and since SNS and SQS state does not survive a restart there,
+filter policy (``services/notify/mailbox.py``), and since SNS and SQS state does not survive a restart there,
 ``restore()`` re-creates every subscription from what DynamoDB remembers.
 """
 
@@ -22,18 +22,18 @@ from typing import Any, Literal
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from services.aws import Aws
-from services.events import log_event
-from services.mailbox import MailboxService
-from services.provisioning import find_topic_arn
-from services.schema import USERS
-from services.users import User, normalize_email
+from services.accounts.users import User, normalize_email
+from services.notify.mailbox import MailboxService
+from services.platform.aws import Aws
+from services.platform.logs import log_event
+from services.platform.provisioning import find_topic_arn
+from services.platform.schema import USERS
 
 SubscriptionStatus = Literal["confirmed", "pending", "not_subscribed", "mailbox", "unknown"]
 ARN_ATTRIBUTE = "notify_subscription_arn"
 
 # SNS calls made on a user's request or by the worker fail fast: a slow SNS must never hold up a page,
-# and a publish must finish well inside the worker's lease (services/notifications.py).
+# and a publish must finish well inside the worker's lease (services/notify/notifications.py).
 _QUICK = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 2})
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from services.schema import Table
+from services.platform.schema import Table
 from services.settings import Settings
 
 # Fail fast instead of hanging a page: short timeouts, a few standard retries with backoff.

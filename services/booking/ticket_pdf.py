@@ -14,12 +14,12 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from services.bookings import Booking
+from services.booking.bookings import Booking
+from services.booking.tickets import qr_code
 from services.i18n import t
-from services.messages import amount_rows, clock_time, seat_groups, ticket_url
-from services.tickets import qr_code
+from services.notify.messages import amount_rows, clock_time, seat_groups, ticket_url
 
-FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 PAGE_W, MIN_PAGE_H = 105.0, 180.0  # mm: A6 width, taller as the booking needs (a boarding-pass shape)
 MARGIN = 5.0
 CARD_X, CARD_W = MARGIN, PAGE_W - 2 * MARGIN

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.aws import Aws
 from services.clock import Clock, iso
-from services.schema import MOVIES, SHOWTIMES, THEATERS, Table
+from services.platform.aws import Aws
+from services.platform.schema import MOVIES, SHOWTIMES, THEATERS, Table
 
 # The language a city's shows prefer when a movie is offered in several.
 _CITY_LANGUAGES = {

@@ -14,12 +14,12 @@ import bcrypt
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from services.aws import Aws
 from services.clock import Clock, iso, parse_iso
 from services.errors import AccountLocked, EmailTaken, InvalidCredentials, InvalidRequest, NotFound
-from services.events import log_event
 from services.i18n import t
-from services.schema import USERS
+from services.platform.aws import Aws
+from services.platform.logs import log_event
+from services.platform.schema import USERS
 from services.settings import Settings
 
 Role = Literal["customer", "admin"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from services.aws import Aws
-from services.schema import ALL_TABLES, Table
+from services.platform.aws import Aws
+from services.platform.schema import ALL_TABLES, Table
 
 
 def provision(aws: Aws, tables: tuple[Table, ...] = ALL_TABLES) -> list[str]:

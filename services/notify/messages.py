@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from services.bookings import Booking
+from services.booking.bookings import Booking
+from services.booking.pricing import PricedSeat
 from services.i18n import t
 from services.money import format_money
-from services.pricing import PricedSeat
 
 Kind = Literal["booking_confirmed", "booking_cancelled"]
 MAX_SUBJECT = 99  # SNS: "less than 100 characters", no line breaks

@@ -7,8 +7,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from services.aws import Aws
-from services.schema import USERS
+from services.platform.aws import Aws
+from services.platform.schema import USERS
 
 
 def check(aws: Aws) -> dict[str, Any]:

@@ -9,9 +9,9 @@ a grid ignores a change to the state it already shows.
 
 from __future__ import annotations
 
-from services.events import log_event
-from services.inventory import InventoryService
-from services.live import LiveHub, SeatChange
+from services.booking.inventory import InventoryService
+from services.live.hub import LiveHub, SeatChange
+from services.platform.logs import log_event
 
 _PUBLISHED = {"held": "held", "held_by_you": "held", "sold": "sold"}  # everything else shows as available
 

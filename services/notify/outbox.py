@@ -1,6 +1,6 @@
 """The outbox: notifications written in the same DynamoDB transaction as the booking they announce.
 
-A worker publishes pending ones later (``services/notifications.py``), so an SNS outage never fails,
+A worker publishes pending ones later (``services/notify/notifications.py``), so an SNS outage never fails,
 delays or loses a booking. One notification per booking and kind: the id makes a second write fail.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from services.aws import Aws
-from services.schema import OUTBOX
+from services.platform.aws import Aws
+from services.platform.schema import OUTBOX
 
 Kind = Literal["booking_confirmed", "booking_cancelled"]
 PENDING = "1"  # the sparse index's only partition value

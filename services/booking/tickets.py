@@ -25,12 +25,12 @@ from typing import Literal
 import segno
 from botocore.exceptions import BotoCoreError, ClientError
 
-from services.aws import Aws
-from services.bookings import Booking
+from services.booking.bookings import Booking
 from services.clock import parse_iso
 from services.errors import DomainError, ServiceUnavailable
 from services.i18n import t
-from services.schema import BOOKINGS
+from services.platform.aws import Aws
+from services.platform.schema import BOOKINGS
 from services.settings import Settings
 
 VERSION = "MM1"

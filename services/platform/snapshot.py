@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from services.aws import Aws
-from services.embedded import EXCLUSIVE_HEADER, SerializedWsgiApp
-from services.schema import ALL_TABLES
+from services.platform.aws import Aws
+from services.platform.embedded import EXCLUSIVE_HEADER, SerializedWsgiApp
+from services.platform.schema import ALL_TABLES
 
 FORMAT_VERSION = 1
 

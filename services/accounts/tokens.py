@@ -13,11 +13,11 @@ from datetime import timedelta
 
 import jwt
 
+from services.accounts.users import User
 from services.clock import Clock
 from services.errors import Unauthorized
 from services.i18n import t
 from services.settings import Settings
-from services.users import User
 
 _ALGORITHM = "HS256"
 _ISSUER = "moviemagic"

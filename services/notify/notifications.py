@@ -1,6 +1,6 @@
 """The outbox worker: publishes pending notifications to SNS, once, and retries failures with backoff.
 
-The booking transaction writes a pending record (``services/outbox.py``); this worker (one per
+The booking transaction writes a pending record (``services/notify/outbox.py``); this worker (one per
 process, started with the app) finds them through the sparse ``pending`` index and handles each so:
 
 1. **claim**: a conditional update sets ``lease_until``/``lease_owner`` only if the record is still
@@ -44,14 +44,14 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import BotoCoreError, ClientError
 
-from services.aws import Aws
 from services.clock import Clock, iso
-from services.events import log_event
-from services.messages import Message, MessageComposer
-from services.outbox import PENDING
-from services.provisioning import find_topic_arn
-from services.schema import OUTBOX
-from services.subscriptions import SubscriptionService, TopicMissing, quick_sns_client
+from services.notify.messages import Message, MessageComposer
+from services.notify.outbox import PENDING
+from services.notify.subscriptions import SubscriptionService, TopicMissing, quick_sns_client
+from services.platform.aws import Aws
+from services.platform.logs import log_event
+from services.platform.provisioning import find_topic_arn
+from services.platform.schema import OUTBOX
 
 LEASE = timedelta(minutes=5)
 MIN_LEASE_LEFT = timedelta(minutes=1)  # never start a publish with less lease than this left

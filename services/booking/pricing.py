@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from services.catalog import Showtime
+from services.catalog.catalog import Showtime
+from services.catalog.layouts import Layout
 from services.errors import InvalidRequest
 from services.i18n import t
-from services.layouts import Layout
 from services.settings import Settings
 
 

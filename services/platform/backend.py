@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.aws import Aws, connect
-from services.embedded import EmbeddedServer
-from services.events import log_event
-from services.provisioning import provision
+from services.platform.aws import Aws, connect
+from services.platform.embedded import EmbeddedServer
+from services.platform.logs import log_event
+from services.platform.provisioning import provision
+from services.platform.snapshot import restore, save
 from services.settings import Settings
-from services.snapshot import restore, save
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Customers and staff accounts, passwords and API tokens."""

@@ -1,0 +1,1 @@
+"""Holding seats, pricing, paying, booking, cancelling and tickets."""

@@ -1,0 +1,1 @@
+"""Movies, theaters, screens, seat layouts and showtimes."""

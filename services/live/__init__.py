@@ -1,0 +1,1 @@
+"""Live seat-map updates: the in-process hub and the cross-instance poller."""

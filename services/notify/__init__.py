@@ -1,0 +1,1 @@
+"""Emails: the outbox worker, SNS subscriptions, message text and the embedded mailbox."""

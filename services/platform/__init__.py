@@ -1,0 +1,1 @@
+"""Running on AWS or the embedded backend: clients, tables, provisioning, logs, health."""
