@@ -34,7 +34,7 @@ from services.platform.aws import connect
 from services.platform.schema import ALL_TABLES, Table
 from services.settings import Settings, load_settings
 from tests.conftest import CATALOG_DIR, make_settings
-from tests.test_iam import called_actions, load_template, record_actions
+from tests.test_iam import _as_list, called_actions, called_table_actions, load_template, record_actions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -313,13 +313,20 @@ def test_stack_deploys_into_moto_and_the_app_books_a_ticket(moto_endpoint: str, 
     if isinstance(document, str):  # moto keeps a policy given by CloudFormation as Python's repr of it
         document = ast.literal_eval(document)
     statements = document["Statement"]
-    granted = {action for statement in statements for action in statement["Action"]}
-    assert recorded - granted == set(), f"the round trip needed actions the role lacks: {recorded - granted}"
-    assert recorded - called_actions().keys() == set(), "the static scan in tests/test_iam.py missed a call"
-    table_arns = {resource for statement in statements if statement["Sid"] == "AppTables"
-                  for resource in statement["Resource"]}
-    users_arn = aws.ddb.describe_table(TableName=stack["UsersTableName"])["Table"]["TableArn"]
-    assert users_arn in table_arns
+    granted = {action for statement in statements for action in _as_list(statement["Action"])}
+    actions = {action for action, _ in recorded}
+    assert actions - granted == set(), f"the round trip needed actions the role lacks: {actions - granted}"
+    assert actions - called_actions().keys() == set(), "the static scan in tests/test_iam.py missed a call"
+    # Action x table: every DynamoDB call went to a table whose own statement (by its real ARN) allows it.
+    arns = {aws.table_name(table): aws.ddb.describe_table(TableName=aws.table_name(table))["Table"]["TableArn"]
+            for table in ALL_TABLES}
+    on_tables = {(action, table) for action, table in recorded if action.startswith("dynamodb:")}
+    assert on_tables and all(table for _, table in on_tables), on_tables
+    for action, table in on_tables:
+        arn = arns[settings.table_name(table)]  # type: ignore[arg-type]
+        assert any(action in _as_list(s["Action"]) and arn in _as_list(s["Resource"]) for s in statements), (
+            f"{action} on {table}: no statement of the deployed role allows it on {arn}")
+    assert {(table, action) for action, table in on_tables} <= called_table_actions().keys(), "the scan missed one"
 
 
 def test_deployed_security_group_and_instance(moto_endpoint: str, stack: dict[str, str]) -> None:
