@@ -294,6 +294,7 @@ def test_stack_deploys_into_moto_and_the_app_books_a_ticket(moto_endpoint: str, 
         services = build_services(settings, aws, clock)
         DemoCatalog(aws, clock, CATALOG_DIR).load(days=2)  # what MOVIEMAGIC_SEED_DEMO=true does at start
         assert health.check(aws)["status"] == "ok"
+        assert health.HealthCheck(aws).summary() == {"status": "ok", "dynamodb": "ok", "commit": None}
         user = services.users.register("Student", "student@example.com", "correct horse battery")
         assert services.users.authenticate("student@example.com", "correct horse battery") == user
         showtime = services.catalog.upcoming_in_city(services.catalog.cities()[0])[0]
