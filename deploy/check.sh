@@ -21,7 +21,7 @@ step() { echo "deploy/check.sh: $*"; }
 step "cfn-lint deploy/cloudformation.yaml"
 "$CFN_LINT" deploy/cloudformation.yaml
 
-step "the template carries the current deploy/bootstrap.sh"
+step "the template carries the current deploy/release.sh and deploy/bootstrap.sh"
 "$PYTHON" deploy/embed_bootstrap.py --check
 
 step "shellcheck deploy/*.sh"
@@ -33,11 +33,11 @@ shellcheck --shell=bash deploy/*.sh
 # systemd reports unknown or malformed directives as warnings and still exits 0.
 step "systemd-analyze verify deploy/moviemagic.service"
 root="$workdir/root"
-mkdir -p "$root/etc/systemd/system" "$root/usr/lib/systemd" "$root/opt/moviemagic/.venv/bin" "$root/etc/moviemagic"
+mkdir -p "$root/etc/systemd/system" "$root/usr/lib/systemd" "$root/opt/moviemagic/current/.venv/bin" "$root/etc/moviemagic"
 if [ -d /usr/lib/systemd/system ]; then units=/usr/lib/systemd/system; else units=/lib/systemd/system; fi
 cp -r "$units" "$root/usr/lib/systemd/system"
-printf '#!/bin/sh\n' >"$root/opt/moviemagic/.venv/bin/python"
-chmod 0755 "$root/opt/moviemagic/.venv/bin/python"
+printf '#!/bin/sh\n' >"$root/opt/moviemagic/current/.venv/bin/python"
+chmod 0755 "$root/opt/moviemagic/current/.venv/bin/python"
 : >"$root/etc/moviemagic/env"
 cp deploy/moviemagic.service "$root/etc/systemd/system/moviemagic.service"
 output=$(systemd-analyze verify --man=no --root="$root" "$root/etc/systemd/system/moviemagic.service" 2>&1) || {

@@ -42,7 +42,16 @@ install_release() {
     .venv/bin/python -m compileall -q . -x '/\.venv/' >/dev/null || true
 }
 
-restart_app() { systemctl restart moviemagic; }
+restart_app() {
+    # The release brings its own systemd unit and nginx config: a rollback restores those too.
+    install -m 0644 "$ROOT/current/deploy/moviemagic.service" /etc/systemd/system/moviemagic.service
+    install -m 0644 "$ROOT/current/deploy/nginx.conf" /etc/nginx/nginx.conf
+    systemctl daemon-reload
+    systemctl enable --quiet nginx moviemagic
+    nginx -t -q
+    systemctl restart moviemagic
+    systemctl reload-or-restart nginx
+}
 
 is_healthy() {
     # Through nginx, so the whole path a visitor takes is checked, and the answer must come from the

@@ -83,6 +83,7 @@ SNS_METHODS = {
 }
 # Act on a subscription ARN, which IAM cannot scope (SNS's only resource type is the topic): Resource "*".
 SUBSCRIPTION_LEVEL_ACTIONS = {"sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"}
+LOG_ACTIONS = {"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}
 SESSION_MANAGER_ACTIONS = {
     "ssm:UpdateInstanceInformation",
     "ssmmessages:CreateControlChannel",
@@ -296,7 +297,8 @@ def granted_table_actions(template: dict[str, Any]) -> set[tuple[str, str]]:
     """(logical table, action) pairs the role allows on tables (not indexes)."""
     tables = _table_logical_names(template)
     return {(tables[resource["Fn::GetAtt"][0]], action) for statement in role_statements(template)
-            for resource in _as_list(statement["Resource"]) if isinstance(resource, dict) and "Fn::GetAtt" in resource
+            for resource in _as_list(statement["Resource"])
+            if isinstance(resource, dict) and resource.get("Fn::GetAtt", [""])[0] in tables
             for action in _as_list(statement["Action"])}
 
 
@@ -348,6 +350,8 @@ def test_every_statement_names_only_this_stacks_resources() -> None:
             assert actions <= SUBSCRIPTION_LEVEL_ACTIONS, statement
         elif prefixes == {"sns"}:
             assert resources == [{"Ref": "BookingsTopic"}] and not actions & SUBSCRIPTION_LEVEL_ACTIONS, statement
+        elif prefixes == {"logs"}:  # the CloudWatch agent: write to the stack's own log group only
+            assert actions == LOG_ACTIONS and resources == [{"Fn::GetAtt": ["AppLogGroup", "Arn"]}], statement
         elif prefixes == {"secretsmanager"}:
             assert actions == {"secretsmanager:GetSecretValue"} and resources == [{"Ref": "AppSecret"}], statement
         else:  # Session Manager's agent: these five actions have no resource to scope them to
