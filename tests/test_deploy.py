@@ -111,7 +111,8 @@ def test_port_80_only_from_cloudfront_and_ssh_closed_unless_a_cidr_is_given() ->
     assert without["CidrIp"] == {"Ref": "WebCidr"}  # no port 443: nothing listens there
     ssh = resources["SshIngress"]
     assert ssh["Condition"] == "HasSsh" and ssh["Properties"]["CidrIp"] == {"Ref": "SshCidr"}
-    assert resources["AppInstance"]["Properties"]["MetadataOptions"]["HttpTokens"] == "required"
+    metadata = resources["AppLaunchTemplate"]["Properties"]["LaunchTemplateData"]["MetadataOptions"]
+    assert metadata["HttpTokens"] == "required"  # IMDSv2 only
 
 
 def test_cloudfront_passes_everything_to_the_server_and_caches_nothing() -> None:
