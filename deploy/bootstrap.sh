@@ -23,16 +23,19 @@ ENV_DIR=/etc/moviemagic
 
 log() { echo "moviemagic-bootstrap: $*"; }
 
-# Tell CloudFormation how it went, with the reason it shows in the stack's events
-# ("Received FAILURE signal with UniqueId i-... : <reason>").
+# Tell CloudFormation how it went. A resource signal carries no message, only a unique id, and the stack's
+# events show that id ("Received FAILURE signal with UniqueId release-unhealthy-see-CloudWatch-logs"): a
+# failure's id says what failed (at most 64 characters); the details are in the log group.
 signal() {
-    /opt/aws/bin/cfn-signal --exit-code "$1" --reason "${2:0:200}" --stack "$STACK_NAME" \
+    local id=()
+    [ -z "${2:-}" ] || id=(--id "${2:0:64}")  # success: the default id, the instance's
+    /opt/aws/bin/cfn-signal --exit-code "$1" "${id[@]}" --stack "$STACK_NAME" \
         --resource "$SIGNAL_RESOURCE" --region "$AWS_REGION" >/dev/null 2>&1 || true
 }
 on_error() {
     local status=$?
     log "failed (exit $status) at line $1"
-    signal 1 "Server setup failed at line $1 of deploy/bootstrap.sh; see the cloud-init stream of log group $LOG_GROUP"
+    signal 1 "server-setup-failed-at-bootstrap-line-$1"
     exit "$status"
 }
 trap 'on_error $LINENO' ERR
@@ -114,7 +117,12 @@ deploy() {
         reason=$(tail -n 1 /var/log/moviemagic/release.log)
         log "$reason"
         trap - ERR
-        signal 1 "$reason"
+        case "$status:$reason" in
+            1:*"could not fetch"*) signal 1 "GitRef-not-found-in-GitUrl" ;;
+            1:*"could not install"*) signal 1 "packages-did-not-install" ;;
+            1:*) signal 1 "release-could-not-be-built" ;;
+            *) signal 1 "release-unhealthy-see-CloudWatch-logs" ;;
+        esac
         exit "$status"
     fi
 }
@@ -125,7 +133,7 @@ main() {
     write_environment
     ship_logs
     deploy
-    signal 0 "Movie Magic $GIT_REF is healthy"
+    signal 0
     log "done: $PUBLIC_URL"
 }
 
