@@ -20,6 +20,8 @@ umask 022
 APP_USER=moviemagic
 DATA_DIR=/var/lib/moviemagic
 ENV_DIR=/etc/moviemagic
+LOG_DIR=${MOVIEMAGIC_LOG_DIR:-/var/log/moviemagic}
+CFN_SIGNAL=${MOVIEMAGIC_CFN_SIGNAL:-/opt/aws/bin/cfn-signal}
 
 log() { echo "moviemagic-bootstrap: $*"; }
 
@@ -29,7 +31,7 @@ log() { echo "moviemagic-bootstrap: $*"; }
 signal() {
     local id=()
     [ -z "${2:-}" ] || id=(--id "${2:0:64}")  # success: the default id, the instance's
-    /opt/aws/bin/cfn-signal --exit-code "$1" "${id[@]}" --stack "$STACK_NAME" \
+    "$CFN_SIGNAL" --exit-code "$1" "${id[@]}" --stack "$STACK_NAME" \
         --resource "$SIGNAL_RESOURCE" --region "$AWS_REGION" >/dev/null 2>&1 || true
 }
 on_error() {
@@ -89,7 +91,7 @@ EOF
 ship_logs() {
     # journald keeps the app's lines (journalctl -u moviemagic); rsyslog copies them to a file, and the
     # CloudWatch agent sends that file, nginx's logs and this script's output to the stack's log group.
-    install -d -m 0755 /var/log/moviemagic
+    install -d -m 0755 "$LOG_DIR"
     # shellcheck disable=SC2016 # rsyslog's syntax, not the shell's
     echo 'if $programname == "moviemagic" then /var/log/moviemagic/app.log' >/etc/rsyslog.d/moviemagic.conf
     systemctl enable --quiet --now rsyslog
@@ -111,10 +113,10 @@ deploy() {
     # Builds the release next to any other, switches to it, installs its systemd unit and nginx config,
     # and keeps it only if /healthz answers with its commit (deploy/release.sh).
     local status=0 reason
-    moviemagic-release "$GIT_URL" "$GIT_REF" 2>/var/log/moviemagic/release.log || status=$?
-    cat /var/log/moviemagic/release.log
+    moviemagic-release "$GIT_URL" "$GIT_REF" 2>"$LOG_DIR/release.log" || status=$?
+    cat "$LOG_DIR/release.log"
     if [ "$status" -ne 0 ]; then
-        reason=$(tail -n 1 /var/log/moviemagic/release.log)
+        reason=$(tail -n 1 "$LOG_DIR/release.log")
         log "$reason"
         trap - ERR
         case "$status:$reason" in
@@ -137,4 +139,7 @@ main() {
     log "done: $PUBLIC_URL"
 }
 
-main "$@"
+# Sourced by tests/test_bootstrap.py to run single steps; cloud-init runs the whole script.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    main "$@"
+fi
