@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import contextlib
 import json
 import re
 import shutil
@@ -319,6 +320,8 @@ VARIANTS = {
                       "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/"
                                         "0123abcd-0123-4567-89ab-0123456789ab"},
     "plain-http": {"UseCloudFront": "false", "WebCidr": "198.51.100.0/24"},
+    # A class sandbox that may not create IAM roles: an administrator's instance profile instead.
+    "sandbox-profile": {"ExistingInstanceProfile": "class-sandbox-profile"},
 }
 
 
@@ -330,6 +333,11 @@ def stack(request: pytest.FixtureRequest, moto_endpoint: str) -> Iterator[dict[s
     name, prefix = f"mm{uuid.uuid4().hex[:8]}", f"d{uuid.uuid4().hex[:8]}-"
     parameters = {"GitUrl": "https://github.com/example/movie-magic.git", "GitRef": "v1.0", "TablePrefix": prefix,
                   "StaffEmail": "staff@example.com", "SshCidr": "203.0.113.7/32"} | VARIANTS[request.param]
+    if "ExistingInstanceProfile" in parameters:
+        iam = boto3.client("iam", endpoint_url=moto_endpoint, region_name=REGION, aws_access_key_id="moto",
+                           aws_secret_access_key="moto")
+        with contextlib.suppress(iam.exceptions.EntityAlreadyExistsException):
+            iam.create_instance_profile(InstanceProfileName=parameters["ExistingInstanceProfile"])
     clients["cloudformation"].create_stack(
         StackName=name, TemplateBody=template_for_moto(), Capabilities=["CAPABILITY_IAM"],
         Parameters=[{"ParameterKey": key, "ParameterValue": value} for key, value in parameters.items()],
@@ -376,6 +384,9 @@ def test_stack_deploys_into_moto_and_the_app_books_a_ticket(moto_endpoint: str, 
 
     # Everything the round trip did is allowed by the role the stack created, and seen by the static scan.
     physical = _physical(moto_endpoint, stack["StackName"])
+    if stack["Variant"] == "sandbox-profile":  # the stack made no role: the sandbox's administrator owns it
+        assert "AppRole" not in physical and "AppInstanceProfile" not in physical
+        return
     iam = boto3.client("iam", endpoint_url=moto_endpoint, region_name=REGION, aws_access_key_id="moto",
                        aws_secret_access_key="moto")
     document = iam.get_role_policy(RoleName=physical["AppRole"], PolicyName="moviemagic-app")["PolicyDocument"]
@@ -405,7 +416,10 @@ def test_deployed_security_group_instance_and_urls(moto_endpoint: str, stack: di
     group = ec2.describe_security_groups(GroupIds=[physical["AppSecurityGroup"]])["SecurityGroups"][0]
     rules = sorted((p["FromPort"], r["CidrIp"]) for p in group["IpPermissions"] for r in p["IpRanges"])
     instance = ec2.describe_instances(InstanceIds=[stack["InstanceId"]])["Reservations"][0]["Instances"][0]
-    assert instance["InstanceType"] == "t3.small" and "IamInstanceProfile" in instance
+    assert instance["InstanceType"] == "t3.small"
+    profile = instance["IamInstanceProfile"]["Arn"].rsplit("/", 1)[1]
+    assert profile == ("class-sandbox-profile" if stack["Variant"] == "sandbox-profile"
+                       else physical["AppInstanceProfile"])
     versions = ec2.describe_launch_template_versions(LaunchTemplateId=physical["AppLaunchTemplate"])
     user_data = versions["LaunchTemplateVersions"][0]["LaunchTemplateData"]["UserData"]
     script = _shell_part(base64.b64decode(user_data).decode())
