@@ -3,6 +3,7 @@ loopback only. The service is tested against moto; the two routes on the real ap
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,3 +77,15 @@ def test_the_routes_on_the_running_app(app: RunningApp) -> None:
     # A visitor's request as nginx forwards it (uvicorn trusts the proxy on 127.0.0.1 for the client address).
     outside = requests.get(f"{app.url}/healthz/deep", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=5)
     assert outside.status_code == 404 and outside.json()["error"]["code"] == "not_found"
+
+
+def test_auth_requests_log_the_visitor_address(app: RunningApp) -> None:
+    """Behind nginx (which sets X-Forwarded-For to the visitor), sign-in attempts are logged with their origin."""
+    response = requests.post(f"{app.url}/api/v1/auth/login", json={"email": "x@example.com", "password": "wrong-pass"},
+                             headers={"X-Forwarded-For": "203.0.113.77"}, timeout=10)
+    assert response.status_code == 401
+    deadline = time.monotonic() + 5
+    while "client=203.0.113.77" not in app.log() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    [line] = [line for line in app.log().splitlines() if "client=203.0.113.77" in line]
+    assert "event=api.request method=POST path=/api/v1/auth/login status=401" in line
