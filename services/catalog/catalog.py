@@ -21,6 +21,7 @@ from services.catalog.layouts import Layout, parse_layout
 from services.clock import Clock, iso, parse_iso
 from services.errors import NotFound
 from services.i18n import t
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.schema import MOVIES, SHOWTIMES, THEATERS
 
@@ -183,7 +184,7 @@ class CatalogService:
         for theater in self.theaters():
             if theater.theater_id == theater_id:
                 return theater
-        item = self._theaters.get_item(Key={"theater_id": theater_id}).get("Item")
+        item = dynamo.get_item(self._theaters, {"theater_id": theater_id}, message=_unavailable())
         if not item:
             raise NotFound(t("That theater does not exist."))
         return _theater(item)
@@ -217,22 +218,13 @@ class CatalogService:
         return self._cache.get("all-movies", load)
 
     def _load_movies(self, movie_ids: list[str]) -> dict[str, Movie]:
-        found: dict[str, Movie] = {}
-        table_name = self._aws.table_name(MOVIES)
-        for start in range(0, len(movie_ids), 100):
-            request: dict[str, Any] = {table_name: {"Keys": [{"movie_id": m} for m in movie_ids[start : start + 100]]}}
-            while request:
-                response = self._aws.dynamodb.batch_get_item(RequestItems=request)
-                for item in response["Responses"].get(table_name, []):
-                    movie = _movie(item)
-                    found[movie.movie_id] = movie
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        items = dynamo.batch_get_all(self._aws, self._aws.table_name(MOVIES), [{"movie_id": m} for m in movie_ids])
+        return {movie.movie_id: movie for movie in map(_movie, items)}
 
     # Showtimes ------------------------------------------------------------------------------------
     def showtime(self, showtime_id: str) -> Showtime:
         def load() -> Showtime:
-            item = self._showtimes.get_item(Key={"showtime_id": showtime_id}).get("Item")
+            item = dynamo.get_item(self._showtimes, {"showtime_id": showtime_id}, message=_unavailable())
             if not item:
                 raise NotFound(t("That showtime does not exist."))
             return self._showtime(item)
@@ -311,13 +303,11 @@ class CatalogService:
 
 
 def _query_all(table: Any, **kwargs: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    while True:
-        response = table.query(**kwargs)
-        items += response["Items"]
-        if "LastEvaluatedKey" not in response:
-            return items
-        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    return dynamo.query_all(table, message=_unavailable(), **kwargs).items
+
+
+def _unavailable() -> str:
+    return t("The programme cannot be loaded just now. Please try again in a moment.")
 
 
 def _movie(item: dict[str, Any]) -> Movie:

@@ -70,11 +70,13 @@ class TransactionOutcomeUnknown(ServiceUnavailable):
 
 
 # Single items ---------------------------------------------------------------------------------------
-def get_item(table: Any, key: Mapping[str, Any], *, consistent: bool = False, **extra: Any) -> Item | None:
+def get_item(table: Any, key: Mapping[str, Any], *, consistent: bool = False, message: str | None = None,
+             **extra: Any) -> Item | None:
+    """The item or None. ``message``: what the person reads if DynamoDB cannot answer."""
     try:
         return table.get_item(Key=dict(key), ConsistentRead=consistent, **extra).get("Item")
     except AWS_ERRORS as exc:
-        raise unavailable(exc, "GetItem") from exc
+        raise unavailable(exc, "GetItem", message) from exc
 
 
 def put_item(table: Any, item: Mapping[str, Any], **extra: Any) -> None:
@@ -111,25 +113,24 @@ class QueryResult:
     scanned: int  # items DynamoDB read (ScannedCount), before any FilterExpression
 
 
-def query_pages(table: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+def query_pages(table: Any, *, message: str | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
     """Each page of a Query (the raw response), following ``LastEvaluatedKey``; stop iterating to stop."""
-    kwargs = dict(kwargs)
     while True:
         try:
             response = table.query(**kwargs)
         except AWS_ERRORS as exc:
-            raise unavailable(exc, "Query") from exc
+            raise unavailable(exc, "Query", message) from exc
         yield response
         if "LastEvaluatedKey" not in response:
             return
         kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
-def query_all(table: Any, **kwargs: Any) -> QueryResult:
+def query_all(table: Any, *, message: str | None = None, **kwargs: Any) -> QueryResult:
     """Every item a Query matches (all pages)."""
     items: list[Item] = []
     scanned = 0
-    for response in query_pages(table, **kwargs):
+    for response in query_pages(table, message=message, **kwargs):
         items += response["Items"]
         scanned += int(response.get("ScannedCount", len(response["Items"])))
     return QueryResult(items, scanned)
