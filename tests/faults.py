@@ -11,6 +11,7 @@ from typing import Any
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
 from services.container import Services
+from services.platform.aws import Aws
 
 Params = Mapping[str, Any]
 
@@ -36,8 +37,9 @@ def timed_out(_operation: str) -> Exception:
 class Faults:
     """Raise an injected error on chosen DynamoDB operations, before the request or after its answer."""
 
-    def __init__(self, services: Services) -> None:
-        self._events = services.aws.ddb.meta.events
+    def __init__(self, target: Services | Aws) -> None:
+        aws = target.aws if isinstance(target, Services) else target
+        self._events = aws.ddb.meta.events
         self._hooks: list[tuple[str, Callable[..., Any]]] = []
 
     def fail(self, operation: str, make_error: Callable[[str], Exception], *, after: bool = False,
