@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from nicegui import run, ui
 
 from components.frame import frame
@@ -13,6 +11,7 @@ from components.session import require_user
 from pages.confirmation import booking_ref, status_chip
 from services.accounts.users import User
 from services.booking.bookings import Booking
+from services.booking.rules import can_cancel
 from services.container import Services
 from services.errors import DomainError
 from services.i18n import t
@@ -63,8 +62,7 @@ def _empty() -> None:
 
 def _card(services: Services, user: User, booking: Booking, poster: str | None, refresh) -> None:  # noqa: ANN001
     now = services.clock.now()
-    cutoff = booking.starts_at - timedelta(minutes=services.settings.cancel_cutoff_minutes)
-    cancellable = booking.status == "confirmed" and now <= cutoff
+    cancellable = can_cancel(booking, now, services.settings)
     money = lambda minor: format_money(minor, booking.price.currency)  # noqa: E731
     with ui.row().classes("mm-surface w-full p-4 gap-4 flex-nowrap items-start").mark("booking-card"):
         if poster:

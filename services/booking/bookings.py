@@ -9,12 +9,13 @@ reconnect finds the same booking instead of making a second one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from boto3.dynamodb.conditions import Key
 
+from services.booking import rules
 from services.booking.inventory import Hold, InventoryService
 from services.booking.payments import Authorization, CardPayment, PaymentGateway
 from services.booking.pricing import Price, PricedSeat, PricingService
@@ -251,9 +252,8 @@ class BookingService:
         if booking.status == "cancelled":
             return booking
         now = self._clock.now().replace(microsecond=0)
-        cutoff = booking.starts_at - timedelta(minutes=self._settings.cancel_cutoff_minutes)
-        if now > cutoff:
-            local = cutoff.astimezone(ZoneInfo(booking.timezone))
+        if not rules.can_cancel(booking, now, self._settings):
+            local = rules.cancellable_until(booking, self._settings).astimezone(ZoneInfo(booking.timezone))
             raise TooLateToCancel(t("Bookings for this show could be cancelled until {when} (theater time).",
                                     when=f"{local:%d %b %H:%M}"))
         cancelled = replace(booking, status="cancelled", refund=self._pricing.refund(booking.price),

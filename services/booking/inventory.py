@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from boto3.dynamodb.conditions import Key
 
+from services.booking import rules
 from services.booking.pricing import PricingService, Quote
 from services.catalog.catalog import CatalogService, Showtime
 from services.catalog.layouts import Layout
@@ -152,8 +153,8 @@ class InventoryService:
 
     def ensure_on_sale(self, showtime: Showtime) -> None:
         """ShowClosed once the sales cut-off before the start has passed (all in UTC)."""
-        closes_at = showtime.starts_at - timedelta(minutes=self._settings.sales_cutoff_minutes)
-        if self._clock.now() >= closes_at:
+        if not rules.on_sale(showtime, self._clock.now(), self._settings):
+            closes_at = rules.sales_close_at(showtime, self._settings)
             local = closes_at.astimezone(showtime.local_start().tzinfo)
             raise ShowClosed(t("Booking for this show closed at {time} (theater time).", time=f"{local:%H:%M}"))
 
