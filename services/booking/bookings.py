@@ -298,6 +298,14 @@ class BookingService:
             raise NotFound(t("That booking does not exist."))
         return booking
 
+    def ticket(self, booking_id: str, customer: Customer) -> Booking:
+        """The booking behind a ticket (page, PDF, API): its owner or an admin may have it while it stands;
+        NotFound for anyone else and for a cancelled booking. The one ticket-access rule."""
+        booking = self.get(booking_id, customer)
+        if booking.status != "confirmed":
+            raise NotFound(t("This booking was cancelled; it has no ticket."))
+        return booking
+
     def my_bookings(self, user_id: str, limit: int = 100) -> list[Booking]:
         """A user's bookings, newest first (one Query on the by-user index)."""
         return self._query("by-user-created", Key("user_id").eq(user_id), limit)
