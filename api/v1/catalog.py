@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from api.v1.deps import OptionalUserDep, ServicesDep
 from api.v1.errors import LoggedRoute
-from api.v1.schemas import CityOut, ErrorResponse, MovieOut, SeatMapOut, ShowtimeOut, TheaterOut
+from api.v1.schemas import BestSeatsOut, CityOut, ErrorResponse, MovieOut, SeatMapOut, ShowtimeOut, TheaterOut
 from services.catalog.catalog import Movie
 from services.errors import InvalidRequest
 from services.i18n import t
@@ -65,3 +65,12 @@ def seats(showtime_id: str, services: ServicesDep, user: OptionalUserDep) -> Sea
     """Every seat with its category, price and status; with a bearer token your own held seats are marked."""
     seat_map = services.inventory.seat_map(showtime_id, viewer=user.user_id if user else None)
     return SeatMapOut.of(seat_map, services.settings.currency)
+
+
+@router.get("/showtimes/{showtime_id}/best-seats", response_model=BestSeatsOut,
+            responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+def best_seats(showtime_id: str, services: ServicesDep, user: OptionalUserDep, count: int = 2) -> BestSeatsOut:
+    """The best ``count`` free seats side by side (centred, about two thirds back, no lone seat left);
+    ``seat_ids`` is empty when no such block is free. Hold them with POST /showtimes/{id}/holds."""
+    seat_ids = services.inventory.best_seats(showtime_id, count, viewer=user.user_id if user else None)
+    return BestSeatsOut(showtime_id=showtime_id, count=count, seat_ids=seat_ids)

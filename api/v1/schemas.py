@@ -134,6 +134,12 @@ class SeatMapOut(BaseModel):
         return cls(showtime_id=seat_map.showtime.showtime_id, currency=currency, seats=seats)
 
 
+class BestSeatsOut(BaseModel):
+    showtime_id: str
+    count: int
+    seat_ids: list[str]
+
+
 # Holds and bookings --------------------------------------------------------------------------------
 class PriceOut(BaseModel):
     subtotal: int

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from boto3.dynamodb.conditions import Key
 
 from services.booking import rules
+from services.booking.best_seats import best_block
 from services.booking.pricing import PricingService, Quote
 from services.catalog.catalog import CatalogService, Showtime
 from services.catalog.layouts import Layout
@@ -138,6 +139,15 @@ class InventoryService:
         mine = [item for item in items.values() if _state(item, now, viewer) == "held_by_you"]
         return SeatMap(showtime, layout, tuple(seats), mine[0]["hold_id"] if mine else None,
                        parse_iso(mine[0]["expires_at"]) if mine else None, scanned)
+
+    def best_seats(self, showtime_id: str, count: int, viewer: str | None = None) -> list[str]:
+        """The best block of ``count`` free seats side by side (``best_seats.best_block``); [] when none.
+        Seats the viewer holds count as free (they would be replaced by this choice)."""
+        if not 1 <= count <= self._settings.max_seats_per_booking:
+            raise InvalidRequest(t("Please ask for 1 to {n} seats.", n=self._settings.max_seats_per_booking))
+        seat_map = self.seat_map(showtime_id, viewer)
+        codes = {seat.seat_id: "a" if seat.status in ("available", "held_by_you") else "x" for seat in seat_map.seats}
+        return best_block(seat_map.layout, codes, count) or []
 
     def get_hold(self, hold_id: str, holder: str | None = None) -> Hold:
         """A hold as stored (strongly consistent); NotFound when missing or held by someone else."""
