@@ -9,7 +9,6 @@ from fastapi import APIRouter
 from api.v1.deps import OptionalUserDep, ServicesDep
 from api.v1.errors import LoggedRoute
 from api.v1.schemas import BestSeatsOut, CityOut, ErrorResponse, MovieOut, SeatMapOut, ShowtimeOut, TheaterOut
-from services.catalog.catalog import Movie
 from services.errors import InvalidRequest
 from services.i18n import t
 
@@ -26,17 +25,7 @@ def cities(services: ServicesDep) -> list[CityOut]:
 def movies(services: ServicesDep, city: str | None = None, q: str | None = None, genre: str | None = None,
            language: str | None = None, date: date | None = None) -> list[MovieOut]:
     """Movies; with ``city`` (and optionally a local ``date``) only those playing there, best rated first."""
-    catalog = services.catalog
-    if city or date:
-        found: dict[str, Movie] = {}
-        for name in [city] if city else catalog.cities():
-            for listing in catalog.now_showing(name, on=date, genre=genre, language=language, query=q):
-                found.setdefault(listing.movie.movie_id, listing.movie)
-        chosen = sorted(found.values(), key=lambda movie: (-movie.rating, movie.title))
-    else:
-        needle = (q or "").strip().casefold()
-        chosen = [m for m in catalog.all_movies() if (not genre or genre in m.genres)
-                  and (not language or language in m.languages) and (not needle or needle in m.title.casefold())]
+    chosen = services.catalog.find_movies(city=city, on=date, genre=genre, language=language, query=q)
     return [MovieOut.of(movie) for movie in chosen]
 
 

@@ -276,15 +276,31 @@ class CatalogService:
         for showtime in showtimes:
             by_movie.setdefault(showtime.movie_id, []).append(showtime)
         movies = self.movies(by_movie)
-        needle = (query or "").strip().casefold()
         listings = [
             Listing(movies[movie_id], tuple(shows))
             for movie_id, shows in by_movie.items()
-            if movie_id in movies
-            and (not genre or genre in movies[movie_id].genres)
-            and (not needle or needle in movies[movie_id].title.casefold())
+            if movie_id in movies and _matches(movies[movie_id], genre=genre, query=query)
         ]
-        return sorted(listings, key=lambda listing: (-listing.movie.rating, listing.movie.title))
+        return sorted(listings, key=lambda listing: _best_first(listing.movie))
+
+    def find_movies(
+        self,
+        *,
+        city: str | None = None,
+        on: date | None = None,
+        genre: str | None = None,
+        language: str | None = None,
+        query: str | None = None,
+    ) -> list[Movie]:
+        """Movies matching the filters. With ``city`` or ``on`` (a local date) only those playing then and
+        there (in any city when only a date is given), best rated first; else the whole catalogue."""
+        if not city and not on:  # the catalogue in its own order (the index's: by id)
+            return [m for m in self.all_movies() if _matches(m, genre=genre, language=language, query=query)]
+        found: dict[str, Movie] = {}
+        for name in [city] if city else self.cities():
+            for listing in self.now_showing(name, on=on, genre=genre, language=language, query=query):
+                found.setdefault(listing.movie.movie_id, listing.movie)
+        return sorted(found.values(), key=_best_first)
 
     def _showtime(self, item: dict[str, Any]) -> Showtime:
         return Showtime(
@@ -300,6 +316,18 @@ class CatalogService:
             prices={code: int(value) for code, value in item["prices"].items()},
             timezone=item["timezone"],
         )
+
+
+def _matches(movie: Movie, *, genre: str | None = None, language: str | None = None,
+             query: str | None = None) -> bool:
+    """The movie search: genre and language exact, the query a case-insensitive part of the title."""
+    needle = (query or "").strip().casefold()
+    return ((not genre or genre in movie.genres) and (not language or language in movie.languages)
+            and (not needle or needle in movie.title.casefold()))
+
+
+def _best_first(movie: Movie) -> tuple[float, str]:
+    return -float(movie.rating), movie.title
 
 
 def _query_all(table: Any, **kwargs: Any) -> list[dict[str, Any]]:
