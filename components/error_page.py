@@ -24,4 +24,4 @@ def show_error_page(exc: Exception) -> None:
         with ui.row().classes("gap-2 justify-center"):
             ui.button(t("Try again"), on_click=ui.navigate.reload).props("unelevated no-caps").mark("error-retry")
             ui.button(t("Home"), on_click=lambda: ui.navigate.to("/")).props("flat no-caps")
-    ui.notify(message, type="warning", position="top")
+    ui.notify(message, type="warning", position="bottom")
