@@ -8,7 +8,7 @@ from components.frame import frame
 from components.movie_card import poster_url
 from components.order_details import when
 from components.session import require_user
-from pages.confirmation import booking_ref, status_chip
+from pages.confirmation import status_chip
 from services.accounts.users import User
 from services.booking.bookings import Booking
 from services.booking.rules import can_cancel
@@ -75,7 +75,7 @@ def _card(services: Services, user: User, booking: Booking, poster: str | None, 
             ui.label(f"{booking.theater_name} · {booking.screen_name}").classes("text-white text-sm")
             seats = ", ".join(booking.seat_ids)
             ui.label(t("Seats {seats} · {total} · Ref {ref}", seats=seats, total=money(booking.price.total),
-                       ref=booking_ref(booking))).classes("mm-muted text-sm")
+                       ref=booking.reference)).classes("mm-muted text-sm")
             if booking.status == "cancelled" and booking.refund is not None:
                 ui.label(t("Refunded {amount}", amount=money(booking.refund))).classes("text-positive text-sm")
             with ui.row().classes("gap-2 mt-1 flex-wrap"):

@@ -326,3 +326,11 @@ def test_best_seats_offers_a_free_block_that_can_be_held(client: TestClient, ali
     assert again and not set(again) & set(seats)  # bob's seats are no longer offered
     assert error(client.get("/showtimes/tiny-show/best-seats", params={"count": 0}))["code"] == "invalid_request"
     assert client.get("/showtimes/nope/best-seats").status_code == 404
+
+
+def test_a_booking_carries_its_short_reference(client: TestClient, alice: dict[str, str]) -> None:
+    booking = book(client, alice, ["C5"])
+    reference = booking["reference"]
+    assert len(reference) == 8 and reference == reference.upper()
+    assert reference.lower() in booking["booking_id"]
+    assert client.get(f"/bookings/{booking['booking_id']}", headers=alice).json()["reference"] == reference

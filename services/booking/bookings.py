@@ -87,6 +87,11 @@ class Booking:
     def seat_ids(self) -> list[str]:
         return [seat.seat_id for seat in self.seats]
 
+    @property
+    def reference(self) -> str:
+        """The short booking reference a person reads out at the counter (pages, emails, API)."""
+        return booking_reference(self.booking_id)
+
     def local_start(self) -> datetime:
         return self.starts_at.astimezone(ZoneInfo(self.timezone))
 
@@ -125,6 +130,11 @@ class Booking:
             cancelled_at=item.get("cancelled_at"),
             extra={key: value for key, value in item.items() if key not in known},
         )
+
+
+def booking_reference(booking_id: str) -> str:
+    """Eight characters of the booking id, upper case: short, human, and unique enough to find a booking."""
+    return booking_id.removeprefix("bk-").removeprefix("h-")[:8].upper()
 
 
 def booking_id_for(hold_id: str) -> str:
