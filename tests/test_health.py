@@ -53,7 +53,7 @@ def test_an_unreachable_table_is_reported_and_rechecked(aws: Aws, tmp_path: Path
                  dynamodb=aws.dynamodb, sns=aws.sns, sqs=aws.sqs)
     checker = HealthCheck(broken, max_age=10, monotonic=ticks, root=tmp_path)
     assert checker.summary() == {"status": "unavailable", "dynamodb": "unreachable", "commit": None}
-    assert checker.deep()["error"] == "ResourceNotFoundException"
+    assert checker.deep()["code"] == "ResourceNotFoundException"
 
 
 def test_the_commit_comes_from_the_release_revision_file(tmp_path: Path) -> None:

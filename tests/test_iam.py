@@ -14,7 +14,9 @@ table as an argument) counts for every table its function names, else for every 
 Code that never runs with the instance role is left out of the scan: the embedded moto server and its
 snapshots (local only), and provisioning (``python main.py provision`` runs with an administrator's
 credentials; on EC2 CloudFormation creates the tables and topic). The mailbox (services/notify/mailbox.py, with
-its SQS inboxes) serves only the embedded backend, so the role grants no SQS at all.
+its SQS inboxes) serves only the embedded backend, so the role grants no SQS at all. The topic lookup
+by name (services/platform/topic.py, ListTopics) runs only without MOVIEMAGIC_TOPIC_ARN, which the
+template always sets on the instance.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ TEMPLATE = ROOT / "deploy" / "cloudformation.yaml"
 SERVICES = ROOT / "services"
 ROLE = "AppRole"
 # Never run with the instance role (see the module docstring).
-NOT_ON_THE_INSTANCE = {"embedded.py", "snapshot.py", "provisioning.py", "mailbox.py"}
+NOT_ON_THE_INSTANCE = {"embedded.py", "snapshot.py", "provisioning.py", "mailbox.py", "topic.py"}
 
 # boto3 method (client, Table resource or batch writer) -> IAM action.
 DYNAMODB_METHODS = {
@@ -57,6 +59,18 @@ DYNAMODB_METHODS = {
     "update_table": "dynamodb:UpdateTable",
     "update_time_to_live": "dynamodb:UpdateTimeToLive",
     "delete_table": "dynamodb:DeleteTable",
+}
+# services/platform/dynamo.py, the one door to DynamoDB: function -> (IAM action, index of the argument that
+# names the table). Its own body calls boto3 on whatever table it is given, so per table only the call sites
+# count; ``transact_write``'s actions are found as the transaction entries below.
+DYNAMO_MODULE = {
+    "get_item": ("dynamodb:GetItem", 0),
+    "put_item": ("dynamodb:PutItem", 0),
+    "update_item": ("dynamodb:UpdateItem", 0),
+    "delete_item": ("dynamodb:DeleteItem", 0),
+    "query_all": ("dynamodb:Query", 0),
+    "query_pages": ("dynamodb:Query", 0),
+    "batch_get_all": ("dynamodb:BatchGetItem", 1),
 }
 # TransactWriteItems has no IAM action of its own: each entry is authorized as its item action.
 TRANSACT_ENTRIES = {
@@ -137,6 +151,8 @@ def _actions_of(node: ast.AST) -> list[str]:
             method = str(node.args[0].value)
         if method in SNS_METHODS and "sns" in receiver:  # LiveHub.publish and friends are not SNS
             return [SNS_METHODS[method]]
+        if receiver == "dynamo" and method in DYNAMO_MODULE:
+            return [DYNAMO_MODULE[method][0]]
         if method in DYNAMODB_METHODS and "sns" not in receiver and "sqs" not in receiver:
             return [DYNAMODB_METHODS[method]]
     if isinstance(node, ast.Dict):  # an entry of a TransactWriteItems request: {"Put": {"TableName": ...}}
@@ -207,7 +223,11 @@ def _is_batch_writer_put(node: ast.AST, writers: set[str]) -> bool:
 
 def _tables_of(node: ast.AST, bindings: dict[str, str]) -> set[str]:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        table = _table_of(node.func.value, bindings)
+        if ast.unparse(node.func.value) == "dynamo" and node.func.attr in DYNAMO_MODULE:
+            position = DYNAMO_MODULE[node.func.attr][1]
+            table = _table_of(node.args[position], bindings) if len(node.args) > position else None
+        else:
+            table = _table_of(node.func.value, bindings)
         return {table} if table else set()
     if isinstance(node, ast.Dict):  # a transaction entry: {"Put": {"TableName": ...}}
         entry = next(v for k, v in zip(node.keys, node.values, strict=True)
@@ -407,6 +427,11 @@ class Inventory:
         aws.table(USERS).get_item(Key={})
 
 
+    def read(self):
+        dynamo.get_item(self._seats, {})
+        dynamo.batch_get_all(aws, aws.table_name(MOVIES), [])
+
+
 def _query_all(table):
     return table.query()
 
@@ -421,8 +446,15 @@ def seed(aws, table):
     calls = [node for node in ast.walk(tree) if _actions_of(node)]
     resolved = {(tuple(_actions_of(node)), frozenset(_tables_of(node, bindings))) for node in calls
                 if not _is_batch_writer_put(node, writers)}
-    assert resolved == {(("dynamodb:DeleteItem",), frozenset({"Seats"})),
+    assert resolved == {(("dynamodb:GetItem",), frozenset({"Seats"})),
+                        (("dynamodb:BatchGetItem",), frozenset({"Movies"})),
+                        (("dynamodb:DeleteItem",), frozenset({"Seats"})),
                         (("dynamodb:UpdateItem",), frozenset({"Holds"})),
                         (("dynamodb:GetItem",), frozenset({"Users"})), (("dynamodb:Query",), frozenset()),
                         (("dynamodb:BatchWriteItem",), frozenset())}
-    assert _tables_named(tree, bindings) == {"Seats", "Holds", "Users"}  # the fallback for the last two
+    assert _tables_named(tree, bindings) == {"Seats", "Holds", "Users", "Movies"}  # the fallback for the last two
+
+
+def test_the_instance_is_given_the_topic_arn_so_it_never_lists_topics() -> None:
+    """Why topic.py is out of the scan: with the ARN in its settings the app never calls ListTopics."""
+    assert "MOVIEMAGIC_TOPIC_ARN=$TOPIC_ARN" in TEMPLATE.read_text()
