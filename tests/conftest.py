@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from main import build_services
+from services.booking.payments import DemoGateway
 from services.catalog.demo import DemoCatalog
 from services.clock import FakeClock, iso
 from services.container import Services
@@ -72,6 +73,18 @@ def clock() -> FakeClock:
 @pytest.fixture
 def services(settings: Settings, aws: Aws, clock: FakeClock) -> Services:
     return build_services(settings, aws, clock)
+
+
+def fake_clock(services: Services) -> FakeClock:
+    """The test services' clock, typed as what it is (``Services.clock`` is any ``Clock``), to move time."""
+    assert isinstance(services.clock, FakeClock)
+    return services.clock
+
+
+def demo_gateway(services: Services) -> DemoGateway:
+    """The test services' payment gateway, typed as the in-process one the tests inspect."""
+    assert isinstance(services.payments, DemoGateway)
+    return services.payments
 
 
 @pytest.fixture

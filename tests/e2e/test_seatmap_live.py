@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -44,7 +45,7 @@ def showtime_id() -> str:
 def contexts(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
     made: list[BrowserContext] = []
 
-    def new_context(**options: object) -> BrowserContext:
+    def new_context(**options: Any) -> BrowserContext:  # Playwright's new_context keywords
         context = browser.new_context(**({"viewport": {"width": 1440, "height": 900}} | options))
         made.append(context)
         return context
