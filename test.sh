@@ -23,6 +23,8 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 .venv/bin/ruff check .
+.venv/bin/mypy                 # config: [tool.mypy] in pyproject.toml
+.venv/bin/lint-imports         # the import layers: [tool.importlinter] in pyproject.toml
 shellcheck run.sh test.sh .ci/run
 if [ -f deploy/check.sh ]; then
   PATH="$PWD/.venv/bin:$PATH" bash deploy/check.sh
