@@ -264,5 +264,10 @@ class SeatGrid(ui.element, component="seat_grid.js"):
         super()._handle_delete()
 
     @property
+    def hub(self) -> LiveHub | None:
+        """Where this grid hears other people's changes (None: a static map)."""
+        return self._hub
+
+    @property
     def watching(self) -> bool:
         return self._unsubscribe is not None

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -103,6 +104,18 @@ def app_env(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str, tmp_path: Path)
     provision(aws)
     DemoCatalog(aws, FakeClock(), CATALOG_DIR).load(days=3)
     return settings
+
+
+def tomorrow_show(screen: str = "audi-3", start: str = "1800") -> str:
+    """A show tomorrow evening at Lumière Bandra (audi-3: the 84-seat lounge; prime ₹450, recliner ₹900)."""
+    day = (datetime.now(ZoneInfo("Asia/Kolkata")) + timedelta(days=1)).strftime("%Y%m%d")
+    return f"lumiere-bandra-mumbai.{screen}.{day}.{start}"
+
+
+@pytest.fixture
+def show() -> str:
+    """The show most tests book: read from the clock when the test runs, not when the module is imported."""
+    return tomorrow_show()
 
 
 # Booking engine: a tiny catalog (one theater, one 24-seat screen) so tests need not load the demo.

@@ -25,8 +25,6 @@ from services.platform.schema import HOLDS, SEATS
 from services.settings import Settings
 from tests.e2e.conftest import RunningApp
 
-LIVE_SECONDS = 1.0  # a change made in one browser shows in the other within this (plus Playwright's polling)
-
 
 @pytest.fixture(scope="module")
 def live_app(app_factory: Callable[..., RunningApp]) -> RunningApp:
@@ -120,10 +118,11 @@ def test_two_browsers_see_holds_sales_and_expiry_live(
     open_map(alice, live_app, showtime_id)
     open_map(bob, live_app, showtime_id)
 
-    # A holds -> B sees it held within a second, and cannot take it.
+    # A holds -> B sees it held without a reload, and cannot take it. (How fast: bench/bench_seatmap.py's
+    # hold_to_other_dom_ms_*; a pass/fail test on a busy machine must not time it.)
     seat(alice, "W10").click()
     expect_state(alice, "W10", "m")
-    assert expect_state(bob, "W10", "h", timeout=LIVE_SECONDS * 1000 + 500) < LIVE_SECONDS + 0.5
+    expect_state(bob, "W10", "h")
     seat(bob, "W10").click(force=True)  # aria-disabled, but a person can still tap it
     expect(bob.get_by_text("Seat W10 is being held by someone else")).to_be_visible()
     expect_state(bob, "W10", "h")
