@@ -29,4 +29,6 @@ shellcheck run.sh test.sh .ci/run
 if [ -f deploy/check.sh ]; then
   PATH="$PWD/.venv/bin:$PATH" bash deploy/check.sh
 fi
-exec .venv/bin/python -m pytest "$@"
+# One worker per core (pytest-xdist); the browser tests stay together on one of them (tests/conftest.py).
+# PYTEST_WORKERS=0 runs everything in this process, e.g. for a debugger.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadgroup "$@"

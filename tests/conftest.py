@@ -210,5 +210,10 @@ def app_services(mailbox_env: Settings) -> Services:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: they are the slowest, and sync Playwright keeps an event loop running in this
-    thread until the session ends, which the async (NiceGUI `user`) tests must not run beside."""
+    thread until the session ends, which the async (NiceGUI `user`) tests must not run beside.
+    Under pytest-xdist (``--dist loadgroup``, see test.sh) they also share one worker, in that order: each
+    starts the app and Chromium, and two at once on a 2-core machine would race their own timeouts."""
     items.sort(key=lambda item: "/e2e/" in str(item.path))
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.xdist_group("browser"))
