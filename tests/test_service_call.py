@@ -12,6 +12,7 @@ from nicegui import run
 
 from components.service_call import call
 from services.errors import NotFound
+from tests.conftest import ROOT
 
 
 def refuse(what: str) -> str:
@@ -50,3 +51,12 @@ async def test_an_abandoned_call_is_cancelled_where_io_bound_would_return_none()
     assert through_call.cancelled()
     through_io_bound = await abandon_midway(run.io_bound)
     assert not through_io_bound.cancelled() and through_io_bound.result() is None  # what frame() used to get
+
+
+def test_pages_components_api_and_main_never_use_io_bound_directly() -> None:
+    sources = [ROOT / "main.py"]
+    for folder in ("pages", "components", "api"):
+        sources += ROOT.glob(f"{folder}/**/*.py")
+    offenders = [str(path.relative_to(ROOT)) for path in sources
+                 if path.name != "service_call.py" and "io_bound(" in path.read_text()]
+    assert offenders == []
