@@ -209,11 +209,12 @@ def app_services(mailbox_env: Settings) -> Services:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests last: they are the slowest, and sync Playwright keeps an event loop running in this
-    thread until the session ends, which the async (NiceGUI `user`) tests must not run beside.
-    Under pytest-xdist (``--dist loadgroup``, see test.sh) they also share one worker, in that order: each
-    starts the app and Chromium, and two at once on a 2-core machine would race their own timeouts."""
-    items.sort(key=lambda item: "/e2e/" in str(item.path))
+    """Browser tests first, together. Under pytest-xdist (``--dist loadgroup``, see test.sh) they form one
+    group on one worker, scheduled first because it is the longest (about half the suite), while the other
+    worker takes the rest: two browser tests at once on a 2-core machine would race their own timeouts.
+    Sync Playwright runs an event loop in this thread while it is open, which the async (NiceGUI `user`)
+    tests must not run beside; tests/e2e/conftest.py closes it (package scope) before they start."""
+    items.sort(key=lambda item: "/e2e/" not in str(item.path))
     for item in items:
         if "/e2e/" in str(item.path):
             item.add_marker(pytest.mark.xdist_group("browser"))
