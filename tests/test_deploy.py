@@ -193,7 +193,7 @@ def _shell_part(user_data: str) -> str:
     return user_data
 
 
-def test_user_data_is_a_cloud_init_multipart_with_the_settings_first() -> None:
+def test_user_data_is_one_script_with_the_settings_first() -> None:
     user_data = render_user_data(SAMPLE)
     assert len(user_data.encode()) < 16 * 1024  # EC2's limit for user data
     script = _shell_part(user_data)
