@@ -67,7 +67,7 @@ class _Ticket(FPDF):
         self.add_font("Sans", "B", FONTS / "MovieMagicSans-Bold.ttf")
         self.add_font("Condensed", "B", FONTS / "MovieMagicSansCondensed-Bold.ttf")
         self.add_font("Mono", "", FONTS / "MovieMagicMono.ttf")
-        self.set_title(f"{booking.movie_title} - {t('Ticket')} {booking.booking_id}")
+        self.set_title(f"{booking.movie_title} - {t('Ticket')} {booking.reference}")
         self.set_author("Movie Magic")
         self.set_creator("Movie Magic")
         self.set_lang("en")
@@ -179,11 +179,11 @@ class _Ticket(FPDF):
         self._qr(LEFT, y, size)
         right = LEFT + size + 4
         width = LEFT + INNER_W - right
-        self._label(right, y, t("BOOKING ID"))
+        self._label(right, y, t("BOOKING REF"))
         self.set_xy(right, y + 3.4)
         self.set_font("Mono", "", 7)
         self.set_text_color(*INK)
-        self.multi_cell(width, 3.3, self.booking.booking_id, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT,
+        self.multi_cell(width, 3.3, self.booking.reference, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT,
                         wrapmode=WrapMode.CHAR)
         row_y = self.get_y() + 2.5
         rows = amount_rows(self.booking)
