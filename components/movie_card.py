@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from services.catalog.catalog import Listing, Movie
+from services.catalog.models import Listing, Movie
 from services.i18n import t
 from services.money import format_money
 

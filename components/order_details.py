@@ -10,7 +10,7 @@ from nicegui import ui
 
 from components.movie_card import poster_url
 from services.booking.pricing import Price, PricedSeat
-from services.catalog.catalog import Movie, Showtime, Theater
+from services.catalog.models import Movie, Showtime, Theater
 from services.i18n import t
 from services.money import format_money
 

@@ -11,7 +11,7 @@ from components.service_call import call
 from components.session import require_user
 from pages.confirmation import status_chip
 from services.accounts.users import User
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.rules import can_cancel
 from services.container import Services
 from services.errors import DomainError

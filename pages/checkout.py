@@ -18,7 +18,7 @@ from components.order_details import order_lines, show_facts
 from components.service_call import call
 from components.session import require_user
 from services.accounts.users import User
-from services.booking.inventory import Hold
+from services.booking.models import Hold
 from services.booking.payments import CardPayment, card_digits
 from services.container import Services
 from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed

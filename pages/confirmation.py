@@ -11,7 +11,7 @@ from components.movie_card import poster_url
 from components.order_details import facts, order_lines, when
 from components.service_call import call
 from components.session import require_user
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.container import Services
 from services.errors import DomainError
 from services.i18n import t

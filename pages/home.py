@@ -12,7 +12,7 @@ from components.frame import frame
 from components.movie_card import movie_card
 from components.service_call import call
 from components.session import choose_city, current_city
-from services.catalog.catalog import Listing
+from services.catalog.models import Listing
 from services.container import Services
 from services.i18n import t
 

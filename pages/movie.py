@@ -12,7 +12,7 @@ from components.movie_card import poster_url
 from components.service_call import call
 from components.session import choose_city, current_city
 from services.booking.rules import on_sale
-from services.catalog.catalog import Movie, Showtime, Theater
+from services.catalog.models import Movie, Showtime, Theater
 from services.container import Services
 from services.i18n import t
 from services.money import format_money

@@ -15,9 +15,9 @@ from components.seat_grid import SeatGrid
 from components.seat_selection import SeatSelection, Selection
 from components.service_call import call
 from components.session import current_user
-from services.booking.inventory import SeatMap
+from services.booking.models import SeatMap
 from services.booking.rules import on_sale
-from services.catalog.catalog import Movie, Screen, Showtime, Theater
+from services.catalog.models import Movie, Screen, Showtime, Theater
 from services.container import Services
 from services.errors import DomainError, ShowClosed
 from services.i18n import t

@@ -17,7 +17,7 @@ from components.frame import frame
 from components.service_call import call
 from components.session import current_user, require_user
 from services.accounts.users import User
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.ticket_pdf import pdf_filename, render_ticket
 from services.container import Services
 from services.errors import DomainError, NotFound

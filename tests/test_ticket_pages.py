@@ -9,7 +9,7 @@ import pytest
 from nicegui.testing import User as SimulatedUser
 
 from services.accounts.users import User
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
 

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from api.v1 import PREFIX, create_app
 from services.accounts.users import User
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.booking.ticket_pdf import render_ticket
 from services.booking.tickets import InvalidTicket, TicketService, qr_code

@@ -14,7 +14,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.tickets import qr_code
 from services.i18n import t
 from services.notify.messages import amount_rows, clock_time, seat_groups, ticket_url

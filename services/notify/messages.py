@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.pricing import PricedSeat
 from services.i18n import t
 from services.money import format_money
