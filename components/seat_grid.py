@@ -23,9 +23,9 @@ from nicegui import events, ui
 
 from services.booking.models import SeatMap, SeatState
 from services.catalog.layouts import Layout
+from services.formatting import format_money
 from services.i18n import t
 from services.live.hub import LiveHub, SeatChange
-from services.money import format_money
 
 CSS = Path(__file__).with_name("seat_grid.css")
 # SeatState -> the one-letter code seat_grid.js speaks (``p`` pending is the browser's own).

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from boto3.dynamodb.conditions import Key
 
@@ -23,6 +22,7 @@ from services.booking.pricing import Price, PricedSeat, PricingService
 from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso
 from services.errors import HoldExpired, NotFound, ServiceUnavailable, TooLateToCancel
+from services.formatting import date_time
 from services.i18n import t
 from services.live.hub import SeatChange
 from services.notify.outbox import outbox_put
@@ -160,9 +160,9 @@ class BookingService:
             return booking
         now = self._clock.now().replace(microsecond=0)
         if not rules.can_cancel(booking, now, self._settings):
-            local = rules.cancellable_until(booking, self._settings).astimezone(ZoneInfo(booking.timezone))
+            until = rules.cancellable_until(booking, self._settings)
             raise TooLateToCancel(t("Bookings for this show could be cancelled until {when} (theater time).",
-                                    when=f"{local:%d %b %H:%M}"))
+                                    when=date_time(until, booking.timezone)))
         cancelled = replace(booking, status="cancelled", refund=self._pricing.refund(booking.price),
                             cancelled_at=iso(now))
         actions: list[dict[str, Any]] = [{"Update": {

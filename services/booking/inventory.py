@@ -26,6 +26,7 @@ from services.catalog.catalog import CatalogService
 from services.catalog.models import Showtime
 from services.clock import Clock, iso, parse_iso
 from services.errors import HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ServiceUnavailable, ShowClosed
+from services.formatting import clock_time
 from services.i18n import t
 from services.live.hub import LiveHub, SeatChange
 from services.platform import dynamo
@@ -117,8 +118,8 @@ class InventoryService:
         """ShowClosed once the sales cut-off before the start has passed (all in UTC)."""
         if not rules.on_sale(showtime, self._clock.now(), self._settings):
             closes_at = rules.sales_close_at(showtime, self._settings)
-            local = closes_at.astimezone(showtime.local_start().tzinfo)
-            raise ShowClosed(t("Booking for this show closed at {time} (theater time).", time=f"{local:%H:%M}"))
+            raise ShowClosed(t("Booking for this show closed at {time} (theater time).",
+                               time=clock_time(closes_at, showtime.timezone)))
 
     # Holding --------------------------------------------------------------------------------------
     def hold(self, showtime_id: str, seat_ids: Iterable[str], holder: str) -> Hold:

@@ -16,8 +16,9 @@ from fpdf.enums import WrapMode, XPos, YPos
 
 from services.booking.models import Booking
 from services.booking.tickets import qr_code
+from services.formatting import show_clock, show_date, show_zone
 from services.i18n import t
-from services.notify.messages import amount_rows, clock_time, seat_groups, ticket_url
+from services.notify.messages import amount_rows, seat_groups, ticket_url
 
 FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 PAGE_W, MIN_PAGE_H = 105.0, 180.0  # mm: A6 width, taller as the booking needs (a boarding-pass shape)
@@ -117,9 +118,9 @@ class _Ticket(FPDF):
         return self.get_y()
 
     def _when(self, y: float) -> float:
-        local = self.booking.local_start()
-        self._write_at(LEFT, y, f"{local:%a %d %b %Y}".upper(), "Sans", "B", 10, RED, spacing=0.4)
-        self._write_at(LEFT, y + 5.6, f"{clock_time(local)}  {local.tzname()}", "Sans", "B", 15, INK)
+        booking = self.booking
+        self._write_at(LEFT, y, show_date(booking, year=True).upper(), "Sans", "B", 10, RED, spacing=0.4)
+        self._write_at(LEFT, y + 5.6, f"{show_clock(booking)}  {show_zone(booking)}", "Sans", "B", 15, INK)
         self._write_at(LEFT, y + 12.6, t("Theater time ({zone})", zone=self.booking.timezone), "Sans", "", 6.5,
                        MUTED)
         return y + 16
