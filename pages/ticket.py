@@ -163,10 +163,11 @@ def _qr(services: Services, booking: Booking) -> None:
     uri = services.tickets.qr(booking).svg_data_uri(scale=1, border=3, dark="#000000", light="#ffffff")
     with ui.column().classes("w-full items-center px-5 pt-4 pb-2 gap-1"):
         ui.image(uri).classes("w-56 h-56 sm:w-60 sm:h-60").props(
-            f'alt="{t("QR code of ticket {booking}", booking=booking.booking_id)}" no-spinner no-transition'
+            f'alt="{t("QR code of ticket {booking}", booking=booking.reference)}" no-spinner no-transition'
         ).mark("ticket-qr")
         ui.label(t("Show this code at the entrance")).classes("mm-ticket-muted text-sm")
-        ui.label(booking.booking_id).classes("font-mono text-xs break-all text-center").mark("ticket-booking-id")
+        ui.label(t("Booking {ref}", ref=booking.reference)).classes("font-mono text-sm text-center").mark(
+            "ticket-reference")
 
 
 def _cancelled(booking: Booking) -> None:
@@ -176,7 +177,7 @@ def _cancelled(booking: Booking) -> None:
         if booking.refund is not None:
             ui.label(t("Refund: {amount}", amount=format_money(booking.refund, booking.price.currency))).classes(
                 "mm-ticket-muted")
-        ui.label(booking.booking_id).classes("font-mono text-xs break-all")
+        ui.label(t("Booking {ref}", ref=booking.reference)).classes("font-mono text-sm")
 
 
 def _amounts(booking: Booking) -> None:
