@@ -20,9 +20,9 @@ from services.clock import iso, parse_iso
 class SeatState(StrEnum):
     """What a seat is, as the seat map, the live hub, the seat grid, the poller and the API say it.
 
-    The values are the wire strings (the API's ``status``; the live hub's changes). ``HELD_BY_YOU`` is
-    only ever in a viewer's own seat map: a live change says ``HELD`` with the hold id, and each grid
-    decides whether that hold is its own."""
+    The values are the strings the API's ``status`` and the stored Seats items (``held``, ``sold``) use.
+    ``HELD_BY_YOU`` is only ever in a viewer's own seat map: a live change says ``HELD`` with the hold id,
+    each grid decides whether that hold is its own, and the API says ``held`` with ``held_by_you``."""
 
     AVAILABLE = "available"
     HELD = "held"
