@@ -14,11 +14,11 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from services.accounts.users import User
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.clock import parse_iso
 from services.container import Services
-from services.money import format_money
+from services.formatting import format_money
 from services.notify.notifications import LEASE, NotificationWorker, RunReport
 from services.notify.outbox import Kind, notification_id
 from services.notify.subscriptions import ARN_ATTRIBUTE, filter_policy
