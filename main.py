@@ -13,10 +13,11 @@ import sys
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
-from nicegui import app, run, ui
+from nicegui import app, core, run, ui
 
 import api
 import pages
+from services.accounts.password_reset import PasswordResetService
 from services.accounts.tokens import TokenService
 from services.accounts.users import UserService
 from services.booking.bookings import BookingService
@@ -70,7 +71,8 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         payments=payments,
         inventory=inventory,
         bookings=BookingService(aws, clock, settings, catalog, inventory, pricing, payments),
-        tokens=TokenService(settings, clock),
+        tokens=TokenService(settings, clock, users),
+        password_reset=PasswordResetService(aws, clock, settings, users, messages),
         messages=messages,
         tickets=TicketService(aws, settings),
         subscriptions=subscriptions,
@@ -144,6 +146,8 @@ def serve(settings: Settings) -> None:
     prepare_data(services, backend)
 
     app.add_static_files("/assets", ASSETS)
+    # A browser sends small events (clicks, field values); refuse huge websocket/polling messages.
+    core.sio.eio.max_http_buffer_size = settings.max_socket_message_bytes
     pages.register(services)
     api.register(services)
     start_notifications(services)  # before backend.stop, so its shutdown runs first
@@ -163,6 +167,11 @@ def serve(settings: Settings) -> None:
         dark=True,
         favicon=ASSETS / "favicon.svg",
         storage_secret=settings.storage_secret,
+        # The session cookie travels only over HTTPS when the public URL is HTTPS (behind the proxy).
+        session_middleware_kwargs={"https_only": settings.https, "same_site": "lax"},
+        # Client addresses come from services.accounts.client_address (X-Forwarded-For only from the
+        # configured trusted proxies), not from uvicorn, which would believe any local peer's header.
+        proxy_headers=False,
         reload=False,
         show=False,
         show_welcome_message=False,

@@ -7,6 +7,8 @@ from services.container import Services
 
 def register(services: Services) -> None:
     from pages import auth, bookings, checkout, confirmation, home, mailbox, movie, profile, showtime, ticket
+    from pages import password as password_pages
 
-    for module in (home, auth, movie, profile, showtime, checkout, confirmation, bookings, ticket, mailbox):
+    for module in (home, auth, password_pages, movie, profile, showtime, checkout, confirmation, bookings, ticket,
+                   mailbox):
         module.register(services)
