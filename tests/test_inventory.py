@@ -127,7 +127,7 @@ def test_release_frees_seats_and_is_idempotent(small: Services) -> None:
     assert statuses(small, "tiny-show")["B1"] == "available"
     assert small.inventory.get_hold(hold.hold_id).status == "released"
     with pytest.raises(HoldExpired):  # a released hold is not resurrected by holding again through it
-        small.inventory._write_hold(hold, [], small.clock.now())
+        small.inventory._write_hold(hold, [], small.clock.now(), small.inventory._read_slots("alice"), {})
 
 
 def test_release_of_expired_hold_leaves_the_new_holder_alone(small: Services) -> None:
