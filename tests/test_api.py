@@ -6,6 +6,7 @@ pages needed) and talk to it with Starlette's TestClient.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -302,6 +303,17 @@ def test_openapi_and_docs(client: TestClient) -> None:
     assert "HTTPBearer" in spec["components"]["securitySchemes"]
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/api/v1/openapi.json" in docs.text
+
+
+def test_docs_load_their_assets_from_the_app_not_a_cdn(client: TestClient) -> None:
+    """Finding 9: /api/v1/docs was blank offline (Swagger UI came from a CDN)."""
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+        assert sources and all(source.startswith("/api/v1/") for source in sources), (page, sources)
+        for source in sources:
+            asset = client.get(source.removeprefix("/api/v1"))
+            assert asset.status_code == 200 and len(asset.content) > 1000, source
 
 
 def test_register_mounts_on_nicegui_app(small: Services) -> None:

@@ -1,8 +1,8 @@
 """JSON API v1: a FastAPI sub-application mounted at /api/v1 on NiceGUI's app.
 
-Its own OpenAPI (/api/v1/openapi.json), docs (/api/v1/docs) and error handlers, so API errors are
-always JSON while NiceGUI's pages keep theirs. Endpoints are plain ``def`` functions: FastAPI runs them
-in its thread pool, which suits the blocking boto3 calls of the services.
+Its own OpenAPI (/api/v1/openapi.json), docs served offline (/api/v1/docs, /api/v1/redoc) and error
+handlers, so API errors are always JSON while NiceGUI's pages keep theirs. Endpoints are plain ``def``
+functions: FastAPI runs them in its thread pool, which suits the blocking boto3 calls of the services.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from starlette.routing import Mount
 
 from api.v1 import auth, booking, catalog, tickets
+from api.v1.docs import install_docs
 from api.v1.errors import install_error_handlers
 from services.container import Services
 
@@ -26,11 +27,12 @@ def create_app(services: Services) -> FastAPI:
                     '`{"error": {"code": "...", "message": "..."}}`. Log in at `/auth/login` and send '
                     "`Authorization: Bearer <token>`.",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served by api.v1.docs from local assets instead of a CDN
         redoc_url=None,
     )
     api.state.services = services
     install_error_handlers(api)
+    install_docs(api)
     for module in (auth, catalog, booking, tickets):
         api.include_router(module.router)
     return api
