@@ -7,12 +7,15 @@ functions: FastAPI runs them in its thread pool, which suits the blocking boto3 
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI
 from starlette.routing import Mount
 
 from api.v1 import auth, booking, catalog, tickets
 from api.v1.docs import install_docs
 from api.v1.errors import install_error_handlers
+from api.v1.openapi import install_openapi
 from services.container import Services
 
 PREFIX = "/api/v1"
@@ -33,9 +36,19 @@ def create_app(services: Services) -> FastAPI:
     api.state.services = services
     install_error_handlers(api)
     install_docs(api)
+    install_openapi(api)
     for module in (auth, catalog, booking, tickets):
         api.include_router(module.router)
     return api
+
+
+def api_mount(services: Services) -> Mount:
+    """The API at /api/v1. Starlette's pattern for a mount stops at a newline, so a path with an encoded
+    line break (``/api/v1/showtimes/a%0Ab``) would fall through to the pages' HTML 404; matched across
+    lines, every /api/v1 path gets the API's JSON answers."""
+    mount = Mount(PREFIX, app=create_app(services))
+    mount.path_regex = re.compile(mount.path_regex.pattern, re.DOTALL)
+    return mount
 
 
 def register(services: Services) -> None:
@@ -44,4 +57,4 @@ def register(services: Services) -> None:
 
     routes = app.router.routes
     routes[:] = [route for route in routes if not (isinstance(route, Mount) and route.path == PREFIX)]
-    routes.insert(0, Mount(PREFIX, app=create_app(services)))
+    routes.insert(0, api_mount(services))
