@@ -268,8 +268,9 @@ class InventoryService:
                 record = self._holds.get_item(Key={"hold_id": str(entry["hold_id"])}, ConsistentRead=True).get("Item")
             except (ClientError, BotoCoreError) as exc:
                 raise ServiceUnavailable(_busy()) from exc
-            if record is not None and record.get("status") == "active":
-                live[showtime_id] = entry
+            # The hold record is the authority on expiry (the entry's copy is for skipping reads).
+            if record is not None and record.get("status") == "active" and parse_iso(record["expires_at"]) >= now:
+                live[showtime_id] = {**entry, "expires_at": record["expires_at"]}
         return live
 
     def _check_cap(self, live: dict[str, dict[str, Any]], showtime_id: str, wanted: int) -> None:
