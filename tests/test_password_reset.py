@@ -55,6 +55,8 @@ def test_a_reset_link_works_once_and_ends_old_tokens(services: Services) -> None
         services.tokens.verify(old_token)
     with pytest.raises(InvalidRequest, match="already used"):
         services.password_reset.reset(token, "third horse battery", "third horse battery")
+    with pytest.raises(InvalidRequest, match="already used"):  # the page says so before the form
+        services.password_reset.email_of(token)
 
 
 def test_unknown_emails_get_no_mail_and_the_same_silence(services: Services) -> None:

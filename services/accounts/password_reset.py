@@ -92,9 +92,19 @@ class PasswordResetService:
         log_event("password_reset.requested")
 
     def email_of(self, token: str) -> str:
-        """The email a well-signed, unexpired link is for (InvalidRequest otherwise). Not proof of single
-        use: that is decided when the password is set."""
-        return self._parse(token)[0]
+        """The email a link is for, if it can still be used (signed, unexpired, the newest and unused);
+        InvalidRequest otherwise. Only advice for the page: the reset itself decides, atomically."""
+        email, _expires, nonce = self._parse(token)
+        try:
+            item = self._aws.table(USERS).get_item(
+                Key={"email": email}, ConsistentRead=True,
+                ProjectionExpression="reset_nonce_hash, reset_expires_at").get("Item") or {}
+        except (ClientError, BotoCoreError) as exc:
+            raise ServiceUnavailable(_busy()) from exc
+        current = item.get("reset_nonce_hash") == _hash(nonce)
+        if not current or str(item.get("reset_expires_at", "")) < iso(self._clock.now()):
+            raise _used()
+        return email
 
     def reset(self, token: str, password: str, confirm: str) -> User:
         """Set a new password with a link: once, before it expires. Ends every session and API token of
@@ -122,7 +132,7 @@ class PasswordResetService:
         return hmac.new(self._key, payload.encode(), hashlib.sha256).digest()
 
     def _parse(self, token: str) -> tuple[str, int, str]:
-        invalid = InvalidRequest(t("This link has expired or was already used. Please ask for a new one."))
+        invalid = _used()
         parts = (token or "").strip().split(".")
         if len(parts) != 4 or len(token) > 1000:
             raise invalid
@@ -150,6 +160,10 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _used() -> InvalidRequest:
+    return InvalidRequest(t("This link has expired or was already used. Please ask for a new one."))
 
 
 def _busy() -> str:
