@@ -9,6 +9,7 @@ Answers are the API's JSON error shape.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -20,8 +21,8 @@ API_PREFIX = "/api/"
 
 
 class BodyTooLarge(HTTPException):
-    """Raised from ``receive`` mid-stream. An HTTPException, so FastAPI passes it through untouched and
-    the API's error handler answers it with the JSON error shape."""
+    """Raised from ``receive`` mid-stream. An HTTPException, so FastAPI passes it through untouched (any
+    other exception it would turn into a 400) and no route runs with a partial body."""
 
     def __init__(self, limit: int) -> None:
         super().__init__(413, t("The request body is too large (the limit is {kb} KB).", kb=limit // 1024))
@@ -43,27 +44,32 @@ class BodyLimitMiddleware:
             await _refuse(send, limit)
             return
         received = 0
-        started = False
+        exceeded = answered = False
 
         async def counted_receive() -> dict[str, Any]:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    exceeded = True
                     raise BodyTooLarge(limit)
             return message
 
-        async def noting_send(message: dict[str, Any]) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def guarded_send(message: dict[str, Any]) -> None:
+            # Past the limit, whatever the app makes of the error (its own 413, or a 400 "cannot parse"),
+            # the client gets the one JSON 413.
+            nonlocal answered
+            if not exceeded:
+                answered = answered or message["type"] == "http.response.start"
+                await send(message)
+            elif not answered:
+                answered = True
+                await _refuse(send, limit)
 
-        try:
-            await self.app(scope, counted_receive, noting_send)
-        except BodyTooLarge:
-            if started:
-                raise
+        with contextlib.suppress(BodyTooLarge):  # raised by our own receive: answered below
+            await self.app(scope, counted_receive, guarded_send)
+        if exceeded and not answered:
             await _refuse(send, limit)
 
 
