@@ -206,11 +206,14 @@ class InventoryService:
             raise SeatUnavailable(t("These seats cannot be booked: {seats}.", seats=", ".join(blocked)), blocked)
         for _round in range(_HOLD_ROUNDS):
             now = self._clock.now().replace(microsecond=0)
+            # The slots first: any hold of this holder committed after this read changes their version,
+            # so the transaction below fails and this loop reads again; the seats read next are at least
+            # as new as the slots, so the seats a replaced hold must drop are all seen.
+            slots_item = self._read_slots(holder)
             items, _ = self._read_partition(showtime_id)
             taken = [seat_id for seat_id in wanted if _state(items.get(seat_id), iso(now), holder) in ("held", "sold")]
             if taken:
                 raise _unavailable(taken)
-            slots_item = self._read_slots(holder)
             live = self._live_slots(slots_item, now)
             self._check_cap(live, showtime_id, len(wanted))
             mine = [item for item in items.values() if _state(item, iso(now), holder) == "held_by_you"]
