@@ -209,6 +209,7 @@ def test_reset_flow_end_to_end(app_factory: Callable[..., RunningApp], contexts:
     expect(elsewhere.get_by_role("button", name="Account menu")).to_be_visible()
 
     owner.goto(f"{app.url}/logout")
+    expect(owner.get_by_role("button", name="Log in")).to_be_visible()  # the logout page has moved on to /
     owner.goto(f"{app.url}/login")
     owner.get_by_role("link", name="Forgot password?").click()
     expect(owner).to_have_url(f"{app.url}/forgot-password")
@@ -263,6 +264,7 @@ def test_change_password_on_the_profile(app_server: RunningApp, contexts: Callab
     page.reload()  # this browser stays logged in
     expect(page.get_by_text("Your profile")).to_be_visible()
     page.goto(f"{app_server.url}/logout")
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
     page.goto(f"{app_server.url}/login")
     log_in(page, email, "another horse")
     expect(page.get_by_role("button", name="Account menu")).to_be_visible()
