@@ -19,14 +19,13 @@ import secrets
 from datetime import timedelta
 from urllib.parse import quote
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from services.accounts.users import User, UserService, normalize_email
 from services.clock import Clock, iso
 from services.errors import InvalidRequest, ServiceUnavailable
 from services.i18n import t
 from services.notify.messages import MessageComposer
 from services.notify.outbox import outbox_message_put
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.logs import log_event
 from services.platform.schema import USERS
@@ -81,26 +80,18 @@ class PasswordResetService:
                                message.subject, message.body, iso(now)),
         ]
         try:
-            self._aws.ddb.transact_write_items(TransactItems=actions)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "TransactionCanceledException":
-                log_event("password_reset.not_sent")  # no such account, or asked again too soon
-                return
-            raise ServiceUnavailable(_busy()) from exc
-        except BotoCoreError as exc:
-            raise ServiceUnavailable(_busy()) from exc
+            dynamo.transact_write(self._aws, actions, _busy())
+        except dynamo.TransactionCancelled:
+            log_event("password_reset.not_sent")  # no such account, or asked again too soon
+            return
         log_event("password_reset.requested")
 
     def email_of(self, token: str) -> str:
         """The email a link is for, if it can still be used (signed, unexpired, the newest and unused);
         InvalidRequest otherwise. Only advice for the page: the reset itself decides, atomically."""
         email, _expires, nonce = self._parse(token)
-        try:
-            item = self._aws.table(USERS).get_item(
-                Key={"email": email}, ConsistentRead=True,
-                ProjectionExpression="reset_nonce_hash, reset_expires_at").get("Item") or {}
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(_busy()) from exc
+        item = dynamo.get_item(self._aws.table(USERS), {"email": email}, consistent=True, message=_busy(),
+                               ProjectionExpression="reset_nonce_hash, reset_expires_at") or {}
         current = item.get("reset_nonce_hash") == _hash(nonce)
         if not current or str(item.get("reset_expires_at", "")) < iso(self._clock.now()):
             raise _used()
@@ -118,8 +109,8 @@ class PasswordResetService:
         )
         try:
             self._users.throttle.clear_account(email)
-        except (ClientError, BotoCoreError) as exc:  # the new password stands; the delay simply runs out
-            log_event("password_reset.throttle_clear_failed", error=type(exc).__name__)
+        except ServiceUnavailable as exc:  # the new password stands; the delay simply runs out
+            log_event("password_reset.throttle_clear_failed", error=exc.code)
         log_event("password_reset.done", user_id=user.user_id)
         return user
 

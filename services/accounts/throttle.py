@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from services.clock import Clock, iso, parse_iso
 from services.errors import ServiceUnavailable, TooManyAttempts
 from services.i18n import t
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.logs import log_event
 from services.platform.schema import THROTTLES
@@ -69,44 +68,36 @@ class LoginThrottle:
                 raise _too_many(max(waits))
             actions = [self._claim_action(counter, item, now) for counter, item in zip(counters, items, strict=True)]
             try:
-                self._aws.ddb.transact_write_items(TransactItems=actions)
+                dynamo.transact_write(self._aws, actions)
                 return
-            except ClientError as exc:
-                if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                    raise ServiceUnavailable(_busy()) from exc
-                # Another attempt changed a counter first: read again and decide again.
-            except BotoCoreError as exc:
-                raise ServiceUnavailable(_busy()) from exc
+            except dynamo.TransactionCancelled:
+                pass  # another attempt changed a counter first: read again and decide again
         raise _too_many(1)
 
     def succeeded(self, counters: list[Counter]) -> None:
         """The password was right: clear the account's counter, return the client's claimed turn."""
         account, *clients = counters
         try:
-            self._table.delete_item(Key={"throttle_key": account.key})
+            dynamo.delete_item(self._table, {"throttle_key": account.key})
             for client in clients:
-                self._table.update_item(
-                    Key={"throttle_key": client.key},
+                dynamo.update_item(
+                    self._table, {"throttle_key": client.key},
                     UpdateExpression="ADD failures :minus",
                     ConditionExpression="failures > :zero",
                     ExpressionAttributeValues={":minus": -1, ":zero": 0},
                 )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                log_event("login.throttle_reset_failed", error=exc.response["Error"]["Code"])
-        except BotoCoreError as exc:  # the login stands; the counter simply decays
-            log_event("login.throttle_reset_failed", error=type(exc).__name__)
+        except dynamo.ConditionFailed:
+            pass  # nothing left to give back
+        except ServiceUnavailable as exc:  # the login stands; the counter simply decays
+            log_event("login.throttle_reset_failed", error=exc.code)
 
     def clear_account(self, email: str) -> None:
         """A password reset proves the owner: their account's delay ends at once."""
-        self._table.delete_item(Key={"throttle_key": self.counters(email, "")[0].key})
+        dynamo.delete_item(self._table, {"throttle_key": self.counters(email, "")[0].key})
 
     # Helpers --------------------------------------------------------------------------------------
     def _read(self, key: str) -> dict[str, Any] | None:
-        try:
-            return self._table.get_item(Key={"throttle_key": key}, ConsistentRead=True).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(_busy()) from exc
+        return dynamo.get_item(self._table, {"throttle_key": key}, consistent=True)
 
     def _wait(self, item: dict[str, Any] | None, now: datetime) -> int:
         if item is None or _stale(item, now) or not item.get("next_at"):
@@ -150,7 +141,3 @@ def _too_many(seconds: int) -> TooManyAttempts:
           seconds=seconds),
         retry_after_seconds=seconds,
     )
-
-
-def _busy() -> str:
-    return t("We could not reach the sign-in service just now. Please try again.")

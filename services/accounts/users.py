@@ -11,12 +11,12 @@ from typing import Any, Literal
 
 import bcrypt
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import ClientError
 
 from services.accounts.throttle import LoginThrottle
 from services.clock import Clock, iso
 from services.errors import EmailTaken, InvalidCredentials, InvalidRequest, NotFound
 from services.i18n import t
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.logs import log_event
 from services.platform.schema import USERS
@@ -69,14 +69,12 @@ class UserService:
         password_hash = bcrypt.hashpw(_password_bytes(password), bcrypt.gensalt(self._rounds)).decode()
         try:
             # The condition makes "email taken" atomic: two racing registrations yield one account.
-            self._table.put_item(
-                Item={**user.__dict__, "password_hash": password_hash, "failed_logins": 0},
+            dynamo.put_item(
+                self._table, {**user.__dict__, "password_hash": password_hash, "failed_logins": 0},
                 ConditionExpression="attribute_not_exists(email)",
             )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise EmailTaken(t("An account with this email already exists. Log in instead.")) from exc
-            raise
+        except dynamo.ConditionFailed as exc:
+            raise EmailTaken(t("An account with this email already exists. Log in instead.")) from exc
         log_event("user.registered", user_id=user.user_id, role=role)
         if self.on_registered is not None:
             try:
@@ -126,26 +124,23 @@ class UserService:
         _validate_password(new, confirm)
         password_hash = bcrypt.hashpw(_password_bytes(new), bcrypt.gensalt(self._rounds)).decode()
         try:
-            item = self._table.update_item(
-                Key={"email": normalize_email(email)},
+            item = dynamo.update_item(
+                self._table, {"email": normalize_email(email)},
                 UpdateExpression="SET password_hash = :hash, password_changed_at = :now "
                                  "ADD credentials_version :one" + (f" REMOVE {remove}" if remove else ""),
                 ConditionExpression="attribute_exists(email)" + (f" AND ({condition})" if condition else ""),
                 ExpressionAttributeValues={":hash": password_hash, ":now": iso(self._clock.now()), ":one": 1,
                                            **(values or {})},
                 ReturnValues="ALL_NEW",
-            )["Attributes"]
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise InvalidRequest(t("This link has expired or was already used. Please ask for a new one.")) \
-                    from exc
-            raise
+            )
+        except dynamo.ConditionFailed as exc:
+            raise InvalidRequest(t("This link has expired or was already used. Please ask for a new one.")) from exc
         log_event("user.password_changed", user_id=item["user_id"])
         return _user(item)
 
     # Reading --------------------------------------------------------------------------------------
     def _item(self, email: str) -> dict[str, Any] | None:
-        return self._table.get_item(Key={"email": email}, ConsistentRead=True).get("Item")
+        return dynamo.get_item(self._table, {"email": email}, consistent=True)
 
     def find(self, email: str) -> User | None:
         """The account as stored now (strongly consistent), or None."""
@@ -154,13 +149,14 @@ class UserService:
         return None if item is None else _user(item)
 
     def get(self, email: str) -> User:
-        item = self._table.get_item(Key={"email": normalize_email(email)}).get("Item")
+        item = dynamo.get_item(self._table, {"email": normalize_email(email)})
         if item is None:
             raise NotFound(t("No such account."))
         return _user(item)
 
     def by_id(self, user_id: str) -> User:
-        items = self._table.query(IndexName="by-user-id", KeyConditionExpression=Key("user_id").eq(user_id))["Items"]
+        items = dynamo.query_all(self._table, IndexName="by-user-id",
+                                 KeyConditionExpression=Key("user_id").eq(user_id)).items
         if not items:
             raise NotFound(t("No such account."))
         return _user(items[0])
@@ -169,14 +165,17 @@ class UserService:
         name = name.strip()
         if not 1 <= len(name) <= 80 or not _printable(name):
             raise InvalidRequest(t("Name must be 1 to 80 characters."))
-        item = self._table.update_item(
-            Key={"email": normalize_email(email)},
-            UpdateExpression="SET #n = :name",
-            ConditionExpression="attribute_exists(email)",
-            ExpressionAttributeNames={"#n": "name"},
-            ExpressionAttributeValues={":name": name},
-            ReturnValues="ALL_NEW",
-        )["Attributes"]
+        try:
+            item = dynamo.update_item(
+                self._table, {"email": normalize_email(email)},
+                UpdateExpression="SET #n = :name",
+                ConditionExpression="attribute_exists(email)",
+                ExpressionAttributeNames={"#n": "name"},
+                ExpressionAttributeValues={":name": name},
+                ReturnValues="ALL_NEW",
+            )
+        except dynamo.ConditionFailed as exc:
+            raise NotFound(t("No such account.")) from exc
         return _user(item)
 
 
