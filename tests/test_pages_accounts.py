@@ -8,6 +8,8 @@ import re
 import pytest
 from nicegui.testing import User
 
+from main import build_services
+from services.platform.aws import connect
 from services.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("app_env")
@@ -126,3 +128,38 @@ async def test_search_and_filters_narrow_the_list(user: User) -> None:
 async def test_an_unknown_movie_says_so(user: User) -> None:
     await user.open("/movie/does-not-exist")
     await user.should_see("We could not find that movie.")
+
+
+async def test_a_password_change_elsewhere_ends_this_session(user: User, app_env: Settings) -> None:
+    """Sessions die with a password change: the next page load of this browser is logged out."""
+    await _register(user)
+    await user.open("/profile")
+    await user.should_see("Your profile")
+    services = build_services(app_env, connect(app_env))
+    services.users.change_password("asha@example.com", "correct horse", "brand new horse", "brand new horse")
+    await user.open("/profile")
+    await user.should_see("Welcome back", retries=50)  # sent to log in again
+    await user.should_not_see(marker="account-menu")
+
+
+async def test_change_password_on_the_profile_keeps_this_session(user: User) -> None:
+    await _register(user)
+    await user.open("/profile")
+    user.find(marker="current-password").type("correct horse")
+    user.find(marker="new-password").type("brand new horse")
+    user.find(marker="confirm-password").type("brand new horse")
+    user.find(marker="password-save").click()
+    await user.should_see("Your password is changed.", retries=50)
+    await user.open("/profile")
+    await user.should_see("Your profile")
+    await user.should_see(marker="account-menu")
+
+
+async def test_forgot_password_says_the_same_for_any_address(user: User) -> None:
+    await _register(user)
+    await _logout(user)
+    for email in ("asha@example.com", "nobody@example.com"):
+        await user.open("/forgot-password")
+        user.find(marker="forgot-email").type(email)
+        user.find(marker="forgot-submit").click()
+        await user.should_see(f"If {email} has an account, a reset link is on its way.", retries=50)
