@@ -50,7 +50,8 @@ def register(page: Page, app: RunningApp, name: str, password: str = "correct ho
     page.get_by_label("Password (at least 8 characters)").fill(password)
     page.get_by_label("Confirm password").fill(password)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("button", name="Account menu")).to_be_visible()
+    # Generous: registering also subscribes the address (SNS and its Mailbox queue), slow on a busy machine.
+    expect(page.get_by_role("button", name="Account menu")).to_be_visible(timeout=20_000)
     return email
 
 
@@ -77,7 +78,7 @@ def test_login_never_redirects_to_another_site(app_server: RunningApp, contexts:
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
     page.goto(f"{app_server.url}/login?next={requests.utils.quote(target, safe='')}")
     log_in(page, email, "correct horse")
-    expect(page.get_by_role("button", name="Account menu")).to_be_visible()
+    expect(page.get_by_role("button", name="Account menu")).to_be_visible(timeout=15_000)
     expect(page).to_have_url(f"{app_server.url}/")
     # Logged in, the same link sends nowhere else either.
     page.goto(f"{app_server.url}/login?next={requests.utils.quote(target, safe='')}")
@@ -206,7 +207,7 @@ def test_reset_flow_end_to_end(app_factory: Callable[..., RunningApp], contexts:
     email = register(owner, app, "Owner")
     elsewhere.goto(f"{app.url}/login")
     log_in(elsewhere, email, "correct horse")
-    expect(elsewhere.get_by_role("button", name="Account menu")).to_be_visible()
+    expect(elsewhere.get_by_role("button", name="Account menu")).to_be_visible(timeout=15_000)
 
     owner.goto(f"{app.url}/logout")
     expect(owner.get_by_role("button", name="Log in")).to_be_visible()  # the logout page has moved on to /
@@ -225,7 +226,7 @@ def test_reset_flow_end_to_end(app_factory: Callable[..., RunningApp], contexts:
 
     admin.goto(f"{app.url}/login")
     log_in(admin, "admin@moviemagic.local", app.admin_password())
-    expect(admin.get_by_role("button", name="Account menu")).to_be_visible()
+    expect(admin.get_by_role("button", name="Account menu")).to_be_visible(timeout=15_000)
     admin.goto(f"{app.url}/mailbox")
     mail = admin.get_by_text(re.compile(r"/reset-password\?token=")).first
     expect(mail).to_be_visible(timeout=20_000)
@@ -238,7 +239,7 @@ def test_reset_flow_end_to_end(app_factory: Callable[..., RunningApp], contexts:
     owner.get_by_label("New password (at least 8 characters)").fill("brand new horse")
     owner.get_by_label("Confirm new password").fill("brand new horse")
     owner.get_by_role("button", name="Save new password").click()
-    expect(owner.get_by_role("button", name="Account menu")).to_be_visible()
+    expect(owner.get_by_role("button", name="Account menu")).to_be_visible(timeout=15_000)
 
     owner.goto(link.group(0))  # a link works once
     expect(owner.get_by_text("This link cannot be used")).to_be_visible()
@@ -248,7 +249,7 @@ def test_reset_flow_end_to_end(app_factory: Callable[..., RunningApp], contexts:
     log_in(elsewhere, email, "correct horse")
     expect(elsewhere.get_by_role("alert")).to_have_text("Email or password is incorrect.")
     log_in(elsewhere, email, "brand new horse")
-    expect(elsewhere.get_by_role("button", name="Account menu")).to_be_visible()
+    expect(elsewhere.get_by_role("button", name="Account menu")).to_be_visible(timeout=15_000)
 
 
 def test_change_password_on_the_profile(app_server: RunningApp, contexts: Callable[..., BrowserContext]) -> None:
@@ -267,4 +268,4 @@ def test_change_password_on_the_profile(app_server: RunningApp, contexts: Callab
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
     page.goto(f"{app_server.url}/login")
     log_in(page, email, "another horse")
-    expect(page.get_by_role("button", name="Account menu")).to_be_visible()
+    expect(page.get_by_role("button", name="Account menu")).to_be_visible(timeout=15_000)
