@@ -3,30 +3,27 @@
 from __future__ import annotations
 
 from fastapi.responses import JSONResponse
-from nicegui import app, run
+from nicegui import app
 
 from api import v1
 from api.body_limit import BodyLimitMiddleware
 from api.request_log import RequestLogMiddleware
 from api.security_headers import SecurityHeadersMiddleware
-from components.session import SessionGuard
 from services.container import Services
 from services.platform import health
 
 
 def register(services: Services) -> None:
-    # The last added runs first. All run inside NiceGUI's own session middleware (added by ui.run later),
-    # which the session guard needs.
+    # The last added runs first; all run inside NiceGUI's own middlewares (added later by ui.run).
     settings = services.settings
-    app.add_middleware(SessionGuard, users=services.users)
     app.add_middleware(BodyLimitMiddleware, json_limit=settings.max_json_body_bytes,
                        other_limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
     app.add_middleware(RequestLogMiddleware)  # event=http.request lines (journalctl -u moviemagic on EC2)
 
     @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> JSONResponse:
-        result = await run.io_bound(health.check, services.aws)
+    def healthz() -> JSONResponse:  # plain def: FastAPI runs it in its thread pool, like every API route
+        result = health.check(services.aws)
         return JSONResponse(result, status_code=200 if result["status"] == "ok" else 503)
 
     v1.register(services)

@@ -20,12 +20,12 @@ def register(services: Services) -> None:
         if current_user() is not None:  # already logged in: straight on to where the link pointed
             ui.navigate.to(target)
             return
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             _login_form(services, target)
 
     @ui.page("/register")
     async def register_page(next: str = "/") -> None:
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             _register_form(services, safe_next(next))
 
     @ui.page("/logout")

@@ -19,12 +19,12 @@ from services.i18n import t
 def register(services: Services) -> None:
     @ui.page("/forgot-password")
     async def forgot_page() -> None:
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             _request_form(services)
 
     @ui.page("/reset-password")
     async def reset_page(token: str = "") -> None:
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             try:
                 email = await call(services.password_reset.email_of, token)
             except DomainError as exc:

@@ -6,6 +6,7 @@ import asyncio
 import re
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User
 
 from main import build_services
@@ -79,7 +80,9 @@ async def test_wrong_passwords_slow_down_but_the_owner_gets_in(user: User, app_e
     for _ in range(6):  # the free failures are used up: soon an attempt is asked to wait (1 s, 2 s, 4 s ...)
         user.find(marker="login-submit").click()
         await asyncio.sleep(0.3)
-        text = next(iter(user.find(marker="form-error").elements)).text
+        label = next(iter(user.find(marker="form-error").elements))
+        assert isinstance(label, ui.label)
+        text = label.text
         if match := re.search(r"Too many attempts\. Please wait (\d+) seconds and try again, or reset your password\.",
                               text):
             wait = int(match.group(1))

@@ -17,11 +17,12 @@ import socket
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, RunningApp
 
@@ -32,7 +33,7 @@ EVIL = ["/\\evil.example", "/\t/evil.example", "/\n/evil.example", "//evil.examp
 def contexts(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
     made: list[BrowserContext] = []
 
-    def new_context(**options: object) -> BrowserContext:
+    def new_context(**options: Any) -> BrowserContext:  # Playwright's new_context keywords
         context = browser.new_context(**({"viewport": {"width": 1440, "height": 900}} | options))
         made.append(context)
         return context
@@ -190,12 +191,12 @@ def test_under_the_csp_pages_work_and_the_seat_map_is_live(
     for page in (alice, bob):
         page.goto(f"{app_server.url}/showtime/{showtime}")
         expect(page.locator(".sg[data-ready]")).to_have_count(1, timeout=15_000)
-    def seat(page: Page) -> object:
+    def seat(page: Page) -> Locator:
         return page.get_by_role("gridcell", name=re.compile(r"^Row V, seat 12,"))
 
-    seat(alice).click()  # type: ignore[attr-defined]
-    expect(seat(alice)).to_have_class(re.compile(r"\bst-m\b"), timeout=5_000)  # type: ignore[arg-type]
-    expect(seat(bob)).to_have_class(re.compile(r"\bst-h\b"), timeout=5_000)  # type: ignore[arg-type]
+    seat(alice).click()
+    expect(seat(alice)).to_have_class(re.compile(r"\bst-m\b"), timeout=15_000)
+    expect(seat(bob)).to_have_class(re.compile(r"\bst-h\b"), timeout=15_000)
     shoot(bob, "seatmap-under-csp")
     assert violations == []
 
