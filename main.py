@@ -13,11 +13,13 @@ import os
 import sys
 from pathlib import Path
 
-from nicegui import app, ui
+from nicegui import app, core, ui
 
 import api
 import pages
 from components.service_call import call
+from components.session import SessionGuard
+from services.accounts.password_reset import PasswordResetService
 from services.accounts.tokens import TokenService
 from services.accounts.users import UserService
 from services.booking.bookings import BookingService
@@ -71,7 +73,8 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         payments=payments,
         inventory=inventory,
         bookings=BookingService(aws, clock, settings, catalog, inventory, pricing, payments),
-        tokens=TokenService(settings, clock),
+        tokens=TokenService(settings, clock, users),
+        password_reset=PasswordResetService(aws, clock, settings, users, messages),
         messages=messages,
         tickets=TicketService(aws, settings),
         subscriptions=subscriptions,
@@ -145,7 +148,11 @@ def serve(settings: Settings) -> None:
     prepare_data(services, backend)
 
     app.add_static_files("/assets", ASSETS)
+    # A browser sends small events (clicks, field values); refuse huge websocket/polling messages.
+    core.sio.eio.max_http_buffer_size = settings.max_socket_message_bytes
     pages.register(services)
+    # Before ui.run, so it runs inside NiceGUI's session middleware (it reads app.storage.user).
+    app.add_middleware(SessionGuard, users=services.users)
     api.register(services)
     start_notifications(services)  # before backend.stop, so its shutdown runs first
     app.on_shutdown(backend.stop)
@@ -164,6 +171,11 @@ def serve(settings: Settings) -> None:
         dark=True,
         favicon=ASSETS / "favicon.svg",
         storage_secret=settings.storage_secret,
+        # The session cookie travels only over HTTPS when the public URL is HTTPS (behind the proxy).
+        session_middleware_kwargs={"https_only": settings.https, "same_site": "lax"},
+        # Client addresses come from services.accounts.client_address (X-Forwarded-For only from the
+        # configured trusted proxies), not from uvicorn, which would believe any local peer's header.
+        proxy_headers=False,
         reload=False,
         show=False,
         show_welcome_message=False,

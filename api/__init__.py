@@ -7,7 +7,9 @@ from fastapi.responses import JSONResponse
 from nicegui import app
 
 from api import v1
+from api.body_limit import BodyLimitMiddleware
 from api.request_log import RequestLogMiddleware
+from api.security_headers import SecurityHeadersMiddleware
 from services.container import Services
 from services.platform.health import HealthCheck
 
@@ -15,6 +17,11 @@ LOOPBACK = {"127.0.0.1", "::1"}
 
 
 def register(services: Services) -> None:
+    # The last added runs first; all run inside NiceGUI's own middlewares (added later by ui.run).
+    settings = services.settings
+    app.add_middleware(BodyLimitMiddleware, json_limit=settings.max_json_body_bytes,
+                       other_limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
     app.add_middleware(RequestLogMiddleware)  # event=http.request lines (journalctl -u moviemagic on EC2)
     checker = HealthCheck(services.aws)
 

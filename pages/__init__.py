@@ -10,7 +10,9 @@ def register(services: Services) -> None:
 
     from components.error_page import show_error_page
     from pages import auth, bookings, checkout, confirmation, home, mailbox, movie, profile, showtime, ticket
+    from pages import password as password_pages
 
-    for module in (home, auth, movie, profile, showtime, checkout, confirmation, bookings, ticket, mailbox):
+    for module in (home, auth, password_pages, movie, profile, showtime, checkout, confirmation, bookings, ticket,
+                   mailbox):
         module.register(services)
     app.on_page_exception(show_error_page)  # e.g. AWS throttled while a page was being built

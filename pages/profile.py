@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.auth_form import attempt, error_label, name_input, password_input
 from components.email_status import email_status
 from components.frame import frame
 from components.service_call import call
-from components.session import login, require_user
+from components.session import client_address_of_page, login, require_user
 from services.container import Services
 from services.errors import DomainError
 from services.i18n import t
@@ -23,12 +24,7 @@ def register(services: Services) -> None:
         async with frame(services.catalog, services.mailbox):
             with ui.column().classes("mm-surface w-full max-w-xl mx-auto p-6 gap-4"):
                 ui.label(t("Your profile")).classes("mm-title text-2xl text-white").mark("page-title")
-                name = (
-                    ui.input(t("Full name"), value=user.name)
-                    .props("outlined dark")
-                    .classes("w-full")
-                    .mark("profile-name")
-                )
+                name = name_input(user.name).mark("profile-name")
                 with ui.column().classes("gap-1"):
                     ui.label(t("Email")).classes("mm-muted text-sm")
                     ui.label(user.email).classes("text-white").mark("profile-email")
@@ -52,3 +48,27 @@ def register(services: Services) -> None:
                 with ui.row().classes("gap-2"):
                     ui.button(t("Save"), on_click=save).props("unelevated no-caps").mark("profile-save")
                     ui.button(t("Log out"), on_click=lambda: ui.navigate.to("/logout")).props("flat no-caps")
+            _change_password(services, user.email)
+
+
+def _change_password(services: Services, email: str) -> None:
+    """Knowing the current password, choose a new one; other sessions and API tokens stop working."""
+    client = client_address_of_page(services.settings)
+    with ui.column().classes("mm-surface w-full max-w-xl mx-auto p-6 gap-4").mark("change-password"):
+        ui.label(t("Change password")).classes("mm-title text-xl text-white")
+        ui.label(t("You stay logged in here; everywhere else you will be logged out.")).classes("mm-muted -mt-3")
+        current = password_input(t("Current password")).mark("current-password")
+        new = password_input(t("New password (at least 8 characters)"), "new-password").mark("new-password")
+        confirm = password_input(t("Confirm new password"), "new-password").mark("confirm-password")
+        error = error_label()
+
+        async def change() -> None:
+            updated = await attempt(button, error, services.users.change_password, email, current.value or "",
+                                    new.value or "", confirm.value or "", client)
+            if updated is not None:
+                login(updated)
+                for field in (current, new, confirm):
+                    field.set_value("")
+                ui.notify(t("Your password is changed."), type="positive")
+
+        button = ui.button(t("Change password"), on_click=change).props("unelevated no-caps").mark("password-save")

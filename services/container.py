@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.accounts.password_reset import PasswordResetService
 from services.accounts.tokens import TokenService
 from services.accounts.users import UserService
 from services.booking.bookings import BookingService
@@ -39,4 +40,5 @@ class Services:
     tickets: TicketService
     subscriptions: SubscriptionService
     notifications: NotificationWorker
+    password_reset: PasswordResetService
     mailbox: MailboxService | None = None  # embedded backend: what SNS would have emailed

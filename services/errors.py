@@ -37,12 +37,21 @@ class InvalidCredentials(DomainError):
     code = "invalid_credentials"
 
 
-class AccountLocked(DomainError):
-    code = "account_locked"
+class TooManyAttempts(DomainError):
+    """Too many failed logins from this client or for this account: wait before the next attempt.
+    The same answer whether or not the email has an account."""
+
+    code = "too_many_attempts"
 
     def __init__(self, message: str, retry_after_seconds: int) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class LimitReached(DomainError):
+    """A cap was hit (seats held by one account, a request changing the same seats at once)."""
+
+    code = "limit_reached"
 
 
 class SeatUnavailable(DomainError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -38,6 +39,7 @@ class Settings(BaseSettings):
     # Booking rules.
     hold_minutes: int = Field(default=8, ge=1, le=60)
     max_seats_per_booking: int = Field(default=10, ge=1, le=50)
+    max_held_seats: int = Field(default=20, ge=1, le=500)  # live held seats per account across all shows
     sales_cutoff_minutes: int = Field(default=10, ge=0, le=24 * 60)
     cancel_cutoff_minutes: int = Field(default=120, ge=0, le=7 * 24 * 60)
     refund_policy: Literal["keep_fee", "percent"] = "keep_fee"
@@ -49,8 +51,14 @@ class Settings(BaseSettings):
     # Accounts.
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)  # tests lower it; production keeps 12+
     admin_email: str = "admin@moviemagic.local"  # created on first embedded start
-    max_failed_logins: int = Field(default=5, ge=1, le=100)
-    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Login throttling: per account and per client address, failures beyond the free ones make the next
+    # attempt wait (1 s, 2 s, 4 s ... up to the cap): a progressive delay, never a lock anyone can trigger.
+    max_failed_logins: int = Field(default=5, ge=1, le=100)  # free failures per account
+    max_failed_logins_per_client: int = Field(default=20, ge=1, le=10_000)  # free failures per client address
+    login_max_delay_seconds: int = Field(default=300, ge=1, le=24 * 3600)
+    # Client addresses of reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated).
+    trusted_proxies: str = ""
+    reset_link_minutes: int = Field(default=30, ge=5, le=24 * 60)
 
     # Notifications.
     staff_email: str = ""
@@ -61,6 +69,11 @@ class Settings(BaseSettings):
     live_poller: bool = False
     live_poll_seconds: float = Field(default=3.0, gt=0, le=60)
 
+    # Request limits: JSON API bodies, other HTTP bodies and websocket messages (bytes).
+    max_json_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    max_socket_message_bytes: int = Field(default=256 * 1024, ge=16 * 1024, le=16 * 1024 * 1024)
+
     # Embedded backend: how often the data file is saved.
     snapshot_seconds: float = Field(default=30.0, gt=0, le=3600)
 
@@ -69,6 +82,13 @@ class Settings(BaseSettings):
     def _long_enough(cls, value: str) -> str:
         if value and len(value) < 16:
             raise ValueError("must be at least 16 characters (or empty to generate one in embedded mode)")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in filter(None, (piece.strip() for piece in value.split(","))):
+            ipaddress.ip_network(part, strict=False)  # ValueError names the bad entry
         return value
 
     @field_validator("staff_email")
@@ -89,6 +109,16 @@ class Settings(BaseSettings):
     @property
     def base_url(self) -> str:
         return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+    @property
+    def https(self) -> bool:
+        """Served to browsers over HTTPS (behind the deploy's proxy): HSTS and Secure cookies."""
+        return self.base_url.startswith("https://")
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        parts = (piece.strip() for piece in self.trusted_proxies.split(","))
+        return tuple(ipaddress.ip_network(part, strict=False) for part in parts if part)
 
     def table_name(self, logical: str) -> str:
         return f"{self.table_prefix}{logical}"

@@ -200,6 +200,9 @@ def test_random_sequences_keep_the_invariants(small: Services, script: list[tupl
     services = build_services(small.settings, small.aws, clock)  # fresh gateway and caches per example
     showtime_id = add_small_showtime(services, f"prop-{next(_counter)}", timedelta(minutes=starts_in))
     run = Run(services, clock, showtime_id)
-    for action, *args in script:
+    for action, *step in script:
+        # New people per example: the tables outlive examples, and one account's live holds across shows
+        # are capped (max_held_seats), which this single-show model does not track.
+        args = [f"{step[0]}-{showtime_id}", *step[1:]] if action in ("hold", "checkout", "release") else step
         getattr(run, action)(*args)
         run.check()

@@ -1,4 +1,4 @@
-"""Accounts on DynamoDB (moto over HTTP): registration, duplicate emails under concurrency, login, lockout."""
+"""Accounts on DynamoDB (moto over HTTP): registration, duplicate emails under concurrency, login throttling."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from services.accounts.users import UserService
 from services.clock import FakeClock
 from services.container import Services
-from services.errors import AccountLocked, EmailTaken, InvalidCredentials, InvalidRequest
+from services.errors import EmailTaken, InvalidCredentials, InvalidRequest, TooManyAttempts
 from services.platform.schema import USERS
 
 
@@ -63,22 +64,100 @@ def test_login_errors_are_generic(services: Services) -> None:
     assert wrong_password.value.message == unknown_email.value.message == "Email or password is incorrect."
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(services: Services, clock: FakeClock) -> None:
+def test_failures_slow_the_next_attempt_down_progressively_but_never_lock(services: Services, clock: FakeClock) -> None:
     services.users.register("Asha", "asha@example.com", "correct horse")
-    for _ in range(4):
+    for _ in range(services.settings.max_failed_logins):
         with pytest.raises(InvalidCredentials):
             services.users.authenticate("asha@example.com", "wrong")
-    with pytest.raises(AccountLocked, match="locked for 15 more minutes"):
-        services.users.authenticate("asha@example.com", "wrong")
-    # Even the right password is refused while locked.
-    with pytest.raises(AccountLocked):
+    # Now even the right password waits a second (the owner is slowed down, not locked out) ...
+    with pytest.raises(TooManyAttempts, match="wait 1 seconds") as first:
         services.users.authenticate("asha@example.com", "correct horse")
-    clock.advance(minutes=15, seconds=1)
+    assert first.value.retry_after_seconds == 1
+    clock.advance(seconds=1)
+    with pytest.raises(InvalidCredentials):
+        services.users.authenticate("asha@example.com", "wrong")
+    with pytest.raises(TooManyAttempts) as second:  # ... and each further failure doubles the wait
+        services.users.authenticate("asha@example.com", "correct horse")
+    assert second.value.retry_after_seconds == 2
+    clock.advance(seconds=2)
     assert services.users.authenticate("asha@example.com", "correct horse").email == "asha@example.com"
-    # A success resets the count: four more failures do not lock again.
-    for _ in range(4):
+    # A success clears the account's count: the free failures are free again.
+    for _ in range(services.settings.max_failed_logins - 1):
         with pytest.raises(InvalidCredentials):
             services.users.authenticate("asha@example.com", "wrong")
+    assert services.users.authenticate("asha@example.com", "correct horse").email == "asha@example.com"
+
+
+def test_the_delay_is_capped(services: Services, clock: FakeClock) -> None:
+    cap = services.settings.login_max_delay_seconds
+    assert services.users.throttle.delay_seconds(100, 5) == cap
+    assert [services.users.throttle.delay_seconds(n, 5) for n in range(1, 9)] == [0, 0, 0, 0, 1, 2, 4, 8]
+
+
+def test_unknown_and_known_emails_get_the_same_answers(services: Services) -> None:
+    services.users.register("Asha", "asha@example.com", "correct horse")
+
+    def answers(email: str) -> list[str]:
+        seen = []
+        for _ in range(services.settings.max_failed_logins + 2):
+            try:
+                services.users.authenticate(email, "wrong")
+            except (InvalidCredentials, TooManyAttempts) as exc:
+                seen.append(f"{type(exc).__name__}: {exc.message}")
+        return seen
+
+    assert answers("asha@example.com") == answers("nobody@example.com")
+
+
+def test_parallel_guesses_get_only_the_free_turns(services: Services) -> None:
+    """Finding 1: 40 parallel guesses, the right one among them. Every attempt claims its turn with a
+    conditional write before the password is checked, so at most the free failures are ever checked
+    (before the fix 11-22 wrong guesses were checked in one burst and the right one then accepted).
+    bcrypt at its production cost keeps the checks slow, as they are in production, so the burst overlaps."""
+    users = UserService(services.aws, services.clock, services.settings, bcrypt_rounds=10)
+    users.register("Asha", "asha@example.com", "correct horse")
+    free = services.settings.max_failed_logins
+    guesses = [f"wrong guess {n}" for n in range(39)] + ["correct horse"]
+
+    def attempt(password: str) -> str:
+        try:
+            users.authenticate("asha@example.com", password)
+            return "accepted"
+        except InvalidCredentials:
+            return "checked"
+        except TooManyAttempts:
+            return "throttled"
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        results = list(pool.map(attempt, guesses))
+    checked = results.count("checked") + results.count("accepted")
+    assert checked <= free, results
+    assert results.count("throttled") == len(guesses) - checked
+
+
+def test_one_client_is_slowed_down_across_accounts(services: Services) -> None:
+    """Finding 2: guessing across many accounts from one address is throttled per client address too."""
+    free = services.settings.max_failed_logins_per_client
+    for n in range(free):
+        with pytest.raises(InvalidCredentials):
+            services.users.authenticate(f"victim{n}@example.com", "guess", "203.0.113.9")
+    with pytest.raises(TooManyAttempts):
+        services.users.authenticate("another@example.com", "guess", "203.0.113.9")
+    # Someone else, from another address, is not affected.
+    services.users.register("Asha", "asha@example.com", "correct horse")
+    assert services.users.authenticate("asha@example.com", "correct horse", "198.51.100.7").name == "Asha"
+
+
+def test_a_lone_surrogate_is_refused_cleanly(services: Services) -> None:
+    """Finding 7: a lone surrogate in a name, email or password is a clear refusal, never a 500."""
+    with pytest.raises(InvalidRequest):
+        services.users.register("Bad \ud800 name", "s@example.com", "long enough")
+    with pytest.raises(InvalidRequest):
+        services.users.register("Name", "s\udfff@example.com", "long enough")
+    with pytest.raises(InvalidRequest):
+        services.users.register("Name", "s@example.com", "long \udfff enough")
+    with pytest.raises(InvalidCredentials):
+        services.users.authenticate("s\ud800@example.com", "long \udfff enough")
 
 
 def test_admin_account_is_created_once(services: Services) -> None:

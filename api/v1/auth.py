@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.v1.deps import ServicesDep
+from api.v1.deps import ClientDep, ServicesDep
 from api.v1.errors import LoggedRoute
 from api.v1.schemas import ErrorResponse, LoginRequest, RegisterRequest, TokenOut, UserOut
 
@@ -20,7 +20,9 @@ def register(body: RegisterRequest, services: ServicesDep) -> UserOut:
 
 
 @router.post("/login", response_model=TokenOut,
-             responses={401: {"model": ErrorResponse}, 429: {"model": ErrorResponse, "description": "locked"}})
-def login(body: LoginRequest, services: ServicesDep) -> TokenOut:
-    issued = services.tokens.issue(services.users.authenticate(body.email, body.password))
+             responses={401: {"model": ErrorResponse},
+                        429: {"model": ErrorResponse, "description": "too many attempts: wait Retry-After seconds"}})
+def login(body: LoginRequest, services: ServicesDep, client: ClientDep) -> TokenOut:
+    """A bearer token. Failed attempts slow further ones down (per account and per client address)."""
+    issued = services.tokens.issue(services.users.authenticate(body.email, body.password, client))
     return TokenOut(access_token=issued.access_token, expires_in=issued.expires_in)

@@ -20,10 +20,12 @@ _AUTH: dict[int | str, dict[str, Any]] = {
 
 @router.post("/showtimes/{showtime_id}/holds", status_code=201, response_model=HoldOut,
              responses={**_AUTH, 404: {"model": ErrorResponse},
-                        409: {"model": ErrorResponse, "description": "seat_unavailable (with seats) or show_closed"},
+                        409: {"model": ErrorResponse,
+                              "description": "seat_unavailable (with seats), show_closed or limit_reached"},
                         422: {"model": ErrorResponse}})
 def hold(showtime_id: str, body: HoldRequest, services: ServicesDep, user: UserDep) -> HoldOut:
-    """Hold 1–10 seats, all or none, for a few minutes. Holding again replaces your hold's seats."""
+    """Hold 1–10 seats, all or none, for a few minutes. Holding again replaces your hold's seats. One live
+    hold per show, and at most 20 held seats across shows (409 limit_reached)."""
     return HoldOut.of(services.inventory.hold(showtime_id, body.seat_ids, user.user_id))
 
 

@@ -16,19 +16,20 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from services.errors import (
-    AccountLocked,
     DomainError,
     EmailTaken,
     Forbidden,
     HoldExpired,
     InvalidCredentials,
     InvalidRequest,
+    LimitReached,
     NotFound,
     PaymentDeclined,
     SeatUnavailable,
     ServiceUnavailable,
     ShowClosed,
     TooLateToCancel,
+    TooManyAttempts,
     Unauthorized,
 )
 from services.i18n import t
@@ -46,11 +47,12 @@ STATUS: dict[type[DomainError], int] = {
     ShowClosed: 409,
     TooLateToCancel: 409,
     PaymentDeclined: 402,
-    AccountLocked: 429,
+    TooManyAttempts: 429,
+    LimitReached: 409,
     ServiceUnavailable: 503,
 }
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 415: "unsupported_media_type"}
+               405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None,
@@ -66,7 +68,7 @@ def status_of(error: DomainError) -> int:
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     headers: dict[str, str] = {}
-    if isinstance(exc, AccountLocked):
+    if isinstance(exc, TooManyAttempts):
         headers["Retry-After"] = str(max(1, exc.retry_after_seconds))
     if isinstance(exc, Unauthorized | InvalidCredentials):
         headers["WWW-Authenticate"] = "Bearer"

@@ -6,7 +6,7 @@ offset (show times in the theater's own time zone, everything else in UTC).
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Annotated, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
@@ -27,10 +27,13 @@ class ErrorResponse(BaseModel):
 
 
 # Accounts ------------------------------------------------------------------------------------------
+# Field limits are generous bounds on what a client may send (the services check the exact rules); they
+# keep absurd values out before any work is done.
 class RegisterRequest(BaseModel):
-    name: StrictStr = Field(examples=["Asha Rao"])
-    email: StrictStr = Field(examples=["asha@example.com"])
-    password: StrictStr = Field(examples=["correct horse battery"], description="at least 8 characters")
+    name: StrictStr = Field(max_length=200, examples=["Asha Rao"])
+    email: StrictStr = Field(max_length=320, examples=["asha@example.com"])
+    password: StrictStr = Field(max_length=256, examples=["correct horse battery"],
+                                description="at least 8 characters, at most 72 bytes")
 
 
 class UserOut(BaseModel):
@@ -40,8 +43,8 @@ class UserOut(BaseModel):
 
 
 class LoginRequest(BaseModel):
-    email: StrictStr
-    password: StrictStr
+    email: StrictStr = Field(max_length=320)
+    password: StrictStr = Field(max_length=256)
 
 
 class TokenOut(BaseModel):
@@ -163,7 +166,8 @@ class PriceOut(BaseModel):
 
 
 class HoldRequest(BaseModel):
-    seat_ids: list[StrictStr] = Field(min_length=1, examples=[["F7", "F8"]],
+    seat_ids: list[Annotated[StrictStr, Field(max_length=16)]] = Field(min_length=1, max_length=100,
+                                                                      examples=[["F7", "F8"]],
                                       description="1 to 10 seats; holding again replaces your hold's seats")
 
 
@@ -184,11 +188,12 @@ class HoldOut(BaseModel):
 class PaymentIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"method": "card", "card_number": "4242424242424242"}]})
     method: Literal["card"]
-    card_number: StrictStr = Field(description="demo: 4242 4242 4242 4242 approves, 4000 0000 0000 0002 declines")
+    card_number: StrictStr = Field(max_length=64,
+                                   description="demo: 4242 4242 4242 4242 approves, 4000 0000 0000 0002 declines")
 
 
 class BookingRequest(BaseModel):
-    hold_id: StrictStr
+    hold_id: StrictStr = Field(max_length=100)
     payment: PaymentIn
 
 

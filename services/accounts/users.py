@@ -7,14 +7,14 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import bcrypt
 from boto3.dynamodb.conditions import Key
 
-from services.clock import Clock, iso, parse_iso
-from services.errors import AccountLocked, EmailTaken, InvalidCredentials, InvalidRequest, NotFound
+from services.accounts.throttle import LoginThrottle
+from services.clock import Clock, iso
+from services.errors import EmailTaken, InvalidCredentials, InvalidRequest, NotFound
 from services.i18n import t
 from services.platform import dynamo
 from services.platform.aws import Aws
@@ -35,6 +35,7 @@ class User:
     name: str
     role: Role
     created_at: str
+    credentials_version: int = 0  # bumped by every password change: older sessions and tokens stop working
 
     @property
     def is_admin(self) -> bool:
@@ -53,6 +54,7 @@ class UserService:
         self._rounds = bcrypt_rounds
         # Compared against when the email is unknown, so a miss costs the same time as a wrong password.
         self._dummy_hash = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(bcrypt_rounds))
+        self.throttle = LoginThrottle(aws, clock, settings)
         # Called with each new account (main.py subscribes it to booking emails); a failure there is
         # logged and never fails the registration.
         self.on_registered: Callable[[User], None] | None = None
@@ -64,7 +66,7 @@ class UserService:
         name, email = name.strip(), normalize_email(email)
         _validate(name, email, password, confirm)
         user = User(str(uuid.uuid4()), email, name, role, iso(self._clock.now()))
-        password_hash = bcrypt.hashpw(password.encode(), bcrypt.gensalt(self._rounds)).decode()
+        password_hash = bcrypt.hashpw(_password_bytes(password), bcrypt.gensalt(self._rounds)).decode()
         try:
             # The condition makes "email taken" atomic: two racing registrations yield one account.
             dynamo.put_item(
@@ -91,56 +93,61 @@ class UserService:
         return password
 
     # Login ----------------------------------------------------------------------------------------
-    def authenticate(self, email: str, password: str) -> User:
+    def authenticate(self, email: str, password: str, client: str = "") -> User:
+        """The account, if the password is right. Throttled per account and per client address before the
+        password is checked; unknown emails are counted, timed and answered exactly like known ones."""
         email = normalize_email(email)
-        item = dynamo.get_item(self._table, {"email": email}, consistent=True) if email else None
-        if item is None:
-            bcrypt.checkpw(password.encode()[:MAX_PASSWORD_BYTES], self._dummy_hash)
+        counters = self.throttle.counters(email, client)
+        self.throttle.claim(counters)
+        item = self._item(email) if _EMAIL.match(email) and len(email) <= 254 and _printable(email) else None
+        stored = item["password_hash"].encode() if item else self._dummy_hash
+        if not bcrypt.checkpw(_password_bytes(password), stored) or item is None:
+            log_event("user.login_failed")
             raise InvalidCredentials(t("Email or password is incorrect."))
-        now = self._clock.now()
-        locked_until = parse_iso(item["locked_until"]) if item.get("locked_until") else None
-        if locked_until and locked_until > now:
-            raise self._locked(locked_until, now)
-        if not bcrypt.checkpw(password.encode()[:MAX_PASSWORD_BYTES], item["password_hash"].encode()):
-            self._record_failure(email, now)
-            raise InvalidCredentials(t("Email or password is incorrect."))
-        if item.get("failed_logins") or item.get("locked_until"):
-            dynamo.update_item(
-                self._table, {"email": email},
-                UpdateExpression="SET failed_logins = :zero REMOVE locked_until",
-                ExpressionAttributeValues={":zero": 0},
-            )
+        self.throttle.succeeded(counters)
         log_event("user.login", user_id=item["user_id"])
         return _user(item)
 
-    def _record_failure(self, email: str, now: datetime) -> None:
-        # ADD is atomic, so parallel guesses each count.
-        updated = dynamo.update_item(
-            self._table, {"email": email},
-            UpdateExpression="ADD failed_logins :one",
-            ExpressionAttributeValues={":one": 1},
-            ReturnValues="UPDATED_NEW",
-        )
-        failures = int(updated["failed_logins"])
-        log_event("user.login_failed", failures=failures)
-        if failures >= self._settings.max_failed_logins:
-            locked_until = now + timedelta(minutes=self._settings.lockout_minutes)
-            dynamo.update_item(
-                self._table, {"email": email},
-                UpdateExpression="SET locked_until = :until, failed_logins = :zero",
-                ExpressionAttributeValues={":until": iso(locked_until), ":zero": 0},
-            )
-            log_event("user.locked", minutes=self._settings.lockout_minutes)
-            raise self._locked(locked_until, now)
+    # Passwords ------------------------------------------------------------------------------------
+    def change_password(self, email: str, current: str, new: str, confirm: str, client: str = "") -> User:
+        """Change a password knowing the current one (throttled like a login). Every other session and
+        every API token of the account stops working; the caller keeps its session with the User returned."""
+        user = self.authenticate(email, current, client)
+        return self.set_password(user.email, new, confirm)
 
-    def _locked(self, locked_until: datetime, now: datetime) -> AccountLocked:
-        minutes = max(1, round((locked_until - now).total_seconds() / 60))
-        return AccountLocked(
-            t("Too many failed attempts. This account is locked for {minutes} more minutes.", minutes=minutes),
-            retry_after_seconds=int((locked_until - now).total_seconds()),
-        )
+    def set_password(
+        self, email: str, new: str, confirm: str, *, condition: str = "", values: dict[str, Any] | None = None,
+        remove: str = "",
+    ) -> User:
+        """Store a new password hash and bump ``credentials_version`` (which ends sessions and tokens), on an
+        optional extra condition (a reset link's nonce). Raises InvalidRequest for a weak password."""
+        _validate_password(new, confirm)
+        password_hash = bcrypt.hashpw(_password_bytes(new), bcrypt.gensalt(self._rounds)).decode()
+        try:
+            item = dynamo.update_item(
+                self._table, {"email": normalize_email(email)},
+                UpdateExpression="SET password_hash = :hash, password_changed_at = :now "
+                                 "ADD credentials_version :one" + (f" REMOVE {remove}" if remove else ""),
+                ConditionExpression="attribute_exists(email)" + (f" AND ({condition})" if condition else ""),
+                ExpressionAttributeValues={":hash": password_hash, ":now": iso(self._clock.now()), ":one": 1,
+                                           **(values or {})},
+                ReturnValues="ALL_NEW",
+            )
+        except dynamo.ConditionFailed as exc:
+            raise InvalidRequest(t("This link has expired or was already used. Please ask for a new one.")) from exc
+        log_event("user.password_changed", user_id=item["user_id"])
+        return _user(item)
 
     # Reading --------------------------------------------------------------------------------------
+    def _item(self, email: str) -> dict[str, Any] | None:
+        return dynamo.get_item(self._table, {"email": email}, consistent=True)
+
+    def find(self, email: str) -> User | None:
+        """The account as stored now (strongly consistent), or None."""
+        email = normalize_email(email)
+        item = self._item(email) if email and len(email) <= 254 and _printable(email) else None
+        return None if item is None else _user(item)
+
     def get(self, email: str) -> User:
         item = dynamo.get_item(self._table, {"email": normalize_email(email)})
         if item is None:
@@ -156,7 +163,7 @@ class UserService:
 
     def update_name(self, email: str, name: str) -> User:
         name = name.strip()
-        if not 1 <= len(name) <= 80:
+        if not 1 <= len(name) <= 80 or not _printable(name):
             raise InvalidRequest(t("Name must be 1 to 80 characters."))
         try:
             item = dynamo.update_item(
@@ -173,17 +180,38 @@ class UserService:
 
 
 def _validate(name: str, email: str, password: str, confirm: str | None) -> None:
-    if not 1 <= len(name) <= 80:
+    if not 1 <= len(name) <= 80 or not _printable(name):
         raise InvalidRequest(t("Please enter your name (up to 80 characters)."))
-    if len(email) > 254 or not _EMAIL.match(email):
+    if len(email) > 254 or not _EMAIL.match(email) or not _printable(email):
         raise InvalidRequest(t("Please enter a valid email address."))
+    _validate_password(password, confirm)
+
+
+def _validate_password(password: str, confirm: str | None) -> None:
+    if not _printable(password, controls_allowed=True):
+        raise InvalidRequest(t("Password contains characters that cannot be used."))
     if len(password) < MIN_PASSWORD:
         raise InvalidRequest(t("Password must be at least {n} characters.", n=MIN_PASSWORD))
-    if len(password.encode()) > MAX_PASSWORD_BYTES:
+    if len(password.encode()) > MAX_PASSWORD_BYTES:  # encodable: checked above
         raise InvalidRequest(t("Password must be at most {n} bytes.", n=MAX_PASSWORD_BYTES))
     if confirm is not None and confirm != password:
         raise InvalidRequest(t("The passwords do not match."))
 
 
+def _password_bytes(password: str) -> bytes:
+    """UTF-8, with a lone surrogate (which cannot be encoded) replaced rather than failing with a 500."""
+    return password.encode("utf-8", "replace")[:MAX_PASSWORD_BYTES]
+
+
+def _printable(text: str, *, controls_allowed: bool = False) -> bool:
+    """Nothing that cannot be stored as UTF-8 (a lone surrogate) and, unless allowed, no control characters."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return controls_allowed or not any(ord(char) < 32 or ord(char) == 127 for char in text)
+
+
 def _user(item: dict[str, Any]) -> User:
-    return User(item["user_id"], item["email"], item["name"], item.get("role", "customer"), item["created_at"])
+    return User(item["user_id"], item["email"], item["name"], item.get("role", "customer"), item["created_at"],
+                int(item.get("credentials_version", 0)))

@@ -11,6 +11,7 @@ is not reset by picking another seat.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -25,7 +26,15 @@ from services.booking.pricing import PricingService
 from services.catalog.catalog import CatalogService
 from services.catalog.models import Showtime
 from services.clock import Clock, iso, parse_iso
-from services.errors import HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ServiceUnavailable, ShowClosed
+from services.errors import (
+    HoldExpired,
+    InvalidRequest,
+    LimitReached,
+    NotFound,
+    SeatUnavailable,
+    ServiceUnavailable,
+    ShowClosed,
+)
 from services.formatting import clock_time
 from services.i18n import t
 from services.live.hub import LiveHub, SeatChange
@@ -39,6 +48,8 @@ from services.settings import Settings
 # The stored item status of a held or sold seat (a free seat has no item).
 HELD, SOLD = SeatState.HELD.value, SeatState.SOLD.value
 CONDITION_FAILED = "ConditionalCheckFailed"
+_HOLD_ID = re.compile(r"h-[0-9a-f]{32}")
+_HOLD_ROUNDS = 4  # reads-and-writes of one hold request before telling the user to try again
 # Held seat items keep a TTL this long after they expire: only to tidy the table, never for correctness.
 _TIDY_AFTER = timedelta(hours=1)
 # Names used in every expression (status and ttl are DynamoDB reserved words).
@@ -104,6 +115,8 @@ class InventoryService:
 
     def get_hold(self, hold_id: str, holder: str | None = None) -> Hold:
         """A hold as stored (strongly consistent); NotFound when missing or held by someone else."""
+        if not _HOLD_ID.fullmatch(hold_id or ""):  # an empty, garbled or foreign id is not a hold (never a 503)
+            raise NotFound(t("That hold does not exist. Please choose your seats again."))
         item = dynamo.get_item(self._holds, {"hold_id": hold_id}, consistent=True)
         if item is None or (holder is not None and item["holder"] != holder):
             raise NotFound(t("That hold does not exist. Please choose your seats again."))
@@ -123,7 +136,12 @@ class InventoryService:
 
     # Holding --------------------------------------------------------------------------------------
     def hold(self, showtime_id: str, seat_ids: Iterable[str], holder: str) -> Hold:
-        """Hold 1..max seats, all or none; replaces the holder's live hold on this showtime, if any."""
+        """Hold 1..max seats, all or none; replaces the holder's live hold on this showtime, if any.
+
+        The holder's slots item (one per holder) names its live hold on each showtime and is written in
+        the same transaction with a version condition, so parallel requests of one holder cannot open two
+        holds on a show (the loser reads again and replaces the winner's seats), and the seats it holds
+        across all shows stay within ``max_held_seats``."""
         wanted = self._clean(seat_ids)
         showtime = self._catalog.showtime(showtime_id)
         self.ensure_on_sale(showtime)
@@ -132,42 +150,102 @@ class InventoryService:
         blocked = [seat_id for seat_id in wanted if layout.seat(seat_id).blocked]  # type: ignore[union-attr]
         if blocked:
             raise SeatUnavailable(t("These seats cannot be booked: {seats}.", seats=", ".join(blocked)), blocked)
-        now = self._clock.now().replace(microsecond=0)
-        items, _ = self._read_partition(showtime_id)
-        taken = [seat_id for seat_id in wanted
-                 if _state(items.get(seat_id), iso(now), holder) in (SeatState.HELD, SeatState.SOLD)]
-        if taken:
-            raise _unavailable(taken)
-        mine = [item for item in items.values() if _state(item, iso(now), holder) == SeatState.HELD_BY_YOU]
-        hold_id = mine[0]["hold_id"] if mine else new_hold_id()
-        expires_at = parse_iso(mine[0]["expires_at"]) if mine else now + timedelta(minutes=self._settings.hold_minutes)
-        dropped = [item["seat_id"] for item in mine if item["hold_id"] == hold_id and item["seat_id"] not in wanted]
-        hold = Hold(hold_id, showtime_id, holder, tuple(wanted), expires_at, iso(now), "active", 0, quote=quote)
-        self._write_hold(hold, dropped, now)
-        self._publish(showtime_id, [SeatChange(s, SeatState.HELD, hold_id) for s in wanted]
-                      + [SeatChange(s, SeatState.AVAILABLE) for s in dropped])
-        log_event("hold.placed", hold_id=hold_id, showtime_id=showtime_id, seats=list(wanted),
-                  released=dropped or None, expires_at=iso(expires_at))
-        return hold
+        for _round in range(_HOLD_ROUNDS):
+            now = self._clock.now().replace(microsecond=0)
+            # The slots first: any hold of this holder committed after this read changes their version,
+            # so the transaction below fails and this loop reads again; the seats read next are at least
+            # as new as the slots, so the seats a replaced hold must drop are all seen.
+            slots_item = self._read_slots(holder)
+            items, _ = self._read_partition(showtime_id)
+            taken = [seat_id for seat_id in wanted
+                     if _state(items.get(seat_id), iso(now), holder) in (SeatState.HELD, SeatState.SOLD)]
+            if taken:
+                raise _unavailable(taken)
+            live = self._live_slots(slots_item, now)
+            self._check_cap(live, showtime_id, len(wanted))
+            mine = [item for item in items.values() if _state(item, iso(now), holder) == SeatState.HELD_BY_YOU]
+            current = live.get(showtime_id)
+            if current is not None:
+                hold_id, expires_at = str(current["hold_id"]), parse_iso(str(current["expires_at"]))
+            elif mine:  # a hold placed before holders had slots
+                hold_id, expires_at = mine[0]["hold_id"], parse_iso(mine[0]["expires_at"])
+            else:
+                hold_id, expires_at = new_hold_id(), now + timedelta(minutes=self._settings.hold_minutes)
+            dropped = [item["seat_id"] for item in mine if item["hold_id"] == hold_id and item["seat_id"] not in wanted]
+            hold = Hold(hold_id, showtime_id, holder, tuple(wanted), expires_at, iso(now), "active", 0, quote=quote)
+            if self._write_hold(hold, dropped, now, slots_item, live):
+                self._publish(showtime_id, [SeatChange(s, SeatState.HELD, hold_id) for s in wanted]
+                              + [SeatChange(s, SeatState.AVAILABLE) for s in dropped])
+                log_event("hold.placed", hold_id=hold_id, showtime_id=showtime_id, seats=list(wanted),
+                          released=dropped or None, expires_at=iso(expires_at))
+                return hold
+        raise LimitReached(t("Your seats are being changed by another of your requests. Please try again."))
 
-    def _write_hold(self, hold: Hold, dropped: list[str], now: datetime) -> None:
-        for _attempt in range(2):
-            actions = [self._hold_seat(hold, seat_id, now) for seat_id in hold.seat_ids]
-            actions += [self._free_held_seat(hold, seat_id) for seat_id in dropped]
-            actions.append(self._hold_record(hold, now))
-            try:
-                transact(self._aws, actions)
-                return
-            except TransactionCancelled as exc:
-                reasons = exc.codes
-            seats_failed = [s for s, code in zip(hold.seat_ids, reasons, strict=False) if code]
-            if seats_failed:
-                raise _unavailable(seats_failed)
-            if reasons[-1]:
-                raise HoldExpired(t("Your previous selection was just booked or released. Please choose again."))
-            # Only dropped seats failed: they are not ours any more (expired and taken), nothing to free.
-            dropped = [s for s, code in zip(dropped, reasons[len(hold.seat_ids):], strict=False) if not code]
-        raise ServiceUnavailable(_busy())
+    def _write_hold(self, hold: Hold, dropped: list[str], now: datetime, slots_item: dict[str, Any] | None,
+                    live: dict[str, dict[str, Any]]) -> bool:
+        """One transaction: the seats, the dropped seats, the hold record, the holder's slots. False when
+        something changed meanwhile (the caller reads again); a clear error when the seats are gone."""
+        actions = [self._hold_seat(hold, seat_id, now) for seat_id in hold.seat_ids]
+        actions += [self._free_held_seat(hold, seat_id) for seat_id in dropped]
+        actions.append(self._hold_record(hold, now))
+        actions.append(self._slots_update(hold, slots_item, live, now))
+        try:
+            transact(self._aws, actions)
+            return True
+        except TransactionCancelled as exc:
+            reasons = exc.codes
+        seats_failed = [s for s, code in zip(hold.seat_ids, reasons, strict=False) if code]
+        if seats_failed:
+            raise _unavailable(seats_failed)
+        if reasons[-2] and not reasons[-1]:
+            raise HoldExpired(t("Your previous selection was just booked or released. Please choose again."))
+        return False  # the holder's slots changed (a parallel request), or dropped seats expired: again
+
+    # The holder's slots: its live hold per showtime ----------------------------------------------
+    def _read_slots(self, holder: str) -> dict[str, Any] | None:
+        return dynamo.get_item(self._holds, {"hold_id": _slots_key(holder)}, consistent=True, message=_busy())
+
+    def _live_slots(self, slots_item: dict[str, Any] | None, now: datetime) -> dict[str, dict[str, Any]]:
+        """The holder's holds that are still live (not expired, not booked or released). Reading a hold
+        record is only advice: a hold only ever leaves the live state, so a stale read over-counts."""
+        entries = dict((slots_item or {}).get("slots", {}))
+        live: dict[str, dict[str, Any]] = {}
+        for showtime_id, entry in entries.items():
+            if parse_iso(str(entry["expires_at"])) < now:
+                continue
+            record = dynamo.get_item(self._holds, {"hold_id": str(entry["hold_id"])}, consistent=True,
+                                     message=_busy())
+            # The hold record is the authority on expiry (the entry's copy is for skipping reads).
+            if record is not None and record.get("status") == "active" and parse_iso(record["expires_at"]) >= now:
+                live[showtime_id] = {**entry, "expires_at": record["expires_at"]}
+        return live
+
+    def _check_cap(self, live: dict[str, dict[str, Any]], showtime_id: str, wanted: int) -> None:
+        elsewhere = sum(int(entry["seats"]) for sid, entry in live.items() if sid != showtime_id)
+        cap = self._settings.max_held_seats
+        if elsewhere + wanted > cap:
+            raise LimitReached(t("You are already holding {held} seats for other shows, and can hold at most {cap} "
+                                 "at once. Book or release those first.", held=elsewhere, cap=cap))
+
+    def _slots_update(self, hold: Hold, slots_item: dict[str, Any] | None, live: dict[str, dict[str, Any]],
+                      now: datetime) -> dict[str, Any]:
+        slots = {**live, hold.showtime_id: {"hold_id": hold.hold_id, "seats": len(hold.seat_ids),
+                                            "expires_at": iso(hold.expires_at)}}
+        latest = max(parse_iso(str(entry["expires_at"])) for entry in slots.values())
+        values: dict[str, Any] = {":slots": slots, ":one": 1, ":ttl": int((latest + _TIDY_AFTER).timestamp())}
+        if slots_item is None:
+            condition = "attribute_not_exists(hold_id)"
+        else:
+            condition = "version = :seen"
+            values[":seen"] = int(slots_item.get("version", 0))
+        return {"Update": {
+            "TableName": self.holds_table,
+            "Key": {"hold_id": _slots_key(hold.holder)},
+            "UpdateExpression": "SET slots = :slots, #ttl = :ttl ADD version :one",
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": {"#ttl": "ttl"},
+            "ExpressionAttributeValues": values,
+        }}
 
     def _hold_seat(self, hold: Hold, seat_id: str, now: datetime) -> dict[str, Any]:
         return {"Put": {
@@ -345,6 +423,11 @@ class InventoryService:
 
 def new_hold_id() -> str:
     return f"h-{uuid.uuid4().hex}"
+
+
+def _slots_key(holder: str) -> str:
+    """The holder's slots item lives in the Holds table beside the holds, under a key no hold id can take."""
+    return f"holder#{holder}"
 
 
 def _state(item: dict[str, Any] | None, now: str, viewer: str | None) -> SeatState:

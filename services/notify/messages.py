@@ -16,7 +16,7 @@ from services.booking.pricing import PricedSeat
 from services.formatting import format_money, show_time
 from services.i18n import t
 
-Kind = Literal["booking_confirmed", "booking_cancelled"]
+Kind = Literal["booking_confirmed", "booking_cancelled", "password_reset"]
 MAX_SUBJECT = 99  # SNS: "less than 100 characters", no line breaks
 
 
@@ -75,6 +75,26 @@ class MessageComposer:
                            self._cancelled_body(booking))
         return Message(kind, booking.booking_id, booking.email, self._confirmed_subject(booking),
                        self._confirmed_body(booking))
+
+    def stored(self, kind: Kind, record: dict[str, Any]) -> Message:
+        """An outbox record's message: composed up front (account emails) or from its booking copy."""
+        if "message" in record:
+            message = record["message"]
+            return Message(kind, "", str(record["email"]), str(message["subject"]), str(message["body"]))
+        return self.compose(kind, record["booking"])
+
+    def password_reset(self, email: str, link: str, minutes: int) -> Message:
+        body = "\n".join([
+            t("Someone (we hope you) asked to reset the password of your Movie Magic account."),
+            "",
+            t("Choose a new password here (the link works once, for {minutes} minutes):", minutes=minutes),
+            link,
+            "",
+            t("If you did not ask for this, ignore this email: your password stays as it is."),
+            "",
+            t("Movie Magic"),
+        ])
+        return Message("password_reset", "", email, t("Reset your Movie Magic password"), body)
 
     # Confirmation ---------------------------------------------------------------------------------
     def _confirmed_subject(self, booking: Booking) -> str:

@@ -161,12 +161,12 @@ class NotificationWorker:
             report.skipped += 1
             return True
         try:
-            message = self._composer.compose(claimed["kind"], claimed["booking"])
+            message = self._composer.stored(claimed["kind"], claimed)
         except Exception as exc:  # a record this code cannot read: count it like an invalid message
             self._failed(claimed, "UnreadableRecord", invalid=True, error=exc)
             report.failed += 1
             return True
-        if claimed["kind"] == "booking_confirmed" and self._subscriptions is not None:
+        if claimed["kind"] in ("booking_confirmed", "password_reset") and self._subscriptions is not None:
             self._subscriptions.ensure(message.recipient)  # older accounts subscribe at their first booking
         if self._clock.now() > _lease_end(claimed) - MIN_LEASE_LEFT:
             self._release(notification_id, None, "LeaseTooShort")
@@ -216,8 +216,9 @@ class NotificationWorker:
         attributes = {
             "email": {"DataType": "String", "StringValue": message.recipient or GUEST_RECIPIENT},
             "kind": {"DataType": "String", "StringValue": message.kind},
-            "booking_id": {"DataType": "String", "StringValue": message.booking_id},
         }
+        if message.booking_id:  # SNS refuses an empty attribute value; account emails have no booking
+            attributes["booking_id"] = {"DataType": "String", "StringValue": message.booking_id}
         response = self._sns.publish(TopicArn=self._topic_arn, Subject=message.subject, Message=message.body,
                                      MessageAttributes=attributes)
         return response["MessageId"]

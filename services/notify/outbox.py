@@ -11,7 +11,7 @@ from typing import Any, Literal
 from services.platform.aws import Aws
 from services.platform.schema import OUTBOX
 
-Kind = Literal["booking_confirmed", "booking_cancelled"]
+Kind = Literal["booking_confirmed", "booking_cancelled", "password_reset"]
 PENDING = "1"  # the sparse index's only partition value
 
 
@@ -35,6 +35,28 @@ def outbox_put(aws: Aws, kind: Kind, booking: dict[str, Any], created_at: str) -
                 "user_id": booking["user_id"],
                 "email": booking["email"],
                 "booking": booking,
+                "pending": PENDING,
+                "created_at": created_at,
+                "attempts": 0,
+            },
+            "ConditionExpression": "attribute_not_exists(notification_id)",
+        }
+    }
+
+
+def outbox_message_put(aws: Aws, notification_id: str, kind: Kind, email: str, user_id: str, subject: str,
+                       body: str, created_at: str) -> dict[str, Any]:
+    """A ``TransactWriteItems`` entry for a message composed up front (an account email such as a password
+    reset link), written in the same transaction as the change it announces."""
+    return {
+        "Put": {
+            "TableName": aws.table_name(OUTBOX),
+            "Item": {
+                "notification_id": notification_id,
+                "kind": kind,
+                "user_id": user_id,
+                "email": email,
+                "message": {"subject": subject, "body": body},
                 "pending": PENDING,
                 "created_at": created_at,
                 "attempts": 0,

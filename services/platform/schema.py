@@ -90,4 +90,8 @@ BOOKINGS = Table(
 # message is published, so the index holds just the work still to do (a sparse index).
 OUTBOX = Table("Outbox", "notification_id", indexes=(Index("pending", "pending", "created_at"),))
 
-ALL_TABLES: tuple[Table, ...] = (USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX)
+# Login throttling counters, one item per client address and per email tried (known or not), counted
+# with conditional updates; TTL tidies old ones away (a stale counter is also ignored by the code).
+THROTTLES = Table("Throttles", "throttle_key", ttl_attribute="ttl")
+
+ALL_TABLES: tuple[Table, ...] = (USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, THROTTLES)
