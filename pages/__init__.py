@@ -10,3 +10,9 @@ def register(services: Services) -> None:
 
     for module in (home, auth, movie, profile, showtime, checkout, confirmation, bookings, ticket, mailbox):
         module.register(services)
+    # Issue 13: the lobby kiosk and its staff page.
+    from pages import kiosk
+    from pages.staff import kiosks as staff_kiosks
+
+    kiosk.register(services)
+    staff_kiosks.register(services)

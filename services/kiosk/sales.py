@@ -12,13 +12,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from services.accounts.users import normalize_email
 from services.booking.bookings import Booking, BookingService, Guest
 from services.booking.inventory import InventoryService
 from services.booking.payments import CardPayment
 from services.catalog.catalog import CatalogService, Movie, Showtime
 from services.clock import Clock
-from services.errors import DomainError, InvalidRequest
+from services.errors import DomainError, InvalidRequest, ServiceUnavailable
 from services.i18n import t
 from services.kiosk.kiosks import Kiosk, KioskService
 from services.notify.subscriptions import SubscriptionService
@@ -50,6 +52,12 @@ class KioskSales:
     def shows(self, kiosk: Kiosk) -> list[MovieShows]:
         """Today's shows at the kiosk's theater that are still on sale, and tomorrow's from the evening
         (``kiosk_tomorrow_from_hour``, theater time); films ordered by their next show."""
+        try:
+            return self._shows(kiosk)
+        except (ClientError, BotoCoreError) as exc:  # the catalog reads DynamoDB directly
+            raise ServiceUnavailable(t("What's on cannot be loaded just now.")) from exc
+
+    def _shows(self, kiosk: Kiosk) -> list[MovieShows]:
         theater = self._catalog.theater(kiosk.theater_id)
         now = self._clock.now()
         local_now = now.astimezone(theater.tz)
@@ -70,11 +78,16 @@ class KioskSales:
         """A fresh holder id for one customer's visit (never reused: the next customer gets their own)."""
         return f"kc-{kiosk.kiosk_id}-{uuid.uuid4().hex[:12]}"
 
-    def sell(self, kiosk: Kiosk, hold_id: str, checkout_id: str, payment: CardPayment, email: str = "") -> Booking:
-        """Pay for the visit's hold with the card the terminal read; the booking belongs to the visit."""
+    def check_email(self, email: str) -> str:
+        """The address for an e-ticket, normalized ("" for none); InvalidRequest when it is not one."""
         email = normalize_email(email)
         if email and (len(email) > 254 or not _EMAIL.match(email)):
             raise InvalidRequest(t("That email address does not look right. Please check it."))
+        return email
+
+    def sell(self, kiosk: Kiosk, hold_id: str, checkout_id: str, payment: CardPayment, email: str = "") -> Booking:
+        """Pay for the visit's hold with the card the terminal read; the booking belongs to the visit."""
+        email = self.check_email(email)
         if email and self._subscriptions is not None:
             # A guest has no account, so nothing subscribed this address yet: the e-ticket needs it.
             self._subscriptions.try_subscribe(email)
