@@ -58,7 +58,7 @@ def grid_of(user: User) -> SeatGrid:
 def specific(user: User, generic: str) -> str:
     """The own marker of one element marked ``generic`` (e.g. one film among the movie tiles)."""
     element = next(iter(user.find(marker=generic).elements))
-    return next(m for m in element._markers if m != generic)  # noqa: SLF001
+    return next(m for m in element._markers if m != generic)
 
 
 async def to_seats(user: User, count: int = 2) -> SeatGrid:
@@ -278,7 +278,8 @@ async def test_staff_create_a_kiosk_and_customers_cannot(browsers: Callable[[], 
     password = "correct horse"
     ksvc.users.register("Kay Admin", "kay@example.com", password, password)
     ksvc.aws.table(USERS).update_item(Key={"email": "kay@example.com"}, UpdateExpression="SET #r = :a",
-                                      ExpressionAttributeNames={"#r": "role"}, ExpressionAttributeValues={":a": "admin"})
+                                      ExpressionAttributeNames={"#r": "role"},
+                                      ExpressionAttributeValues={":a": "admin"})
     ksvc.users.register("Cee Customer", "cee@example.com", password, password)
     admin, customer = browsers(), browsers()
     for who, email in ((admin, "kay@example.com"), (customer, "cee@example.com")):

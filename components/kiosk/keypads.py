@@ -25,7 +25,8 @@ class EmailKeyboard:
             self._shown = ui.label().classes("k-card w-full px-5 py-4 text-[1.3em] font-mono min-h-[80px] break-all")
             self._shown.mark("email-value")
             for row in EMAIL_ROWS:
-                with ui.element("div").classes("w-full grid gap-2").style(f"grid-template-columns: repeat({len(row)}, 1fr)"):
+                columns = f"grid-template-columns: repeat({len(row)}, 1fr)"
+                with ui.element("div").classes("w-full grid gap-2").style(columns):
                     for char in row:
                         ui.button(char, on_click=lambda c=char: self._type(c)).props("unelevated no-caps").classes(
                             "k-key bg-[#262638] text-white").mark(f"key-{char}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from nicegui import app, ui
 
 from components.kiosk.chrome import kiosk_chrome
@@ -36,10 +38,8 @@ def register(services: Services) -> None:
             return
         await _release_leftovers(services)
         ctx = KioskController(services, kiosk, theater, credential)
-        try:
+        with contextlib.suppress(ScreenLeft):  # out of order already: that screen shows
             await screens_browse.attract(ctx)
-        except ScreenLeft:
-            pass
 
 
 async def _release_leftovers(services: Services) -> None:
@@ -49,18 +49,18 @@ async def _release_leftovers(services: Services) -> None:
         if key != CREDENTIAL_KEY:
             app.storage.user.pop(key, None)
     if isinstance(leftover, dict) and leftover.get("hold") and leftover.get("checkout"):
-        try:
+        with contextlib.suppress(DomainError):  # unreachable: the hold expires by itself
             await call(services.kiosk_sales.abandon, str(leftover["hold"]), str(leftover["checkout"]))
-        except DomainError:  # the hold expires by itself
-            pass
 
 
 def _cannot_start() -> None:
-    with ui.element("div").classes("mm-kiosk"), ui.element("div").classes("k-main"):
-        with ui.column().classes("flex-1 w-full items-center justify-center gap-8 text-center").mark("out-of-order"):
-            ui.icon("construction", size="140px").classes("text-accent")
-            ui.label(t("Sorry, this kiosk is out of order")).classes("k-title text-white")
-            ui.label(t("Please buy your tickets at the box office. This screen will be back by itself.")).classes(
-                "k-sub")
-            ui.label(t("Code {code}", code="K503-START")).classes("k-chip text-accent").mark("out-of-order-code")
-    ui.timer(RETRY_SECONDS, lambda: ui.navigate.reload(), once=True)
+    with (
+        ui.element("div").classes("mm-kiosk"),
+        ui.element("div").classes("k-main"),
+        ui.column().classes("flex-1 w-full items-center justify-center gap-8 text-center").mark("out-of-order"),
+    ):
+        ui.icon("construction", size="140px").classes("text-accent")
+        ui.label(t("Sorry, this kiosk is out of order")).classes("k-title text-white")
+        ui.label(t("Please buy your tickets at the box office. This screen will be back by itself.")).classes("k-sub")
+        ui.label(t("Code {code}", code="K503-START")).classes("k-chip text-accent").mark("out-of-order-code")
+    ui.timer(RETRY_SECONDS, ui.navigate.reload, once=True)

@@ -9,6 +9,7 @@ hold, clears every kind of storage but the kiosk's own credential, and rebuilds 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -147,29 +148,30 @@ class KioskController:
 
     async def end_visit(self, reason: str) -> None:
         """Release what the visit holds and forget everything about the customer; back to attract."""
+        had_visit = self.visit is not None
+        await self.end_visit_quietly()
+        if had_visit:
+            log_event("kiosk.visit_ended", kiosk_id=self.kiosk.kiosk_id, reason=reason)
+        from pages.kiosk import screens_browse  # screens import this module
+
+        await screens_browse.attract(self)
+
+    async def end_visit_quietly(self) -> None:
+        """End the visit without showing anything (pause, unpair, out of order)."""
         visit, self.visit = self.visit, None
         self._close_warning()
         if visit is not None:
             self.services.terminal.cancel(visit.checkout_id)
-            if visit.hold_id and (visit.booking is None):
-                try:
-                    await call(self.services.kiosk_sales.abandon, visit.hold_id, visit.checkout_id)
-                except DomainError:  # unreachable: the hold expires by itself
-                    pass
-            log_event("kiosk.visit_ended", kiosk_id=self.kiosk.kiosk_id, reason=reason)
+            if visit.hold_id and visit.booking is None:
+                await _release(self.services, visit)
         self.forget_everything()
-        from pages.kiosk import screens_browse  # screens import this module
-
-        await screens_browse.attract(self)
 
     def forget_everything(self) -> None:
         for key in list(app.storage.user.keys()):
             if key != CREDENTIAL_KEY:
                 app.storage.user.pop(key, None)
-        try:
+        with contextlib.suppress(RuntimeError):  # not connected yet: nothing can be in it
             app.storage.tab.clear()
-        except RuntimeError:  # not connected yet: nothing can be in it
-            pass
         forget_in_browser()
         self.language = "en"
         self.set_low(False)
@@ -247,16 +249,6 @@ class KioskController:
 
             await screens_browse.attract(self)
 
-    async def end_visit_quietly(self) -> None:
-        visit, self.visit = self.visit, None
-        if visit is not None and visit.hold_id and visit.booking is None:
-            self.services.terminal.cancel(visit.checkout_id)
-            try:
-                await call(self.services.kiosk_sales.abandon, visit.hold_id, visit.checkout_id)
-            except DomainError:
-                pass
-        self.forget_everything()
-
     async def out_of_order(self, code: str) -> None:
         """The backend cannot be reached: a calm screen with a code; the heartbeat brings the kiosk back."""
         await self.end_visit_quietly()
@@ -280,7 +272,5 @@ class KioskController:
 
 
 async def _release(services: Services, visit: Visit) -> None:
-    try:
+    with contextlib.suppress(DomainError, asyncio.CancelledError):  # unreachable: expiry frees the seats anyway
         await call(services.kiosk_sales.abandon, visit.hold_id, visit.checkout_id)
-    except (DomainError, asyncio.CancelledError):  # expiry frees the seats anyway
-        pass

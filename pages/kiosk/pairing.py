@@ -31,32 +31,35 @@ def register(services: Services) -> None:
     @ui.page("/kiosk/pair/{code}")
     async def pair_page(code: str) -> None:
         kiosk_chrome()
-        with ui.element("div").classes("mm-kiosk"), ui.element("div").classes("k-main items-center justify-center"):
-            # Pairing waits for a tap, so a link preview or a prefetch can never use the code up.
-            with ui.column().classes("items-center gap-8 text-center").mark("pairing") as box:
-                ui.icon("link", size="120px").classes("text-accent")
-                ui.label(t("Make this screen a Movie Magic kiosk?")).classes("k-title text-white")
-                ui.label(t("Pairing code {code}", code=code.upper())).classes("k-chip text-white")
+        # Pairing waits for a tap, so a link preview or a prefetch can never use the code up.
+        with (
+            ui.element("div").classes("mm-kiosk"),
+            ui.element("div").classes("k-main items-center justify-center"),
+            ui.column().classes("items-center gap-8 text-center").mark("pairing") as box,
+        ):
+            ui.icon("link", size="120px").classes("text-accent")
+            ui.label(t("Make this screen a Movie Magic kiosk?")).classes("k-title text-white")
+            ui.label(t("Pairing code {code}", code=code.upper())).classes("k-chip text-white")
 
-                async def pair() -> None:
-                    try:
-                        kiosk, credential = await call(services.kiosks.pair, code)
-                        theater = await call(services.catalog.theater, kiosk.theater_id)
-                    except DomainError as exc:
-                        box.clear()
-                        with box:
-                            refused(exc.message)
-                        return
-                    app.storage.user.clear()  # nothing of anyone who used this browser before
-                    app.storage.user[CREDENTIAL_KEY] = credential
+            async def pair() -> None:
+                try:
+                    kiosk, credential = await call(services.kiosks.pair, code)
+                    theater = await call(services.catalog.theater, kiosk.theater_id)
+                except DomainError as exc:
                     box.clear()
                     with box:
-                        ui.icon("check_circle", size="120px").classes("text-positive")
-                        ui.label(t("Paired: {kiosk} at {theater}", kiosk=kiosk.name, theater=theater.name)).classes(
-                            "k-title text-white").mark("paired")
-                        ui.button(t("Start the kiosk"), icon="play_arrow",
-                                  on_click=lambda: ui.navigate.to("/kiosk")).props("unelevated no-caps").classes(
-                            "k-big").mark("start-kiosk")
+                        refused(exc.message)
+                    return
+                app.storage.user.clear()  # nothing of anyone who used this browser before
+                app.storage.user[CREDENTIAL_KEY] = credential
+                box.clear()
+                with box:
+                    ui.icon("check_circle", size="120px").classes("text-positive")
+                    ui.label(t("Paired: {kiosk} at {theater}", kiosk=kiosk.name, theater=theater.name)).classes(
+                        "k-title text-white").mark("paired")
+                    ui.button(t("Start the kiosk"), icon="play_arrow",
+                              on_click=lambda: ui.navigate.to("/kiosk")).props("unelevated no-caps").classes(
+                        "k-big").mark("start-kiosk")
 
-                ui.button(t("Pair this screen"), icon="link", on_click=pair).props("unelevated no-caps").classes(
-                    "k-big").mark("pair")
+            ui.button(t("Pair this screen"), icon="link", on_click=pair).props("unelevated no-caps").classes(
+                "k-big").mark("pair")

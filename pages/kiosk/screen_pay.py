@@ -3,14 +3,13 @@ terminal ("tap or insert card"). Declined or no card: retry or cancel; cancellin
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from nicegui import background_tasks, ui
 
 from components.kiosk.keypads import EmailKeyboard
 from components.service_call import call
 from pages.kiosk.controller import KioskController
 from pages.kiosk.screens_browse import _movie_header, _reach
+from services.booking.payments import CardPayment
 from services.booking.pricing import Quote
 from services.errors import HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed
 from services.i18n import t
@@ -33,100 +32,109 @@ async def pay(ctx: KioskController) -> None:
         ui.notify(t("Your hold on these seats has expired. Please choose your seats again."), type="warning")
         return
     quote = services.pricing.quote(visit.showtime, services.catalog.layout_of(visit.showtime), hold.seat_ids)
-    main, foot = ctx.show("pay")
-    _reach(main)
-    with main:
-        _movie_header(visit.movie, visit.showtime)
-        with ui.element("div").classes("k-split flex flex-1 min-h-0 w-full gap-6"):
-            with ui.column().classes("k-card flex-1 p-6 gap-3 min-w-0"):
-                _order(quote)
-                email_label = ui.label().classes("k-muted").mark("email-shown")
-                ui.button(t("Email me the ticket (optional)"), icon="mail",
-                          on_click=ctx.act(lambda: _ask_email(ctx, refresh_email))).props(
-                    "outline no-caps").classes("text-white w-full").mark("ask-email")
-            terminal_box = ui.column().classes("k-side k-card p-6 gap-5 items-center text-center shrink-0").mark(
-                "terminal")
+    PayScreen(ctx, quote).ask_for_card()
 
-    def refresh_email() -> None:
-        email = ctx.visit.email if ctx.visit else ""
-        email_label.set_text(t("E-ticket to {email}", email=email) if email else t("No e-ticket: print it or take a photo."))
 
-    refresh_email()
-    session = visit.checkout_id
-    state: dict[str, Callable[[], Awaitable[None]]] = {}
+class PayScreen:
+    """The order on one side, the terminal's state on the other: waiting, processing, or a problem."""
 
-    async def tick() -> None:
-        if "poll" in state:
-            await state["poll"]()
+    def __init__(self, ctx: KioskController, quote: Quote) -> None:
+        self.ctx = ctx
+        self.quote = quote
+        visit = ctx.visit
+        assert visit is not None and visit.movie is not None
+        self.session = visit.checkout_id
+        main, foot = ctx.show("pay")
+        _reach(main)
+        with main:
+            _movie_header(visit.movie, visit.showtime)
+            with ui.element("div").classes("k-split flex flex-1 min-h-0 w-full gap-6"):
+                with ui.column().classes("k-card flex-1 p-6 gap-3 min-w-0"):
+                    _order(quote)
+                    self.email_label = ui.label().classes("k-muted").mark("email-shown")
+                    ui.button(t("Email me the ticket (optional)"), icon="mail",
+                              on_click=ctx.act(lambda: _ask_email(ctx, self.show_email))).props(
+                        "outline no-caps").classes("text-white w-full").mark("ask-email")
+                self.box = ui.column().classes("k-side k-card p-6 gap-5 items-center text-center shrink-0").mark(
+                    "terminal")
+            # Outside the terminal box, which is rebuilt while this timer's poll runs.
+            self.poller = ui.timer(POLL_SECONDS, ctx.act(self.poll), active=False)
+        with foot:
+            ui.button(t("Back"), icon="arrow_back", on_click=ctx.act(self.back)).props("outline no-caps").classes(
+                "k-big text-white").mark("kiosk-back")
+            ui.space()
+            ui.button(t("Cancel"), icon="close", on_click=ctx.act(lambda: ctx.end_visit("cancel"))).props(
+                "flat no-caps").classes("k-big text-white").mark("kiosk-start-over")
+        self.show_email()
 
-    with main:  # outside the terminal box, which is rebuilt while this timer's poll runs
-        poller = ui.timer(POLL_SECONDS, ctx.act(tick), active=False)
+    def show_email(self) -> None:
+        email = self.ctx.visit.email if self.ctx.visit else ""
+        self.email_label.set_text(t("E-ticket to {email}", email=email) if email
+                                  else t("No e-ticket: print it or take a photo."))
 
-    def stop_polling() -> None:
-        ctx.busy_until_touch = False
-        poller.active = False  # not cancelled: that would also end the poll that calls this
+    def stop_polling(self) -> None:
+        self.ctx.busy_until_touch = False
+        self.poller.active = False  # not cancelled: that would also end the poll that calls this
 
-    def ask_for_card() -> None:
-        services.terminal.request(session, quote.price.total, quote.price.currency)
-        ctx.busy_until_touch = True
-        terminal_box.clear()
-        with terminal_box:
+    def ask_for_card(self) -> None:
+        services, price = self.ctx.services, self.quote.price
+        services.terminal.request(self.session, price.total, price.currency)
+        self.box.clear()
+        with self.box:
             ui.icon("contactless", size="120px").classes("text-accent k-pulse rounded-full")
             ui.label(t("Tap, insert or swipe your card")).classes("text-[1.4em] font-bold text-white")
             ui.label(t("Pay {total} on the card terminal below this screen.",
-                       total=format_money(quote.price.total, quote.price.currency))).classes("k-sub")
-            countdown = ui.label().classes("k-muted").mark("terminal-countdown")
+                       total=format_money(price.total, price.currency))).classes("k-sub")
+            self.countdown = ui.label().classes("k-muted").mark("terminal-countdown")
             if services.terminal.is_demo:
-                _demo_cards(ctx, session)
-        stop_polling()
-        ctx.busy_until_touch = True
+                _demo_cards(self.ctx, self.session)
+        self.ctx.busy_until_touch = True  # looking for a card is not walking away
+        self.poller.active = True
 
-        async def poll() -> None:
-            reading = await call(services.terminal.poll, session)
-            if reading.state == "waiting":
-                countdown.set_text(t("Waiting for your card… {n} s", n=reading.seconds_left))
-            elif reading.state == "card" and reading.payment is not None:
-                stop_polling()
-                await charge(reading.payment)
-            elif reading.state in ("timed_out", "cancelled", "idle"):
-                stop_polling()
-                problem(t("No card was presented."), t("Try again when your card is ready."), retry=True)
+    async def poll(self) -> None:
+        reading = await call(self.ctx.services.terminal.poll, self.session)
+        if reading.state == "waiting":
+            self.countdown.set_text(t("Waiting for your card… {n} s", n=reading.seconds_left))
+        elif reading.state == "card" and reading.payment is not None:
+            self.stop_polling()
+            await self.charge(reading.payment)
+        else:  # timed out, or cancelled elsewhere
+            self.stop_polling()
+            self.problem(t("No card was presented."), t("Try again when your card is ready."), retry=True)
 
-        state["poll"] = poll
-        poller.active = True
-
-    async def charge(payment: object) -> None:
-        terminal_box.clear()
-        with terminal_box:
+    async def charge(self, payment: CardPayment) -> None:
+        self.box.clear()
+        with self.box:
             ui.spinner(size="96px", color="accent")
             ui.label(t("Processing your payment…")).classes("text-[1.3em] font-bold text-white").mark("processing")
-        v = ctx.visit
-        if v is None:
+        ctx, visit = self.ctx, self.ctx.visit
+        if visit is None:
             return
         try:
-            booking = await ctx.run(services.kiosk_sales.sell, ctx.kiosk, v.hold_id or "", v.checkout_id,
-                                    payment, v.email)  # type: ignore[arg-type]
+            booking = await ctx.run(ctx.services.kiosk_sales.sell, ctx.kiosk, visit.hold_id or "",
+                                    visit.checkout_id, payment, visit.email)
         except PaymentDeclined as exc:
-            problem(t("Your card was declined."), exc.message, retry=True)
+            self.problem(t("Your card was declined."), exc.message, retry=True)
             return
         except (HoldExpired, ShowClosed, NotFound, InvalidRequest) as exc:
-            problem(t("We could not complete this sale."), exc.message, retry=False)
+            self.problem(t("We could not complete this sale."), exc.message, retry=False)
             return
-        v.booking = booking
+        visit.booking = booking
         ctx.remember_hold(None)
         from pages.kiosk.screen_ticket import ticket
 
         # In a task of its own: showing the ticket deletes this screen's poll timer, whose task runs this.
         background_tasks.create(ctx.act(ticket)(ctx), name="kiosk ticket")
 
-    def problem(title: str, detail: str, *, retry: bool) -> None:
-        terminal_box.clear()
-        with terminal_box:
+    def problem(self, title: str, detail: str, *, retry: bool) -> None:
+        ctx = self.ctx
+        self.box.clear()
+        with self.box:
             ui.icon("credit_card_off", size="110px").classes("text-negative")
             ui.label(title).classes("text-[1.4em] font-bold text-white").mark("pay-problem")
             ui.label(detail).classes("k-sub")
             if retry:
-                ui.button(t("Try again"), icon="refresh", on_click=ctx.act(ask_for_card)).props(
+                ui.button(t("Try again"), icon="refresh", on_click=ctx.act(self.ask_for_card)).props(
                     "unelevated no-caps").classes("k-big w-full").mark("pay-retry")
             else:
                 from pages.kiosk.screen_seats import seats
@@ -137,20 +145,12 @@ async def pay(ctx: KioskController) -> None:
                       on_click=ctx.act(lambda: ctx.end_visit("cancel"))).props("outline no-caps").classes(
                 "k-big w-full text-white").mark("pay-cancel")
 
-    async def back() -> None:
-        stop_polling()
-        services.terminal.cancel(session)
+    async def back(self) -> None:
+        self.stop_polling()
+        self.ctx.services.terminal.cancel(self.session)
         from pages.kiosk.screen_seats import seats
 
-        await seats(ctx)
-
-    with foot:
-        ui.button(t("Back"), icon="arrow_back", on_click=ctx.act(back)).props("outline no-caps").classes(
-            "k-big text-white").mark("kiosk-back")
-        ui.space()
-        ui.button(t("Cancel"), icon="close", on_click=ctx.act(lambda: ctx.end_visit("cancel"))).props(
-            "flat no-caps").classes("k-big text-white").mark("kiosk-start-over")
-    ask_for_card()
+        await seats(self.ctx)
 
 
 def _order(quote: Quote) -> None:

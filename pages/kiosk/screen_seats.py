@@ -3,6 +3,8 @@ held; one tap elsewhere moves the whole block there. Holds go through the web's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nicegui import ui
 
 from components.kiosk.seat_moves import block_around
@@ -52,13 +54,30 @@ async def seats(ctx: KioskController) -> None:
             with ui.element("div").classes("k-card flex-1 min-h-0 p-3 overflow-y-auto").style("touch-action: pan-y"):
                 grid = SeatGrid(seat_map, currency=currency, hub=services.live, reload=reload,
                                 on_pick=ctx.act(pick)).classes("w-full")
-            with ui.column().classes("k-side k-card p-6 gap-4 shrink-0").mark("kiosk-summary"):
-                ui.label(t("Your seats")).classes("text-[1.3em] font-bold text-white")
-                picked = ui.label().classes("text-[1.6em] font-extrabold text-accent").mark("picked-seats")
-                total = ui.label().classes("text-[1.2em] text-white").mark("seats-total")
-                ui.label(t("Tap another seat to move your group there.")).classes("k-muted text-[.85em]")
-                pay = ui.button(t("Continue to pay"), icon="credit_card", on_click=ctx.act(lambda: _to_pay(ctx))).props(
-                    "unelevated no-caps").classes("k-big w-full").mark("to-pay")
+            changed = _summary(ctx, count)
+
+    selection = SeatSelection(services, show, holder, grid, on_change=changed, on_login_needed=lambda _s: None)
+    changed(selection.current)
+
+    async def back() -> None:
+        if ctx.visit is not None and ctx.visit.hold_id:
+            await ctx.run(services.kiosk_sales.abandon, ctx.visit.hold_id, holder)
+            ctx.remember_hold(None)
+        await tickets(ctx, show)
+
+    _foot_nav(ctx, back)
+    await selection.suggest(count)
+
+
+def _summary(ctx: KioskController, count: int) -> Callable[[Selection], None]:
+    """The picked seats and their price beside the map; returns what shows a new selection."""
+    with ui.column().classes("k-side k-card p-6 gap-4 shrink-0").mark("kiosk-summary"):
+        ui.label(t("Your seats")).classes("text-[1.3em] font-bold text-white")
+        picked = ui.label().classes("text-[1.6em] font-extrabold text-accent").mark("picked-seats")
+        total = ui.label().classes("text-[1.2em] text-white").mark("seats-total")
+        ui.label(t("Tap another seat to move your group there.")).classes("k-muted text-[.85em]")
+        pay = ui.button(t("Continue to pay"), icon="credit_card", on_click=ctx.act(lambda: _to_pay(ctx))).props(
+            "unelevated no-caps").classes("k-big w-full").mark("to-pay")
 
     def changed(current: Selection) -> None:
         ctx.remember_hold(current.hold.hold_id if current.hold else None)
@@ -72,17 +91,7 @@ async def seats(ctx: KioskController) -> None:
                          total=format_money(current.quote.price.total, current.quote.price.currency)))
         pay.enable()
 
-    selection = SeatSelection(services, show, holder, grid, on_change=changed, on_login_needed=lambda _s: None)
-    changed(selection.current)
-
-    async def back() -> None:
-        if ctx.visit is not None and ctx.visit.hold_id:
-            await ctx.run(services.kiosk_sales.abandon, ctx.visit.hold_id, holder)
-            ctx.remember_hold(None)
-        await tickets(ctx, show)
-
-    _foot_nav(ctx, back)
-    await selection.suggest(count)
+    return changed
 
 
 async def _to_pay(ctx: KioskController) -> None:

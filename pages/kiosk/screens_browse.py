@@ -177,7 +177,8 @@ async def times(ctx: KioskController, film: MovieShows) -> None:
             for show in film.shows:
                 screen = ctx.theater.screen(show.screen_id).name
                 with ui.button(on_click=ctx.act(lambda s=show: tickets(ctx, s))).props(
-                    "unelevated no-caps").classes("k-time bg-[#1d1d30] text-white").mark(f"time-slot time-{show.showtime_id}"):
+                    "unelevated no-caps").classes("k-time bg-[#1d1d30] text-white").mark(
+                        f"time-slot time-{show.showtime_id}"):
                     ui.label(clock_time(show.local_start())).classes("text-[1.6em] font-extrabold")
                     ui.label(f"{screen} · {show.format} · {show.language}").classes("k-muted text-[.8em]")
                     ui.label(t("from {price}", price=format_money(show.min_price, currency))).classes(
