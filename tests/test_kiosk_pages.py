@@ -145,7 +145,7 @@ async def test_a_declined_card_can_retry_and_cancel_releases_the_seats(
     user.find(marker="to-pay").click()
     await user.should_see(marker="demo-decline", retries=50)
     user.find(marker="demo-decline").click()
-    await user.should_see("Your card was declined.", retries=50)
+    await user.should_see("Payment not approved", retries=50)
     assert statuses(ksvc, showtime_id, seats) == {"held"}  # a decline keeps the seats for a retry
     user.find(marker="pay-retry").click()
     await user.should_see(marker="demo-approve", retries=50)

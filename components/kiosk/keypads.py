@@ -28,14 +28,16 @@ class EmailKeyboard:
                 columns = f"grid-template-columns: repeat({len(row)}, 1fr)"
                 with ui.element("div").classes("w-full grid gap-2").style(columns):
                     for char in row:
-                        ui.button(char, on_click=lambda c=char: self._type(c)).props("unelevated no-caps").classes(
-                            "k-key bg-[#262638] text-white").mark(f"key-{char}")
+                        ui.button(char, on_click=lambda c=char: self._type(c), color=None).props(
+                            "unelevated no-caps").classes(
+                            "k-key k-soft").mark(f"key-{char}")
             with ui.element("div").classes("w-full grid gap-2").style("grid-template-columns: 2fr 2fr 1.4fr 2.6fr"):
                 for text in ("@gmail.com", ".com"):
-                    ui.button(text, on_click=lambda s=text: self._type(s)).props("unelevated no-caps").classes(
-                        "k-key bg-[#262638] text-white")
-                ui.button(icon="backspace", on_click=self._back).props(
-                    f'unelevated aria-label="{t("Delete")}"').classes("k-key bg-[#3a2a38] text-white").mark("key-back")
+                    ui.button(text, on_click=lambda s=text: self._type(s), color=None).props(
+                        "unelevated no-caps").classes(
+                        "k-key k-soft")
+                ui.button(icon="backspace", on_click=self._back, color=None).props(
+                    f'unelevated aria-label="{t("Delete")}"').classes("k-key k-soft-red").mark("key-back")
                 ui.button(t("Done"), on_click=self._done).props("unelevated no-caps").classes("k-key").mark("key-done")
         self._render()
 
@@ -73,16 +75,16 @@ class PinPad:
             with ui.element("div").classes("grid grid-cols-3 gap-3"):
                 for key in "123456789":
                     self._key(key)
-                ui.button(icon="backspace", on_click=self._back).props(
-                    f'unelevated aria-label="{t("Delete")}"').classes("k-key w-[96px] bg-[#3a2a38] text-white")
+                ui.button(icon="backspace", on_click=self._back, color=None).props(
+                    f'unelevated aria-label="{t("Delete")}"').classes("k-key w-[96px] k-soft-red")
                 self._key("0")
                 ui.button(t("OK"), on_click=self._submit).props("unelevated no-caps").classes("k-key w-[96px]").mark(
                     "pin-ok")
         self._render()
 
     def _key(self, digit: str) -> None:
-        ui.button(digit, on_click=lambda: self._type(digit)).props("unelevated").classes(
-            "k-key w-[96px] bg-[#262638] text-white").mark(f"pin-{digit}")
+        ui.button(digit, on_click=lambda: self._type(digit), color=None).props("unelevated").classes(
+            "k-key w-[96px] k-soft").mark(f"pin-{digit}")
 
     def _type(self, digit: str) -> None:
         if len(self.value) < self._length:

@@ -11,7 +11,13 @@
     const a = e.target.closest?.("a[href]");
     if (a && !a.getAttribute("href").startsWith("/kiosk")) stop(e);
   }, true);
-  window.open = () => null;
+  // NiceGUI navigates with window.open(url, "_self"): allow that within the kiosk, nothing else.
+  const open = window.open.bind(window);
+  window.open = (url, target, ...rest) => {
+    const path = new URL(String(url), location.href);
+    const local = path.origin === location.origin && path.pathname.startsWith("/kiosk");
+    return local && (!target || target === "_self") ? open(url, "_self", ...rest) : null;
+  };
   // Ctrl/Cmd shortcuts (new window, print preview of the wrong page, zoom, address bar) do nothing here.
   document.addEventListener("keydown", (e) => {
     if ((e.ctrlKey || e.metaKey) && !["c", "v"].includes(e.key.toLowerCase())) stop(e);

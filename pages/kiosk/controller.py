@@ -160,6 +160,9 @@ class KioskController:
         """End the visit without showing anything (pause, unpair, out of order)."""
         visit, self.visit = self.visit, None
         self._close_warning()
+        # The screen goes first: a seat map still open would hear the release and name the seats.
+        self.main.clear()
+        self.foot.clear()
         if visit is not None:
             self.services.terminal.cancel(visit.checkout_id)
             if visit.hold_id and visit.booking is None:
@@ -200,7 +203,7 @@ class KioskController:
         try:
             if self._warning is None:
                 with self.root, ui.dialog().props("persistent") as dialog, ui.card().classes(
-                    "k-card items-center gap-6 p-10 min-w-[60vmin]"
+                    "k-dialog items-center gap-6 p-10 min-w-[60vmin]"
                 ).mark("still-there"):
                     ui.icon("touch_app", size="96px").classes("text-accent")
                     ui.label(t("Still there?")).classes("k-title text-white")

@@ -48,14 +48,15 @@ class PayScreen:
         _reach(main)
         with main:
             _movie_header(visit.movie, visit.showtime)
-            with ui.element("div").classes("k-split flex flex-1 min-h-0 w-full gap-6"):
+            with ui.element("div").classes("k-split k-top-auto"):
                 with ui.column().classes("k-card flex-1 p-6 gap-3 min-w-0"):
                     _order(quote)
                     self.email_label = ui.label().classes("k-muted").mark("email-shown")
                     ui.button(t("Email me the ticket (optional)"), icon="mail",
                               on_click=ctx.act(lambda: _ask_email(ctx, self.show_email))).props(
                         "outline no-caps").classes("text-white w-full").mark("ask-email")
-                self.box = ui.column().classes("k-side k-card p-6 gap-5 items-center text-center shrink-0").mark(
+                self.box = ui.column().classes(
+                    "k-side k-card p-6 gap-5 items-center justify-center text-center min-h-0").mark(
                     "terminal")
             # Outside the terminal box, which is rebuilt while this timer's poll runs.
             self.poller = ui.timer(POLL_SECONDS, ctx.act(self.poll), active=False)
@@ -114,7 +115,7 @@ class PayScreen:
             booking = await ctx.run(ctx.services.kiosk_sales.sell, ctx.kiosk, visit.hold_id or "",
                                     visit.checkout_id, payment, visit.email)
         except PaymentDeclined as exc:
-            self.problem(t("Your card was declined."), exc.message, retry=True)
+            self.problem(t("Payment not approved"), exc.message, retry=True)
             return
         except (HoldExpired, ShowClosed, NotFound, InvalidRequest) as exc:
             self.problem(t("We could not complete this sale."), exc.message, retry=False)
@@ -174,18 +175,18 @@ def _demo_cards(ctx: KioskController, session: str) -> None:
     with ui.column().classes("w-full gap-2 border border-dashed border-white/25 rounded-2xl p-3 mt-2"):
         ui.label(t("Demo terminal")).classes("k-muted text-[.8em] uppercase tracking-widest")
         with ui.row().classes("w-full gap-2 flex-nowrap"):
-            ui.button(t("Tap card"), icon="contactless",
+            ui.button(t("Tap card"), icon="contactless", color="positive",
                       on_click=ctx.act(lambda: terminal.present(session, "approve"))).props(  # type: ignore[attr-defined]
-                "unelevated no-caps").classes("flex-1 bg-positive text-white").mark("demo-approve")
-            ui.button(t("Tap declined card"), icon="block",
+                "unelevated no-caps").classes("flex-1").mark("demo-approve")
+            ui.button(t("Tap declined card"), icon="block", color=None,
                       on_click=ctx.act(lambda: terminal.present(session, "decline"))).props(  # type: ignore[attr-defined]
-                "unelevated no-caps").classes("flex-1 bg-[#3a2a38] text-white").mark("demo-decline")
+                "unelevated no-caps").classes("flex-1 k-soft-red").mark("demo-decline")
 
 
 def _ask_email(ctx: KioskController, refresh: object) -> None:
     if ctx.visit is None:
         return
-    with ctx.root, ui.dialog() as dialog, ui.card().classes("k-card w-[92vw] max-w-[1100px] p-6 gap-4").mark(
+    with ctx.root, ui.dialog() as dialog, ui.card().classes("k-dialog w-[92vw] max-w-[1100px] p-6 gap-4").mark(
         "email-dialog"
     ):
         ui.label(t("Your email for the e-ticket")).classes("text-[1.3em] font-bold text-white")

@@ -50,7 +50,7 @@ async def seats(ctx: KioskController) -> None:
     _reach(main)
     with main:
         _movie_header(visit.movie, show)
-        with ui.element("div").classes("k-split flex flex-1 min-h-0 w-full gap-6"):
+        with ui.element("div").classes("k-split"):
             with ui.element("div").classes("k-card flex-1 min-h-0 p-3 overflow-y-auto").style("touch-action: pan-y"):
                 grid = SeatGrid(seat_map, currency=currency, hub=services.live, reload=reload,
                                 on_pick=ctx.act(pick)).classes("w-full")
@@ -71,7 +71,7 @@ async def seats(ctx: KioskController) -> None:
 
 def _summary(ctx: KioskController, count: int) -> Callable[[Selection], None]:
     """The picked seats and their price beside the map; returns what shows a new selection."""
-    with ui.column().classes("k-side k-card p-6 gap-4 shrink-0").mark("kiosk-summary"):
+    with ui.column().classes("k-side k-card p-6 gap-4 min-h-0").mark("kiosk-summary"):
         ui.label(t("Your seats")).classes("text-[1.3em] font-bold text-white")
         picked = ui.label().classes("text-[1.6em] font-extrabold text-accent").mark("picked-seats")
         total = ui.label().classes("text-[1.2em] text-white").mark("seats-total")

@@ -26,13 +26,13 @@ async def ticket(ctx: KioskController) -> None:
         with ui.row().classes("items-center gap-4"):
             ui.icon("check_circle", size="72px").classes("text-positive")
             ui.label(t("Enjoy the show!")).classes("k-title text-white").mark("ticket-done")
-        with ui.element("div").classes("k-split flex flex-1 min-h-0 w-full gap-8 items-center justify-center"):
+        with ui.element("div").classes("k-split items-center justify-items-center"):
             with ui.column().classes("items-center gap-2"):
-                ui.image(qr).classes("w-[42vmin] h-[42vmin] max-w-[560px] max-h-[560px] rounded-2xl").props(
-                    f'alt="{t("QR code of ticket {booking}", booking=booking.booking_id)}" no-spinner no-transition'
-                ).mark("kiosk-ticket-qr")
+                ui.element("img").props(
+                    f'src="{qr}" alt="{t("QR code of ticket {booking}", booking=booking.booking_id)}"'
+                ).classes("w-[46vmin] max-w-[620px] aspect-square rounded-2xl").mark("kiosk-ticket-qr")
                 ui.label(t("Take a photo of this code, or print it")).classes("k-muted")
-            with ui.column().classes("k-side k-card p-6 gap-3 min-w-0").mark("kiosk-ticket"):
+            with ui.column().classes("k-side k-card p-6 gap-3 min-w-0 w-full max-w-[880px]").mark("kiosk-ticket"):
                 ui.label(booking.movie_title).classes("text-[1.6em] font-extrabold text-white")
                 ui.label(when(booking.local_start())).classes("text-accent text-[1.2em] font-bold")
                 ui.label(f"{booking.theater_name} · {booking.screen_name}").classes("text-white")
@@ -64,7 +64,7 @@ def _receipt(ctx: KioskController, booking: Booking, qr: str) -> None:
             ui.label(text).classes("r-center")
         ui.element("div").classes("r-rule")
         ui.label(t("Seats {seats}", seats=", ".join(booking.seat_ids))).classes("r-center font-bold")
-        ui.image(qr).props('no-spinner no-transition alt=""')
+        ui.element("img").props(f'src="{qr}" alt=""')
         ui.label(booking.booking_id).classes("r-center")
         ui.element("div").classes("r-rule")
         for name, amount in ((t("Tickets"), booking.price.subtotal), (t("Convenience fee"), booking.price.fee),

@@ -43,7 +43,7 @@ def bar(ctx: KioskController) -> None:
         ui.timer(20, tick)
         ui.button(icon="accessible", on_click=ctx.act(lambda: ctx.set_low(not ctx.low))).props(
             f'round unelevated size=lg aria-label="{t("Wheelchair mode: controls lower on the screen")}"'
-        ).classes("bg-[#1f3a5c] text-white w-[72px] h-[72px]").mark("wheelchair")
+        ).props('color="blue-grey-9"').classes("text-white w-[72px] h-[72px]").mark("wheelchair")
 
 
 def _foot_nav(ctx: KioskController, back: object | None) -> None:
@@ -111,18 +111,22 @@ async def attract(ctx: KioskController) -> None:
 
 def _featured(ctx: KioskController, film: MovieShows) -> None:
     movie = film.movie
-    with ui.element("div").classes("k-split k-fade flex w-full h-full gap-8 items-center justify-center"):
-        ui.image(poster_url(movie)).classes("k-poster max-h-[100%] w-auto h-full max-w-[52vmin]").props(
-            'fit=cover alt=""')
-        with ui.column().classes("k-side gap-4 min-w-0"):
+    with ui.element("div").classes("k-feature k-fade w-full"):
+        poster(movie, "")
+        with ui.column().classes("gap-4 min-w-0 items-stretch"):
             ui.label(movie.title).classes("k-title text-[2.6em] text-white").mark("featured-title")
             if movie.tagline:
                 ui.label(movie.tagline).classes("k-sub italic")
             facts = " · ".join(x for x in (movie.certificate, _runtime(movie), ", ".join(movie.genres[:2])) if x)
             ui.label(facts).classes("k-muted")
-            with ui.row().classes("gap-3"):
+            with ui.row().classes("k-chips gap-3"):
                 for show in film.shows[:4]:
                     ui.label(clock_time(show.local_start())).classes("k-chip text-white text-[1.1em]")
+
+
+def poster(movie: Movie, classes: str) -> ui.element:
+    """A plain <img>: sized by CSS (aspect ratio, grid), without Quasar's image wrapper."""
+    return ui.element("img").props(f'src="{poster_url(movie)}" alt="" draggable="false"').classes(classes)
 
 
 def _runtime(movie: Movie) -> str:
@@ -155,7 +159,7 @@ async def movies(ctx: KioskController) -> None:
             for film in films:
                 with ui.column().classes("k-tile gap-2").on("click", ctx.act(lambda f=film: times(ctx, f))).props(
                     f'role="button" aria-label="{film.movie.title}"').mark(f"movie-tile movie-{film.movie.movie_id}"):
-                    ui.image(poster_url(film.movie)).classes("k-poster").props('fit=cover alt=""')
+                    poster(film.movie, "k-poster")
                     ui.label(film.movie.title).classes("font-bold text-white leading-tight")
                     ui.label(" · ".join(clock_time(s.local_start()) for s in film.shows[:3])).classes(
                         "k-muted text-[.85em]")
@@ -176,8 +180,8 @@ async def times(ctx: KioskController, film: MovieShows) -> None:
         with ui.element("div").classes("k-scroll w-full"), ui.element("div").classes("k-times w-full"):
             for show in film.shows:
                 screen = ctx.theater.screen(show.screen_id).name
-                with ui.button(on_click=ctx.act(lambda s=show: tickets(ctx, s))).props(
-                    "unelevated no-caps").classes("k-time bg-[#1d1d30] text-white").mark(
+                with ui.button(on_click=ctx.act(lambda s=show: tickets(ctx, s)), color=None).props(
+                    "unelevated no-caps").classes("k-time k-soft").mark(
                         f"time-slot time-{show.showtime_id}"):
                     ui.label(clock_time(show.local_start())).classes("text-[1.6em] font-extrabold")
                     ui.label(f"{screen} · {show.format} · {show.language}").classes("k-muted text-[.8em]")
@@ -188,7 +192,7 @@ async def times(ctx: KioskController, film: MovieShows) -> None:
 
 def _movie_header(movie: Movie, show: Showtime | None = None) -> None:
     with ui.row().classes("w-full items-center gap-5 flex-nowrap"):
-        ui.image(poster_url(movie)).classes("k-poster w-[110px] shrink-0").props('fit=cover alt=""')
+        poster(movie, "k-thumb")
         with ui.column().classes("gap-1 min-w-0"):
             ui.label(movie.title).classes("k-title text-white").mark("page-title")
             facts = " · ".join(x for x in (movie.certificate, _runtime(movie)) if x)
@@ -212,9 +216,9 @@ async def tickets(ctx: KioskController, show: Showtime) -> None:
             ui.label(t("How many tickets?")).classes("k-title text-white")
             with ui.element("div").classes("grid grid-cols-4 gap-5"):
                 for n in range(1, most + 1):
-                    ui.button(str(n), on_click=ctx.act(lambda n=n: _to_seats(ctx, n))).props(
+                    ui.button(str(n), on_click=ctx.act(lambda n=n: _to_seats(ctx, n)), color=None).props(
                         f'unelevated aria-label="{t("{n} tickets", n=n)}"').classes(
-                        "k-count bg-[#1d1d30] text-white").mark(f"count-{n}")
+                        "k-count k-soft").mark(f"count-{n}")
             ui.label(t("We pick the best seats together; you can move them on the next screen.")).classes(
                 "k-muted text-center")
     film = MovieShows(movie, (show,))

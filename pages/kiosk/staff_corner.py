@@ -32,7 +32,7 @@ def staff_corner(ctx: KioskController) -> None:
 
 
 def _ask_pin(ctx: KioskController) -> None:
-    with ctx.root, ui.dialog() as dialog, ui.card().classes("k-card items-center p-8 gap-4").mark("pin-dialog"):
+    with ctx.root, ui.dialog() as dialog, ui.card().classes("k-dialog items-center p-8 gap-4").mark("pin-dialog"):
         ui.label(t("Staff PIN")).classes("text-[1.3em] font-bold text-white")
         message = ui.label().classes("text-negative min-h-[1.4em]").mark("pin-message")
 
@@ -72,7 +72,7 @@ async def _panel(ctx: KioskController) -> None:
         (t("Last sale"), last),
         (t("Sales"), t("Paused") if ctx.paused else t("Open")),
     ]
-    with ctx.root, ui.dialog() as dialog, ui.card().classes("k-card p-8 gap-4 min-w-[70vmin]").mark("staff-panel"):
+    with ctx.root, ui.dialog() as dialog, ui.card().classes("k-dialog p-8 gap-4 min-w-[70vmin]").mark("staff-panel"):
         ui.label(t("Staff")).classes("k-title text-white")
         for name, value in rows:
             with ui.row().classes("w-full justify-between gap-6 flex-nowrap border-b border-white/10 pb-2"):
