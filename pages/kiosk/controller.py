@@ -84,6 +84,8 @@ class KioskController:
     def show(self, name: str) -> tuple[ui.element, ui.element]:
         """Empty the screen for ``name``; returns (main, foot) to build into."""
         self.screen = name
+        # Rendering happens in the caller's task: it speaks the visit's language (reset with that task).
+        current_language.set(self.language)
         self._close_warning()
         self.main.clear()
         self.foot.clear()

@@ -56,7 +56,7 @@ class PayScreen:
                               on_click=ctx.act(lambda: _ask_email(ctx, self.show_email))).props(
                         "outline no-caps").classes("text-white w-full").mark("ask-email")
                 self.box = ui.column().classes(
-                    "k-side k-card p-6 gap-5 items-center justify-center text-center min-h-0").mark(
+                    "k-side k-card k-terminal p-6 gap-4 items-center text-center min-h-0 overflow-y-auto").mark(
                     "terminal")
             # Outside the terminal box, which is rebuilt while this timer's poll runs.
             self.poller = ui.timer(POLL_SECONDS, ctx.act(self.poll), active=False)
@@ -82,7 +82,7 @@ class PayScreen:
         services.terminal.request(self.session, price.total, price.currency)
         self.box.clear()
         with self.box:
-            ui.icon("contactless", size="120px").classes("text-accent k-pulse rounded-full")
+            ui.icon("contactless", size="96px").classes("text-accent k-pulse rounded-full mt-2")
             ui.label(t("Tap, insert or swipe your card")).classes("text-[1.4em] font-bold text-white")
             ui.label(t("Pay {total} on the card terminal below this screen.",
                        total=format_money(price.total, price.currency))).classes("k-sub")
@@ -131,7 +131,7 @@ class PayScreen:
         ctx = self.ctx
         self.box.clear()
         with self.box:
-            ui.icon("credit_card_off", size="110px").classes("text-negative")
+            ui.icon("credit_card_off", size="96px").classes("text-negative mt-2")
             ui.label(title).classes("text-[1.4em] font-bold text-white").mark("pay-problem")
             ui.label(detail).classes("k-sub")
             if retry:
@@ -172,15 +172,15 @@ def _order(quote: Quote) -> None:
 def _demo_cards(ctx: KioskController, session: str) -> None:
     """The demo terminal has no hardware: these stand for the customer's card on its reader."""
     terminal = ctx.services.terminal
-    with ui.column().classes("w-full gap-2 border border-dashed border-white/25 rounded-2xl p-3 mt-2"):
+    with ui.column().classes("w-full gap-2 border border-dashed border-white/25 rounded-2xl p-3 mt-auto"):
         ui.label(t("Demo terminal")).classes("k-muted text-[.8em] uppercase tracking-widest")
-        with ui.row().classes("w-full gap-2 flex-nowrap"):
+        with ui.element("div").classes("w-full grid grid-cols-2 gap-2"):
             ui.button(t("Tap card"), icon="contactless", color="positive",
                       on_click=ctx.act(lambda: terminal.present(session, "approve"))).props(  # type: ignore[attr-defined]
-                "unelevated no-caps").classes("flex-1").mark("demo-approve")
+                "unelevated no-caps").mark("demo-approve")
             ui.button(t("Tap declined card"), icon="block", color=None,
                       on_click=ctx.act(lambda: terminal.present(session, "decline"))).props(  # type: ignore[attr-defined]
-                "unelevated no-caps").classes("flex-1 k-soft-red").mark("demo-decline")
+                "unelevated no-caps").classes("k-soft-red").mark("demo-decline")
 
 
 def _ask_email(ctx: KioskController, refresh: object) -> None:

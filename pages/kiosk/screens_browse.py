@@ -64,8 +64,8 @@ def _reach(main: ui.element) -> None:
 
 # Attract ------------------------------------------------------------------------------------------
 async def attract(ctx: KioskController) -> None:
-    bar(ctx)
     main, foot = ctx.show("attract")
+    bar(ctx)
     films = await ctx.run(ctx.services.kiosk_sales.shows, ctx.kiosk)
     if ctx.screen != "attract":
         return
@@ -182,7 +182,7 @@ async def times(ctx: KioskController, film: MovieShows) -> None:
                 screen = ctx.theater.screen(show.screen_id).name
                 with ui.button(on_click=ctx.act(lambda s=show: tickets(ctx, s)), color=None).props(
                     "unelevated no-caps").classes("k-time k-soft").mark(
-                        f"time-slot time-{show.showtime_id}"):
+                        f"time-slot time-{show.showtime_id}"), ui.column().classes("items-center gap-1"):
                     ui.label(clock_time(show.local_start())).classes("text-[1.6em] font-extrabold")
                     ui.label(f"{screen} · {show.format} · {show.language}").classes("k-muted text-[.8em]")
                     ui.label(t("from {price}", price=format_money(show.min_price, currency))).classes(
