@@ -312,7 +312,7 @@ async def test_the_first_screen_offers_the_known_languages_and_a_reset_returns_t
     from services import i18n
 
     # A language as issue 14 will add them: a catalog in services.i18n (here a tiny one, for this test only).
-    monkeypatch.setitem(i18n._CATALOGS, "hi", {"Touch to buy tickets": "टिकट खरीदने के लिए छुएं",  # noqa: SLF001
+    monkeypatch.setitem(i18n._CATALOGS, "hi", {"Touch to buy tickets": "टिकट खरीदने के लिए छुएं",
                                                 "Pick a movie": "फ़िल्म चुनें"})
     user = browsers()
     await paired(user, ksvc)
