@@ -151,3 +151,16 @@ def test_a_walk_up_sale_uses_the_web_services_and_a_decline_keeps_nothing(small:
     small.kiosk_sales.abandon(second.hold_id, other)
     assert all(s.status == "available" for s in small.inventory.seat_map("tiny-show").seats if s.seat_id == "C5")
     small.kiosk_sales.abandon(hold.hold_id, checkout)  # sold: nothing to release, no error
+
+
+def test_one_tap_moves_the_whole_group_next_to_the_tapped_seat(small: Services) -> None:
+    from services.kiosk.seat_moves import block_around
+
+    layout = small.catalog.layout_of(small.catalog.showtime("tiny-show"))
+    # Row B is "ssss_ssss": B1-B4, a gap, B5-B8. Taken: B7.
+    codes = {"B7": "s"}
+    assert block_around(layout, codes, "B2", 3) == ["B1", "B2", "B3"]
+    assert block_around(layout, codes, "B4", 3) == ["B2", "B3", "B4"]  # the gap ends the block
+    assert block_around(layout, codes, "B6", 2) == ["B5", "B6"]  # B7 is sold
+    assert block_around(layout, codes, "B6", 3) is None
+    assert block_around(layout, {"C5": "m", "C6": "m"}, "C4", 3) == ["C3", "C4", "C5"]  # my seats count as free

@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from components.kiosk.seat_moves import block_around
 from components.seat_grid import SeatGrid
 from components.seat_selection import WHY_NOT, SeatSelection, Selection
 from pages.kiosk.controller import KioskController
@@ -15,6 +14,7 @@ from pages.kiosk.screens_browse import _foot_nav, _movie_header, _reach, tickets
 from services.booking.inventory import SeatMap
 from services.errors import ShowClosed
 from services.i18n import t
+from services.kiosk.seat_moves import block_around
 from services.money import format_money
 
 

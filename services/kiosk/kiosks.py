@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import BotoCoreError, ClientError
 
 from services.booking.bookings import Booking
 from services.catalog.catalog import CatalogService
@@ -25,6 +24,7 @@ from services.errors import InvalidRequest, NotFound, ServiceUnavailable, Unauth
 from services.i18n import t
 from services.kiosk.access import Actor, require_kiosk_manager
 from services.kiosk.credentials import KioskCredentials
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.logs import log_event
 from services.platform.schema import KIOSKS
@@ -92,23 +92,17 @@ class KioskService:
         }
         if pin:
             item["pin_hash"] = _pin_hash(kiosk_id, pin)
-        self._write(lambda: self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(kiosk_id)"))
+        try:
+            dynamo.put_item(self._table, item, ConditionExpression="attribute_not_exists(kiosk_id)")
+        except dynamo.ConditionFailed as exc:  # a random 48-bit id taken: vanishingly rare, and nothing written
+            raise InvalidRequest(t("Please try again.")) from exc
         log_event("kiosk.created", kiosk_id=kiosk_id, theater_id=theater_id)
         return NewKiosk(_kiosk(item), code, pin)
 
     def for_theater(self, actor: Actor, theater_id: str) -> list[Kiosk]:
         require_kiosk_manager(actor, theater_id)
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"IndexName": "by-theater", "KeyConditionExpression": Key("theater_id").eq(theater_id)}
-        try:
-            while True:
-                response = self._table.query(**kwargs)
-                items += response["Items"]
-                if "LastEvaluatedKey" not in response:
-                    break
-                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("Kiosks cannot be loaded just now. Please try again.")) from exc
+        items = dynamo.query_all(self._table, IndexName="by-theater", KeyConditionExpression=Key("theater_id").eq(
+            theater_id), message=t("Kiosks cannot be loaded just now. Please try again.")).items
         return [_kiosk(item) for item in items]
 
     def new_pairing_code(self, actor: Actor, kiosk_id: str) -> str:
@@ -149,29 +143,23 @@ class KioskService:
         refused = Unauthorized(t("This pairing link is not valid or has expired. Ask for a new one."))
         if code is None:
             raise refused
-        try:
-            found = self._table.query(IndexName="by-pairing-code", KeyConditionExpression=Key("pairing_code").eq(code))
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("The kiosk cannot be paired just now. Please try again.")) from exc
-        if not found["Items"]:
+        found = dynamo.query_all(self._table, IndexName="by-pairing-code", KeyConditionExpression=Key(
+            "pairing_code").eq(code), message=t("The kiosk cannot be paired just now. Please try again.")).items
+        if not found:
             raise refused
-        kiosk_id, now = found["Items"][0]["kiosk_id"], iso(self._now())
+        kiosk_id, now = found[0]["kiosk_id"], iso(self._now())
         try:
-            attributes = self._table.update_item(
-                Key={"kiosk_id": kiosk_id},
+            attributes = dynamo.update_item(
+                self._table, {"kiosk_id": kiosk_id},
                 UpdateExpression="SET #s = :active, paired_at = :now, credential_version = credential_version + :one "
                                  "REMOVE pairing_code, pairing_expires_at",
                 ConditionExpression="pairing_code = :code AND pairing_expires_at >= :now",
                 ExpressionAttributeNames={"#s": "status"},
                 ExpressionAttributeValues={":active": "active", ":now": now, ":one": 1, ":code": code},
                 ReturnValues="ALL_NEW",
-            )["Attributes"]
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise refused from exc
-            raise ServiceUnavailable(t("The kiosk cannot be paired just now. Please try again.")) from exc
-        except BotoCoreError as exc:
-            raise ServiceUnavailable(t("The kiosk cannot be paired just now. Please try again.")) from exc
+            )
+        except dynamo.ConditionFailed as exc:  # used meanwhile, expired, or replaced by a newer code
+            raise refused from exc
         kiosk = _kiosk(attributes)
         log_event("kiosk.paired", kiosk_id=kiosk_id, version=kiosk.credential_version)
         return kiosk, self._credentials.issue(kiosk.kiosk_id, kiosk.credential_version)
@@ -227,44 +215,26 @@ class KioskService:
         return self._clock.now().replace(microsecond=0)
 
     def _find(self, kiosk_id: str) -> Kiosk | None:
-        try:
-            item = self._table.get_item(Key={"kiosk_id": kiosk_id}, ConsistentRead=True).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("The kiosk system cannot be reached just now.")) from exc
+        item = dynamo.get_item(self._table, {"kiosk_id": kiosk_id}, consistent=True,
+                               message=t("The kiosk system cannot be reached just now."))
         return _kiosk(item) if item else None
 
     def _item(self, kiosk_id: str) -> dict[str, Any]:
-        try:
-            item = self._table.get_item(Key={"kiosk_id": kiosk_id}, ConsistentRead=True).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("The kiosk system cannot be reached just now.")) from exc
+        item = dynamo.get_item(self._table, {"kiosk_id": kiosk_id}, consistent=True,
+                               message=t("The kiosk system cannot be reached just now."))
         if item is None:
             raise NotFound(t("That kiosk does not exist."))
         return item
 
     def _update(self, kiosk_id: str, expression: str, values: dict[str, Any],
                 names: dict[str, str] | None = None) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {
-            "Key": {"kiosk_id": kiosk_id}, "UpdateExpression": expression,
-            "ConditionExpression": "attribute_exists(kiosk_id)", "ExpressionAttributeValues": values,
-            "ReturnValues": "ALL_NEW",
-        }
-        if names:
-            kwargs["ExpressionAttributeNames"] = names
+        extra: dict[str, Any] = {"ExpressionAttributeNames": names} if names else {}
         try:
-            return self._table.update_item(**kwargs)["Attributes"]
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise NotFound(t("That kiosk does not exist.")) from exc
-            raise ServiceUnavailable(t("The kiosk system cannot be reached just now.")) from exc
-        except BotoCoreError as exc:
-            raise ServiceUnavailable(t("The kiosk system cannot be reached just now.")) from exc
-
-    def _write(self, action: Any) -> None:
-        try:
-            action()
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("The kiosk system cannot be reached just now.")) from exc
+            return dynamo.update_item(self._table, {"kiosk_id": kiosk_id}, UpdateExpression=expression,
+                                      ConditionExpression="attribute_exists(kiosk_id)",
+                                      ExpressionAttributeValues=values, ReturnValues="ALL_NEW", **extra)
+        except dynamo.ConditionFailed as exc:
+            raise NotFound(t("That kiosk does not exist.")) from exc
 
 
 def _new_code() -> str:

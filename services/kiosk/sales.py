@@ -12,15 +12,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from services.accounts.users import normalize_email
 from services.booking.bookings import Booking, BookingService, Guest
 from services.booking.inventory import InventoryService
 from services.booking.payments import CardPayment
+from services.booking.rules import on_sale
 from services.catalog.catalog import CatalogService, Movie, Showtime
 from services.clock import Clock
-from services.errors import DomainError, InvalidRequest, ServiceUnavailable
+from services.errors import DomainError, InvalidRequest
 from services.i18n import t
 from services.kiosk.kiosks import Kiosk, KioskService
 from services.notify.subscriptions import SubscriptionService
@@ -52,22 +51,16 @@ class KioskSales:
     def shows(self, kiosk: Kiosk) -> list[MovieShows]:
         """Today's shows at the kiosk's theater that are still on sale, and tomorrow's from the evening
         (``kiosk_tomorrow_from_hour``, theater time); films ordered by their next show."""
-        try:
-            return self._shows(kiosk)
-        except (ClientError, BotoCoreError) as exc:  # the catalog reads DynamoDB directly
-            raise ServiceUnavailable(t("What's on cannot be loaded just now.")) from exc
-
-    def _shows(self, kiosk: Kiosk) -> list[MovieShows]:
         theater = self._catalog.theater(kiosk.theater_id)
         now = self._clock.now()
         local_now = now.astimezone(theater.tz)
         days = {local_now.date()}
         if local_now.hour >= self._settings.kiosk_tomorrow_from_hour:
             days.add(local_now.date() + timedelta(days=1))
-        on_sale_after = now + timedelta(minutes=self._settings.sales_cutoff_minutes)
         by_movie: dict[str, list[Showtime]] = {}
         for show in self._catalog.upcoming_in_city(theater.city):
-            if show.theater_id == theater.theater_id and show.starts_at > on_sale_after and show.local_date() in days:
+            if (show.theater_id == theater.theater_id and show.local_date() in days
+                    and on_sale(show, now, self._settings)):
                 by_movie.setdefault(show.movie_id, []).append(show)
         movies = self._catalog.movies(by_movie)
         listed = [MovieShows(movies[m], tuple(sorted(s, key=lambda x: x.starts_at)))
