@@ -31,7 +31,8 @@ async def pay(ctx: KioskController) -> None:
     if not hold.is_live(services.clock.now()):
         ui.notify(t("Your hold on these seats has expired. Please choose your seats again."), type="warning")
         return
-    quote = services.pricing.quote(visit.showtime, services.catalog.layout_of(visit.showtime), hold.seat_ids)
+    layout = await ctx.run(services.catalog.layout_of, visit.showtime)  # cached, but may read DynamoDB
+    quote = services.pricing.quote(visit.showtime, layout, hold.seat_ids)
     PayScreen(ctx, quote).ask_for_card()
 
 
