@@ -94,7 +94,7 @@ async def test_a_walk_up_purchase_from_attract_to_ticket(browsers: Callable[[], 
     assert kiosk.last_sale_booking_id
     user.find(marker="ticket-finish").click()
     await user.should_see(marker="touch-to-start", retries=50)
-    user.should_not_see(marker="ticket-done")
+    await user.should_not_see(marker="ticket-done")
     assert stored(user) == {CREDENTIAL_KEY}
 
 
@@ -124,8 +124,8 @@ async def test_idle_customer_gets_still_there_then_everything_is_cleared(
     kclock.advance(seconds=ksvc.settings.kiosk_idle_seconds + ksvc.settings.kiosk_warning_seconds + 1)
     await user.should_see(marker="touch-to-start", retries=50)
     await until(lambda: statuses(ksvc, showtime_id, seats) == {"available"})
-    user.should_not_see(marker="seat-grid")
-    user.should_not_see(marker="picked-seats")
+    await user.should_not_see(marker="seat-grid")
+    await user.should_not_see(marker="picked-seats")
     assert stored(user) == {CREDENTIAL_KEY}
 
 
@@ -164,8 +164,8 @@ async def test_no_card_times_out_with_a_way_to_retry(
     await user.should_see(marker="demo-approve", retries=50)
     kclock.advance(seconds=ksvc.settings.kiosk_terminal_seconds + 1)
     await user.should_see("No card was presented.", retries=50)
-    user.should_see(marker="pay-retry")
-    user.should_see(marker="pay-cancel")
+    await user.should_see(marker="pay-retry")
+    await user.should_see(marker="pay-cancel")
 
 
 async def test_a_reload_mid_visit_shows_attract_and_releases_the_seats(
@@ -177,7 +177,7 @@ async def test_a_reload_mid_visit_shows_attract_and_releases_the_seats(
     assert VISIT_KEY in stored(user)
     await user.open("/kiosk")  # the browser reloads (or restarts after a crash)
     await user.should_see(marker="touch-to-start", retries=50)
-    user.should_not_see(marker="seat-grid")
+    await user.should_not_see(marker="seat-grid")
     await until(lambda: statuses(ksvc, showtime_id, seats) == {"available"})
     assert stored(user) == {CREDENTIAL_KEY}
 
@@ -209,7 +209,7 @@ async def test_an_unpaired_browser_never_sees_a_kiosk_screen(browsers: Callable[
     await user.open("/kiosk")
     await user.should_see(marker="kiosk-refused", retries=30)
     await user.should_see("This screen is not a Movie Magic kiosk.")
-    user.should_not_see(marker="touch-to-start")
+    await user.should_not_see(marker="touch-to-start")
     await user.open("/kiosk/pair/ZZZZ-ZZZZ")
     user.find(marker="pair").click()
     await user.should_see("This pairing link is not valid or has expired. Ask for a new one.", retries=30)
@@ -221,7 +221,7 @@ async def test_revoking_a_kiosk_stops_its_screen(browsers: Callable[[], User], k
     await to_seats(user, 2)
     ksvc.kiosks.revoke(ADMIN, created.kiosk.kiosk_id)
     await user.should_see("This kiosk was unpaired by staff.", retries=100)  # the next heartbeat
-    user.should_not_see(marker="seat-grid")
+    await user.should_not_see(marker="seat-grid")
     assert stored(user) == set()
     await user.open("/kiosk")
     await user.should_see(marker="kiosk-refused", retries=30)
@@ -250,7 +250,7 @@ async def test_the_staff_corner_needs_the_pin_and_shows_status_and_pause(
     await user.should_see("No sale yet")
     user.find(marker="staff-pause").click()
     await user.should_see(marker="paused", retries=30)
-    user.should_not_see(marker="touch-to-start")
+    await user.should_not_see(marker="touch-to-start")
 
 
 async def test_out_of_order_while_the_backend_is_down_and_back_by_itself(
@@ -268,7 +268,7 @@ async def test_out_of_order_while_the_backend_is_down_and_back_by_itself(
     try:
         await user.should_see(marker="out-of-order", retries=100)
         await user.should_see(marker="out-of-order-code")
-        user.should_not_see(marker="touch-to-start")
+        await user.should_not_see(marker="touch-to-start")
     finally:
         events.unregister("before-call.dynamodb.GetItem", down)
     await user.should_see(marker="touch-to-start", retries=100)
