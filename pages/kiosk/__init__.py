@@ -37,7 +37,7 @@ def register(services: Services) -> None:
             _cannot_start()
             return
         await _release_leftovers(services)
-        ctx = KioskController(services, kiosk, theater, credential)
+        ctx = KioskController(services, kiosk, theater, str(credential))
         with contextlib.suppress(ScreenLeft):  # out of order already: that screen shows
             await screens_browse.attract(ctx)
 

@@ -33,7 +33,7 @@ async def seats(ctx: KioskController) -> None:
     main, _ = ctx.show("seats")
     currency = services.settings.currency
 
-    async def reload() -> SeatMap | None:
+    async def reload() -> SeatMap:
         return await ctx.run(services.inventory.seat_map, show.showtime_id, holder)
 
     async def pick(seat_id: str, code: str) -> None:
@@ -56,7 +56,8 @@ async def seats(ctx: KioskController) -> None:
                                 on_pick=ctx.act(pick)).classes("w-full")
             changed = _summary(ctx, count)
 
-    selection = SeatSelection(services, show, holder, grid, on_change=changed, on_login_needed=lambda _s: None)
+    selection = SeatSelection(services.inventory, services.pricing, services.clock, show, holder, grid,
+                              on_change=changed, on_login_needed=lambda _s: None)
     changed(selection.current)
 
     async def back() -> None:

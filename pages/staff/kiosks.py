@@ -25,7 +25,7 @@ def register(services: Services) -> None:
         user = require_user("/staff/kiosks")
         if user is None:
             return
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             theaters = await call(services.catalog.theaters)
             chosen = next((x for x in theaters if x.theater_id == theater), theaters[0] if theaters else None)
             if chosen is None or not can_manage_kiosks(user, chosen.theater_id):
@@ -88,13 +88,13 @@ def _kiosk_row(services: Services, user: User, kiosk: Kiosk, refresh: object) ->
 
         async def new_link() -> None:
             code = await _try(call(services.kiosks.new_pairing_code, user, kiosk.kiosk_id))
-            if code:
+            if isinstance(code, str):
                 _pairing_dialog(services, kiosk, code, None)
                 refresh()  # type: ignore[operator]
 
         async def new_pin() -> None:
             pin = await _try(call(services.kiosks.new_pin, user, kiosk.kiosk_id))
-            if pin:
+            if isinstance(pin, str):
                 _pin_dialog(kiosk, pin)
 
         async def revoke() -> None:

@@ -137,9 +137,9 @@ class KioskService:
         return _kiosk(attributes)
 
     # The device -------------------------------------------------------------------------------------
-    def pair(self, code: str) -> tuple[Kiosk, str]:
+    def pair(self, typed: str) -> tuple[Kiosk, str]:
         """Consume a pairing code; the kiosk and the credential its browser keeps."""
-        code = _normal_code(code)
+        code = _normal_code(typed)
         refused = Unauthorized(t("This pairing link is not valid or has expired. Ask for a new one."))
         if code is None:
             raise refused

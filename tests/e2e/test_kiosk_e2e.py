@@ -10,15 +10,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from tests.e2e.conftest import RunningApp
 from tests.e2e.test_seatmap_live import register, seat
 
 PIN = "2468"
 THEATER = "lumiere-bandra-mumbai"
-PORTRAIT = {"width": 1080, "height": 1920}
-LANDSCAPE = {"width": 1920, "height": 1080}
+PORTRAIT: ViewportSize = {"width": 1080, "height": 1920}
+LANDSCAPE: ViewportSize = {"width": 1920, "height": 1080}
 IDLE, WARNING = 4, 6  # seconds: this app's kiosks give up quickly, so a test can watch a reset
 
 
@@ -37,7 +37,7 @@ def impatient_app(app_factory: Callable[..., RunningApp]) -> RunningApp:
 def contexts(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
     made: list[BrowserContext] = []
 
-    def new_context(viewport: dict[str, int] | None = None, touch: bool = True) -> BrowserContext:
+    def new_context(viewport: ViewportSize | None = None, touch: bool = True) -> BrowserContext:
         context = browser.new_context(viewport=viewport or PORTRAIT, has_touch=touch)
         made.append(context)
         return context
@@ -80,7 +80,7 @@ def pair(page: Page, link: str) -> None:
     expect(page.get_by_role("button", name="Touch to buy tickets")).to_be_visible(timeout=15_000)
 
 
-def a_paired_kiosk(app: RunningApp, contexts: Callable[..., BrowserContext], viewport: dict[str, int],
+def a_paired_kiosk(app: RunningApp, contexts: Callable[..., BrowserContext], viewport: ViewportSize,
                    name: str) -> Page:
     admin = contexts(LANDSCAPE, touch=False).new_page()
     log_in_admin(app, admin)
@@ -112,7 +112,7 @@ def showtime_of(kiosk: Page) -> str:
 
 @pytest.mark.parametrize("viewport", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
 def test_a_full_purchase_at_the_kiosk(kiosk_app: RunningApp, contexts: Callable[..., BrowserContext],
-                                      viewport: dict[str, int], shots: Path) -> None:
+                                      viewport: ViewportSize, shots: Path) -> None:
     tag = "portrait" if viewport is PORTRAIT else "landscape"
     kiosk = a_paired_kiosk(kiosk_app, contexts, viewport, f"Lobby {tag}")
     kiosk.screenshot(path=str(shots / f"01-attract-{tag}.png"))
@@ -134,7 +134,8 @@ def test_a_full_purchase_at_the_kiosk(kiosk_app: RunningApp, contexts: Callable[
     kiosk.screenshot(path=str(shots / f"09-receipt-print-{tag}.png"))
     receipt = kiosk.locator(".k-receipt")
     expect(receipt).to_be_visible()
-    assert receipt.bounding_box()["width"] < 320  # type: ignore[index] - 74 mm of roll paper, not the screen
+    box = receipt.bounding_box()
+    assert box is not None and box["width"] < 320  # 74 mm of roll paper, not the screen
     kiosk.emulate_media(media="screen")
     kiosk.get_by_role("button", name="Done").tap()
     expect(kiosk.get_by_role("button", name="Touch to buy tickets")).to_be_visible()
@@ -162,7 +163,7 @@ def test_a_kiosk_and_a_web_customer_race_for_the_same_seats(
     seats = to_seats(kiosk, 2, film=1)
     url = kiosk.evaluate("() => location.href")
     assert url.endswith("/kiosk")
-    web = contexts({"width": 1440, "height": 900}, touch=False).new_page()
+    web = contexts(ViewportSize(width=1440, height=900), touch=False).new_page()
     register(web, kiosk_app, "Webb")
     # The same show on the web: find it through the kiosk's own show and the movie page.
     movie_title = kiosk.locator(".k-main .k-title").first.inner_text()
