@@ -19,7 +19,7 @@ from nicegui import app, background_tasks, ui
 
 from components.kiosk.chrome import TOUCH_EVENT, forget_in_browser
 from components.service_call import call
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.catalog.catalog import Movie, Showtime, Theater
 from services.container import Services
 from services.errors import DomainError, ServiceUnavailable, Unauthorized

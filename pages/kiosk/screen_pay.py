@@ -12,8 +12,8 @@ from pages.kiosk.screens_browse import _movie_header, _reach
 from services.booking.payments import CardPayment
 from services.booking.pricing import Quote
 from services.errors import HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed
+from services.formatting import format_money
 from services.i18n import t
-from services.money import format_money
 
 POLL_SECONDS = 0.4
 

@@ -13,9 +13,9 @@ from pages.kiosk.controller import KioskController
 from pages.kiosk.screens_browse import _foot_nav, _movie_header, _reach, tickets
 from services.booking.inventory import SeatMap
 from services.errors import ShowClosed
+from services.formatting import format_money
 from services.i18n import t
 from services.kiosk.seat_moves import block_around
-from services.money import format_money
 
 
 async def seats(ctx: KioskController) -> None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.kiosk.chrome import print_receipt
-from components.order_details import when
 from pages.kiosk.controller import KioskController
 from pages.kiosk.screens_browse import _reach
-from services.booking.bookings import Booking
+from services.booking.models import Booking
+from services.formatting import format_money, show_time
 from services.i18n import t
-from services.money import format_money
 
 
 async def ticket(ctx: KioskController) -> None:
@@ -34,7 +33,7 @@ async def ticket(ctx: KioskController) -> None:
                 ui.label(t("Take a photo of this code, or print it")).classes("k-muted")
             with ui.column().classes("k-side k-card p-6 gap-3 min-w-0 w-full max-w-[880px]").mark("kiosk-ticket"):
                 ui.label(booking.movie_title).classes("text-[1.6em] font-extrabold text-white")
-                ui.label(when(booking.local_start())).classes("text-accent text-[1.2em] font-bold")
+                ui.label(show_time(booking)).classes("text-accent text-[1.2em] font-bold")
                 ui.label(f"{booking.theater_name} · {booking.screen_name}").classes("text-white")
                 ui.label(t("Seats {seats}", seats=", ".join(booking.seat_ids))).classes(
                     "text-[1.4em] font-extrabold text-white").mark("ticket-seats")
@@ -59,7 +58,7 @@ def _receipt(ctx: KioskController, booking: Booking, qr: str) -> None:
     money = lambda minor: format_money(minor, booking.price.currency)  # noqa: E731
     with ctx.main, ui.element("div").classes("k-receipt").mark("receipt"):
         ui.label(booking.movie_title).classes("r-title r-center")
-        for text in (when(booking.local_start()), f"{booking.theater_name} · {booking.screen_name}",
+        for text in (show_time(booking), f"{booking.theater_name} · {booking.screen_name}",
                      booking.theater_address):
             ui.label(text).classes("r-center")
         ui.element("div").classes("r-rule")

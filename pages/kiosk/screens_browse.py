@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from nicegui import ui
 
 from components.kiosk.chrome import enter_fullscreen
 from components.movie_card import poster_url
 from pages.kiosk.controller import KioskController
 from services.catalog.catalog import Movie, Showtime
+from services.formatting import clock_time, format_money, show_clock
 from services.i18n import language_name, languages, t
 from services.kiosk.sales import MovieShows
-from services.money import format_money
 
 FEATURE_SECONDS = 6.0  # how long the attract screen features each film
 MAX_TICKETS = 8
-
-
-def clock_time(moment: datetime) -> str:
-    return f"{moment:%I:%M %p}".lstrip("0")
 
 
 def bar(ctx: KioskController) -> None:
@@ -37,7 +31,7 @@ def bar(ctx: KioskController) -> None:
         now = ui.label().classes("font-bold text-[1.1em] tabular-nums")
 
         def tick() -> None:
-            now.set_text(clock_time(ctx.services.clock.now().astimezone(ctx.theater.tz)))
+            now.set_text(clock_time(ctx.services.clock.now(), ctx.theater.timezone))
 
         tick()
         ui.timer(20, tick)
@@ -121,7 +115,7 @@ def _featured(ctx: KioskController, film: MovieShows) -> None:
             ui.label(facts).classes("k-muted")
             with ui.row().classes("k-chips gap-3"):
                 for show in film.shows[:4]:
-                    ui.label(clock_time(show.local_start())).classes("k-chip text-white text-[1.1em]")
+                    ui.label(show_clock(show)).classes("k-chip text-white text-[1.1em]")
 
 
 def poster(movie: Movie, classes: str) -> ui.element:
@@ -161,7 +155,7 @@ async def movies(ctx: KioskController) -> None:
                     f'role="button" aria-label="{film.movie.title}"').mark(f"movie-tile movie-{film.movie.movie_id}"):
                     poster(film.movie, "k-poster")
                     ui.label(film.movie.title).classes("font-bold text-white leading-tight")
-                    ui.label(" · ".join(clock_time(s.local_start()) for s in film.shows[:3])).classes(
+                    ui.label(" · ".join(show_clock(s) for s in film.shows[:3])).classes(
                         "k-muted text-[.85em]")
     _foot_nav(ctx, None)
 
@@ -183,7 +177,7 @@ async def times(ctx: KioskController, film: MovieShows) -> None:
                 with ui.button(on_click=ctx.act(lambda s=show: tickets(ctx, s)), color=None).props(
                     "unelevated no-caps").classes("k-time k-soft").mark(
                         f"time-slot time-{show.showtime_id}"), ui.column().classes("items-center gap-1"):
-                    ui.label(clock_time(show.local_start())).classes("text-[1.6em] font-extrabold")
+                    ui.label(show_clock(show)).classes("text-[1.6em] font-extrabold")
                     ui.label(f"{screen} · {show.format} · {show.language}").classes("k-muted text-[.8em]")
                     ui.label(t("from {price}", price=format_money(show.min_price, currency))).classes(
                         "text-accent text-[.85em]")
@@ -197,7 +191,7 @@ def _movie_header(movie: Movie, show: Showtime | None = None) -> None:
             ui.label(movie.title).classes("k-title text-white").mark("page-title")
             facts = " · ".join(x for x in (movie.certificate, _runtime(movie)) if x)
             if show is not None:
-                facts = f"{clock_time(show.local_start())} · {show.format} · {show.language} · {facts}"
+                facts = f"{show_clock(show)} · {show.format} · {show.language} · {facts}"
             ui.label(facts).classes("k-muted")
 
 

@@ -10,8 +10,8 @@ from components.kiosk.keypads import PinPad
 from pages.kiosk.controller import CREDENTIAL_KEY, KioskController
 from services.clock import parse_iso
 from services.errors import InvalidRequest
+from services.formatting import date_time, format_money
 from services.i18n import t
-from services.money import format_money
 
 TAPS = 3
 TAP_WINDOW_SECONDS = 3.0
@@ -55,10 +55,10 @@ def _ask_pin(ctx: KioskController) -> None:
 
 async def _panel(ctx: KioskController) -> None:
     kiosk = await ctx.run(ctx.services.kiosks.get, ctx.kiosk.kiosk_id)
-    tz = ctx.theater.tz
+    tz = ctx.theater.timezone
     if kiosk.last_sale_at:
         last = t("{when} · {total} · {booking}",
-                 when=f"{parse_iso(kiosk.last_sale_at).astimezone(tz):%d %b %H:%M}",
+                 when=date_time(parse_iso(kiosk.last_sale_at), tz),
                  total=format_money(kiosk.last_sale_total or 0, kiosk.last_sale_currency or "INR"),
                  booking=kiosk.last_sale_booking_id or "")
     else:
@@ -66,7 +66,7 @@ async def _panel(ctx: KioskController) -> None:
     rows = [
         (t("Kiosk"), kiosk.name),
         (t("Paired theater"), f"{ctx.theater.name}, {ctx.theater.city}"),
-        (t("Paired since"), f"{parse_iso(kiosk.paired_at).astimezone(tz):%d %b %Y %H:%M}" if kiosk.paired_at else "—"),
+        (t("Paired since"), date_time(parse_iso(kiosk.paired_at), tz, year=True) if kiosk.paired_at else "—"),
         (t("Card terminal"), ctx.services.terminal.status()),
         (t("Printer"), t("Browser print dialog, 80 mm receipt")),
         (t("Last sale"), last),

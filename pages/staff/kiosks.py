@@ -13,10 +13,10 @@ from services.booking.tickets import qr_code
 from services.clock import parse_iso
 from services.container import Services
 from services.errors import DomainError
+from services.formatting import date_time, format_money
 from services.i18n import t
 from services.kiosk.access import can_manage_kiosks
 from services.kiosk.kiosks import Kiosk
-from services.money import format_money
 
 
 def register(services: Services) -> None:
@@ -38,17 +38,17 @@ def register(services: Services) -> None:
             ui.select(options, value=chosen.theater_id, label=t("Theater"),
                       on_change=lambda e: ui.navigate.to(f"/staff/kiosks?theater={e.value}")).props(
                 "outlined dark options-dark").classes("w-full sm:w-96").mark("kiosk-theater-select")
-            await _kiosk_list(services, user, chosen.theater_id)
+            await _kiosk_list(services, user, chosen.theater_id, chosen.timezone)
 
 
-async def _kiosk_list(services: Services, user: User, theater_id: str) -> None:
+async def _kiosk_list(services: Services, user: User, theater_id: str, zone: str) -> None:
     @ui.refreshable
     async def listing() -> None:
         kiosks = await call(services.kiosks.for_theater, user, theater_id)
         if not kiosks:
             ui.label(t("No kiosks at this theater yet.")).classes("mm-muted").mark("no-kiosks")
         for kiosk in kiosks:
-            _kiosk_row(services, user, kiosk, listing.refresh)
+            _kiosk_row(services, user, kiosk, zone, listing.refresh)
 
     with ui.row().classes("mm-surface w-full p-4 gap-3 items-end flex-wrap").mark("new-kiosk"):
         name = ui.input(t("New kiosk name"), placeholder=t("e.g. Lobby left")).props("outlined dark").classes(
@@ -69,11 +69,12 @@ async def _kiosk_list(services: Services, user: User, theater_id: str) -> None:
         await listing()
 
 
-def _kiosk_row(services: Services, user: User, kiosk: Kiosk, refresh: object) -> None:
+def _kiosk_row(services: Services, user: User, kiosk: Kiosk, zone: str, refresh: object) -> None:
     if kiosk.status == "revoked":
         state, tone = t("Revoked"), "text-negative"
     elif kiosk.paired:
-        state, tone = t("Paired {when}", when=f"{parse_iso(kiosk.paired_at or ''):%d %b %H:%M} UTC"), "text-positive"
+        paired = date_time(parse_iso(kiosk.paired_at or ""), zone, zone_name=True)
+        state, tone = t("Paired {when}", when=paired), "text-positive"
     else:
         state, tone = t("Waiting for pairing"), "text-accent"
     with ui.row().classes("mm-surface w-full p-4 gap-3 items-center flex-wrap").mark(f"kiosk-{kiosk.kiosk_id}"):
@@ -82,7 +83,8 @@ def _kiosk_row(services: Services, user: User, kiosk: Kiosk, refresh: object) ->
             ui.label(kiosk.name).classes("text-white font-bold text-lg")
             ui.label(state).classes(f"{tone} text-sm").mark("kiosk-state")
             if kiosk.last_sale_at:
-                ui.label(t("Last sale {when} · {total}", when=f"{parse_iso(kiosk.last_sale_at):%d %b %H:%M} UTC",
+                sold = date_time(parse_iso(kiosk.last_sale_at), zone, zone_name=True)
+                ui.label(t("Last sale {when} · {total}", when=sold,
                            total=format_money(kiosk.last_sale_total or 0, kiosk.last_sale_currency or "INR"))).classes(
                     "mm-muted text-xs")
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from boto3.dynamodb.conditions import Key
 
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso, parse_iso
 from services.errors import InvalidRequest, NotFound, ServiceUnavailable, Unauthorized

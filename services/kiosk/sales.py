@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from services.accounts.users import normalize_email
-from services.booking.bookings import Booking, BookingService, Guest
+from services.booking.bookings import BookingService
 from services.booking.inventory import InventoryService
+from services.booking.models import Booking, Guest
 from services.booking.payments import CardPayment
 from services.booking.rules import on_sale
 from services.catalog.catalog import CatalogService, Movie, Showtime
