@@ -32,6 +32,9 @@ from services.catalog.demo import DemoCatalog
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.errors import DomainError
+from services.kiosk.kiosks import KioskService
+from services.kiosk.sales import KioskSales
+from services.kiosk.terminal import DemoTerminal
 from services.live.hub import LiveHub
 from services.live.poller import LivePoller
 from services.notify.mailbox import MailboxService
@@ -62,6 +65,9 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     subscriptions = SubscriptionService(aws, mailbox)
     users.on_registered = subscriptions.on_registered
     messages = MessageComposer(settings.base_url, settings.cancel_cutoff_minutes)
+    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments)
+    kiosks = KioskService(aws, clock, settings, catalog)  # lobby kiosks (issue 13)
+    kiosk_sales = KioskSales(clock, settings, catalog, inventory, bookings, kiosks, subscriptions)
     return Services(
         settings=settings,
         aws=aws,
@@ -72,7 +78,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         pricing=pricing,
         payments=payments,
         inventory=inventory,
-        bookings=BookingService(aws, clock, settings, catalog, inventory, pricing, payments),
+        bookings=bookings,
         tokens=TokenService(settings, clock, users),
         password_reset=PasswordResetService(aws, clock, settings, users, messages),
         messages=messages,
@@ -81,6 +87,9 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         notifications=NotificationWorker(
             aws, clock, messages, subscriptions, on_published=mailbox.note if mailbox else None
         ),
+        kiosks=kiosks,
+        kiosk_sales=kiosk_sales,
+        terminal=DemoTerminal(clock, settings.kiosk_terminal_seconds),
         mailbox=mailbox,
     )
 

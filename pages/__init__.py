@@ -16,3 +16,9 @@ def register(services: Services) -> None:
                    mailbox):
         module.register(services)
     app.on_page_exception(show_error_page)  # e.g. AWS throttled while a page was being built
+    # Issue 13: the lobby kiosk and its staff page.
+    from pages import kiosk
+    from pages.staff import kiosks as staff_kiosks
+
+    kiosk.register(services)
+    staff_kiosks.register(services)

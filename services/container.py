@@ -14,6 +14,9 @@ from services.booking.pricing import PricingService
 from services.booking.tickets import TicketService
 from services.catalog.catalog import CatalogService
 from services.clock import Clock
+from services.kiosk.kiosks import KioskService
+from services.kiosk.sales import KioskSales
+from services.kiosk.terminal import CardTerminal
 from services.live.hub import LiveHub
 from services.notify.mailbox import MailboxService
 from services.notify.messages import MessageComposer
@@ -41,4 +44,8 @@ class Services:
     subscriptions: SubscriptionService
     notifications: NotificationWorker
     password_reset: PasswordResetService
+    # Lobby kiosks (issue 13).
+    kiosks: KioskService
+    kiosk_sales: KioskSales
+    terminal: CardTerminal
     mailbox: MailboxService | None = None  # embedded backend: what SNS would have emailed

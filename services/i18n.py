@@ -21,3 +21,16 @@ def t(text: str, **params: object) -> str:
 
 def add_catalog(language: str, entries: dict[str, str]) -> None:
     _CATALOGS.setdefault(language, {}).update(entries)
+
+
+# How each language names itself, for language pickers (the kiosk's first screen).
+_NATIVE_NAMES = {"en": "English", "hi": "हिन्दी", "te": "తెలుగు", "ta": "தமிழ்", "bn": "বাংলা", "mr": "मराठी"}
+
+
+def languages() -> list[str]:
+    """The languages there is a catalog for (English first)."""
+    return list(_CATALOGS)
+
+
+def language_name(language: str) -> str:
+    return _NATIVE_NAMES.get(language, language)

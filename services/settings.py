@@ -74,6 +74,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
     max_socket_message_bytes: int = Field(default=256 * 1024, ge=16 * 1024, le=16 * 1024 * 1024)
 
+    # Lobby kiosks (issue 13).
+    kiosk_idle_seconds: int = Field(default=45, ge=3, le=600)  # no touch this long: "Still there?"
+    kiosk_warning_seconds: int = Field(default=15, ge=2, le=120)  # the "Still there?" countdown
+    kiosk_terminal_seconds: int = Field(default=60, ge=3, le=300)  # the card terminal waits this long for a card
+    kiosk_pairing_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)  # a pairing link lives this long
+    kiosk_pin: str = Field(default="", pattern=r"^(\d{4,8})?$")  # staff PIN of every kiosk; empty: one per kiosk
+    kiosk_tomorrow_from_hour: int = Field(default=18, ge=0, le=24)  # local hour from which tomorrow's shows appear
+
     # Embedded backend: how often the data file is saved.
     snapshot_seconds: float = Field(default=30.0, gt=0, le=3600)
 

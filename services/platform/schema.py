@@ -89,9 +89,16 @@ BOOKINGS = Table(
 # Outgoing notifications, written in the booking's own transaction. "pending" exists only until the
 # message is published, so the index holds just the work still to do (a sparse index).
 OUTBOX = Table("Outbox", "notification_id", indexes=(Index("pending", "pending", "created_at"),))
+# Kiosks (issue 13): one item per lobby kiosk. "by-theater" lists a theater's kiosks for staff;
+# "by-pairing-code" is sparse: only a kiosk with an open pairing code is in it.
+KIOSKS = Table(
+    "Kiosks",
+    "kiosk_id",
+    indexes=(Index("by-theater", "theater_id", "created_at"), Index("by-pairing-code", "pairing_code")),
+)
 
 # Login throttling counters, one item per client address and per email tried (known or not), counted
 # with conditional updates; TTL tidies old ones away (a stale counter is also ignored by the code).
 THROTTLES = Table("Throttles", "throttle_key", ttl_attribute="ttl")
 
-ALL_TABLES: tuple[Table, ...] = (USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, THROTTLES)
+ALL_TABLES: tuple[Table, ...] = (USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, THROTTLES, KIOSKS)

@@ -1,0 +1,1 @@
+"""Staff pages (the staff console); ``kiosks`` manages the lobby kiosks of a theater."""

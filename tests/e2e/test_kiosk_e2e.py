@@ -1,0 +1,200 @@
+"""The lobby kiosk in real headless Chromium with touch, portrait 1080x1920 and landscape 1920x1080:
+an admin pairs a kiosk from Staff › Kiosks; a full purchase; an idle reset mid-checkout; a kiosk and a
+web customer racing for the same seats; an unpaired browser refused; screenshots of every kiosk screen
+(under test-artifacts/kiosk/)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+
+from tests.e2e.conftest import RunningApp
+from tests.e2e.test_seatmap_live import register, seat
+
+PIN = "2468"
+THEATER = "lumiere-bandra-mumbai"
+PORTRAIT: ViewportSize = {"width": 1080, "height": 1920}
+LANDSCAPE: ViewportSize = {"width": 1920, "height": 1080}
+IDLE, WARNING = 4, 6  # seconds: this app's kiosks give up quickly, so a test can watch a reset
+
+
+@pytest.fixture(scope="module")
+def kiosk_app(app_factory: Callable[..., RunningApp]) -> RunningApp:
+    return app_factory(KIOSK_PIN=PIN)
+
+
+@pytest.fixture(scope="module")
+def impatient_app(app_factory: Callable[..., RunningApp]) -> RunningApp:
+    """Kiosks that give up after a few seconds, so a test can watch an idle reset."""
+    return app_factory(KIOSK_PIN=PIN, KIOSK_IDLE_SECONDS=str(IDLE), KIOSK_WARNING_SECONDS=str(WARNING))
+
+
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    made: list[BrowserContext] = []
+
+    def new_context(viewport: ViewportSize | None = None, touch: bool = True) -> BrowserContext:
+        context = browser.new_context(viewport=viewport or PORTRAIT, has_touch=touch)
+        made.append(context)
+        return context
+
+    yield new_context
+    for context in made:
+        context.close()
+
+
+@pytest.fixture
+def shots(artifacts: Path) -> Path:
+    folder = artifacts / "kiosk"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def log_in_admin(app: RunningApp, admin: Page) -> None:
+    admin.goto(f"{app.url}/login")
+    admin.get_by_label("Email").fill("admin@moviemagic.local")
+    admin.get_by_label("Password", exact=True).fill(app.admin_password())
+    admin.get_by_role("button", name="Log in").last.click()
+    expect(admin.get_by_role("button", name="Account menu")).to_be_visible()
+
+
+def pairing_link(app: RunningApp, admin: Page, name: str) -> str:
+    """An admin (logged in) creates a kiosk at Staff › Kiosks and reads its pairing link."""
+    admin.goto(f"{app.url}/staff/kiosks?theater={THEATER}")
+    admin.get_by_label("New kiosk name").fill(name)
+    admin.get_by_role("button", name="Create kiosk").click()
+    link = admin.get_by_text(re.compile(r"/kiosk/pair/[A-Z0-9]{4}-[A-Z0-9]{4}$"))
+    expect(link).to_be_visible()
+    return link.inner_text().strip()
+
+
+def pair(page: Page, link: str) -> None:
+    page.goto(link)
+    page.get_by_role("button", name="Pair this screen").tap()
+    expect(page.get_by_text(re.compile("^Paired: "))).to_be_visible()
+    page.get_by_role("button", name="Start the kiosk").tap()
+    expect(page.get_by_role("button", name="Touch to buy tickets")).to_be_visible(timeout=15_000)
+
+
+def a_paired_kiosk(app: RunningApp, contexts: Callable[..., BrowserContext], viewport: ViewportSize,
+                   name: str) -> Page:
+    admin = contexts(LANDSCAPE, touch=False).new_page()
+    log_in_admin(app, admin)
+    link = pairing_link(app, admin, name)
+    admin.close()
+    kiosk = contexts(viewport).new_page()
+    pair(kiosk, link)
+    return kiosk
+
+
+def to_seats(kiosk: Page, tickets: int = 2, film: int = 0) -> list[str]:
+    """Touch to start -> a film -> its first time -> N tickets; returns the seats the kiosk holds."""
+    kiosk.get_by_role("button", name="Touch to buy tickets").tap()
+    expect(kiosk.get_by_text("Pick a movie")).to_be_visible()
+    kiosk.locator(".k-tile").nth(film).tap()
+    expect(kiosk.get_by_text("Pick a time")).to_be_visible()
+    kiosk.locator(".k-time").first.tap()
+    expect(kiosk.get_by_text("How many tickets?")).to_be_visible()
+    kiosk.get_by_role("button", name=f"{tickets} tickets").tap()
+    expect(kiosk.locator(".sg[data-ready]")).to_have_count(1, timeout=15_000)
+    picked = kiosk.locator(".k-side .text-accent").first
+    expect(picked).to_have_text(re.compile(r"^[A-Z]+\d+(, [A-Z]+\d+)*$"), timeout=10_000)
+    return picked.inner_text().split(", ")
+
+
+def showtime_of(kiosk: Page) -> str:
+    return str(kiosk.evaluate("() => document.querySelector('.sg')?.__vueParentComponent?.props?.layout?.id || ''"))
+
+
+@pytest.mark.parametrize("viewport", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
+def test_a_full_purchase_at_the_kiosk(kiosk_app: RunningApp, contexts: Callable[..., BrowserContext],
+                                      viewport: ViewportSize, shots: Path) -> None:
+    tag = "portrait" if viewport is PORTRAIT else "landscape"
+    kiosk = a_paired_kiosk(kiosk_app, contexts, viewport, f"Lobby {tag}")
+    kiosk.screenshot(path=str(shots / f"01-attract-{tag}.png"))
+    seats = to_seats(kiosk, 2)
+    assert len(seats) == 2
+    kiosk.screenshot(path=str(shots / f"05-seats-{tag}.png"))
+    kiosk.get_by_role("button", name="Continue to pay").tap()
+    expect(kiosk.get_by_text("Tap, insert or swipe your card")).to_be_visible()
+    kiosk.screenshot(path=str(shots / f"06-pay-{tag}.png"))
+    kiosk.get_by_role("button", name="Tap declined card").tap()
+    expect(kiosk.get_by_text("Payment not approved")).to_be_visible(timeout=10_000)
+    kiosk.screenshot(path=str(shots / f"07-declined-{tag}.png"))
+    kiosk.get_by_role("button", name="Try again").tap()
+    kiosk.get_by_role("button", name="Tap card", exact=True).tap()
+    expect(kiosk.get_by_text("Enjoy the show!", exact=True)).to_be_visible(timeout=15_000)
+    expect(kiosk.get_by_text(f"Seats {', '.join(seats)}").first).to_be_visible()
+    kiosk.screenshot(path=str(shots / f"08-ticket-{tag}.png"))
+    kiosk.emulate_media(media="print")
+    kiosk.screenshot(path=str(shots / f"09-receipt-print-{tag}.png"))
+    receipt = kiosk.locator(".k-receipt")
+    expect(receipt).to_be_visible()
+    box = receipt.bounding_box()
+    assert box is not None and box["width"] < 320  # 74 mm of roll paper, not the screen
+    kiosk.emulate_media(media="screen")
+    kiosk.get_by_role("button", name="Done").tap()
+    expect(kiosk.get_by_role("button", name="Touch to buy tickets")).to_be_visible()
+    expect(kiosk.get_by_text("Enjoy the show!", exact=True)).to_have_count(0)
+
+
+def test_an_idle_reset_mid_checkout_leaves_nothing(impatient_app: RunningApp,
+                                                   contexts: Callable[..., BrowserContext], shots: Path) -> None:
+    kiosk = a_paired_kiosk(impatient_app, contexts, PORTRAIT, "Lobby idle")
+    seats = to_seats(kiosk, 3)
+    kiosk.wait_for_timeout(IDLE * 1000)  # the customer walks away
+    expect(kiosk.get_by_text("Still there?")).to_be_visible(timeout=(IDLE + 3) * 1000)
+    kiosk.screenshot(path=str(shots / "10-still-there-portrait.png"))
+    expect(kiosk.get_by_role("button", name="Touch to buy tickets")).to_be_visible(timeout=(WARNING + 4) * 1000)
+    expect(kiosk.get_by_text(", ".join(seats))).to_have_count(0)
+    assert kiosk.evaluate("() => localStorage.length") == 0
+    kiosk.reload()  # a reload shows the attract screen, never the previous customer
+    expect(kiosk.get_by_role("button", name="Touch to buy tickets")).to_be_visible(timeout=15_000)
+    expect(kiosk.locator(".sg")).to_have_count(0)
+
+
+def test_a_kiosk_and_a_web_customer_race_for_the_same_seats(
+        kiosk_app: RunningApp, contexts: Callable[..., BrowserContext]) -> None:
+    kiosk = a_paired_kiosk(kiosk_app, contexts, LANDSCAPE, "Lobby race")
+    seats = to_seats(kiosk, 2, film=1)
+    url = kiosk.evaluate("() => location.href")
+    assert url.endswith("/kiosk")
+    web = contexts(ViewportSize(width=1440, height=900), touch=False).new_page()
+    register(web, kiosk_app, "Webb")
+    # The same show on the web: find it through the kiosk's own show and the movie page.
+    movie_title = kiosk.locator(".k-main .k-title").first.inner_text()
+    web.goto(kiosk_app.url)
+    web.get_by_label(re.compile(f"^{re.escape(movie_title)}, rated")).first.click()
+    time_text = kiosk.locator(".k-main .k-muted").first.inner_text().split(" · ")[0]
+    web.locator("a[href^='/showtime/']", has_text=time_text).first.click()
+    expect(web.locator(".sg[data-ready]")).to_have_count(1, timeout=15_000)
+    seat(web, seats[0]).click(force=True)  # held by the kiosk: the web customer is told
+    expect(web.get_by_text(f"Seat {seats[0]} is being held by someone else")).to_be_visible()
+    kiosk.get_by_role("button", name="Continue to pay").tap()
+    kiosk.get_by_role("button", name="Tap card", exact=True).tap()
+    expect(kiosk.get_by_text("Enjoy the show!", exact=True)).to_be_visible(timeout=15_000)
+    expect(seat(web, seats[0])).to_have_class(re.compile(r"\bst-s\b"), timeout=5_000)
+    # And the other way round: the web customer holds a seat, the kiosk's tap on it is refused.
+    kiosk.get_by_role("button", name="Done").tap()
+    free = web.locator(".sg-seat.st-a:not(.acc)").nth(40)
+    web_seat = str(free.get_attribute("aria-label")).split(",")[0:2]
+    free.click()
+    expect(web.locator(".sg-seat.st-m")).to_have_count(1)
+    row, number = web_seat[0].removeprefix("Row "), web_seat[1].strip().removeprefix("seat ")
+    to_seats(kiosk, 1, film=1)
+    seat(kiosk, f"{row}{number}").tap(force=True)
+    expect(kiosk.get_by_text(f"Seat {row}{number} is being held by someone else")).to_be_visible()
+
+
+def test_an_unpaired_browser_is_refused(kiosk_app: RunningApp, contexts: Callable[..., BrowserContext],
+                                        shots: Path) -> None:
+    for viewport, tag in ((PORTRAIT, "portrait"), (LANDSCAPE, "landscape")):
+        page = contexts(viewport).new_page()
+        page.goto(f"{kiosk_app.url}/kiosk")
+        expect(page.get_by_text("This screen is not a Movie Magic kiosk.")).to_be_visible()
+        expect(page.get_by_role("button", name="Touch to buy tickets")).to_have_count(0)
+        page.screenshot(path=str(shots / f"00-refused-{tag}.png"))
