@@ -41,6 +41,7 @@ from services.platform.local_secrets import with_local_secrets
 from services.platform.logs import configure_logging, log_event
 from services.platform.provisioning import provision
 from services.settings import Settings, SettingsError, load_settings
+from services.staff.container import build_staff
 
 ROOT = Path(__file__).parent
 ASSETS = ROOT / "assets"
@@ -59,6 +60,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     subscriptions = SubscriptionService(aws, mailbox)
     users.on_registered = subscriptions.on_registered
     messages = MessageComposer(settings.base_url, settings.cancel_cutoff_minutes)
+    tickets = TicketService(aws, settings)
     return Services(
         settings=settings,
         aws=aws,
@@ -72,11 +74,12 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         bookings=BookingService(aws, clock, settings, catalog, inventory, pricing, payments),
         tokens=TokenService(settings, clock),
         messages=messages,
-        tickets=TicketService(aws, settings),
+        tickets=tickets,
         subscriptions=subscriptions,
         notifications=NotificationWorker(
             aws, clock, messages, subscriptions, on_published=mailbox.note if mailbox else None
         ),
+        staff=build_staff(aws, clock, users, tickets),
         mailbox=mailbox,
     )
 
@@ -91,6 +94,26 @@ def prepare_data(services: Services, backend: Backend) -> None:
         if password:
             # Printed once, on purpose: there is no other way to learn it. Not logged.
             print(f"\n  Admin account created: {services.settings.admin_email} / {password}\n", flush=True)
+        if services.settings.should_seed_demo:
+            write_demo_staff(services)
+
+
+def write_demo_staff(services: Services) -> None:
+    """One manager and one usher per demo theater. Their passwords go to a 0600 file in the data dir and
+    one line says where: 24 accounts would bury the admin's line, and the file outlives the scrollback."""
+    theaters = [theater.theater_id for theater in services.catalog.theaters()]
+    created = services.staff.team.ensure_demo_staff(theaters)
+    if not created:
+        return
+    path = services.settings.data_dir / "staff-accounts.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"{account.user.email} {account.password}" for account in created]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a") as file:
+        file.write("\n".join(lines) + "\n")
+    os.chmod(path, 0o600)
+    print(f"  Staff accounts created ({len(created)}: a manager and an usher per theater); "
+          f"their passwords are in {path}\n", flush=True)
 
 
 def start_live_jobs(services: Services) -> None:

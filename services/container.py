@@ -20,6 +20,7 @@ from services.notify.notifications import NotificationWorker
 from services.notify.subscriptions import SubscriptionService
 from services.platform.aws import Aws
 from services.settings import Settings
+from services.staff.container import StaffServices
 
 
 @dataclass
@@ -39,4 +40,5 @@ class Services:
     tickets: TicketService
     subscriptions: SubscriptionService
     notifications: NotificationWorker
+    staff: StaffServices  # the theater's side: roles, audit, staff accounts, check-in (issue 12)
     mailbox: MailboxService | None = None  # embedded backend: what SNS would have emailed

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.routing import Mount
 
-from api.v1 import auth, booking, catalog, tickets
+from api.v1 import auth, booking, catalog, staff, tickets
 from api.v1.errors import install_error_handlers
 from services.container import Services
 
@@ -31,7 +31,7 @@ def create_app(services: Services) -> FastAPI:
     )
     api.state.services = services
     install_error_handlers(api)
-    for module in (auth, catalog, booking, tickets):
+    for module in (auth, catalog, booking, tickets, staff):
         api.include_router(module.router)
     return api
 

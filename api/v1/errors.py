@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
+from services.booking.tickets import InvalidTicket
 from services.errors import (
     AccountLocked,
     DomainError,
@@ -33,6 +34,7 @@ from services.errors import (
 )
 from services.i18n import t
 from services.platform.logs import log_event
+from services.staff.checkins import CheckinRefused
 
 STATUS: dict[type[DomainError], int] = {
     InvalidRequest: 422,
@@ -48,6 +50,8 @@ STATUS: dict[type[DomainError], int] = {
     PaymentDeclined: 402,
     AccountLocked: 429,
     ServiceUnavailable: 503,
+    InvalidTicket: 422,
+    CheckinRefused: 409,
 }
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 415: "unsupported_media_type"}
@@ -71,7 +75,8 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, Unauthorized | InvalidCredentials):
         headers["WWW-Authenticate"] = "Bearer"
     seats = exc.seats if isinstance(exc, SeatUnavailable) else None
-    return error_response(status_of(exc), exc.code, exc.message, headers or None, seats=seats)
+    details = getattr(exc, "details", None) or {}  # e.g. admitted_at, conflicts (staff console)
+    return error_response(status_of(exc), exc.code, exc.message, headers or None, seats=seats, **details)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

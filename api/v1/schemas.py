@@ -200,9 +200,11 @@ class BookingOut(BaseModel):
     created_at: str
     refund: int | None = Field(default=None, description="minor units refunded, once cancelled")
     cancelled_at: str | None = None
+    ticket_token: str | None = Field(default=None, description="the string in the ticket's QR code (owner, "
+                                     "confirmed bookings; GET /bookings/{booking_id} only)")
 
     @classmethod
-    def of(cls, booking: Booking) -> BookingOut:
+    def of(cls, booking: Booking, ticket_token: str | None = None) -> BookingOut:
         return cls(
             booking_id=booking.booking_id, status=booking.status, showtime_id=booking.showtime_id,
             movie_title=booking.movie_title, theater_name=booking.theater_name,
@@ -211,5 +213,5 @@ class BookingOut(BaseModel):
             seats=[BookedSeatOut(seat_id=s.seat_id, category=s.category, category_name=s.category_name,
                                  price=s.price) for s in booking.seats],
             price=PriceOut.of(booking.price), created_at=booking.created_at, refund=booking.refund,
-            cancelled_at=booking.cancelled_at,
+            cancelled_at=booking.cancelled_at, ticket_token=ticket_token,
         )

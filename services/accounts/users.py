@@ -22,7 +22,8 @@ from services.platform.logs import log_event
 from services.platform.schema import USERS
 from services.settings import Settings
 
-Role = Literal["customer", "admin"]
+Role = Literal["customer", "usher", "manager", "admin"]
+ROLES: tuple[Role, ...] = ("customer", "usher", "manager", "admin")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores anything longer; refuse rather than silently truncate
@@ -35,6 +36,9 @@ class User:
     name: str
     role: Role
     created_at: str
+    # Staff only (see services/staff/access.py): the theaters they work for, and whether an admin disabled them.
+    theaters: tuple[str, ...] = ()
+    disabled: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -68,7 +72,7 @@ class UserService:
         try:
             # The condition makes "email taken" atomic: two racing registrations yield one account.
             self._table.put_item(
-                Item={**user.__dict__, "password_hash": password_hash, "failed_logins": 0},
+                Item={**_new_item(user), "password_hash": password_hash, "failed_logins": 0},
                 ConditionExpression="attribute_not_exists(email)",
             )
         except ClientError as exc:
@@ -105,6 +109,8 @@ class UserService:
             raise self._locked(locked_until, now)
         if not bcrypt.checkpw(password.encode()[:MAX_PASSWORD_BYTES], item["password_hash"].encode()):
             self._record_failure(email, now)
+            raise InvalidCredentials(t("Email or password is incorrect."))
+        if item.get("disabled"):  # a disabled staff account: the same answer as a wrong password
             raise InvalidCredentials(t("Email or password is incorrect."))
         if item.get("failed_logins") or item.get("locked_until"):
             self._table.update_item(
@@ -183,5 +189,12 @@ def _validate(name: str, email: str, password: str, confirm: str | None) -> None
         raise InvalidRequest(t("The passwords do not match."))
 
 
+def _new_item(user: User) -> dict[str, Any]:
+    # Theater scopes and the disabled flag are set by the staff service (audited), never at registration.
+    return {key: value for key, value in user.__dict__.items() if key not in ("theaters", "disabled")}
+
+
 def _user(item: dict[str, Any]) -> User:
-    return User(item["user_id"], item["email"], item["name"], item.get("role", "customer"), item["created_at"])
+    role = item.get("role", "customer")
+    return User(item["user_id"], item["email"], item["name"], role if role in ROLES else "customer",
+                item["created_at"], tuple(item.get("theaters", ())), bool(item.get("disabled", False)))

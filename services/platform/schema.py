@@ -62,7 +62,9 @@ def _key_schema(partition_key: str, sort_key: str | None) -> list[dict[str, str]
 
 # Constant-partition indexes ("catalog" = "movie" / "theater") list the small, read-mostly catalog
 # without a Scan; they are sparse and tiny (hundreds of items), so one partition is plenty.
-USERS = Table("Users", "email", indexes=(Index("by-user-id", "user_id"),))
+# "staff-accounts" is sparse: only staff accounts carry ``staff`` (= "staff"), so the admin's list of staff
+# reads a few dozen items, never the customers.
+USERS = Table("Users", "email", indexes=(Index("by-user-id", "user_id"), Index("staff-accounts", "staff", "email")))
 MOVIES = Table("Movies", "movie_id", indexes=(Index("all-movies", "catalog", "title"),))
 THEATERS = Table("Theaters", "theater_id", indexes=(Index("all-theaters", "catalog", "city_name"),))
 SHOWTIMES = Table(
@@ -90,4 +92,8 @@ BOOKINGS = Table(
 # message is published, so the index holds just the work still to do (a sparse index).
 OUTBOX = Table("Outbox", "notification_id", indexes=(Index("pending", "pending", "created_at"),))
 
-ALL_TABLES: tuple[Table, ...] = (USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX)
+# Staff console (issue 12). Audit: every staff change, newest last within its scope (a theater id, or
+# "global" for accounts and the catalog), written in the same transaction as the change it records.
+AUDIT = Table("Audit", "scope", "at_id")
+
+ALL_TABLES: tuple[Table, ...] = (USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, AUDIT)
