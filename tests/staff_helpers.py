@@ -9,7 +9,9 @@ from services.accounts.users import User
 from services.booking.bookings import Booking
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
+from services.clock import iso
 from services.errors import EmailTaken, NotFound
+from services.platform.schema import SHOWTIMES
 from services.staff.team import NewAccount
 from tests.conftest import add_small_showtime
 
@@ -40,4 +42,25 @@ def book_today(services: Services, user: User, seats: list[str], showtime_id: st
     except NotFound:
         add_small_showtime(services, showtime_id, timedelta(hours=3))
     hold = services.inventory.hold(showtime_id, seats, user.user_id)
+    return services.bookings.checkout(hold.hold_id, user, CardPayment(APPROVE_CARD))
+
+
+def demo_show_soon(services: Services, theater_id: str = "lumiere-bandra-mumbai") -> str:
+    """A show of a demo theater's first screen starting in 40 minutes (today, still on sale)."""
+    theater = services.catalog.theater(theater_id)
+    screen = theater.screens[0]
+    starts_at = services.clock.now().replace(microsecond=0) + timedelta(minutes=40)
+    showtime_id = f"{theater_id}.{screen.screen_id}.soon-{int(starts_at.timestamp())}"
+    services.aws.table(SHOWTIMES).put_item(Item={
+        "showtime_id": showtime_id, "movie_id": services.catalog.all_movies()[0].movie_id,
+        "theater_id": theater_id, "screen_id": screen.screen_id, "city": theater.city,
+        "timezone": theater.timezone, "starts_at": iso(starts_at), "ends_at": iso(starts_at + timedelta(hours=2)),
+        "language": "English", "format": screen.format, "prices": screen.prices,
+    })
+    return showtime_id
+
+
+def book_seats(services: Services, user: User, showtime_id: str, count: int = 2) -> Booking:
+    free = [seat.seat_id for seat in services.inventory.seat_map(showtime_id).seats if seat.status == "available"]
+    hold = services.inventory.hold(showtime_id, free[:count], user.user_id)
     return services.bookings.checkout(hold.hold_id, user, CardPayment(APPROVE_CARD))

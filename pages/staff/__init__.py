@@ -1,0 +1,12 @@
+"""The staff console (issue 12): one module per page; ``register`` adds them all."""
+
+from __future__ import annotations
+
+from services.container import Services
+
+
+def register(services: Services) -> None:
+    from pages.staff import audit, checkin, dashboard, team
+
+    for module in (dashboard, checkin, audit, team):
+        module.register(services)
