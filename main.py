@@ -101,7 +101,7 @@ def prepare_data(services: Services, backend: Backend) -> None:
 def write_demo_staff(services: Services) -> None:
     """One manager and one usher per demo theater. Their passwords go to a 0600 file in the data dir and
     one line says where: 24 accounts would bury the admin's line, and the file outlives the scrollback."""
-    theaters = [theater.theater_id for theater in services.catalog.theaters()]
+    theaters = {theater.theater_id: theater.name for theater in services.catalog.theaters()}
     created = services.staff.team.ensure_demo_staff(theaters)
     if not created:
         return

@@ -8,8 +8,8 @@ from datetime import timedelta
 from services.accounts.users import User
 from services.booking.bookings import Booking
 from services.booking.payments import APPROVE_CARD, CardPayment
-from services.container import Services
 from services.clock import iso
+from services.container import Services
 from services.errors import EmailTaken, NotFound
 from services.platform.schema import SHOWTIMES
 from services.staff.team import NewAccount

@@ -74,8 +74,9 @@ def test_disabling_and_reassigning_apply_at_once_and_are_audited(small: Services
 
 
 def test_demo_staff_one_manager_and_one_usher_per_theater_once(small: Services) -> None:
-    created = small.staff.team.ensure_demo_staff(["tiny-theater"])
+    created = small.staff.team.ensure_demo_staff({"tiny-theater": "Tiny Cinema"})
     assert sorted(account.user.role for account in created) == ["manager", "usher"]
     assert all(account.user.theaters == ("tiny-theater",) for account in created)
-    assert small.staff.team.ensure_demo_staff(["tiny-theater"]) == []  # a restart creates nothing
+    assert sorted(account.user.name for account in created) == ["Manager, Tiny Cinema", "Usher, Tiny Cinema"]
+    assert small.staff.team.ensure_demo_staff({"tiny-theater": "Tiny Cinema"}) == []  # a restart creates nothing
     assert PASSWORD not in {account.password for account in created}

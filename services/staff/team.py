@@ -95,15 +95,15 @@ class StaffTeam:
                      before={"disabled": current.disabled}, after={"disabled": disabled})
         return self._users.get(current.email)
 
-    def ensure_demo_staff(self, theater_ids: list[str], domain: str = "moviemagic.local") -> list[NewAccount]:
-        """One manager and one usher per theater, created if missing (embedded demo, first start)."""
+    def ensure_demo_staff(self, theaters: dict[str, str], domain: str = "moviemagic.local") -> list[NewAccount]:
+        """One manager and one usher per theater (id -> name), created if missing (embedded demo, first start)."""
         created: list[NewAccount] = []
-        for theater_id in theater_ids:
-            for role in ("manager", "usher"):
+        for theater_id, theater_name in theaters.items():
+            for role, title in (("manager", t("Manager")), ("usher", t("Usher"))):
                 email = f"{role}.{theater_id}@{domain}"
                 try:
-                    created.append(self._create(SYSTEM, f"{role.title()} {theater_id}", email, role,
-                                                [theater_id], theater_ids))
+                    created.append(self._create(SYSTEM, f"{title}, {theater_name}"[:80], email, role,
+                                                [theater_id], list(theaters)))
                 except EmailTaken:
                     continue
         return created
