@@ -61,6 +61,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     users.on_registered = subscriptions.on_registered
     messages = MessageComposer(settings.base_url, settings.cancel_cutoff_minutes)
     tickets = TicketService(aws, settings)
+    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments)
     return Services(
         settings=settings,
         aws=aws,
@@ -71,7 +72,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         pricing=pricing,
         payments=payments,
         inventory=inventory,
-        bookings=BookingService(aws, clock, settings, catalog, inventory, pricing, payments),
+        bookings=bookings,
         tokens=TokenService(settings, clock),
         messages=messages,
         tickets=tickets,
@@ -79,7 +80,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         notifications=NotificationWorker(
             aws, clock, messages, subscriptions, on_published=mailbox.note if mailbox else None
         ),
-        staff=build_staff(aws, clock, users, tickets),
+        staff=build_staff(aws, clock, settings, users, tickets, catalog, bookings),
         mailbox=mailbox,
     )
 

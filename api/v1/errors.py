@@ -35,6 +35,7 @@ from services.errors import (
 from services.i18n import t
 from services.platform.logs import log_event
 from services.staff.checkins import CheckinRefused
+from services.staff.schedule import ScheduleConflict
 
 STATUS: dict[type[DomainError], int] = {
     InvalidRequest: 422,
@@ -52,6 +53,7 @@ STATUS: dict[type[DomainError], int] = {
     ServiceUnavailable: 503,
     InvalidTicket: 422,
     CheckinRefused: 409,
+    ScheduleConflict: 409,
 }
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 415: "unsupported_media_type"}

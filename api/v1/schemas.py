@@ -95,6 +95,7 @@ class ShowtimeOut(BaseModel):
     theater_name: str
     city: str
     screen: str
+    screen_id: str = Field(description="the screen, unique across all theaters (<theater_id>.<screen>)")
     starts_at: str = Field(description="ISO 8601 in the theater's time zone, with its UTC offset")
     timezone: str
     language: str
@@ -106,8 +107,9 @@ class ShowtimeOut(BaseModel):
     def of(cls, showtime: Showtime, theater: Theater, screen: Screen, currency: str) -> ShowtimeOut:
         return cls(showtime_id=showtime.showtime_id, movie_id=showtime.movie_id, theater_id=theater.theater_id,
                    theater_name=theater.name, city=showtime.city, screen=screen.name,
-                   starts_at=showtime.local_start().isoformat(), timezone=showtime.timezone,
-                   language=showtime.language, format=showtime.format, prices=showtime.prices, currency=currency)
+                   screen_id=showtime.screen_key, starts_at=showtime.local_start().isoformat(),
+                   timezone=showtime.timezone, language=showtime.language, format=showtime.format,
+                   prices=showtime.prices, currency=currency)
 
 
 class SeatOut(BaseModel):

@@ -1,4 +1,4 @@
-"""The staff console's API: check-in at the door (more routes join as the console grows).
+"""The staff console's API: check-in at the door, scheduling and cancelling shows.
 
 Every route asks ``services.staff.access`` (the same check the pages use): 401 without a token,
 403 for customers and for staff of another theater.
@@ -6,12 +6,18 @@ Every route asks ``services.staff.access`` (the same check the pages use): 401 w
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from datetime import time as dt_time
+
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, StrictStr
 
 from api.v1.deps import ServicesDep, UserDep
 from api.v1.errors import LoggedRoute
-from api.v1.schemas import ErrorResponse
+from api.v1.schemas import ErrorResponse, ShowtimeOut
+from services.catalog.catalog import Showtime
+from services.container import Services
+from services.staff.schedule import RepeatRule, ShowRequest
 
 router = APIRouter(prefix="/staff", tags=["staff"], route_class=LoggedRoute)
 _AUTH = {401: {"model": ErrorResponse, "description": "missing, invalid or expired token"},
@@ -49,3 +55,90 @@ def checkin(body: CheckinRequest, services: ServicesDep, user: UserDep) -> Check
                       starts_at=booking.local_start().isoformat(),
                       admitted_at=admission.admitted_at.astimezone(booking.local_start().tzinfo).isoformat(),
                       admitted_by=admission.admitted_by)
+
+
+# Scheduling ------------------------------------------------------------------------------------------
+class ShowtimeRequest(BaseModel):
+    movie_id: StrictStr
+    screen_id: StrictStr = Field(description="as in GET /showtimes: <theater_id>.<screen>")
+    starts_at: datetime = Field(description="ISO 8601 local time with its offset, e.g. 2026-12-01T18:30:00+05:30")
+    prices: dict[str, int] = Field(default_factory=dict,
+                                   description="seat category -> minor units; missing ones take the screen's price")
+    language: StrictStr | None = None
+
+    def show(self) -> ShowRequest:
+        return ShowRequest(self.movie_id, self.screen_id, self.starts_at, self.prices, self.language)
+
+
+class RepeatIn(BaseModel):
+    first_day: date
+    last_day: date
+    times: list[dt_time] = Field(min_length=1, examples=[["10:00", "13:30", "18:00"]])
+    weekdays: list[int] = Field(default=[0, 1, 2, 3, 4, 5, 6], description="0 = Monday")
+
+
+class RepeatRequest(ShowtimeRequest):
+    starts_at: datetime | None = None  # type: ignore[assignment]  # the rule gives the times
+    repeat: RepeatIn
+
+    def rule(self) -> RepeatRule:
+        return RepeatRule(self.repeat.first_day, self.repeat.last_day, tuple(self.repeat.times),
+                          frozenset(day for day in self.repeat.weekdays if 0 <= day <= 6))
+
+
+class PlannedOut(BaseModel):
+    starts_at: str
+    ends_at: str = Field(description="when the screen is free again (runtime + cleaning buffer)")
+    conflicts: list[str]
+
+
+class RepeatOut(BaseModel):
+    created: list[ShowtimeOut]
+    refused: list[PlannedOut]
+
+
+class CancelledOut(BaseModel):
+    showtime_id: str
+    status: str = "cancelled"
+    bookings_refunded: int
+
+
+def _out(services: Services, showtime: Showtime) -> ShowtimeOut:
+    theater = services.catalog.theater(showtime.theater_id)
+    return ShowtimeOut.of(showtime, theater, theater.screen(showtime.screen_id), services.settings.currency)
+
+
+_SCHEDULE = {**_AUTH, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse},
+             409: {"model": ErrorResponse, "description": "schedule_conflict, with conflicts: [showtime_id]"}}
+
+
+@router.post("/showtimes", status_code=201, response_model=ShowtimeOut, responses=_SCHEDULE)
+def schedule(body: ShowtimeRequest, services: ServicesDep, user: UserDep) -> ShowtimeOut:
+    """Schedule a movie on a screen (managers of its theater). A show never overlaps another on its screen."""
+    return _out(services, services.staff.schedule.schedule(user, body.show()))
+
+
+@router.post("/showtimes/preview", response_model=list[PlannedOut], responses=_SCHEDULE)
+def preview(body: RepeatRequest, services: ServicesDep, user: UserDep) -> list[PlannedOut]:
+    """What a repeat rule would create, each show with what it would collide with. Nothing is written."""
+    request = ShowRequest(body.movie_id, body.screen_id, datetime.now(UTC), body.prices, body.language)
+    return [PlannedOut(starts_at=p.starts_at.isoformat(), ends_at=p.ends_at.isoformat(), conflicts=list(p.conflicts))
+            for p in services.staff.schedule.preview(user, request, body.rule())]
+
+
+@router.post("/showtimes/repeat", status_code=201, response_model=RepeatOut, responses=_SCHEDULE)
+def repeat(body: RepeatRequest, services: ServicesDep, user: UserDep) -> RepeatOut:
+    """Create every show of a repeat rule that fits; the ones that would overlap are returned as refused."""
+    request = ShowRequest(body.movie_id, body.screen_id, datetime.now(UTC), body.prices, body.language)
+    created, refused = services.staff.schedule.schedule_repeat(user, request, body.rule())
+    return RepeatOut(created=[_out(services, showtime) for showtime in created],
+                     refused=[PlannedOut(starts_at=p.starts_at.isoformat(), ends_at=p.ends_at.isoformat(),
+                                         conflicts=list(p.conflicts)) for p in refused])
+
+
+@router.delete("/showtimes/{showtime_id}", response_model=CancelledOut,
+               responses={**_AUTH, 404: {"model": ErrorResponse}})
+def cancel_show(showtime_id: str, services: ServicesDep, user: UserDep) -> CancelledOut:
+    """Cancel a show: every booking is refunded in full and its customer emailed. Safe to repeat."""
+    cancelled = services.staff.cancellation.cancel(user, showtime_id)
+    return CancelledOut(showtime_id=showtime_id, bookings_refunded=cancelled.bookings_refunded)

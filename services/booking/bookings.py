@@ -255,8 +255,21 @@ class BookingService:
             local = cutoff.astimezone(ZoneInfo(booking.timezone))
             raise TooLateToCancel(t("Bookings for this show could be cancelled until {when} (theater time).",
                                     when=f"{local:%d %b %H:%M}"))
-        cancelled = replace(booking, status="cancelled", refund=self._pricing.refund(booking.price),
-                            cancelled_at=iso(now))
+        return self._cancel(booking, now, self._pricing.refund(booking.price), [])
+
+    def cancel_by_staff(self, booking_id: str, extra_actions: list[dict[str, Any]], *, full_refund: bool) -> Booking:
+        """Cancel and refund for the theater (a cancelled show: everything back; a manager's override of
+        the cut-off: the usual policy). No owner or cut-off check here: the staff service authorizes, and
+        its audit entry in ``extra_actions`` runs in the cancellation's own transaction."""
+        booking = self._find(booking_id)
+        if booking.status == "cancelled":
+            return booking
+        refund = booking.price.total if full_refund else self._pricing.refund(booking.price)
+        return self._cancel(booking, self._clock.now().replace(microsecond=0), refund, extra_actions)
+
+    def _cancel(self, booking: Booking, now: datetime, refund: int, extra_actions: list[dict[str, Any]]) -> Booking:
+        booking_id = booking.booking_id
+        cancelled = replace(booking, status="cancelled", refund=refund, cancelled_at=iso(now))
         actions: list[dict[str, Any]] = [{"Update": {
             "TableName": self._table_name,
             "Key": {"booking_id": booking_id},
@@ -268,6 +281,7 @@ class BookingService:
         }}]
         actions += self._inventory.free_sold_actions(booking.showtime_id, booking.seat_ids, booking_id)
         actions.append(outbox_put(self._aws, "booking_cancelled", cancelled.to_item(), iso(now)))
+        actions += extra_actions
         try:
             reasons = transact(self._aws, actions)
         except TransactionOutcomeUnknown:

@@ -29,7 +29,7 @@ from services.i18n import t
 from services.live.hub import LiveHub, SeatChange
 from services.platform.aws import Aws
 from services.platform.logs import log_event
-from services.platform.schema import HOLDS, SEATS
+from services.platform.schema import HOLDS, SEATS, SHOWTIMES
 from services.settings import Settings
 
 HELD, SOLD = "held", "sold"
@@ -135,6 +135,7 @@ class InventoryService:
         self._holds = aws.table(HOLDS)
         self.seats_table = aws.table_name(SEATS)
         self.holds_table = aws.table_name(HOLDS)
+        self.showtimes_table = aws.table_name(SHOWTIMES)
 
     # Reading --------------------------------------------------------------------------------------
     def seat_map(self, showtime_id: str, viewer: str | None = None) -> SeatMap:
@@ -169,7 +170,9 @@ class InventoryService:
         return self.get_hold(hold_id) if hold_id else None
 
     def ensure_on_sale(self, showtime: Showtime) -> None:
-        """ShowClosed once the sales cut-off before the start has passed (all in UTC)."""
+        """ShowClosed once the sales cut-off before the start has passed (all in UTC), or the show was cancelled."""
+        if showtime.status == "cancelled":
+            raise ShowClosed(t("This show was cancelled."))
         closes_at = showtime.starts_at - timedelta(minutes=self._settings.sales_cutoff_minutes)
         if self._clock.now() >= closes_at:
             local = closes_at.astimezone(showtime.local_start().tzinfo)
@@ -292,8 +295,9 @@ class InventoryService:
 
     # Selling (called by the booking service inside its own transaction) ---------------------------
     def sell_actions(self, hold: Hold, booking_id: str, now: datetime) -> list[dict[str, Any]]:
-        """Transaction actions: each seat held by this live hold -> sold; the hold -> confirmed.
-        One action per seat (in ``hold.seat_ids`` order), then the hold's."""
+        """Transaction actions: each seat held by this live hold -> sold; the hold -> confirmed; the show
+        not cancelled meanwhile (staff console). One action per seat (in ``hold.seat_ids`` order), then the
+        hold's, then the show's check."""
         actions: list[dict[str, Any]] = [{"Update": {
             "TableName": self.seats_table,
             "Key": {"showtime_id": hold.showtime_id, "seat_id": seat_id},
@@ -311,6 +315,14 @@ class InventoryService:
             "ExpressionAttributeNames": {"#s": "status"},
             "ExpressionAttributeValues": {":confirmed": "confirmed", ":active": "active", ":booking": booking_id,
                                           ":revision": hold.revision, ":now": iso(now)},
+        }})
+        # A show cancelled while this checkout paid: no sale (the cancellation refunds only what it finds).
+        actions.append({"ConditionCheck": {
+            "TableName": self.showtimes_table,
+            "Key": {"showtime_id": hold.showtime_id},
+            "ConditionExpression": "attribute_not_exists(#s) OR #s <> :cancelled",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {":cancelled": "cancelled"},
         }})
         return actions
 

@@ -87,6 +87,12 @@ class Showtime:
     format: str
     prices: dict[str, int]  # category code -> minor units
     timezone: str
+    status: str = "scheduled"  # or "cancelled" (staff console): no longer listed nor sold
+
+    @property
+    def screen_key(self) -> str:
+        """The screen's id unique across theaters (screen ids repeat: every theater has a "screen-1")."""
+        return screen_key(self.theater_id, self.screen_id)
 
     def local_start(self) -> datetime:
         return self.starts_at.astimezone(ZoneInfo(self.timezone))
@@ -249,12 +255,12 @@ class CatalogService:
         """Shows in a city that have not started yet, soonest first (one index Query, cached)."""
         now = self._clock.now()
         items = self._cache.get(("city", city), lambda: self._query_window("by-city-start", "city", city))
-        return [showtime for showtime in items if showtime.starts_at > now]
+        return [showtime for showtime in items if showtime.starts_at > now and showtime.status != "cancelled"]
 
     def upcoming_for_movie(self, movie_id: str, city: str | None = None) -> list[Showtime]:
         now = self._clock.now()
         items = self._cache.get(("movie", movie_id), lambda: self._query_window("by-movie-start", "movie_id", movie_id))
-        return [s for s in items if s.starts_at > now and (city is None or s.city == city)]
+        return [s for s in items if s.starts_at > now and (city is None or s.city == city) and s.status != "cancelled"]
 
     def _query_window(self, index: str, key: str, value: str) -> list[Showtime]:
         # A little into the past so a cached list stays right for its whole cache lifetime.
@@ -307,7 +313,12 @@ class CatalogService:
             format=item["format"],
             prices={code: int(value) for code, value in item["prices"].items()},
             timezone=item["timezone"],
+            status=item.get("status", "scheduled"),
         )
+
+
+def screen_key(theater_id: str, screen_id: str) -> str:
+    return f"{theater_id}.{screen_id}"
 
 
 def _query_all(table: Any, **kwargs: Any) -> list[dict[str, Any]]:

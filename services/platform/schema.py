@@ -95,5 +95,8 @@ OUTBOX = Table("Outbox", "notification_id", indexes=(Index("pending", "pending",
 # Staff console (issue 12). Audit: every staff change, newest last within its scope (a theater id, or
 # "global" for accounts and the catalog), written in the same transaction as the change it records.
 AUDIT = Table("Audit", "scope", "at_id")
+# One item per screen ("<theater_id>.<screen_id>") and local day: the shows that occupy it and a version.
+# Scheduling updates it conditionally on the version it read, so two managers never overlap two shows.
+SCHEDULE = Table("Schedule", "screen_key", "day")
 
-ALL_TABLES: tuple[Table, ...] = (USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, AUDIT)
+ALL_TABLES: tuple[Table, ...] = (USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, AUDIT, SCHEDULE)

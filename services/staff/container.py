@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.accounts.users import UserService
+from services.booking.bookings import BookingService
 from services.booking.tickets import TicketService
+from services.catalog.catalog import CatalogService
 from services.clock import Clock
 from services.platform.aws import Aws
+from services.settings import Settings
 from services.staff.access import AccessService
 from services.staff.audit import AuditLog
+from services.staff.cancellation import ShowCancellation
 from services.staff.checkins import CheckinService
+from services.staff.schedule import ScheduleService
 from services.staff.team import StaffTeam
 
 
@@ -20,14 +25,20 @@ class StaffServices:
     audit: AuditLog
     team: StaffTeam
     checkins: CheckinService
+    schedule: ScheduleService
+    cancellation: ShowCancellation
 
 
-def build_staff(aws: Aws, clock: Clock, users: UserService, tickets: TicketService) -> StaffServices:
+def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, tickets: TicketService,
+                catalog: CatalogService, bookings: BookingService) -> StaffServices:
     access = AccessService(users)
     audit = AuditLog(aws)
+    schedule = ScheduleService(aws, clock, settings, catalog, access, audit)
     return StaffServices(
         access=access,
         audit=audit,
         team=StaffTeam(aws, clock, users, access, audit),
         checkins=CheckinService(aws, clock, tickets, access, audit),
+        schedule=schedule,
+        cancellation=ShowCancellation(clock, catalog, bookings, schedule, access, audit),
     )
