@@ -20,6 +20,7 @@ import pages
 from services.accounts.tokens import TokenService
 from services.accounts.users import UserService
 from services.booking.bookings import BookingService
+from services.booking.counters import SalesCounters
 from services.booking.inventory import InventoryService
 from services.booking.payments import DemoGateway
 from services.booking.pricing import PricingService
@@ -61,7 +62,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     users.on_registered = subscriptions.on_registered
     messages = MessageComposer(settings.base_url, settings.cancel_cutoff_minutes)
     tickets = TicketService(aws, settings)
-    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments)
+    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, SalesCounters(aws))
     return Services(
         settings=settings,
         aws=aws,

@@ -1,4 +1,4 @@
-"""The staff console's API: check-in at the door, scheduling and cancelling shows.
+"""The staff console's API: check-in at the door, scheduling and cancelling shows, reports.
 
 Every route asks ``services.staff.access`` (the same check the pages use): 401 without a token,
 403 for customers and for staff of another theater.
@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from datetime import time as dt_time
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field, StrictStr
 
 from api.v1.deps import ServicesDep, UserDep
 from api.v1.errors import LoggedRoute
 from api.v1.schemas import ErrorResponse, ShowtimeOut
+from services.accounts.users import User
 from services.catalog.catalog import Showtime
 from services.container import Services
+from services.staff.reports import TheaterReport, to_csv
 from services.staff.schedule import RepeatRule, ShowRequest
 
 router = APIRouter(prefix="/staff", tags=["staff"], route_class=LoggedRoute)
@@ -142,3 +145,53 @@ def cancel_show(showtime_id: str, services: ServicesDep, user: UserDep) -> Cance
     """Cancel a show: every booking is refunded in full and its customer emailed. Safe to repeat."""
     cancelled = services.staff.cancellation.cancel(user, showtime_id)
     return CancelledOut(showtime_id=showtime_id, bookings_refunded=cancelled.bookings_refunded)
+
+
+# Reports ---------------------------------------------------------------------------------------------
+class DayOut(BaseModel):
+    date: date
+    tickets_sold: int
+    tickets_refunded: int
+    gross: int = Field(description="minor units charged for the day's shows")
+    refunds: int = Field(description="minor units refunded")
+    admitted: int
+    shows: int
+    seats_offered: int
+    occupancy: float = Field(description="(sold - refunded) / seats offered, 0..1")
+
+
+class DailyOut(BaseModel):
+    theater_id: str
+    currency: str
+    days: list[DayOut]
+
+
+FromDate = Annotated[date, Query(alias="from", description="first local show day")]
+ToDate = Annotated[date, Query(alias="to", description="last local show day (at most 92 days)")]
+
+
+def _report(services: Services, user: User, theater_id: str, first: date, last: date) -> TheaterReport:
+    return services.staff.reports.report(user, theater_id, first, last)
+
+
+@router.get("/reports/daily", response_model=DailyOut, responses={**_AUTH, 404: {"model": ErrorResponse},
+                                                                  422: {"model": ErrorResponse}})
+def daily(services: ServicesDep, user: UserDep, theater_id: str,
+          first: FromDate, last: ToDate) -> DailyOut:
+    """Per local show day: tickets sold and refunded, gross, refunds, admissions, seats offered, occupancy."""
+    report = _report(services, user, theater_id, first, last)
+    return DailyOut(theater_id=theater_id, currency=services.settings.currency, days=[DayOut(
+        date=day.date, tickets_sold=day.tickets_sold, tickets_refunded=day.tickets_refunded, gross=day.gross,
+        refunds=day.refunds, admitted=day.admitted, shows=day.shows, seats_offered=day.seats_offered,
+        occupancy=day.occupancy) for day in report.days])
+
+
+@router.get("/reports/export.csv", response_class=Response,
+            responses={**_AUTH, 200: {"content": {"text/csv": {}}, "description": "days, then shows"}})
+def export(services: ServicesDep, user: UserDep, theater_id: str,
+           first: FromDate, last: ToDate) -> Response:
+    """The same figures as CSV, with one row per show after the days."""
+    report = _report(services, user, theater_id, first, last)
+    return Response(to_csv(report), media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{theater_id}-{first}-{last}.csv"',
+        "Cache-Control": "private, no-store"})

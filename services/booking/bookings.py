@@ -130,6 +130,13 @@ def booking_id_for(hold_id: str) -> str:
     return f"bk-{hold_id}"
 
 
+class BookingCounters(Protocol):
+    """Aggregates kept in the same transaction as each sale and cancellation (services/booking/counters.py)."""
+
+    def on_sale(self, booking: Booking) -> list[dict[str, Any]]: ...
+    def on_cancel(self, booking: Booking) -> list[dict[str, Any]]: ...
+
+
 class BookingService:
     def __init__(
         self,
@@ -140,6 +147,7 @@ class BookingService:
         inventory: InventoryService,
         pricing: PricingService,
         payments: PaymentGateway,
+        counters: BookingCounters | None = None,
     ) -> None:
         self._aws = aws
         self._clock = clock
@@ -148,6 +156,7 @@ class BookingService:
         self._inventory = inventory
         self._pricing = pricing
         self._payments = payments
+        self._counters = counters
         self._table = aws.table(BOOKINGS)
         self._table_name = aws.table_name(BOOKINGS)
 
@@ -173,6 +182,8 @@ class BookingService:
         actions.append({"Put": {"TableName": self._table_name, "Item": item,
                                 "ConditionExpression": "attribute_not_exists(booking_id)"}})
         actions.append(outbox_put(self._aws, "booking_confirmed", item, iso(now)))
+        if self._counters is not None:
+            actions += self._counters.on_sale(booking)
         try:
             reasons = transact(self._aws, actions)
         except TransactionOutcomeUnknown:
@@ -282,6 +293,8 @@ class BookingService:
         actions += self._inventory.free_sold_actions(booking.showtime_id, booking.seat_ids, booking_id)
         actions.append(outbox_put(self._aws, "booking_cancelled", cancelled.to_item(), iso(now)))
         actions += extra_actions
+        if self._counters is not None:
+            actions += self._counters.on_cancel(cancelled)
         try:
             reasons = transact(self._aws, actions)
         except TransactionOutcomeUnknown:

@@ -300,6 +300,10 @@ class CatalogService:
         ]
         return sorted(listings, key=lambda listing: (-listing.movie.rating, listing.movie.title))
 
+    def showtime_from_item(self, item: dict[str, Any]) -> Showtime:
+        """A showtime read by someone else's query (the staff reports)."""
+        return self._showtime(item)
+
     def _showtime(self, item: dict[str, Any]) -> Showtime:
         return Showtime(
             showtime_id=item["showtime_id"],

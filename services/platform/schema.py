@@ -98,5 +98,10 @@ AUDIT = Table("Audit", "scope", "at_id")
 # One item per screen ("<theater_id>.<screen_id>") and local day: the shows that occupy it and a version.
 # Scheduling updates it conditionally on the version it read, so two managers never overlap two shows.
 SCHEDULE = Table("Schedule", "screen_key", "day")
+# Sales counters per theater and show day, and per show (services/booking/counters.py), updated in the
+# transactions that sell, cancel and admit: the reports read these, never the bookings.
+REPORTS = Table("Reports", "scope", "key")
 
-ALL_TABLES: tuple[Table, ...] = (USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, AUDIT, SCHEDULE)
+ALL_TABLES: tuple[Table, ...] = (
+    USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, AUDIT, SCHEDULE, REPORTS,
+)

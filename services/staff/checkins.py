@@ -1,9 +1,9 @@
 """Check-in at the door: a ticket's signed token admits its booking once.
 
-Admission is one transaction: a conditional update of the booking (still confirmed, not yet admitted)
-and its audit entry. Two doors scanning the same ticket at once both reach the condition; one wins,
-the other is told who admitted it and when. A cancelled, tampered, other-theater or other-day ticket
-is refused with the reason, and nothing is written.
+Admission is one transaction: a conditional update of the booking (still confirmed, not yet admitted),
+its audit entry and the sales counters' admissions. Two doors scanning the same ticket at once both
+reach the condition; one wins, the other is told who admitted it and when. A cancelled, tampered,
+other-theater or other-day ticket is refused with the reason, and nothing is written.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from services.accounts.users import User
 from services.booking.bookings import Booking
+from services.booking.counters import SalesCounters
 from services.booking.inventory import TransactionOutcomeUnknown, transact
 from services.booking.tickets import InvalidTicket, TicketService
 from services.clock import Clock, iso, parse_iso
@@ -61,8 +62,9 @@ class Admission:
 
 class CheckinService:
     def __init__(self, aws: Aws, clock: Clock, tickets: TicketService, access: AccessService,
-                 audit: AuditLog) -> None:
+                 audit: AuditLog, counters: SalesCounters) -> None:
         self._aws = aws
+        self._counters = counters
         self._clock = clock
         self._tickets = tickets
         self._access = access
@@ -95,6 +97,7 @@ class CheckinService:
             }},
             self._audit.put_action(booking.theater_id, member, "checkin.admitted", booking.booking_id, now,
                                    before=None, after={"seats": booking.seat_ids, "showtime_id": booking.showtime_id}),
+            *self._counters.on_admit(booking),  # the no-show rate's "admitted", in the same transaction
         ]
         try:
             reasons = transact(self._aws, actions)

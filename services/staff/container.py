@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from services.accounts.users import UserService
 from services.booking.bookings import BookingService
+from services.booking.counters import SalesCounters
 from services.booking.tickets import TicketService
 from services.catalog.catalog import CatalogService
 from services.clock import Clock
@@ -15,6 +16,7 @@ from services.staff.access import AccessService
 from services.staff.audit import AuditLog
 from services.staff.cancellation import ShowCancellation
 from services.staff.checkins import CheckinService
+from services.staff.reports import ReportService
 from services.staff.schedule import ScheduleService
 from services.staff.team import StaffTeam
 
@@ -27,6 +29,7 @@ class StaffServices:
     checkins: CheckinService
     schedule: ScheduleService
     cancellation: ShowCancellation
+    reports: ReportService
 
 
 def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, tickets: TicketService,
@@ -38,7 +41,8 @@ def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, 
         access=access,
         audit=audit,
         team=StaffTeam(aws, clock, users, access, audit),
-        checkins=CheckinService(aws, clock, tickets, access, audit),
+        checkins=CheckinService(aws, clock, tickets, access, audit, SalesCounters(aws)),
         schedule=schedule,
         cancellation=ShowCancellation(clock, catalog, bookings, schedule, access, audit),
+        reports=ReportService(aws, catalog, access),
     )
