@@ -31,7 +31,9 @@ def nav_items() -> list[NavItem]:
     """The console's pages, in menu order (a function: labels are translated per request)."""
     return [
         NavItem(t("Dashboard"), "space_dashboard", "/staff", "checkin"),
+        NavItem(t("Schedule"), "calendar_month", "/staff/schedule", "manage"),
         NavItem(t("Check-in"), "qr_code_scanner", "/staff/checkin", "checkin"),
+        NavItem(t("Reports"), "insights", "/staff/reports", "manage"),
         NavItem(t("Audit"), "history", "/staff/audit", "manage"),
         NavItem(t("Staff"), "badge", "/staff/team", "admin"),
         NavItem(t("Kiosks"), "point_of_sale", "/staff/kiosks", "admin"),

@@ -4,17 +4,21 @@ check-in page admits a typed code once, and the staff page creates an account (a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from nicegui.testing import User as SimulatedUser
 
 from services.container import Services
+from services.money import format_money
 from services.staff.team import NewAccount
 from tests.staff_helpers import PASSWORD, book_seats, customer, demo_show_soon
 
 pytestmark = pytest.mark.usefixtures("mailbox_env")
 HOME = "lumiere-bandra-mumbai"
 OTHER = "rangmahal-andheri-mumbai"
-PAGES = ["/staff", "/staff/checkin", "/staff/audit", "/staff/team"]
+PAGES = ["/staff", "/staff/schedule", "/staff/checkin", "/staff/reports", "/staff/audit", "/staff/team"]
+MANAGER_PAGES = ["/staff", "/staff/schedule", "/staff/checkin", "/staff/reports", "/staff/audit"]
 
 
 def make_staff(services: Services, name: str, role: str, theaters: list[str]) -> NewAccount:
@@ -35,10 +39,10 @@ async def assert_pages(user: SimulatedUser, allowed: list[str]) -> None:
     for path in PAGES:
         await user.open(path)
         if path in allowed:
-            await user.should_see(marker="page-title")
+            await user.should_see(marker="page-title", retries=50)
             await user.should_not_see(marker="not-found")
         else:
-            await user.should_see(marker="not-found")
+            await user.should_see(marker="not-found", retries=50)
             await user.should_not_see(marker="staff-nav")
 
 
@@ -53,7 +57,7 @@ async def test_an_usher_sees_only_the_door(user: SimulatedUser, app_services: Se
     await log_in(user, usher.user.email, usher.password)
     await assert_pages(user, ["/staff", "/staff/checkin"])
     await user.open("/staff")
-    await user.should_see("Check-in")
+    await user.should_see("Check-in", retries=50)
     await user.should_not_see("Audit")  # neither in the menu nor on the dashboard
     await user.should_not_see("Staff accounts")
 
@@ -61,19 +65,20 @@ async def test_an_usher_sees_only_the_door(user: SimulatedUser, app_services: Se
 async def test_a_manager_reads_the_audit_but_manages_no_accounts(user: SimulatedUser, app_services: Services) -> None:
     manager = make_staff(app_services, "maya", "manager", [HOME])
     await log_in(user, manager.user.email, manager.password)
-    await assert_pages(user, ["/staff", "/staff/checkin", "/staff/audit"])
+    await assert_pages(user, MANAGER_PAGES)
 
 
 async def test_an_admin_sees_every_page(user: SimulatedUser, app_services: Services) -> None:
     app_services.users.register("Root", "root@example.com", PASSWORD, role="admin")
     await log_in(user, "root@example.com", PASSWORD)
     await assert_pages(user, PAGES)
-    await user.should_see("Kiosks")
+    await user.should_see("Kiosks", retries=50)
 
 
-async def test_logged_out_visitors_are_sent_to_log_in(user: SimulatedUser) -> None:
+async def test_logged_out_visitors_are_sent_to_log_in(user: SimulatedUser, app_services: Services) -> None:
+    customer(app_services, "carl")  # (as in the other tests: the app has finished starting by now)
     await user.open("/staff/checkin")
-    await user.should_see(marker="login-email")
+    await user.should_see(marker="login-email", retries=50)
 
 
 async def test_the_door_admits_a_typed_code_once(user: SimulatedUser, app_services: Services) -> None:
@@ -83,12 +88,12 @@ async def test_the_door_admits_a_typed_code_once(user: SimulatedUser, app_servic
     await log_in(user, usher.user.email, usher.password)
     await user.open("/staff/checkin")
     user.find(marker="checkin-code").type(token).trigger("keydown.enter")
-    await user.should_see("ADMIT")
-    await user.should_see(" · ".join(booking.seat_ids))
+    await user.should_see("ADMIT", retries=50)
+    await user.should_see(" · ".join(booking.seat_ids), retries=50)
     user.find(marker="checkin-code").type(token).trigger("keydown.enter")
-    await user.should_see("DO NOT ADMIT")
-    await user.should_see("Already admitted at")
-    await user.should_see("by Ursula")
+    await user.should_see("DO NOT ADMIT", retries=50)
+    await user.should_see("Already admitted at", retries=50)
+    await user.should_see("by Ursula", retries=50)
 
 
 async def test_the_door_of_another_theater_refuses(user: SimulatedUser, app_services: Services) -> None:
@@ -97,8 +102,8 @@ async def test_the_door_of_another_theater_refuses(user: SimulatedUser, app_serv
     await log_in(user, usher.user.email, usher.password)
     await user.open("/staff/checkin")
     user.find(marker="checkin-code").type(app_services.tickets.token_for(booking)).trigger("keydown.enter")
-    await user.should_see("DO NOT ADMIT")
-    await user.should_see(f"This ticket is for {booking.theater_name}, not this theater.")
+    await user.should_see("DO NOT ADMIT", retries=50)
+    await user.should_see(f"This ticket is for {booking.theater_name}, not this theater.", retries=50)
     carl = app_services.users.get("carl@example.com")
     assert "admitted_at" not in app_services.bookings.get(booking.booking_id, carl).extra
 
@@ -112,9 +117,44 @@ async def test_the_admin_creates_an_usher_and_the_audit_shows_it(user: Simulated
     user.find(marker="team-email").type("nina@example.com")
     user.find(marker="team-theaters").elements.pop().value = [HOME]
     user.find(marker="team-submit").click()
-    await user.should_see(marker="team-password")
+    await user.should_see(marker="team-password", retries=50)
     password = user.find(marker="team-password").elements.pop().text
     assert app_services.users.authenticate("nina@example.com", password).role == "usher"
     await user.open("/staff/audit")
-    await user.should_see("staff.created")
-    await user.should_see("nina@example.com")
+    await user.should_see("staff.created", retries=50)
+    await user.should_see("nina@example.com", retries=50)
+
+
+async def test_a_manager_previews_and_schedules_a_show(user: SimulatedUser, app_services: Services) -> None:
+    manager = make_staff(app_services, "maya", "manager", [HOME])
+    await log_in(user, manager.user.email, manager.password)
+    await user.open("/staff/schedule")
+    await user.should_see(marker="schedule-plan", retries=50)
+    day = app_services.clock.now().date() + timedelta(days=9)  # beyond the demo's week: the screen is free
+    user.find(marker="schedule-day").clear().type(day.isoformat())
+    await user.should_see("Nothing scheduled.", retries=50)
+    user.find(marker="schedule-time").clear().type("23:50")
+    user.find(marker="schedule-preview").click()
+    await user.should_see("1 shows would fit, 0 overlap.", retries=50)
+    user.find(marker="schedule-create").click()
+    await user.should_see("1 created, 0 refused (overlap).", retries=50)
+    await user.should_see(marker="schedule-show", retries=50)
+    user.find(marker="schedule-preview").click()
+    await user.should_see("0 shows would fit, 1 overlap.", retries=50)
+    screen = app_services.catalog.theater(HOME).screens[0].screen_id
+    plan = app_services.staff.schedule.day_plan(manager.user, f"{HOME}.{screen}", day)
+    assert [f"{start:%H:%M}" for _id, start, _end in plan] == ["23:50"]
+
+
+async def test_a_manager_reads_the_reports(user: SimulatedUser, app_services: Services) -> None:
+    booking = book_seats(app_services, customer(app_services, "carl"), demo_show_soon(app_services, HOME), 3)
+    manager = make_staff(app_services, "maya", "manager", [HOME])
+    await log_in(user, manager.user.email, manager.password)
+    await user.open("/staff/reports")
+    for marker in ("chart-revenue", "chart-occupancy-day", "chart-occupancy-movie", "chart-lead", "chart-mix"):
+        await user.should_see(marker=marker, retries=50)
+    await user.should_see(marker="report-kpis", retries=50)
+    await user.should_see(format_money(booking.price.total, booking.price.currency), retries=50)
+    user.find(marker="report-csv").click()
+    response = await user.download.next(timeout=10)
+    assert response.content.startswith(b"date,shows,tickets_sold") and booking.showtime_id.encode() in response.content

@@ -6,7 +6,7 @@ from services.container import Services
 
 
 def register(services: Services) -> None:
-    from pages.staff import audit, checkin, dashboard, team
+    from pages.staff import audit, checkin, dashboard, reports, schedule, team
 
-    for module in (dashboard, checkin, audit, team):
+    for module in (dashboard, schedule, checkin, reports, audit, team):
         module.register(services)

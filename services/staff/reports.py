@@ -94,10 +94,33 @@ class TheaterReport:
                 "admitted": sum(day.admitted for day in self.days),
                 "seats_offered": sum(day.seats_offered for day in self.days)}
 
-    def no_show_rate(self) -> float:
-        """Share of tickets (not refunded) of shows that have ended whose holders never came in."""
-        totals = self.totals()
-        return round(1 - totals["admitted"] / totals["net"], 4) if totals["net"] else 0.0
+    def no_show_rate(self, now: datetime) -> float:
+        """Share of the valid tickets of shows that have started whose holders never came in."""
+        started = [show for show in self.shows if show.starts_at <= now]
+        net = sum(show.net_tickets for show in started)
+        admitted = sum(min(show.admitted, show.net_tickets) for show in started)
+        return round(1 - admitted / net, 4) if net else 0.0
+
+    def occupancy_by(self, attribute: str) -> list[tuple[str, float]]:
+        """Occupancy grouped by a show attribute ("movie_title", "screen_id"), best first."""
+        sold: dict[str, int] = {}
+        seats: dict[str, int] = {}
+        for show in self.shows:
+            key = str(getattr(show, attribute))
+            sold[key] = sold.get(key, 0) + show.net_tickets
+            seats[key] = seats.get(key, 0) + show.seats
+        rows = [(key, round(sold[key] / seats[key], 4) if seats[key] else 0.0) for key in sold]
+        return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+    def lead_totals(self) -> dict[str, int]:
+        return {name: sum(day.lead.get(name, 0) for day in self.days) for name, _limit in LEAD_BUCKETS}
+
+    def category_totals(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for day in self.days:
+            for category, count in day.categories.items():
+                totals[category] = totals.get(category, 0) + count
+        return totals
 
 
 class ReportService:

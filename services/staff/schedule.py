@@ -154,6 +154,15 @@ class ScheduleService:
                 refused.append(PlannedShow(planned.starts_at, planned.ends_at, tuple(exc.conflicts)))
         return created, refused
 
+    def day_plan(self, user: User | None, qualified_screen: str, day: date) -> list[tuple[str, datetime, datetime]]:
+        """The shows occupying a screen on a local day: (showtime id, local start, local end), by start."""
+        theater, screen = self._screen(qualified_screen)
+        self._access.require(user, "manage", theater.theater_id)
+        found = self._read_day(theater, screen, screen_key(theater.theater_id, screen.screen_id), day.isoformat())
+        plan = [(showtime_id, parse_iso(slot["s"]).astimezone(theater.tz), parse_iso(slot["e"]).astimezone(theater.tz))
+                for showtime_id, slot in found.slots.items()]
+        return sorted(plan, key=lambda entry: entry[1])
+
     # Cancelling (the show's slot; refunds are the caller's next step) ---------------------------------
     def release(self, member: StaffMember, showtime: Showtime) -> bool:
         """Mark the show cancelled and free its screen time, audited; False when it already was."""
