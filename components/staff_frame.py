@@ -49,6 +49,9 @@ async def staff_frame(services: Services, path: str, permission: Permission, *,
     if user is None:
         yield None
         return
+    # The console's pages read several things (access, theaters, schedules, counters): build them over the
+    # open connection rather than against the first response's time limit, which a busy backend can miss.
+    await ui.context.client.connected()
     member = await call(services.staff.access.member, user)
     if member is None or not member.may(permission):
         async with frame(services):

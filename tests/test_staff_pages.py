@@ -87,6 +87,7 @@ async def test_the_door_admits_a_typed_code_once(user: SimulatedUser, app_servic
     usher = make_staff(app_services, "ursula", "usher", [HOME])
     await log_in(user, usher.user.email, usher.password)
     await user.open("/staff/checkin")
+    await user.should_see(marker="checkin-code", retries=50)
     user.find(marker="checkin-code").type(token).trigger("keydown.enter")
     await user.should_see("ADMIT", retries=50)
     await user.should_see(" · ".join(booking.seat_ids), retries=50)
@@ -101,6 +102,7 @@ async def test_the_door_of_another_theater_refuses(user: SimulatedUser, app_serv
     usher = make_staff(app_services, "otto", "usher", [OTHER])
     await log_in(user, usher.user.email, usher.password)
     await user.open("/staff/checkin")
+    await user.should_see(marker="checkin-code", retries=50)
     user.find(marker="checkin-code").type(app_services.tickets.token_for(booking)).trigger("keydown.enter")
     await user.should_see("DO NOT ADMIT", retries=50)
     await user.should_see(f"This ticket is for {booking.theater_name}, not this theater.", retries=50)
@@ -113,6 +115,7 @@ async def test_the_admin_creates_an_usher_and_the_audit_shows_it(user: Simulated
     app_services.users.register("Root", "root@example.com", PASSWORD, role="admin")
     await log_in(user, "root@example.com", PASSWORD)
     await user.open("/staff/team")
+    await user.should_see(marker="team-name", retries=50)
     user.find(marker="team-name").type("Nina Door")
     user.find(marker="team-email").type("nina@example.com")
     user.find(marker="team-theaters").elements.pop().value = [HOME]

@@ -143,8 +143,10 @@ def _chart(title: str, options: dict[str, Any], marker: str) -> None:
 def _bars(title: str, rows: list[tuple[str, float]], marker: str) -> None:
     rows = rows[:12]
     _chart(title, {
-        "tooltip": {"trigger": "axis"}, "grid": {"left": 150, "right": 24, "top": 16, "bottom": 24},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 8, "right": 24, "top": 16, "bottom": 24, "containLabel": True},
         "xAxis": {"type": "value", "max": 100, **_AXIS},
-        "yAxis": {"type": "category", "inverse": True, "data": [name for name, _ in rows], **_AXIS},
+        "yAxis": {"type": "category", "inverse": True, "data": [name for name, _ in rows], **_AXIS,
+                  "axisLabel": {"color": "#a09cb5", "width": 110, "overflow": "truncate"}},
         "series": [{"type": "bar", "data": [round(value * 100, 1) for _, value in rows],
                     "itemStyle": {"color": "#e11d48"}}]}, marker)
