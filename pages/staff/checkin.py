@@ -37,6 +37,8 @@ def register(services: Services) -> None:
 
     @ui.page("/staff/checkin")
     async def checkin_page() -> None:
+        # Before the frame awaits the connection: body HTML is part of the first response only.
+        ui.add_body_html(f'<script src="{JSQR_URL}"></script><script src="/assets/staff/checkin-camera.js"></script>')
         async with staff_frame(services, "/staff/checkin", "checkin") as member:
             if member is None:
                 return
@@ -46,7 +48,6 @@ def register(services: Services) -> None:
 async def _checkin(services: Services, member: StaffMember) -> None:
     user = current_user()  # the service checks this user's access afresh on every scan
     ui.add_css(_CSS)
-    ui.add_body_html(f'<script src="{JSQR_URL}"></script><script src="/assets/staff/checkin-camera.js"></script>')
     theaters = await call(services.catalog.theaters)
     doors = {theater.theater_id: theater.name for theater in theaters
              if theater.theater_id in member.theater_scope([x.theater_id for x in theaters])}
