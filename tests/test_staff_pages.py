@@ -17,8 +17,9 @@ from tests.staff_helpers import PASSWORD, book_seats, customer, demo_show_soon
 pytestmark = pytest.mark.usefixtures("mailbox_env")
 HOME = "lumiere-bandra-mumbai"
 OTHER = "rangmahal-andheri-mumbai"
-PAGES = ["/staff", "/staff/schedule", "/staff/checkin", "/staff/reports", "/staff/audit", "/staff/team"]
-MANAGER_PAGES = ["/staff", "/staff/schedule", "/staff/checkin", "/staff/reports", "/staff/audit"]
+PAGES = ["/staff", "/staff/schedule", "/staff/bookings", "/staff/checkin", "/staff/reports", "/staff/audit",
+         "/staff/team"]
+MANAGER_PAGES = ["/staff", "/staff/schedule", "/staff/bookings", "/staff/checkin", "/staff/reports", "/staff/audit"]
 
 
 def make_staff(services: Services, name: str, role: str, theaters: list[str]) -> NewAccount:
@@ -161,3 +162,24 @@ async def test_a_manager_reads_the_reports(user: SimulatedUser, app_services: Se
     user.find(marker="report-csv").click()
     response = await user.download.next(timeout=10)
     assert response.content.startswith(b"date,shows,tickets_sold") and booking.showtime_id.encode() in response.content
+
+
+async def test_the_desk_finds_cancels_and_resends(user: SimulatedUser, app_services: Services) -> None:
+    booking = book_seats(app_services, customer(app_services, "carl"), demo_show_soon(app_services, HOME), 2)
+    manager = make_staff(app_services, "maya", "manager", [HOME])
+    await log_in(user, manager.user.email, manager.password)
+    await user.open("/staff/bookings?q=carl@example.com")
+    await user.should_see(marker="desk-result", retries=50)
+    user.find(marker="desk-result").click()
+    await user.should_see(marker="desk-booking", retries=50)
+    await user.should_see("Not admitted yet", retries=50)
+    user.find(marker="desk-resend").click()
+    await user.should_see("Confirmation queued.", retries=50)
+    await user.should_see(marker="desk-reason", retries=50)  # the show starts in 40 minutes: past the cut-off
+    user.find(marker="desk-cancel").click()
+    await user.should_see("past the cancel cut-off: write why", retries=50)
+    user.find(marker="desk-reason").type("Customer stuck in traffic, manager approved")
+    user.find(marker="desk-cancel").click()
+    await user.should_see(marker="desk-refund", retries=50)
+    carl = app_services.users.get("carl@example.com")
+    assert app_services.bookings.get(booking.booking_id, carl).status == "cancelled"

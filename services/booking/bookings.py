@@ -278,6 +278,10 @@ class BookingService:
         refund = booking.price.total if full_refund else self._pricing.refund(booking.price)
         return self._cancel(booking, self._clock.now().replace(microsecond=0), refund, extra_actions)
 
+    def refund_amount(self, booking: Booking) -> int:
+        """What cancelling this booking under the refund policy gives back."""
+        return self._pricing.refund(booking.price)
+
     def _cancel(self, booking: Booking, now: datetime, refund: int, extra_actions: list[dict[str, Any]]) -> Booking:
         booking_id = booking.booking_id
         cancelled = replace(booking, status="cancelled", refund=refund, cancelled_at=iso(now))

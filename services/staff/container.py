@@ -16,6 +16,7 @@ from services.staff.access import AccessService
 from services.staff.audit import AuditLog
 from services.staff.cancellation import ShowCancellation
 from services.staff.checkins import CheckinService
+from services.staff.desk import BookingDesk
 from services.staff.reports import ReportService
 from services.staff.schedule import ScheduleService
 from services.staff.team import StaffTeam
@@ -30,6 +31,7 @@ class StaffServices:
     schedule: ScheduleService
     cancellation: ShowCancellation
     reports: ReportService
+    desk: BookingDesk
 
 
 def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, tickets: TicketService,
@@ -45,4 +47,5 @@ def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, 
         schedule=schedule,
         cancellation=ShowCancellation(clock, catalog, bookings, schedule, access, audit),
         reports=ReportService(aws, catalog, access),
+        desk=BookingDesk(aws, clock, settings, users, catalog, bookings, access, audit),
     )
