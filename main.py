@@ -12,7 +12,6 @@ import os
 import sys
 from pathlib import Path
 
-from botocore.exceptions import BotoCoreError, ClientError
 from nicegui import app, run, ui
 
 import api
@@ -146,16 +145,16 @@ def start_notifications(services: Services) -> None:
         if mailbox is not None:
             try:
                 await run.io_bound(mailbox.collect)
-            except (ClientError, BotoCoreError) as exc:  # the messages wait in their inboxes
-                log_event("mailbox.collect_failed", error=type(exc).__name__)
+            except DomainError as exc:  # the messages wait in their inboxes
+                log_event("mailbox.collect_failed", error=exc.message)
 
     def stop() -> None:  # plain call: run.io_bound no longer runs anything once the app is stopping
         worker.stop()
         if mailbox is not None:  # the embedded server's queues are gone after a restart: collect them now
             try:
                 mailbox.collect(everything=True)
-            except (ClientError, BotoCoreError) as exc:
-                log_event("mailbox.collect_failed", error=type(exc).__name__)
+            except DomainError as exc:
+                log_event("mailbox.collect_failed", error=exc.message)
 
     app.timer(services.settings.notify_poll_seconds, tick)
     app.on_shutdown(stop)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from nicegui import background_tasks, run, ui
 
-from components.best_seats import best_block
 from components.seat_grid import SeatGrid
+from services.booking.best_seats import best_block
 from services.booking.inventory import Hold
 from services.booking.pricing import Quote
 from services.catalog.catalog import Showtime

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from nicegui import run, ui
 
 from components.frame import frame
 from components.movie_card import poster_url
 from components.order_details import when
 from components.session import require_user
-from pages.confirmation import booking_ref, status_chip
+from pages.confirmation import status_chip
 from services.accounts.users import User
 from services.booking.bookings import Booking
+from services.booking.rules import can_cancel
 from services.container import Services
 from services.errors import DomainError
 from services.i18n import t
@@ -63,8 +62,7 @@ def _empty() -> None:
 
 def _card(services: Services, user: User, booking: Booking, poster: str | None, refresh) -> None:  # noqa: ANN001
     now = services.clock.now()
-    cutoff = booking.starts_at - timedelta(minutes=services.settings.cancel_cutoff_minutes)
-    cancellable = booking.status == "confirmed" and now <= cutoff
+    cancellable = can_cancel(booking, now, services.settings)
     money = lambda minor: format_money(minor, booking.price.currency)  # noqa: E731
     with ui.row().classes("mm-surface w-full p-4 gap-4 flex-nowrap items-start").mark("booking-card"):
         if poster:
@@ -77,7 +75,7 @@ def _card(services: Services, user: User, booking: Booking, poster: str | None, 
             ui.label(f"{booking.theater_name} · {booking.screen_name}").classes("text-white text-sm")
             seats = ", ".join(booking.seat_ids)
             ui.label(t("Seats {seats} · {total} · Ref {ref}", seats=seats, total=money(booking.price.total),
-                       ref=booking_ref(booking))).classes("mm-muted text-sm")
+                       ref=booking.reference)).classes("mm-muted text-sm")
             if booking.status == "cancelled" and booking.refund is not None:
                 ui.label(t("Refunded {amount}", amount=money(booking.refund))).classes("text-positive text-sm")
             with ui.row().classes("gap-2 mt-1 flex-wrap"):

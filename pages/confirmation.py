@@ -57,7 +57,7 @@ def _confirmation(booking: Booking, poster: str | None) -> None:
                                amount=format_money(booking.refund, booking.price.currency))).classes("mm-muted")
         with ui.column().classes("mm-surface w-full p-5 sm:p-6 gap-4").mark("booking-details"):
             with ui.row().classes("w-full justify-between items-center gap-2"):
-                ui.label(t("Booking {ref}", ref=booking_ref(booking))).classes("text-white font-bold tracking-wide")
+                ui.label(t("Booking {ref}", ref=booking.reference)).classes("text-white font-bold tracking-wide")
                 status_chip(booking.status)
             facts(booking.movie_title, poster, f"{booking.theater_name} · {booking.screen_name}",
                   booking.theater_address, when(booking.local_start()))
@@ -77,11 +77,6 @@ def _confirmation(booking: Booking, poster: str | None) -> None:
                     "outline no-caps size=lg").classes("text-white").mark("download-pdf")
             ui.button(t("My bookings"), on_click=lambda: ui.navigate.to("/bookings")).props(
                 "flat no-caps size=lg").classes("text-white").mark("my-bookings")
-
-
-def booking_ref(booking: Booking) -> str:
-    """A short reference a person can read out at the counter."""
-    return booking.booking_id.removeprefix("bk-").removeprefix("h-")[:8].upper()
 
 
 def status_chip(status: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import groupby
 from urllib.parse import quote
 
@@ -15,6 +15,7 @@ from components.seat_grid import SeatGrid
 from components.seat_selection import SeatSelection, Selection
 from components.session import current_user
 from services.booking.inventory import SeatMap
+from services.booking.rules import on_sale
 from services.catalog.catalog import Movie, Screen, Showtime, Theater
 from services.container import Services
 from services.errors import DomainError, ShowClosed
@@ -171,14 +172,14 @@ def _show_strip(services: Services, current: Showtime, shows: list[Showtime]) ->
     """The film's other shows at this theater: dates, then times of the chosen date."""
     if current.showtime_id not in {s.showtime_id for s in shows}:
         shows = sorted([*shows, current], key=lambda s: s.starts_at)
-    cutoff = services.clock.now() + timedelta(minutes=services.settings.sales_cutoff_minutes)
+    now = services.clock.now()
     by_day = {day: list(group) for day, group in groupby(shows, key=lambda s: s.local_date())}
     today = current.local_date()
     with ui.row().classes("w-full gap-2 flex-nowrap overflow-x-auto pb-1 items-stretch").props(
         f'role="navigation" aria-label="{t("Other shows")}"'
     ).mark("show-strip"):
         for day, day_shows in by_day.items():
-            target = next((s for s in day_shows if s.starts_at > cutoff), None)
+            target = next((s for s in day_shows if on_sale(s, now, services.settings)), None)
             selected = day == today
             href = f"/showtime/{target.showtime_id}" if target and not selected else None
             with _chip(href, selected, disabled=target is None and not selected):
@@ -186,7 +187,7 @@ def _show_strip(services: Services, current: Showtime, shows: list[Showtime]) ->
                 ui.label(day.strftime("%d %b").lstrip("0")).classes("text-sm font-bold")
         ui.element("div").classes("w-px bg-white/10 mx-1 shrink-0")
         for show in by_day.get(today, []):
-            closed = show.starts_at <= cutoff
+            closed = not on_sale(show, now, services.settings)
             selected = show.showtime_id == current.showtime_id
             href = None if closed or selected else f"/showtime/{show.showtime_id}"
             with _chip(href, selected, disabled=closed and not selected):

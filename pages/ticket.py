@@ -69,11 +69,9 @@ def register(services: Services) -> None:
 async def pdf_response(services: Services, booking_id: str, user: User) -> Response:
     """The PDF ticket for its owner (or an admin); 404 for anyone else and for a cancelled booking."""
     try:
-        booking = await run.io_bound(services.bookings.get, booking_id, user)
-    except NotFound:
-        return HTMLResponse(t("That booking does not exist."), status_code=404)
-    if booking.status != "confirmed":
-        return HTMLResponse(t("This booking was cancelled; it has no ticket."), status_code=404)
+        booking = await run.io_bound(services.bookings.ticket, booking_id, user)
+    except NotFound as exc:
+        return HTMLResponse(exc.message, status_code=404)
     pdf = await run.io_bound(render_ticket, booking, services.tickets.token_for(booking), services.settings.base_url)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{pdf_filename(booking)}"',

@@ -315,3 +315,24 @@ def test_register_mounts_on_nicegui_app(small: Services) -> None:
     mounts = [route for route in app.router.routes if isinstance(route, Mount) and route.path == PREFIX]
     assert len(mounts) == 1 and app.router.routes[0] is mounts[0]
     app.router.routes.remove(mounts[0])
+
+
+def test_best_seats_offers_a_free_block_that_can_be_held(client: TestClient, alice: dict[str, str],
+                                                         bob: dict[str, str]) -> None:
+    best = client.get("/showtimes/tiny-show/best-seats", params={"count": 3})
+    assert best.status_code == 200, best.text
+    seats = best.json()["seat_ids"]
+    assert len(seats) == 3 and len({seat[0] for seat in seats}) == 1  # one row, side by side
+    assert client.post("/showtimes/tiny-show/holds", json={"seat_ids": seats}, headers=bob).status_code == 201
+    again = client.get("/showtimes/tiny-show/best-seats", params={"count": 3}, headers=alice).json()["seat_ids"]
+    assert again and not set(again) & set(seats)  # bob's seats are no longer offered
+    assert error(client.get("/showtimes/tiny-show/best-seats", params={"count": 0}))["code"] == "invalid_request"
+    assert client.get("/showtimes/nope/best-seats").status_code == 404
+
+
+def test_a_booking_carries_its_short_reference(client: TestClient, alice: dict[str, str]) -> None:
+    booking = book(client, alice, ["C5"])
+    reference = booking["reference"]
+    assert len(reference) == 8 and reference == reference.upper()
+    assert reference.lower() in booking["booking_id"]
+    assert client.get(f"/bookings/{booking['booking_id']}", headers=alice).json()["reference"] == reference

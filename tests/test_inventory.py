@@ -12,6 +12,7 @@ from services.errors import HoldExpired, InvalidRequest, NotFound, SeatUnavailab
 from services.live.hub import SeatChange
 from services.platform.schema import SEATS
 from tests.conftest import add_small_showtime
+from tests.faults import Faults
 
 
 def statuses(services: Services, showtime_id: str, viewer: str | None = None) -> dict[str, str]:
@@ -54,14 +55,15 @@ def test_overlapping_hold_fails_all_or_none_with_seat_list(small: Services) -> N
     assert statuses(small, "tiny-show")["A3"] == "available"  # nothing of bob's request was held
 
 
-def test_conflict_found_only_by_the_transaction_is_reported(small: Services, monkeypatch) -> None:
-    small.inventory.hold("tiny-show", ["B1"], "alice")
-    # Pretend bob's read saw an empty hall (he read just before alice's write landed).
-    monkeypatch.setattr(small.inventory, "_read_partition", lambda *_a, **_k: ({}, 0))
+def test_conflict_found_only_by_the_transaction_is_reported(small: Services) -> None:
+    faults = Faults(small)
+    # Bob reads an empty hall; alice's hold lands between his read and his write.
+    faults.on("TransactWriteItems", lambda: small.inventory.hold("tiny-show", ["B1"], "alice"))
     with pytest.raises(SeatUnavailable) as caught:
         small.inventory.hold("tiny-show", ["B2", "B1"], "bob")
+    faults.clear()
     assert caught.value.seats == ["B1"]
-    monkeypatch.undo()
+    assert statuses(small, "tiny-show", "alice")["B1"] == "held_by_you"
     assert statuses(small, "tiny-show")["B2"] == "available"
 
 
@@ -126,8 +128,18 @@ def test_release_frees_seats_and_is_idempotent(small: Services) -> None:
     assert small.inventory.release(hold.hold_id, "alice") == []
     assert statuses(small, "tiny-show")["B1"] == "available"
     assert small.inventory.get_hold(hold.hold_id).status == "released"
-    with pytest.raises(HoldExpired):  # a released hold is not resurrected by holding again through it
-        small.inventory._write_hold(hold, [], small.clock.now())
+
+
+def test_a_hold_released_while_being_changed_is_not_resurrected(small: Services) -> None:
+    hold = small.inventory.hold("tiny-show", ["B1", "B2"], "alice")
+    faults = Faults(small)
+    # Alice's other tab releases the hold between this change's read and its write.
+    faults.on("TransactWriteItems", lambda: small.inventory.release(hold.hold_id, "alice"))
+    with pytest.raises(HoldExpired):
+        small.inventory.hold("tiny-show", ["B1", "B3"], "alice")
+    faults.clear()
+    assert small.inventory.get_hold(hold.hold_id).status == "released"
+    assert [statuses(small, "tiny-show")[s] for s in ("B1", "B2", "B3")] == ["available"] * 3
 
 
 def test_release_of_expired_hold_leaves_the_new_holder_alone(small: Services) -> None:

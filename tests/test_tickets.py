@@ -147,5 +147,8 @@ def test_api_gives_the_owner_their_pdf_and_nobody_else(small: Services, booking:
     assert client.get(path).status_code == 401
     assert client.get(path, headers=bearer(client, "bob@example.com")).json()["error"]["code"] == "not_found"
     assert client.get("/bookings/bk-nope/ticket.pdf", headers=bearer(client, "alice@example.com")).status_code == 404
+    small.users.register("Boss", "boss@example.com", "password123", role="admin")
+    assert client.get(path, headers=bearer(client, "boss@example.com")).status_code == 200  # as on the page
     small.bookings.cancel(booking.booking_id, alice)
     assert client.get(path, headers=bearer(client, "alice@example.com")).status_code == 404
+    assert client.get(path, headers=bearer(client, "boss@example.com")).status_code == 404

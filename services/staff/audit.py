@@ -16,11 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import BotoCoreError, ClientError
 
 from services.clock import iso
-from services.errors import ServiceUnavailable
 from services.i18n import t
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.schema import AUDIT
 from services.staff.access import StaffMember
@@ -66,13 +65,12 @@ class AuditLog:
     def recent(self, scopes: list[str], limit: int = 100) -> list[AuditEntry]:
         """The newest entries of the given scopes (one Query each), newest first."""
         entries: list[tuple[str, AuditEntry]] = []
-        try:
-            for scope in scopes:
-                response = self._table.query(KeyConditionExpression=Key("scope").eq(scope),
-                                             ScanIndexForward=False, Limit=limit)
-                entries += [(item["at_id"], _entry(item)) for item in response["Items"]]
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("The audit log cannot be read just now. Please try again.")) from exc
+        message = t("The audit log cannot be read just now. Please try again.")
+        for scope in scopes:
+            # One page of the newest ``limit`` entries per scope: enough, and never the whole history.
+            page = next(dynamo.query_pages(self._table, message=message, KeyConditionExpression=Key("scope").eq(scope),
+                                           ScanIndexForward=False, Limit=limit))
+            entries += [(item["at_id"], _entry(item)) for item in page["Items"]]
         return [entry for _key, entry in sorted(entries, key=lambda pair: pair[0], reverse=True)[:limit]]
 
 

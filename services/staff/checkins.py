@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 from services.accounts.users import User
 from services.booking.bookings import Booking
 from services.booking.counters import SalesCounters
-from services.booking.inventory import TransactionOutcomeUnknown, transact
 from services.booking.tickets import InvalidTicket, TicketService
 from services.clock import Clock, iso, parse_iso
 from services.errors import DomainError, NotFound, ServiceUnavailable
 from services.i18n import t
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.logs import log_event
 from services.platform.schema import BOOKINGS
@@ -100,11 +100,9 @@ class CheckinService:
             *self._counters.on_admit(booking),  # the no-show rate's "admitted", in the same transaction
         ]
         try:
-            reasons = transact(self._aws, actions)
-        except TransactionOutcomeUnknown:
-            reasons = ["Unknown"]
-        if reasons is not None:
-            raise self._lost_race(booking.booking_id)
+            dynamo.transact_write(self._aws, actions)
+        except (dynamo.TransactionCancelled, dynamo.TransactionOutcomeUnknown) as exc:
+            raise self._lost_race(booking.booking_id) from exc
         log_event("checkin.admitted", booking_id=booking.booking_id, theater_id=booking.theater_id,
                   usher=member.user_id)
         return Admission(booking, now, member.name)
@@ -121,9 +119,8 @@ class CheckinService:
     def _lost_race(self, booking_id: str) -> DomainError:
         """Why the conditional write failed: another door admitted it, or it was cancelled meanwhile."""
         try:
-            item = self._table.get_item(Key={"booking_id": booking_id}, ConsistentRead=True).get("Item")
-        except Exception as exc:  # botocore errors: the door may simply scan again
-            log_event("checkin.reread_failed", booking_id=booking_id, error=type(exc).__name__)
+            item = dynamo.get_item(self._table, {"booking_id": booking_id}, consistent=True)
+        except ServiceUnavailable:
             return ServiceUnavailable(t("Tickets cannot be checked just now. Please scan again."))
         if item is None:
             return NotFound(t("No booking matches this ticket."))

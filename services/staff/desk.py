@@ -8,16 +8,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from services.accounts.users import User, UserService
 from services.booking.bookings import Booking, BookingService
-from services.booking.inventory import TransactionOutcomeUnknown, transact
 from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso
 from services.errors import InvalidRequest, NotFound, ServiceUnavailable, TooLateToCancel
 from services.i18n import t
 from services.notify.outbox import notification_id, outbox_put
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.schema import BOOKINGS, OUTBOX
 from services.settings import Settings
@@ -138,26 +136,20 @@ class BookingDesk:
         }}, self._audit.put_action(desk.booking.theater_id, member, "booking.confirmation_resent", booking_id, now,
                                    None, {"notification_id": resend_id})]
         try:
-            reasons = transact(self._aws, actions)
-        except TransactionOutcomeUnknown as exc:
+            dynamo.transact_write(self._aws, actions)
+        except (dynamo.TransactionCancelled, dynamo.TransactionOutcomeUnknown) as exc:
             raise ServiceUnavailable(t("The email could not be queued just now. Please try again.")) from exc
-        if reasons is not None:
-            raise ServiceUnavailable(t("The email could not be queued just now. Please try again."))
         return resend_id
 
     # Reading ------------------------------------------------------------------------------------------
     def _get(self, booking_id: str) -> Booking | None:
-        try:
-            item = self._bookings_table.get_item(Key={"booking_id": booking_id}, ConsistentRead=True).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("Bookings cannot be read just now. Please try again.")) from exc
+        item = dynamo.get_item(self._bookings_table, {"booking_id": booking_id}, consistent=True,
+                               message=t("Bookings cannot be read just now. Please try again."))
         return Booking.from_item(item) if item else None
 
     def _email(self, nid: str) -> EmailRecord | None:
-        try:
-            item = self._outbox.get_item(Key={"notification_id": nid}).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("Emails cannot be read just now. Please try again.")) from exc
+        item = dynamo.get_item(self._outbox, {"notification_id": nid},
+                               message=t("Emails cannot be read just now. Please try again."))
         if item is None:
             return None
         return EmailRecord(nid, str(item.get("kind", "")), str(item.get("created_at", "")), "pending" not in item)

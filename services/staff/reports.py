@@ -16,14 +16,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import BotoCoreError, ClientError
 
 from services.accounts.users import User
 from services.booking.counters import LEAD_BUCKETS
 from services.catalog.catalog import CatalogService, Showtime, Theater
 from services.clock import iso
-from services.errors import InvalidRequest, ServiceUnavailable
+from services.errors import InvalidRequest
 from services.i18n import t
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.schema import REPORTS, SHOWTIMES
 from services.staff.access import AccessService
@@ -148,19 +148,13 @@ class ReportService:
         return report
 
     def _query(self, report: TheaterReport, table: Any, condition: Any, **extra: Any) -> list[dict[str, Any]]:
-        kwargs: dict[str, Any] = {"KeyConditionExpression": condition, **extra}
         items: list[dict[str, Any]] = []
-        try:
-            while True:
-                response = table.query(**kwargs)
-                report.requests += 1
-                report.items_read += int(response.get("ScannedCount", len(response["Items"])))
-                items += response["Items"]
-                if "LastEvaluatedKey" not in response:
-                    return items
-                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("The figures cannot be read just now. Please try again.")) from exc
+        for response in dynamo.query_pages(table, message=t("The figures cannot be read just now. Please try again."),
+                                           KeyConditionExpression=condition, **extra):
+            report.requests += 1
+            report.items_read += int(response.get("ScannedCount", len(response["Items"])))
+            items += response["Items"]
+        return items
 
     def _showtimes_of(self, report: TheaterReport, theater: Theater, first: date, last: date) -> list[Showtime]:
         """The theater's shows in the range (one index Query over its city's shows of those days)."""

@@ -20,14 +20,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import BotoCoreError, ClientError
 
 from services.accounts.users import User
-from services.booking.inventory import TransactionOutcomeUnknown, transact
 from services.catalog.catalog import CatalogService, Movie, Screen, Showtime, Theater, screen_key
 from services.clock import Clock, iso, parse_iso
 from services.errors import DomainError, InvalidRequest, NotFound, ServiceUnavailable
 from services.i18n import t
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.logs import log_event
 from services.platform.schema import SCHEDULE, SHOWTIMES
@@ -184,14 +183,15 @@ class ScheduleService:
                                                   showtime.showtime_id, now, {"status": showtime.status},
                                                   {"status": "cancelled"}))
             try:
-                reasons = transact(self._aws, actions)
-            except TransactionOutcomeUnknown:
-                reasons = ["Unknown"]
-            if reasons is None:
-                self._catalog.invalidate()
-                return True
-            if reasons[len(days)] == "ConditionalCheckFailed":  # the showtime: already cancelled
-                return False
+                dynamo.transact_write(self._aws, actions)
+            except dynamo.TransactionOutcomeUnknown:
+                continue  # read again: a committed cancellation then shows as "already cancelled"
+            except dynamo.TransactionCancelled as exc:
+                if exc.codes[len(days)] == "ConditionalCheckFailed":  # the showtime: already cancelled
+                    return False
+                continue  # a day's version moved: read again
+            self._catalog.invalidate()
+            return True
         raise ServiceUnavailable(t("The schedule is busy just now. Please try again."))
 
     # Helpers ----------------------------------------------------------------------------------------
@@ -254,10 +254,8 @@ class ScheduleService:
         return days
 
     def _read_day(self, theater: Theater, screen: Screen, key: str, day: str) -> _Day:
-        try:
-            item = self._table.get_item(Key={"screen_key": key, "day": day}, ConsistentRead=True).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("The schedule cannot be read just now. Please try again.")) from exc
+        item = dynamo.get_item(self._table, {"screen_key": key, "day": day}, consistent=True,
+                               message=t("The schedule cannot be read just now. Please try again."))
         if item is not None:
             return _Day(key, day, int(item["version"]), dict(item.get("slots", {})), exists=True)
         return _Day(key, day, 0, self._slots_from_index(theater, screen, day), exists=False)
@@ -266,25 +264,14 @@ class ScheduleService:
         """The shows of one screen touching a local day, from the Showtimes index (one Query, by city)."""
         local_start = datetime.combine(date.fromisoformat(day), time(0), tzinfo=theater.tz)
         window_start, window_end = local_start - timedelta(hours=12), local_start + timedelta(days=1)
-        kwargs: dict[str, Any] = {
-            "IndexName": "by-city-start",
-            "KeyConditionExpression": Key("city").eq(theater.city)
+        found = dynamo.query_all(
+            self._showtimes, IndexName="by-city-start",
+            KeyConditionExpression=Key("city").eq(theater.city)
             & Key("starts_at").between(iso(window_start.astimezone(UTC)), iso(window_end.astimezone(UTC))),
-        }
-        slots: dict[str, dict[str, str]] = {}
-        try:
-            while True:
-                response = self._showtimes.query(**kwargs)
-                for item in response["Items"]:
-                    if (item["theater_id"] == theater.theater_id and item["screen_id"] == screen.screen_id
-                            and item.get("status") != "cancelled"
-                            and parse_iso(item["ends_at"]) > local_start.astimezone(UTC)):
-                        slots[item["showtime_id"]] = {"s": item["starts_at"], "e": item["ends_at"]}
-                if "LastEvaluatedKey" not in response:
-                    return slots
-                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("The schedule cannot be read just now. Please try again.")) from exc
+            message=t("The schedule cannot be read just now. Please try again."))
+        return {item["showtime_id"]: {"s": item["starts_at"], "e": item["ends_at"]} for item in found.items
+                if item["theater_id"] == theater.theater_id and item["screen_id"] == screen.screen_id
+                and item.get("status") != "cancelled" and parse_iso(item["ends_at"]) > local_start.astimezone(UTC)}
 
     def _claim(self, day: _Day, item: dict[str, Any]) -> dict[str, Any]:
         slot = {"s": item["starts_at"], "e": item["ends_at"]}
@@ -318,9 +305,12 @@ class ScheduleService:
     def _run(self, actions: list[dict[str, Any]]) -> bool:
         """True when the transaction committed; False when a version moved (read again and retry)."""
         try:
-            return transact(self._aws, actions) is None
-        except TransactionOutcomeUnknown:
+            dynamo.transact_write(self._aws, actions)
+        except dynamo.TransactionCancelled:
+            return False
+        except dynamo.TransactionOutcomeUnknown:
             return False  # the retry re-reads: if it did commit, the showtime's own slot is found as a conflict
+        return True
 
 
 @dataclass(frozen=True)

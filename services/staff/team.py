@@ -12,13 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import BotoCoreError, ClientError
 
 from services.accounts.users import Role, User, UserService, normalize_email
-from services.booking.inventory import transact
 from services.clock import Clock
-from services.errors import EmailTaken, InvalidRequest, NotFound, ServiceUnavailable
+from services.errors import EmailTaken, InvalidRequest, NotFound
 from services.i18n import t
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.logs import log_event
 from services.platform.schema import USERS
@@ -48,17 +47,10 @@ class StaffTeam:
     def members(self, actor: User) -> list[User]:
         """Every staff account (admins only): one Query on the sparse staff index."""
         self._access.require(actor, "admin")
-        kwargs: dict[str, Any] = {"IndexName": "staff-accounts", "KeyConditionExpression": Key("staff").eq("staff")}
-        found: list[User] = []
-        try:
-            while True:
-                response = self._table.query(**kwargs)
-                found += [self._users.get(item["email"]) for item in response["Items"]]
-                if "LastEvaluatedKey" not in response:
-                    return found
-                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("Staff accounts cannot be read just now. Please try again.")) from exc
+        found = dynamo.query_all(self._table, IndexName="staff-accounts",
+                                 KeyConditionExpression=Key("staff").eq("staff"),
+                                 message=t("Staff accounts cannot be read just now. Please try again."))
+        return [self._users.get(item["email"]) for item in found.items]
 
     def create(self, actor: User, name: str, email: str, role: str, theaters: list[str],
                known_theaters: list[str]) -> NewAccount:
@@ -126,8 +118,10 @@ class StaffTeam:
             }},
             self._audit.put_action(GLOBAL, member, action, normalize_email(email), now, before, after),
         ]
-        if transact(self._aws, actions) is not None:
-            raise NotFound(t("No such staff account."))
+        try:
+            dynamo.transact_write(self._aws, actions)
+        except dynamo.TransactionCancelled as exc:
+            raise NotFound(t("No such staff account.")) from exc
 
 
 def _staff_role(role: str) -> Role:
