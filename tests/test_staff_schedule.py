@@ -207,3 +207,32 @@ def test_screen_ids_are_unique_across_theaters(client: TestClient, seeded: Servi
         for item in client.get("/showtimes", params={"city": city}).json():
             assert seen.setdefault(item["screen_id"], item["theater_id"]) == item["theater_id"]
     assert len(seen) > 12 and all(key.startswith(theater + ".") for key, theater in seen.items())
+
+
+def test_every_staff_route_refuses_customers_and_other_theaters(client: TestClient, small: Services) -> None:
+    """Each route of /api/v1/staff: 401 without a token, 403 for a customer and for another theater's manager."""
+    customer(small, "carl")
+    other = staff(small, "otto", "manager", ["other-theater"])
+    tokens = {"customer": bearer(client, "carl@example.com"), "other": bearer(client, other.user.email, other.password)}
+    day = at(small, 4, 10)
+    show_body = {"movie_id": "tiny-movie", "screen_id": SCREEN, "starts_at": day.isoformat()}
+    repeat_body = {"movie_id": "tiny-movie", "screen_id": SCREEN,
+                   "repeat": {"first_day": day.date().isoformat(), "last_day": day.date().isoformat(),
+                              "times": ["10:00"]}}
+    report = {"theater_id": "tiny-theater", "from": day.date().isoformat(), "to": day.date().isoformat()}
+    routes = [
+        ("POST", "/staff/showtimes", {"json": show_body}),
+        ("POST", "/staff/showtimes/preview", {"json": repeat_body}),
+        ("POST", "/staff/showtimes/repeat", {"json": repeat_body}),
+        ("DELETE", "/staff/showtimes/tiny-show", {}),
+        ("GET", "/staff/reports/daily", {"params": report}),
+        ("GET", "/staff/reports/export.csv", {"params": report}),
+        ("POST", "/staff/checkins", {"json": {"ticket_token": "MM1.X.Y.Z", "theater_id": "tiny-theater"}}),
+    ]
+    for method, path, kwargs in routes:
+        assert client.request(method, path, **kwargs).status_code == 401, path
+        for who, headers in tokens.items():
+            response = client.request(method, path, headers=headers, **kwargs)
+            assert response.status_code == 403, (path, who, response.text)
+            assert response.json()["error"]["code"] == "forbidden"
+    assert small.catalog.showtime("tiny-show").status == "scheduled"  # nothing was changed
