@@ -1,4 +1,4 @@
-"""The staff console's API: check-in at the door, scheduling and cancelling shows, reports.
+"""The staff console's API: check-in at the door, scheduling and cancelling shows, reports, seat layouts.
 
 Every route asks ``services.staff.access`` (the same check the pages use): 401 without a token,
 403 for customers and for staff of another theater.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from datetime import time as dt_time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field, StrictStr
@@ -195,3 +195,31 @@ def export(services: ServicesDep, user: UserDep, theater_id: str,
     return Response(to_csv(report), media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{theater_id}-{first}-{last}.csv"',
         "Cache-Control": "private, no-store"})
+
+
+# Seat layouts ----------------------------------------------------------------------------------------
+class LayoutIn(BaseModel):
+    layout: dict[str, Any] = Field(description='{"layout_id", "name", "categories": [{code, name}], "rows": '
+                                               '[{label, category, seats: "s w c x _"} | {aisle: true}]}')
+    prices: dict[str, int] = Field(default_factory=dict, description="category -> minor units (new categories)")
+
+
+class LayoutOut(BaseModel):
+    screen_id: str
+    layout_version: int
+    layout: dict[str, Any]
+
+
+def _split_screen(screen_id: str) -> tuple[str, str]:
+    theater_id, _, screen = screen_id.rpartition(".")
+    return theater_id, screen
+
+
+@router.put("/screens/{screen_id}/layout", response_model=LayoutOut,
+            responses={**_AUTH, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+def save_layout(screen_id: str, body: LayoutIn, services: ServicesDep, user: UserDep) -> LayoutOut:
+    """Save a new version of a screen's seat layout (managers of its theater). Shows already scheduled keep
+    the version they were scheduled with; later shows get this one."""
+    theater_id, screen = _split_screen(screen_id)
+    version = services.staff.layouts.save(user, theater_id, screen, body.layout, body.prices)
+    return LayoutOut(screen_id=screen_id, layout_version=version, layout=body.layout)

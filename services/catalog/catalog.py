@@ -23,7 +23,7 @@ from services.errors import NotFound
 from services.i18n import t
 from services.platform import dynamo
 from services.platform.aws import Aws
-from services.platform.schema import MOVIES, SHOWTIMES, THEATERS
+from services.platform.schema import LAYOUTS, MOVIES, SHOWTIMES, THEATERS
 
 T = TypeVar("T")
 
@@ -53,6 +53,7 @@ class Screen:
     format: str
     prices: dict[str, int]
     layout: Layout
+    layout_version: int = 1  # staff layout editor: each saved edit is a new version (services/staff/layouts.py)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Showtime:
     prices: dict[str, int]  # category code -> minor units
     timezone: str
     status: str = "scheduled"  # or "cancelled" (staff console): no longer listed nor sold
+    layout_version: int = 1  # the screen's layout version it was scheduled with (kept when the layout is edited)
 
     @property
     def screen_key(self) -> str:
@@ -241,7 +243,20 @@ class CatalogService:
         return self.theater(showtime.theater_id).screen(showtime.screen_id)
 
     def layout_of(self, showtime: Showtime) -> Layout:
-        return self.screen_of(showtime).layout
+        """The hall as the show was scheduled: an edited layout never changes a show already on sale."""
+        screen = self.screen_of(showtime)
+        if showtime.layout_version == screen.layout_version:
+            return screen.layout
+        key = (screen_key(showtime.theater_id, showtime.screen_id), showtime.layout_version)
+
+        def load() -> Layout:
+            item = dynamo.get_item(self._aws.table(LAYOUTS), {"screen_key": key[0], "version": key[1]},
+                                   message=_unavailable())
+            if item is None:  # never archived: the show predates versioning and the screen's first edit
+                raise NotFound(t("That screen does not exist."))
+            return parse_layout(item["layout"])
+
+        return self._cache.get(("layout", key), load)
 
     def upcoming_in_city(self, city: str) -> list[Showtime]:
         """Shows in a city that have not started yet, soonest first (one index Query, cached)."""
@@ -326,6 +341,7 @@ class CatalogService:
             prices={code: int(value) for code, value in item["prices"].items()},
             timezone=item["timezone"],
             status=item.get("status", "scheduled"),
+            layout_version=int(item.get("layout_version", 1)),
         )
 
 
@@ -380,6 +396,7 @@ def _theater(item: dict[str, Any]) -> Theater:
             format=screen.get("format", "2D"),
             prices={code: int(value) for code, value in screen["prices"].items()},
             layout=parse_layout(screen["layout"]),
+            layout_version=int(screen.get("layout_version", 1)),
         )
         for screen in item.get("screens", [])
     )

@@ -101,7 +101,10 @@ SCHEDULE = Table("Schedule", "screen_key", "day")
 # Sales counters per theater and show day, and per show (services/booking/counters.py), updated in the
 # transactions that sell, cancel and admit: the reports read these, never the bookings.
 REPORTS = Table("Reports", "scope", "key")
+# Every version of every screen's seat layout (staff layout editor): a show keeps the version it was
+# scheduled with, so editing a hall never changes a show already on sale.
+LAYOUTS = Table("Layouts", "screen_key", "version", number_attributes=frozenset({"version"}))
 
 ALL_TABLES: tuple[Table, ...] = (
-    USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, AUDIT, SCHEDULE, REPORTS,
+    USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, AUDIT, SCHEDULE, REPORTS, LAYOUTS,
 )

@@ -17,6 +17,7 @@ from services.staff.audit import AuditLog
 from services.staff.cancellation import ShowCancellation
 from services.staff.checkins import CheckinService
 from services.staff.desk import BookingDesk
+from services.staff.layouts import LayoutEditor
 from services.staff.reports import ReportService
 from services.staff.schedule import ScheduleService
 from services.staff.team import StaffTeam
@@ -32,6 +33,7 @@ class StaffServices:
     cancellation: ShowCancellation
     reports: ReportService
     desk: BookingDesk
+    layouts: LayoutEditor
 
 
 def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, tickets: TicketService,
@@ -48,4 +50,5 @@ def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, 
         cancellation=ShowCancellation(clock, catalog, bookings, schedule, access, audit),
         reports=ReportService(aws, catalog, access),
         desk=BookingDesk(aws, clock, settings, users, catalog, bookings, access, audit),
+        layouts=LayoutEditor(aws, clock, catalog, access, audit),
     )

@@ -233,7 +233,7 @@ class ScheduleService:
             "movie_id": movie.movie_id, "theater_id": theater.theater_id, "screen_id": screen.screen_id,
             "city": theater.city, "timezone": theater.timezone, "starts_at": iso(start),
             "ends_at": iso(start + self._occupancy(movie)), "language": language, "format": screen.format,
-            "prices": prices, "status": "scheduled",
+            "prices": prices, "status": "scheduled", "layout_version": screen.layout_version,
         }
 
     def _read_days(self, theater: Theater, screen: Screen, start: datetime, end: datetime,
