@@ -17,9 +17,10 @@ from tests.staff_helpers import PASSWORD, book_seats, customer, demo_show_soon
 pytestmark = pytest.mark.usefixtures("mailbox_env")
 HOME = "lumiere-bandra-mumbai"
 OTHER = "rangmahal-andheri-mumbai"
-PAGES = ["/staff", "/staff/schedule", "/staff/bookings", "/staff/checkin", "/staff/reports", "/staff/audit",
-         "/staff/team"]
-MANAGER_PAGES = ["/staff", "/staff/schedule", "/staff/bookings", "/staff/checkin", "/staff/reports", "/staff/audit"]
+PAGES = ["/staff", "/staff/schedule", "/staff/screens", "/staff/bookings", "/staff/checkin", "/staff/reports",
+         "/staff/audit", "/staff/team"]
+MANAGER_PAGES = ["/staff", "/staff/schedule", "/staff/screens", "/staff/bookings", "/staff/checkin",
+                 "/staff/reports", "/staff/audit"]
 
 
 def make_staff(services: Services, name: str, role: str, theaters: list[str]) -> NewAccount:
@@ -183,3 +184,21 @@ async def test_the_desk_finds_cancels_and_resends(user: SimulatedUser, app_servi
     await user.should_see(marker="desk-refund", retries=50)
     carl = app_services.users.get("carl@example.com")
     assert app_services.bookings.get(booking.booking_id, carl).status == "cancelled"
+
+
+async def test_a_manager_paints_a_layout_and_saves_a_new_version(user: SimulatedUser, app_services: Services) -> None:
+    manager = make_staff(app_services, "maya", "manager", [HOME])
+    await log_in(user, manager.user.email, manager.password)
+    await user.open("/staff/screens")
+    await user.should_see(marker="seat-grid", retries=50)
+    before = app_services.catalog.theater(HOME).screens[0].layout
+    await user.should_see(f"{before.capacity} seats for sale", retries=50)
+    user.find(marker="layout-tool").elements.pop().value = "x"  # the "Blocked" tool
+    user.find(marker="layout-cells").trigger("click", "3")  # every row's 4th place
+    blocked_now = sum(1 for seat in before.seats if seat.grid_col == 3 and not seat.blocked)
+    await user.should_see(f"{before.capacity - blocked_now} seats for sale", retries=50)
+    user.find(marker="layout-save").click()
+    await user.should_see("Saved as version 2.", retries=50)
+    app_services.catalog.invalidate()
+    after = app_services.catalog.theater(HOME).screens[0]
+    assert after.layout_version == 2 and after.layout.capacity == before.capacity - blocked_now

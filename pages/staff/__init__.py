@@ -6,7 +6,7 @@ from services.container import Services
 
 
 def register(services: Services) -> None:
-    from pages.staff import audit, bookings, checkin, dashboard, reports, schedule, team
+    from pages.staff import audit, bookings, checkin, dashboard, reports, schedule, screens, team
 
-    for module in (dashboard, schedule, bookings, checkin, reports, audit, team):
+    for module in (dashboard, schedule, screens, bookings, checkin, reports, audit, team):
         module.register(services)

@@ -23,7 +23,7 @@ from services.platform.schema import LAYOUTS, THEATERS
 from services.staff.access import AccessService
 from services.staff.audit import AuditLog
 
-MAX_ROWS, MAX_WIDTH = 40, 60
+MAX_ROWS, MAX_WIDTH = 60, 80  # grid rows (walkways count) and places per row
 _PATTERN_CHARS = set("swcx_")
 
 
