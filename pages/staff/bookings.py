@@ -32,8 +32,9 @@ async def _desk(services: Services, member: StaffMember, initial: str) -> None:
     user = current_user()
     assert user is not None
     ui.label(t("Bookings desk")).classes("mm-title text-2xl text-white").mark("page-title")
-    search = ui.input(t("Booking reference, customer email or show id"), value=initial).props(
-        "outlined dark clearable").classes("w-full").mark("desk-search")
+    with ui.row().classes("w-full items-center gap-3 flex-nowrap") as search_row:
+        search = ui.input(t("Booking reference, customer email or show id"), value=initial).props(
+            "outlined dark clearable").classes("flex-1 min-w-0").mark("desk-search")
     results = ui.column().classes("w-full gap-2").mark("desk-results")
     detail = ui.column().classes("w-full gap-3").mark("desk-detail")
 
@@ -63,7 +64,8 @@ async def _desk(services: Services, member: StaffMember, initial: str) -> None:
             _detail(services, user, view, lambda: open_booking(booking_id))
 
     search.on("keydown.enter", find)
-    ui.button(t("Find"), on_click=find).props("unelevated no-caps").mark("desk-find")
+    with search_row:
+        ui.button(t("Find"), on_click=find).props("unelevated no-caps").mark("desk-find")
     if initial:
         await find()
 

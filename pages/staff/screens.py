@@ -145,7 +145,7 @@ class _EditorView:
                     ui.label(t("walkway")).classes("mm-muted text-xs w-24")
                 else:
                     ui.input(value=row["label"], on_change=lambda e, r=row: self.change(r, label=e.value)).props(
-                        "dense dark outlined").classes("w-12").mark("layout-label")
+                        "dense dark outlined input-class=text-center").classes("w-16 shrink-0").mark("layout-label")
                     ui.select(categories, value=row["category"],
                               on_change=lambda e, r=row: self.change(r, category=e.value)).props(
                         "dense dark outlined options-dark").classes("w-28")
