@@ -64,7 +64,7 @@ async def _checkin(services: Services, member: StaffMember) -> None:
                           ).props("outlined dark dense options-dark").classes("min-w-[12rem]").mark("checkin-door")
             elif doors:
                 ui.label(next(iter(doors.values()))).classes("mm-muted")
-        ui.html('<video id="mm-checkin-video" class="mm-camera" muted playsinline></video>').classes("w-full")
+        camera = ui.html('<video id="mm-checkin-video" class="mm-camera" muted playsinline></video>').classes("w-full")
         camera_note = ui.label(t("Starting the camera…")).classes("mm-muted text-sm").mark("checkin-camera")
         typed = ui.input(label=t("Ticket code (scanner or keyboard)")).props(
             'outlined dark autofocus autocomplete=off spellcheck=false').classes("w-full").mark("checkin-code")
@@ -96,9 +96,14 @@ async def _checkin(services: Services, member: StaffMember) -> None:
 
     typed.on("keydown.enter", on_typed)
     ui.on("mm-ticket", lambda e: admit(str(e.args)))
-    ui.on("mm-camera", lambda e: camera_note.set_text(
-        t("Camera on: hold the ticket's QR code in view.") if (e.args or {}).get("ok")
-        else t("No camera ({reason}): type or scan the code below.", reason=(e.args or {}).get("error", "?"))))
+    def camera_state(args: dict[str, str] | None) -> None:
+        ok = bool((args or {}).get("ok"))
+        camera.set_visibility(ok)  # no black box where no camera is: the typed code is the way in
+        camera_note.set_text(t("Camera on: hold the ticket's QR code in view.") if ok else
+                             t("No camera ({reason}): type or scan the code below.",
+                               reason=(args or {}).get("error", "?")))
+
+    ui.on("mm-camera", lambda e: camera_state(e.args))
     await ui.context.client.connected()
     ui.run_javascript('window.mmCheckinCamera && window.mmCheckinCamera.start("mm-checkin-video")')
 
