@@ -12,10 +12,11 @@ import os
 import sys
 from pathlib import Path
 
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 import api
 import pages
+from components.service_call import call
 from services.accounts.tokens import TokenService
 from services.accounts.users import UserService
 from services.booking.bookings import BookingService
@@ -124,14 +125,14 @@ def start_live_jobs(services: Services) -> None:
         watched = services.live.watched_showtimes()
         if watched:
             try:
-                await run.io_bound(services.inventory.expire_due, watched)
+                await call(services.inventory.expire_due, watched)
             except DomainError as exc:  # a bad moment: the next round tries again
                 log_event("hold.sweep_failed", error=exc.message)
 
     app.timer(HOLD_SWEEP_SECONDS, sweep)
     if services.settings.live_poller:
         poller = LivePoller(services.inventory, services.live)
-        app.timer(services.settings.live_poll_seconds, lambda: run.io_bound(poller.poll_once))
+        app.timer(services.settings.live_poll_seconds, lambda: call(poller.poll_once))
 
 
 def start_notifications(services: Services) -> None:
@@ -140,15 +141,15 @@ def start_notifications(services: Services) -> None:
     subscriptions, worker, mailbox = services.subscriptions, services.notifications, services.mailbox
 
     async def tick() -> None:
-        await run.io_bound(subscriptions.prepare)  # once: staff address, and re-subscribing after a restart
-        await run.io_bound(worker.run_once)
+        await call(subscriptions.prepare)  # once: staff address, and re-subscribing after a restart
+        await call(worker.run_once)
         if mailbox is not None:
             try:
-                await run.io_bound(mailbox.collect)
+                await call(mailbox.collect)
             except DomainError as exc:  # the messages wait in their inboxes
                 log_event("mailbox.collect_failed", error=exc.message)
 
-    def stop() -> None:  # plain call: run.io_bound no longer runs anything once the app is stopping
+    def stop() -> None:  # plain call: worker threads no longer run anything once the app is stopping
         worker.stop()
         if mailbox is not None:  # the embedded server's queues are gone after a restart: collect them now
             try:
@@ -174,7 +175,7 @@ def serve(settings: Settings) -> None:
     app.on_shutdown(backend.stop)
     start_live_jobs(services)
     if backend.server is not None:
-        app.timer(settings.snapshot_seconds, lambda: run.io_bound(backend.save), immediate=False)
+        app.timer(settings.snapshot_seconds, lambda: call(backend.save), immediate=False)
 
     # Everything loaded so far lives as long as the process: keep it out of the cyclic collector's full
     # passes, which otherwise grow with it and stall every open seat map (measured 50-450 ms).

@@ -56,7 +56,7 @@ async def staff_frame(services: Services, path: str, permission: Permission, *,
     await ui.context.client.connected()
     member = await call(services.staff.access.member, user)
     if member is None or not member.may(permission):
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             _not_found()
         yield None
         return

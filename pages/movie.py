@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from itertools import groupby
 
-from nicegui import run, ui
+from nicegui import ui
 
 from components.frame import frame
 from components.movie_card import poster_url
+from components.service_call import call
 from components.session import choose_city, current_city
 from services.booking.rules import on_sale
 from services.catalog.catalog import Movie, Showtime, Theater
@@ -20,17 +21,17 @@ from services.money import format_money
 def register(services: Services) -> None:
     @ui.page("/movie/{movie_id}")
     async def movie_page(movie_id: str, city: str = "", date: str = "") -> None:
-        cities = await run.io_bound(services.catalog.cities)
+        cities = await call(services.catalog.cities)
         if city in cities:
             choose_city(city)
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             chosen_city = current_city(cities)
             try:
-                movie = await run.io_bound(services.catalog.movie, movie_id)
+                movie = await call(services.catalog.movie, movie_id)
             except Exception:
                 _not_found()
                 return
-            showtimes = await run.io_bound(services.catalog.upcoming_for_movie, movie_id, chosen_city)
+            showtimes = await call(services.catalog.upcoming_for_movie, movie_id, chosen_city)
             theaters = {theater.theater_id: theater for theater in services.catalog.theaters_in(chosen_city)}
             _hero(movie)
             _schedule(services, movie, showtimes, theaters, chosen_city, date)

@@ -55,7 +55,7 @@ class Faults:
 
         self.on(operation, action, after=after, times=times, when=when)
 
-    def on(self, operation: str, action: Callable[[], None], *, after: bool = False, times: int = 1,
+    def on(self, operation: str, action: Callable[[], object], *, after: bool = False, times: int = 1,
            when: Callable[[Params], bool] | None = None) -> None:
         """Run ``action`` at the next ``times`` calls of ``operation`` (from any thread), before the
         request is sent or after its answer arrived; ``when`` picks calls by their request parameters."""

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.v1 import PREFIX, create_app
 from services.container import Services
-from tests.conftest import add_small_showtime
+from tests.conftest import add_small_showtime, fake_clock
 
 GOOD_CARD = {"method": "card", "card_number": "4242 4242 4242 4242"}
 
@@ -102,7 +102,7 @@ def test_missing_forged_and_expired_tokens_are_401(client: TestClient, alice: di
         assert error(response)["code"] == "unauthorized"
         assert response.headers["WWW-Authenticate"] == "Bearer"
     assert client.get("/bookings", headers=alice).status_code == 200
-    small.clock.advance(minutes=61)
+    fake_clock(small).advance(minutes=61)
     expired = client.get("/bookings", headers=alice)
     assert expired.status_code == 401 and "expired" in error(expired)["message"]
 
@@ -229,7 +229,7 @@ def test_booking_double_submit_and_reads(client: TestClient, alice: dict[str, st
 
 def test_expired_hold_is_409(client: TestClient, alice: dict[str, str], small: Services) -> None:
     hold = client.post("/showtimes/tiny-show/holds", json={"seat_ids": ["B8"]}, headers=alice).json()
-    small.clock.advance(minutes=9)
+    fake_clock(small).advance(minutes=9)
     expired = client.post("/bookings", json={"hold_id": hold["hold_id"], "payment": GOOD_CARD}, headers=alice)
     assert expired.status_code == 409 and error(expired)["code"] == "hold_expired"
 
@@ -237,7 +237,7 @@ def test_expired_hold_is_409(client: TestClient, alice: dict[str, str], small: S
 def test_booking_after_sales_close_is_409(client: TestClient, alice: dict[str, str], small: Services) -> None:
     add_small_showtime(small, "tiny-later", timedelta(minutes=15))
     hold = client.post("/showtimes/tiny-later/holds", json={"seat_ids": ["B7"]}, headers=alice).json()
-    small.clock.advance(minutes=6)
+    fake_clock(small).advance(minutes=6)
     closed = client.post("/bookings", json={"hold_id": hold["hold_id"], "payment": GOOD_CARD}, headers=alice)
     assert closed.status_code == 409 and error(closed)["code"] == "show_closed"
 

@@ -13,6 +13,7 @@ from services.booking.payments import CardPayment
 from services.container import Services
 from services.errors import PaymentDeclined, ServiceUnavailable
 from services.platform.schema import BOOKINGS, HOLDS, OUTBOX
+from tests.conftest import demo_gateway
 from tests.faults import Faults, server_error, throttled, timed_out, unreachable
 from tests.test_concurrency import check_invariants
 
@@ -37,7 +38,7 @@ def seat_statuses(services: Services) -> dict[str, str]:
 
 
 def authorizations(services: Services) -> list[str]:
-    return sorted(a.status for a in services.payments.authorizations())  # type: ignore[attr-defined]
+    return sorted(a.status for a in demo_gateway(services).authorizations())
 
 
 @pytest.mark.parametrize("make_error", SOME_ERRORS)
@@ -101,7 +102,7 @@ def test_checkout_fault_while_unreachable_charges_nothing(small: Services, fault
     faults.clear()
     booking = small.bookings.checkout(hold.hold_id, ANN, GOOD)
     assert authorizations(small) == ["captured"]
-    assert small.payments.get(booking.payment_id).status == "captured"  # type: ignore[attr-defined]
+    assert demo_gateway(small).get(booking.payment_id).status == "captured"
     check_invariants(small, ["tiny-show"])
 
 

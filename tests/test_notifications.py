@@ -20,9 +20,10 @@ from services.clock import parse_iso
 from services.container import Services
 from services.money import format_money
 from services.notify.notifications import LEASE, NotificationWorker, RunReport
-from services.notify.outbox import notification_id
+from services.notify.outbox import Kind, notification_id
 from services.notify.subscriptions import ARN_ATTRIBUTE, filter_policy
 from services.platform.schema import OUTBOX, USERS
+from tests.conftest import fake_clock
 from tests.faults import Faults, unreachable
 
 
@@ -56,7 +57,7 @@ def drain(services: Services, url: str) -> list[dict[str, Any]]:
             services.aws.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def record(services: Services, booking_id: str, kind: str = "booking_confirmed") -> dict[str, Any]:
+def record(services: Services, booking_id: str, kind: Kind = "booking_confirmed") -> dict[str, Any]:
     key = {"notification_id": notification_id(booking_id, kind)}
     return services.aws.table(OUTBOX).get_item(Key=key, ConsistentRead=True)["Item"]
 
@@ -175,7 +176,7 @@ def test_sns_outage_never_touches_the_booking_and_delivers_once_after_recovery(s
         due = stored["next_attempt_at"]
         delays.append((_parse(due) - small.clock.now()).total_seconds())
         assert outage_worker.run_once().paused  # paused: no call to SNS until the backoff is over
-        small.clock.set(_parse(due) + timedelta(seconds=1))
+        fake_clock(small).set(_parse(due) + timedelta(seconds=1))
     assert delays[0] <= 5 < delays[2] <= 20 and delays[1] <= 10  # exponential, jittered within [cap/2, cap]
     assert flaky.publishes == 3
 
@@ -230,7 +231,7 @@ def test_a_crashed_claim_is_taken_over_after_its_lease(small: Services, people) 
 
     survivor = worker(small, worker_id="survivor")
     assert survivor.run_once().published == 0  # the lease still holds
-    small.clock.advance(seconds=LEASE.total_seconds() + 1)
+    fake_clock(small).advance(seconds=LEASE.total_seconds() + 1)
     assert survivor.run_once().published == 1
     stored = record(small, booking.booking_id)
     assert "pending" not in stored and int(stored["attempts"]) == 2
@@ -247,7 +248,7 @@ def test_an_unmarked_publish_is_remembered_not_repeated(small: Services, people)
     assert "pending" in record(small, booking.booking_id)
 
     faults.clear()
-    small.clock.advance(seconds=LEASE.total_seconds() + 1)  # even after the lease: it is not claimed again here
+    fake_clock(small).advance(seconds=LEASE.total_seconds() + 1)  # even after the lease: it is not claimed again here
     assert sender.run_once().published == 0
     assert "pending" not in record(small, booking.booking_id)
     assert len(drain(small, alice_inbox)) == 1

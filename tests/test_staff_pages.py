@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User as SimulatedUser
 
 from services.container import Services
@@ -120,10 +121,14 @@ async def test_the_admin_creates_an_usher_and_the_audit_shows_it(user: Simulated
     await user.should_see(marker="team-name", retries=50)
     user.find(marker="team-name").type("Nina Door")
     user.find(marker="team-email").type("nina@example.com")
-    user.find(marker="team-theaters").elements.pop().value = [HOME]
+    theaters = user.find(marker="team-theaters").elements.pop()
+    assert isinstance(theaters, ui.select)
+    theaters.value = [HOME]
     user.find(marker="team-submit").click()
     await user.should_see(marker="team-password", retries=50)
-    password = user.find(marker="team-password").elements.pop().text
+    shown = user.find(marker="team-password").elements.pop()
+    assert isinstance(shown, ui.label)
+    password = shown.text
     assert app_services.users.authenticate("nina@example.com", password).role == "usher"
     await user.open("/staff/audit")
     await user.should_see("staff.created", retries=50)
@@ -193,7 +198,9 @@ async def test_a_manager_paints_a_layout_and_saves_a_new_version(user: Simulated
     await user.should_see(marker="seat-grid", retries=50)
     before = app_services.catalog.theater(HOME).screens[0].layout
     await user.should_see(f"{before.capacity} seats for sale", retries=50)
-    user.find(marker="layout-tool").elements.pop().value = "x"  # the "Blocked" tool
+    tool = user.find(marker="layout-tool").elements.pop()
+    assert isinstance(tool, ui.toggle)
+    tool.value = "x"  # the "Blocked" tool
     user.find(marker="layout-cells").trigger("click", "3")  # every row's 4th place
     blocked_now = sum(1 for seat in before.seats if seat.grid_col == 3 and not seat.blocked)
     await user.should_see(f"{before.capacity - blocked_now} seats for sale", retries=50)

@@ -60,7 +60,7 @@ def _recompute(services: Services, first: date, last: date) -> dict[date, dict[s
             tickets = len(booking.seats)
             day["tickets_sold"] += tickets  # type: ignore[operator]
             day["gross"] += booking.price.total  # type: ignore[operator]
-            day["categories"].update(seat.category for seat in booking.seats)  # type: ignore[union-attr]
+            day["categories"].update(seat.category for seat in booking.seats)  # type: ignore[attr-defined]
             day["lead"][lead_bucket(parse_iso(booking.created_at), booking.starts_at)] += tickets  # type: ignore[index]
             if booking.status == "cancelled":
                 day["tickets_refunded"] += tickets  # type: ignore[operator]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -220,7 +221,7 @@ def test_every_staff_route_refuses_customers_and_other_theaters(client: TestClie
                    "repeat": {"first_day": day.date().isoformat(), "last_day": day.date().isoformat(),
                               "times": ["10:00"]}}
     report = {"theater_id": "tiny-theater", "from": day.date().isoformat(), "to": day.date().isoformat()}
-    routes = [
+    routes: list[tuple[str, str, dict[str, Any]]] = [
         ("POST", "/staff/showtimes", {"json": show_body}),
         ("POST", "/staff/showtimes/preview", {"json": repeat_body}),
         ("POST", "/staff/showtimes/repeat", {"json": repeat_body}),

@@ -23,8 +23,10 @@ from services.staff.reports import TheaterReport, to_csv
 from services.staff.schedule import RepeatRule, ShowRequest
 
 router = APIRouter(prefix="/staff", tags=["staff"], route_class=LoggedRoute)
-_AUTH = {401: {"model": ErrorResponse, "description": "missing, invalid or expired token"},
-         403: {"model": ErrorResponse, "description": "not staff of this theater"}}
+_AUTH: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "missing, invalid or expired token"},
+    403: {"model": ErrorResponse, "description": "not staff of this theater"},
+}
 
 
 class CheckinRequest(BaseModel):
@@ -111,7 +113,7 @@ def _out(services: Services, showtime: Showtime) -> ShowtimeOut:
     return ShowtimeOut.of(showtime, theater, theater.screen(showtime.screen_id), services.settings.currency)
 
 
-_SCHEDULE = {**_AUTH, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse},
+_SCHEDULE: dict[int | str, dict[str, Any]] = {**_AUTH, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse},
              409: {"model": ErrorResponse, "description": "schedule_conflict, with conflicts: [showtime_id]"}}
 
 

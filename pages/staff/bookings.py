@@ -4,6 +4,9 @@ The rules live in ``services.staff.desk``."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import partial
+
 from nicegui import ui
 
 from components.service_call import call
@@ -51,7 +54,7 @@ async def _desk(services: Services, member: StaffMember, initial: str) -> None:
             if not found:
                 ui.label(t("No booking found in your theaters.")).classes("mm-muted").mark("desk-none")
             for booking in found:
-                _result_row(booking, lambda b=booking.booking_id: open_booking(b))
+                _result_row(booking, partial(open_booking, booking.booking_id))
 
     async def open_booking(booking_id: str) -> None:
         detail.clear()
@@ -70,7 +73,7 @@ async def _desk(services: Services, member: StaffMember, initial: str) -> None:
         await find()
 
 
-def _result_row(booking: Booking, on_open: object) -> None:
+def _result_row(booking: Booking, on_open: Callable[[], Awaitable[None]]) -> None:
     with ui.row().classes("mm-surface w-full px-4 py-3 items-center gap-3 flex-wrap cursor-pointer").on(
             "click", on_open).mark("desk-result"):
         ui.label(booking.booking_id).classes("font-mono text-accent text-sm break-all")
@@ -81,7 +84,7 @@ def _result_row(booking: Booking, on_open: object) -> None:
                  color="negative" if booking.status == "cancelled" else "positive")
 
 
-def _detail(services: Services, user: User, view: DeskView, reload: object) -> None:
+def _detail(services: Services, user: User, view: DeskView, reload: Callable[[], Awaitable[None]]) -> None:
     booking = view.booking
     currency = booking.price.currency
     with ui.column().classes("mm-surface w-full p-4 gap-2").mark("desk-booking"):
@@ -119,7 +122,7 @@ def _detail(services: Services, user: User, view: DeskView, reload: object) -> N
                 return
             ui.notify(t("Cancelled; {refund} refunded.", refund=format_money(done.refund or 0, currency)),
                       type="positive")
-            await reload()  # type: ignore[operator]
+            await reload()
 
         async def resend() -> None:
             try:
@@ -128,7 +131,7 @@ def _detail(services: Services, user: User, view: DeskView, reload: object) -> N
                 ui.notify(exc.message, type="negative")
                 return
             ui.notify(t("Confirmation queued."), type="positive")
-            await reload()  # type: ignore[operator]
+            await reload()
 
         with ui.row().classes("gap-3"):
             ui.button(t("Cancel and refund"), on_click=cancel).props("unelevated no-caps color=negative").mark(

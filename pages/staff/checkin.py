@@ -52,15 +52,18 @@ async def _checkin(services: Services, member: StaffMember) -> None:
     doors = {theater.theater_id: theater.name for theater in theaters
              if theater.theater_id in member.theater_scope([x.theater_id for x in theaters])}
     chosen = app.storage.user.get("door_theater")
-    state: dict[str, object] = {"door": chosen if chosen in doors else next(iter(doors), None), "shown": 0}
+    door: list[str | None] = [chosen if chosen in doors else next(iter(doors), None)]  # the door's theater
+    shown = [0]  # answers shown so far: an answer hides itself only if no newer one replaced it
+
+    def choose_door(theater_id: str) -> None:
+        door[0] = theater_id
+        app.storage.user["door_theater"] = theater_id
 
     with ui.column().classes("w-full max-w-xl mx-auto gap-4"):
         with ui.row().classes("w-full items-center justify-between"):
             ui.label(t("Check-in")).classes("mm-title text-2xl text-white").mark("page-title")
             if len(doors) > 1:
-                ui.select(doors, value=state["door"], label=t("Door of"),
-                          on_change=lambda e: (state.update(door=e.value),
-                                               app.storage.user.update(door_theater=e.value))
+                ui.select(doors, value=door[0], label=t("Door of"), on_change=lambda e: choose_door(e.value)
                           ).props("outlined dark dense options-dark").classes("min-w-[12rem]").mark("checkin-door")
             elif doors:
                 ui.label(next(iter(doors.values()))).classes("mm-muted")
@@ -79,16 +82,15 @@ async def _checkin(services: Services, member: StaffMember) -> None:
         if not code:
             return
         try:
-            admission = await call(services.staff.checkins.admit, user, code, state["door"])
+            admission = await call(services.staff.checkins.admit, user, code, door[0])
         except DomainError as exc:
             _show(answer, ok=False, headline=exc.message, booking=getattr(exc, "booking", None),
                   kind=exc.code)
         else:
             _show_admitted(answer, admission)
-        state["shown"] = int(state["shown"]) + 1  # type: ignore[call-overload]
-        shown = state["shown"]
-        ui.timer(ANSWER_SECONDS, lambda: answer.classes(add="hidden") if state["shown"] == shown else None,
-                 once=True)
+        shown[0] += 1
+        this = shown[0]
+        ui.timer(ANSWER_SECONDS, lambda: answer.classes(add="hidden") if shown[0] == this else None, once=True)
 
     async def on_typed() -> None:
         code, typed.value = typed.value, ""

@@ -43,11 +43,16 @@ async def _reports(services: Services, member: StaffMember) -> None:
     filters: dict[str, Any] = {"theater": chosen if chosen in mine else next(iter(mine)),
                                "from": (today - timedelta(days=6)).isoformat(),
                                "to": (today + timedelta(days=7)).isoformat()}
+
+    def choose(theater_id: str) -> None:
+        filters["theater"] = theater_id
+        app.storage.user["report_theater"] = theater_id
+
     ui.label(t("Reports")).classes("mm-title text-2xl text-white").mark("page-title")
     with ui.row().classes("w-full items-end gap-3 flex-wrap"):
         ui.select(mine, value=filters["theater"], label=t("Theater"),
-                  on_change=lambda e: (filters.update(theater=e.value), app.storage.user.update(report_theater=e.value))
-                  ).props("outlined dark dense options-dark").classes("min-w-[14rem]").mark("report-theater")
+                  on_change=lambda e: choose(e.value)).props("outlined dark dense options-dark").classes(
+            "min-w-[14rem]").mark("report-theater")
         ui.input(t("From"), value=filters["from"], on_change=lambda e: filters.update({"from": e.value})).props(
             'outlined dark dense type=date').mark("report-from")
         ui.input(t("To"), value=filters["to"], on_change=lambda e: filters.update(to=e.value)).props(

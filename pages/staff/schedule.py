@@ -108,9 +108,7 @@ def _form(services: Services, user: User, form: dict[str, Any], theaters: dict[s
                 "outlined dark dense options-dark").mark("schedule-movie")
             ui.input(t("Start (local time)"), value=form["time"], on_change=lambda e: form.update(time=e.value)).props(
                 "outlined dark dense type=time").mark("schedule-time")
-            ui.checkbox(t("Repeat"), value=False, on_change=lambda e: (form.update(repeat=e.value),
-                                                                       repeat_box.set_visibility(e.value))
-                        ).mark("schedule-repeat")
+            ui.checkbox(t("Repeat"), value=False, on_change=lambda e: show_repeat(e.value)).mark("schedule-repeat")
 
         @ui.refreshable
         def prices() -> None:
@@ -135,6 +133,10 @@ def _form(services: Services, user: User, form: dict[str, Any], theaters: dict[s
                       label=t("Weekdays"), on_change=lambda e: form.update(weekdays=e.value)).props(
                 "outlined dark dense options-dark use-chips").mark("schedule-weekdays")
         repeat_box.set_visibility(False)
+
+        def show_repeat(on: bool) -> None:
+            form["repeat"] = on
+            repeat_box.set_visibility(on)
         result = ui.column().classes("w-full gap-1").mark("schedule-result")
 
         async def preview() -> None:

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import jwt
 
-from services.accounts.users import ROLES, User
+from services.accounts.users import ROLES, Role, User
 from services.clock import Clock
 from services.errors import Unauthorized
 from services.i18n import t
@@ -60,5 +60,6 @@ class TokenService:
             raise Unauthorized(t("Your sign-in token is not valid. Please log in again.")) from exc
         if not isinstance(claims["exp"], int) or claims["exp"] <= self._clock.now().timestamp():
             raise Unauthorized(t("Your sign-in token has expired. Please log in again."))
-        role = claims.get("role") if claims.get("role") in ROLES else "customer"
+        claimed = claims.get("role")
+        role: Role = claimed if claimed in ROLES else "customer"  # staff roles too (checked afresh in services.staff)
         return User(str(claims["sub"]), str(claims.get("email", "")), str(claims.get("name", "")), role, "")

@@ -62,10 +62,10 @@ class SalesCounters:
         return [self._add(day_key(booking), added), self._add(show_key(booking), _show_fields(booking, added))]
 
     def _add(self, key: tuple[str, str], added: dict[str, Any]) -> dict[str, Any]:
-        numbers = {name: value for name, value in added.items() if isinstance(value, int)}
-        labels = {name: value for name, value in added.items() if isinstance(value, str)}
+        numbers: dict[str, int] = {name: value for name, value in added.items() if isinstance(value, int)}
+        labels: dict[str, str] = {name: value for name, value in added.items() if isinstance(value, str)}
         names = {f"#a{i}": name for i, name in enumerate(numbers)} | {f"#l{i}": name for i, name in enumerate(labels)}
-        values = {f":a{i}": value for i, value in enumerate(numbers.values())}
+        values: dict[str, Any] = {f":a{i}": value for i, value in enumerate(numbers.values())}
         values |= {f":l{i}": value for i, value in enumerate(labels.values())}
         expression = "ADD " + ", ".join(f"#a{i} :a{i}" for i in range(len(numbers)))
         if labels:

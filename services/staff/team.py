@@ -127,7 +127,7 @@ class StaffTeam:
 def _staff_role(role: str) -> Role:
     if role not in STAFF_ROLES:
         raise InvalidRequest(t("A staff account is an usher, a manager or an admin."))
-    return role  # type: ignore[return-value]
+    return role
 
 
 def _theaters(role: Role, theaters: list[str], known: list[str]) -> list[str]:

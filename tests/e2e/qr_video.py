@@ -14,7 +14,7 @@ WIDTH, HEIGHT, FRAMES = 640, 480, 10
 def write_qr_video(token: str, path: Path) -> Path:
     """Frames of the ticket's QR code (as the ticket renders it) on a light, slightly grey background."""
     qr = segno.make_qr(token, error="m", boost_error=False)
-    modules = qr.symbol_size(scale=1, border=4)[0]
+    modules = int(qr.symbol_size(scale=1, border=4)[0])
     scale = max(1, (HEIGHT - 80) // modules)
     picture = Image.new("RGB", (WIDTH, HEIGHT), (225, 225, 220))
     code = Image.new("RGB", (modules, modules), "white")
@@ -22,7 +22,7 @@ def write_qr_video(token: str, path: Path) -> Path:
         for x, dark in enumerate(row):
             if dark:
                 code.putpixel((x, y), (0, 0, 0))
-    code = code.resize((modules * scale, modules * scale), Image.NEAREST)
+    code = code.resize((modules * scale, modules * scale), Image.Resampling.NEAREST)
     picture.paste(code, ((WIDTH - code.width) // 2, (HEIGHT - code.height) // 2))
     y_plane, u_plane, v_plane = picture.convert("YCbCr").split()
     size = (WIDTH // 2, HEIGHT // 2)  # 4:2:0: colour at half resolution
