@@ -15,7 +15,6 @@ from playwright.sync_api import Playwright, expect
 from tests.e2e.app_process import CHROMIUM, CHROMIUM_ARGS, RunningApp
 from tests.e2e.qr_video import write_qr_video
 
-SHOTS = Path("/work/wt/shots/staff")
 PATIENCE_MS = 60_000  # a shared 2-core machine: decoding frames can wait behind other tests
 
 
@@ -59,7 +58,8 @@ def _usher_of(app: RunningApp, theater_id: str) -> tuple[str, str]:
 
 
 def test_the_camera_admits_a_ticket_then_says_already_admitted(
-        app_factory: Callable[..., RunningApp], playwright_instance: Playwright, tmp_path: Path) -> None:
+        app_factory: Callable[..., RunningApp], playwright_instance: Playwright, tmp_path: Path,
+        artifacts: Path) -> None:
     app = app_factory(sales_cutoff_minutes="0")
     ticket = _book_today(app)
     video = write_qr_video(ticket["token"], tmp_path / "ticket.y4m")
@@ -78,13 +78,12 @@ def test_the_camera_admits_a_ticket_then_says_already_admitted(
         expect(answer).to_have_attribute("data-kind", "admitted", timeout=PATIENCE_MS)
         expect(answer.get_by_text("ADMIT", exact=True)).to_be_visible()
         expect(answer.get_by_text(ticket["seats"])).to_be_visible()
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "checkin-camera-admitted-390.png"))
+        page.screenshot(path=str(artifacts / "checkin-camera-admitted-390.png"))
         # The fake camera keeps showing the same ticket: after the repeat pause it is scanned again.
         expect(answer).to_have_attribute("data-kind", "already_admitted", timeout=PATIENCE_MS)
         expect(answer.get_by_text("DO NOT ADMIT")).to_be_visible()
         expect(answer.get_by_text("Already admitted at")).to_be_visible()
-        page.screenshot(path=str(SHOTS / "checkin-camera-already-390.png"))
+        page.screenshot(path=str(artifacts / "checkin-camera-already-390.png"))
         context.close()
     finally:
         browser.close()
