@@ -11,7 +11,7 @@ from nicegui import ui
 from nicegui.testing import User as SimulatedUser
 
 from services.container import Services
-from services.money import format_money
+from services.formatting import format_money
 from services.staff.team import NewAccount
 from tests.staff_helpers import PASSWORD, book_seats, customer, demo_show_soon
 

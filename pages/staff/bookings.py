@@ -16,8 +16,8 @@ from services.accounts.users import User
 from services.booking.bookings import Booking
 from services.container import Services
 from services.errors import DomainError
+from services.formatting import format_money
 from services.i18n import t
-from services.money import format_money
 from services.staff.access import StaffMember
 from services.staff.desk import DeskView
 

@@ -14,8 +14,8 @@ from components.session import current_user
 from components.staff_frame import staff_frame
 from services.container import Services
 from services.errors import DomainError
+from services.formatting import format_money
 from services.i18n import t
-from services.money import format_money
 from services.staff.access import StaffMember
 from services.staff.reports import TheaterReport, to_csv
 

@@ -15,6 +15,7 @@ from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
 from services.booking.inventory import SeatMap, SeatView
+from services.booking.models import SeatState
 from services.catalog.catalog import Screen, Showtime, Theater
 from services.container import Services
 from services.errors import DomainError
@@ -197,7 +198,8 @@ class _EditorView:
                             self.prices, self.theater().timezone)
         seats = tuple(SeatView(s.seat_id, s.row, s.number, s.grid_row, s.grid_col, s.category,
                                layout.category_name(s.category), self.prices.get(s.category, 0), s.kind,
-                               s.accessible, "blocked" if s.blocked else "available") for s in layout.seats)
+                               s.accessible, SeatState.BLOCKED if s.blocked else SeatState.AVAILABLE)
+                      for s in layout.seats)
         ui.label(t("{n} seats for sale", n=layout.capacity)).classes("mm-muted text-sm").mark("layout-capacity")
         SeatGrid(SeatMap(showtime, layout, seats, None, None, 0),
                  currency=self.services.settings.currency).classes("w-full")

@@ -9,119 +9,23 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from boto3.dynamodb.conditions import Key
 
+from services.catalog.layout_versions import archived_layout
 from services.catalog.layouts import Layout, parse_layout
+from services.catalog.models import Listing, Movie, Screen, Showtime, Theater, screen_key
 from services.clock import Clock, iso, parse_iso
 from services.errors import NotFound
 from services.i18n import t
 from services.platform import dynamo
 from services.platform.aws import Aws
-from services.platform.schema import LAYOUTS, MOVIES, SHOWTIMES, THEATERS
+from services.platform.schema import MOVIES, SHOWTIMES, THEATERS
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Movie:
-    movie_id: str
-    title: str
-    tagline: str
-    genres: tuple[str, ...]
-    languages: tuple[str, ...]
-    certificate: str
-    runtime_min: int
-    rating: float
-    votes: int
-    release_date: str
-    director: str
-    cast: tuple[str, ...]
-    synopsis: str
-    poster: str
-
-
-@dataclass(frozen=True)
-class Screen:
-    screen_id: str
-    name: str
-    format: str
-    prices: dict[str, int]
-    layout: Layout
-    layout_version: int = 1  # staff layout editor: each saved edit is a new version (services/staff/layouts.py)
-
-
-@dataclass(frozen=True)
-class Theater:
-    theater_id: str
-    name: str
-    city: str
-    address: str
-    timezone: str
-    screens: tuple[Screen, ...]
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    def screen(self, screen_id: str) -> Screen:
-        for screen in self.screens:
-            if screen.screen_id == screen_id:
-                return screen
-        raise NotFound(t("That screen does not exist."))
-
-
-@dataclass(frozen=True)
-class Showtime:
-    showtime_id: str
-    movie_id: str
-    theater_id: str
-    screen_id: str
-    city: str
-    starts_at: datetime  # UTC
-    ends_at: datetime  # UTC
-    language: str
-    format: str
-    prices: dict[str, int]  # category code -> minor units
-    timezone: str
-    status: str = "scheduled"  # or "cancelled" (staff console): no longer listed nor sold
-    layout_version: int = 1  # the screen's layout version it was scheduled with (kept when the layout is edited)
-
-    @property
-    def screen_key(self) -> str:
-        """The screen's id unique across theaters (screen ids repeat: every theater has a "screen-1")."""
-        return screen_key(self.theater_id, self.screen_id)
-
-    def local_start(self) -> datetime:
-        return self.starts_at.astimezone(ZoneInfo(self.timezone))
-
-    def local_date(self) -> date:
-        return self.local_start().date()
-
-    @property
-    def min_price(self) -> int:
-        return min(self.prices.values())
-
-
-@dataclass(frozen=True)
-class Listing:
-    """A movie as it plays in one city: its shows there and the lowest price."""
-
-    movie: Movie
-    showtimes: tuple[Showtime, ...]
-
-    @property
-    def from_price(self) -> int:
-        return min(showtime.min_price for showtime in self.showtimes)
-
-    @property
-    def languages(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(showtime.language for showtime in self.showtimes))
 
 
 class _TtlCache:
@@ -250,11 +154,10 @@ class CatalogService:
         key = (screen_key(showtime.theater_id, showtime.screen_id), showtime.layout_version)
 
         def load() -> Layout:
-            item = dynamo.get_item(self._aws.table(LAYOUTS), {"screen_key": key[0], "version": key[1]},
-                                   message=_unavailable())
-            if item is None:  # never archived: the show predates versioning and the screen's first edit
+            data = archived_layout(self._aws, key[0], key[1])
+            if data is None:  # never archived: cannot happen, the editor archives a version before replacing it
                 raise NotFound(t("That screen does not exist."))
-            return parse_layout(item["layout"])
+            return parse_layout(data)
 
         return self._cache.get(("layout", key), load)
 
@@ -343,10 +246,6 @@ class CatalogService:
             status=item.get("status", "scheduled"),
             layout_version=int(item.get("layout_version", 1)),
         )
-
-
-def screen_key(theater_id: str, screen_id: str) -> str:
-    return f"{theater_id}.{screen_id}"
 
 
 def _matches(movie: Movie, *, genre: str | None = None, language: str | None = None,

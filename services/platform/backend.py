@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from services.platform.aws import Aws, connect
-from services.platform.embedded import EmbeddedServer
 from services.platform.logs import log_event
 from services.platform.provisioning import provision
-from services.platform.snapshot import restore, save
 from services.settings import Settings
+
+# moto (the embedded server and its snapshots) is imported only when the embedded backend starts: the
+# AWS install (requirements-aws.txt) does not have it at all.
+if TYPE_CHECKING:
+    from services.platform.embedded import EmbeddedServer
 
 
 @dataclass
@@ -25,6 +29,8 @@ class Backend:
         """Save the embedded data if anything changed since the last save (no-op on AWS)."""
         if self.server is None or self.data_file is None:
             return 0
+        from services.platform.snapshot import save
+
         unless = self.saved_writes if self.data_file.exists() else None
         count, self.saved_writes = save(self.aws, self.server.app, self.data_file, unless_writes=unless)
         if count:
@@ -41,6 +47,9 @@ class Backend:
 def start_backend(settings: Settings) -> Backend:
     if settings.backend == "aws":
         return Backend(connect(settings))
+    from services.platform.embedded import EmbeddedServer
+    from services.platform.snapshot import restore
+
     server = EmbeddedServer()
     aws = connect(settings, server.start())
     provision(aws)
