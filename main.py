@@ -23,6 +23,7 @@ from services.accounts.password_reset import PasswordResetService
 from services.accounts.tokens import TokenService
 from services.accounts.users import UserService
 from services.booking.bookings import BookingService
+from services.booking.counters import SalesCounters
 from services.booking.inventory import InventoryService
 from services.booking.payments import DemoGateway
 from services.booking.pricing import PricingService
@@ -47,6 +48,7 @@ from services.platform.local_secrets import with_local_secrets
 from services.platform.logs import configure_logging, log_event
 from services.platform.provisioning import provision
 from services.settings import Settings, SettingsError, load_settings
+from services.staff.container import build_staff
 
 ROOT = Path(__file__).parent
 ASSETS = ROOT / "assets"
@@ -65,7 +67,8 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     subscriptions = SubscriptionService(aws, mailbox)
     users.on_registered = subscriptions.on_registered
     messages = MessageComposer(settings.base_url, settings.cancel_cutoff_minutes)
-    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments)
+    tickets = TicketService(aws, settings)
+    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, SalesCounters(aws))
     kiosks = KioskService(aws, clock, settings, catalog)  # lobby kiosks (issue 13)
     kiosk_sales = KioskSales(clock, settings, catalog, inventory, bookings, kiosks, subscriptions)
     return Services(
@@ -82,7 +85,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         tokens=TokenService(settings, clock, users),
         password_reset=PasswordResetService(aws, clock, settings, users, messages),
         messages=messages,
-        tickets=TicketService(aws, settings),
+        tickets=tickets,
         subscriptions=subscriptions,
         notifications=NotificationWorker(
             aws, clock, messages, subscriptions, on_published=mailbox.note if mailbox else None
@@ -90,6 +93,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         kiosks=kiosks,
         kiosk_sales=kiosk_sales,
         terminal=DemoTerminal(clock, settings.kiosk_terminal_seconds),
+        staff=build_staff(aws, clock, settings, users, tickets, catalog, bookings),
         mailbox=mailbox,
     )
 
@@ -104,6 +108,26 @@ def prepare_data(services: Services, backend: Backend) -> None:
         if password:
             # Printed once, on purpose: there is no other way to learn it. Not logged.
             print(f"\n  Admin account created: {services.settings.admin_email} / {password}\n", flush=True)
+        if services.settings.should_seed_demo:
+            write_demo_staff(services)
+
+
+def write_demo_staff(services: Services) -> None:
+    """One manager and one usher per demo theater. Their passwords go to a 0600 file in the data dir and
+    one line says where: 24 accounts would bury the admin's line, and the file outlives the scrollback."""
+    theaters = {theater.theater_id: theater.name for theater in services.catalog.theaters()}
+    created = services.staff.team.ensure_demo_staff(theaters)
+    if not created:
+        return
+    path = services.settings.data_dir / "staff-accounts.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"{account.user.email} {account.password}" for account in created]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a") as file:
+        file.write("\n".join(lines) + "\n")
+    os.chmod(path, 0o600)
+    print(f"  Staff accounts created ({len(created)}: a manager and an usher per theater); "
+          f"their passwords are in {path}\n", flush=True)
 
 
 def start_live_jobs(services: Services) -> None:

@@ -9,6 +9,7 @@ cd "$(dirname "$0")"
 # runs deploy/nginx.conf), git (tests/test_release.py).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
@@ -24,6 +25,8 @@ fi
 
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# Browser libraries the app serves itself (package.json: jsQR for the check-in camera), exactly as locked.
+npm ci --omit=dev --no-audit --no-fund --silent
 
 .venv/bin/ruff check .
 .venv/bin/mypy                 # config: [tool.mypy] in pyproject.toml

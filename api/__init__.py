@@ -10,6 +10,7 @@ from api import v1
 from api.body_limit import BodyLimitMiddleware
 from api.request_log import RequestLogMiddleware
 from api.security_headers import SecurityHeadersMiddleware
+from api.v1.deps import visitor_address
 from services.container import Services
 from services.platform.health import HealthCheck
 
@@ -35,7 +36,7 @@ def register(services: Services) -> None:
     # it to anyone but loopback). Elsewhere it does not exist.
     @app.get("/healthz/deep", include_in_schema=False)
     def healthz_deep(request: Request) -> JSONResponse:
-        if request.client is None or request.client.host not in LOOPBACK:
+        if visitor_address(request, services.settings) not in LOOPBACK:
             return JSONResponse({"error": {"code": "not_found", "message": "Not found."}}, status_code=404)
         result = checker.deep()
         return JSONResponse(result, status_code=200 if result["status"] == "ok" else 503)

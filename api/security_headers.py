@@ -38,7 +38,7 @@ def security_headers(https: bool) -> list[tuple[bytes, bytes]]:
         (b"x-frame-options", b"DENY"),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"strict-origin-when-cross-origin"),
-        (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+        (b"permissions-policy", b"camera=(self), microphone=(), geolocation=(), payment=()"),
     ]
     if https:
         headers.append((b"strict-transport-security", HSTS.encode()))

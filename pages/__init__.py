@@ -9,12 +9,13 @@ def register(services: Services) -> None:
     from nicegui import app
 
     from components.error_page import show_error_page
-    from pages import auth, bookings, checkout, confirmation, home, mailbox, movie, profile, showtime, ticket
+    from pages import auth, bookings, checkout, confirmation, home, mailbox, movie, profile, showtime, staff, ticket
     from pages import password as password_pages
 
     for module in (home, auth, password_pages, movie, profile, showtime, checkout, confirmation, bookings, ticket,
                    mailbox):
         module.register(services)
+    staff.register(services)  # the staff console: pages/staff/
     app.on_page_exception(show_error_page)  # e.g. AWS throttled while a page was being built
     # Issue 13: the lobby kiosk and its staff page.
     from pages import kiosk

@@ -24,6 +24,7 @@ from services.notify.notifications import NotificationWorker
 from services.notify.subscriptions import SubscriptionService
 from services.platform.aws import Aws
 from services.settings import Settings
+from services.staff.container import StaffServices
 
 
 @dataclass
@@ -48,4 +49,5 @@ class Services:
     kiosks: KioskService
     kiosk_sales: KioskSales
     terminal: CardTerminal
+    staff: StaffServices  # the theater's side: roles, audit, staff accounts, check-in (issue 12)
     mailbox: MailboxService | None = None  # embedded backend: what SNS would have emailed

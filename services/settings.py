@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     convenience_fee_minor: int = Field(default=3000, ge=0)  # per ticket
     tax_percent: float = Field(default=18.0, ge=0, le=100)
     currency: str = Field(default="INR", pattern=r"^[A-Z]{3}$")
+    # Staff scheduling: a screen stays busy this long after a film's runtime (ads before, cleaning after).
+    schedule_buffer_minutes: int = Field(default=20, ge=0, le=240)
 
     # Accounts.
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)  # tests lower it; production keeps 12+

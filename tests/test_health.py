@@ -64,7 +64,8 @@ def test_the_commit_comes_from_the_release_revision_file(tmp_path: Path) -> None
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    running = start_app(tmp_path_factory.mktemp("health-app"))
+    # As on the instance (deploy/bootstrap.sh): nginx on loopback is the one trusted proxy.
+    running = start_app(tmp_path_factory.mktemp("health-app"), trusted_proxies="127.0.0.1")
     yield running
     running.stop()
 

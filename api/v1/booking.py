@@ -55,7 +55,10 @@ def my_bookings(services: ServicesDep, user: UserDep) -> list[BookingOut]:
 
 @router.get("/bookings/{booking_id}", response_model=BookingOut, responses={**_AUTH, 404: {"model": ErrorResponse}})
 def booking(booking_id: str, services: ServicesDep, user: UserDep) -> BookingOut:
-    return BookingOut.of(services.bookings.get(booking_id, user))
+    """One of your bookings; a confirmed one carries ``ticket_token``, the string its QR code holds."""
+    found = services.bookings.get(booking_id, user)
+    # The ticket rule (services.bookings.ticket): whoever may read the booking has its ticket while it stands.
+    return BookingOut.of(found, services.tickets.token_for(found) if found.status == "confirmed" else None)
 
 
 @router.post("/bookings/{booking_id}/cancel", response_model=BookingOut,

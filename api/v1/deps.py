@@ -12,6 +12,7 @@ from services.accounts.users import User
 from services.container import Services
 from services.errors import Unauthorized
 from services.i18n import t
+from services.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/login")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
@@ -21,10 +22,14 @@ def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
-def client_of(request: Request, services: Annotated[Services, Depends(get_services)]) -> str:
-    """The caller's address for throttling (X-Forwarded-For only from a trusted proxy)."""
+def visitor_address(request: Request, settings: Settings) -> str:
+    """The caller's address (X-Forwarded-For only from a trusted proxy): for throttling, logs, loopback checks."""
     peer = request.client.host if request.client else None
-    return client_address(peer, request.headers.get("x-forwarded-for"), services.settings.trusted_proxy_networks)
+    return client_address(peer, request.headers.get("x-forwarded-for"), settings.trusted_proxy_networks)
+
+
+def client_of(request: Request, services: Annotated[Services, Depends(get_services)]) -> str:
+    return visitor_address(request, services.settings)
 
 
 def optional_user(credentials: Credentials, services: Annotated[Services, Depends(get_services)]) -> User | None:

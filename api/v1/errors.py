@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
+from api.v1.deps import visitor_address
+from services.booking.tickets import InvalidTicket
 from services.errors import (
     DomainError,
     EmailTaken,
@@ -34,6 +36,8 @@ from services.errors import (
 )
 from services.i18n import t
 from services.platform.logs import log_event
+from services.staff.checkins import CheckinRefused
+from services.staff.schedule import ScheduleConflict
 
 STATUS: dict[type[DomainError], int] = {
     InvalidRequest: 422,
@@ -50,6 +54,9 @@ STATUS: dict[type[DomainError], int] = {
     TooManyAttempts: 429,
     LimitReached: 409,
     ServiceUnavailable: 503,
+    InvalidTicket: 422,
+    CheckinRefused: 409,
+    ScheduleConflict: 409,
 }
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}
@@ -73,7 +80,8 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, Unauthorized | InvalidCredentials):
         headers["WWW-Authenticate"] = "Bearer"
     seats = exc.seats if isinstance(exc, SeatUnavailable) else None
-    return error_response(status_of(exc), exc.code, exc.message, headers or None, seats=seats)
+    details = getattr(exc, "details", None) or {}  # e.g. admitted_at, conflicts (staff console)
+    return error_response(status_of(exc), exc.code, exc.message, headers or None, seats=seats, **details)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -124,9 +132,9 @@ class LoggedRoute(APIRoute):
                 logging.getLogger("moviemagic").exception("unexpected API failure")
                 return error_response(500, "internal_error", t("Something went wrong on our side. Please try again."))
             finally:
-                # client: the visitor's address (nginx passes it; uvicorn trusts only the local proxy).
+                # client: the visitor's address (nginx passes it; believed only from a trusted proxy).
                 log_event("api.request", method=request.method, path=request.url.path, status=status,
                           ms=round((time.perf_counter() - started) * 1000, 1),
-                          client=request.client.host if request.client else None)
+                          client=visitor_address(request, request.app.state.services.settings))
 
         return handle

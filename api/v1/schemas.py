@@ -97,6 +97,7 @@ class ShowtimeOut(BaseModel):
     theater_name: str
     city: str
     screen: str
+    screen_id: str = Field(description="the screen, unique across all theaters (<theater_id>.<screen>)")
     starts_at: str = Field(description="ISO 8601 in the theater's time zone, with its UTC offset")
     timezone: str
     language: str
@@ -108,8 +109,9 @@ class ShowtimeOut(BaseModel):
     def of(cls, showtime: Showtime, theater: Theater, screen: Screen, currency: str) -> ShowtimeOut:
         return cls(showtime_id=showtime.showtime_id, movie_id=showtime.movie_id, theater_id=theater.theater_id,
                    theater_name=theater.name, city=showtime.city, screen=screen.name,
-                   starts_at=showtime.local_start().isoformat(), timezone=showtime.timezone,
-                   language=showtime.language, format=showtime.format, prices=showtime.prices, currency=currency)
+                   screen_id=showtime.screen_key, starts_at=showtime.local_start().isoformat(),
+                   timezone=showtime.timezone, language=showtime.language, format=showtime.format,
+                   prices=showtime.prices, currency=currency)
 
 
 # SeatState's values but HELD_BY_YOU: the API says "held" plus held_by_you, so one field means one thing.
@@ -221,9 +223,11 @@ class BookingOut(BaseModel):
     created_at: str
     refund: int | None = Field(default=None, description="minor units refunded, once cancelled")
     cancelled_at: str | None = None
+    ticket_token: str | None = Field(default=None, description="the string in the ticket's QR code (owner, "
+                                     "confirmed bookings; GET /bookings/{booking_id} only)")
 
     @classmethod
-    def of(cls, booking: Booking) -> BookingOut:
+    def of(cls, booking: Booking, ticket_token: str | None = None) -> BookingOut:
         return cls(
             booking_id=booking.booking_id, reference=booking.reference, status=booking.status,
             showtime_id=booking.showtime_id,
@@ -233,5 +237,5 @@ class BookingOut(BaseModel):
             seats=[BookedSeatOut(seat_id=s.seat_id, category=s.category, category_name=s.category_name,
                                  price=s.price) for s in booking.seats],
             price=PriceOut.of(booking.price), created_at=booking.created_at, refund=booking.refund,
-            cancelled_at=booking.cancelled_at,
+            cancelled_at=booking.cancelled_at, ticket_token=ticket_token,
         )

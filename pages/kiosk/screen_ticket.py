@@ -28,7 +28,7 @@ async def ticket(ctx: KioskController) -> None:
         with ui.element("div").classes("k-split items-center justify-items-center"):
             with ui.column().classes("items-center gap-2"):
                 ui.element("img").props(
-                    f'src="{qr}" alt="{t("QR code of ticket {booking}", booking=booking.booking_id)}"'
+                    f'src="{qr}" alt="{t("QR code of ticket {booking}", booking=booking.reference)}"'
                 ).classes("w-[46vmin] max-w-[620px] aspect-square rounded-2xl").mark("kiosk-ticket-qr")
                 ui.label(t("Take a photo of this code, or print it")).classes("k-muted")
             with ui.column().classes("k-side k-card p-6 gap-3 min-w-0 w-full max-w-[880px]").mark("kiosk-ticket"):
@@ -40,7 +40,8 @@ async def ticket(ctx: KioskController) -> None:
                 ui.label(t("Paid {total} · card ending {last4}",
                            total=format_money(booking.price.total, booking.price.currency),
                            last4=booking.card_last4)).classes("k-muted")
-                ui.label(booking.booking_id).classes("font-mono k-muted text-[.75em] break-all")
+                ui.label(t("Booking {reference}", reference=booking.reference)).classes(
+                    "font-mono k-muted text-[.9em] break-all")
                 if booking.email:
                     ui.label(t("Your e-ticket is on its way to {email}.", email=booking.email)).classes(
                         "text-positive").mark("ticket-emailed")
@@ -64,7 +65,7 @@ def _receipt(ctx: KioskController, booking: Booking, qr: str) -> None:
         ui.element("div").classes("r-rule")
         ui.label(t("Seats {seats}", seats=", ".join(booking.seat_ids))).classes("r-center font-bold")
         ui.element("img").props(f'src="{qr}" alt=""')
-        ui.label(booking.booking_id).classes("r-center")
+        ui.label(t("Booking {reference}", reference=booking.reference)).classes("r-center")
         ui.element("div").classes("r-rule")
         for name, amount in ((t("Tickets"), booking.price.subtotal), (t("Convenience fee"), booking.price.fee),
                              (t("Taxes"), booking.price.tax), (t("Total paid"), booking.price.total)):

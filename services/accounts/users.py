@@ -22,7 +22,8 @@ from services.platform.logs import log_event
 from services.platform.schema import USERS
 from services.settings import Settings
 
-Role = Literal["customer", "admin"]
+Role = Literal["customer", "usher", "manager", "admin"]
+ROLES: tuple[Role, ...] = ("customer", "usher", "manager", "admin")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores anything longer; refuse rather than silently truncate
@@ -36,6 +37,9 @@ class User:
     role: Role
     created_at: str
     credentials_version: int = 0  # bumped by every password change: older sessions and tokens stop working
+    # Staff only (see services/staff/access.py): the theaters they work for, and whether an admin disabled them.
+    theaters: tuple[str, ...] = ()
+    disabled: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -70,7 +74,7 @@ class UserService:
         try:
             # The condition makes "email taken" atomic: two racing registrations yield one account.
             dynamo.put_item(
-                self._table, {**user.__dict__, "password_hash": password_hash, "failed_logins": 0},
+                self._table, {**_new_item(user), "password_hash": password_hash, "failed_logins": 0},
                 ConditionExpression="attribute_not_exists(email)",
             )
         except dynamo.ConditionFailed as exc:
@@ -103,6 +107,8 @@ class UserService:
         stored = item["password_hash"].encode() if item else self._dummy_hash
         if not bcrypt.checkpw(_password_bytes(password), stored) or item is None:
             log_event("user.login_failed")
+            raise InvalidCredentials(t("Email or password is incorrect."))
+        if item.get("disabled"):  # a disabled staff account: the same answer as a wrong password
             raise InvalidCredentials(t("Email or password is incorrect."))
         self.throttle.succeeded(counters)
         log_event("user.login", user_id=item["user_id"])
@@ -212,6 +218,15 @@ def _printable(text: str, *, controls_allowed: bool = False) -> bool:
     return controls_allowed or not any(ord(char) < 32 or ord(char) == 127 for char in text)
 
 
+
+
+def _new_item(user: User) -> dict[str, Any]:
+    # Theater scopes and the disabled flag are set by the staff service (audited), never at registration.
+    return {key: value for key, value in user.__dict__.items() if key not in ("theaters", "disabled")}
+
+
 def _user(item: dict[str, Any]) -> User:
-    return User(item["user_id"], item["email"], item["name"], item.get("role", "customer"), item["created_at"],
-                int(item.get("credentials_version", 0)))
+    role = item.get("role", "customer")
+    return User(item["user_id"], item["email"], item["name"], role if role in ROLES else "customer",
+                item["created_at"], credentials_version=int(item.get("credentials_version", 0)),
+                theaters=tuple(item.get("theaters", ())), disabled=bool(item.get("disabled", False)))

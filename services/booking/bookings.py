@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from boto3.dynamodb.conditions import Key
 
@@ -39,6 +39,13 @@ def booking_id_for(hold_id: str) -> str:
     return f"bk-{hold_id}"
 
 
+class BookingCounters(Protocol):
+    """Aggregates kept in the same transaction as each sale and cancellation (services/booking/counters.py)."""
+
+    def on_sale(self, booking: Booking) -> list[dict[str, Any]]: ...
+    def on_cancel(self, booking: Booking) -> list[dict[str, Any]]: ...
+
+
 class BookingService:
     def __init__(
         self,
@@ -49,6 +56,7 @@ class BookingService:
         inventory: InventoryService,
         pricing: PricingService,
         payments: PaymentGateway,
+        counters: BookingCounters | None = None,
     ) -> None:
         self._aws = aws
         self._clock = clock
@@ -57,6 +65,7 @@ class BookingService:
         self._inventory = inventory
         self._pricing = pricing
         self._payments = payments
+        self._counters = counters
         self._table = aws.table(BOOKINGS)
         self._table_name = aws.table_name(BOOKINGS)
 
@@ -82,6 +91,8 @@ class BookingService:
         actions.append({"Put": {"TableName": self._table_name, "Item": item,
                                 "ConditionExpression": "attribute_not_exists(booking_id)"}})
         actions.append(outbox_put(self._aws, "booking_confirmed", item, iso(now)))
+        if self._counters is not None:
+            actions += self._counters.on_sale(booking)
         try:
             dynamo.transact_write(self._aws, actions)
         except TransactionOutcomeUnknown:
@@ -163,8 +174,25 @@ class BookingService:
             until = rules.cancellable_until(booking, self._settings)
             raise TooLateToCancel(t("Bookings for this show could be cancelled until {when} (theater time).",
                                     when=date_time(until, booking.timezone)))
-        cancelled = replace(booking, status="cancelled", refund=self._pricing.refund(booking.price),
-                            cancelled_at=iso(now))
+        return self._cancel(booking, now, self._pricing.refund(booking.price), [])
+
+    def cancel_by_staff(self, booking_id: str, extra_actions: list[dict[str, Any]], *, full_refund: bool) -> Booking:
+        """Cancel and refund for the theater (a cancelled show: everything back; a manager's override of
+        the cut-off: the usual policy). No owner or cut-off check here: the staff service authorizes, and
+        its audit entry in ``extra_actions`` runs in the cancellation's own transaction."""
+        booking = self._find(booking_id)
+        if booking.status == "cancelled":
+            return booking
+        refund = booking.price.total if full_refund else self._pricing.refund(booking.price)
+        return self._cancel(booking, self._clock.now().replace(microsecond=0), refund, extra_actions)
+
+    def refund_amount(self, booking: Booking) -> int:
+        """What cancelling this booking under the refund policy gives back."""
+        return self._pricing.refund(booking.price)
+
+    def _cancel(self, booking: Booking, now: datetime, refund: int, extra_actions: list[dict[str, Any]]) -> Booking:
+        booking_id = booking.booking_id
+        cancelled = replace(booking, status="cancelled", refund=refund, cancelled_at=iso(now))
         actions: list[dict[str, Any]] = [{"Update": {
             "TableName": self._table_name,
             "Key": {"booking_id": booking_id},
@@ -176,6 +204,9 @@ class BookingService:
         }}]
         actions += self._inventory.free_sold_actions(booking.showtime_id, booking.seat_ids, booking_id)
         actions.append(outbox_put(self._aws, "booking_cancelled", cancelled.to_item(), iso(now)))
+        actions += extra_actions
+        if self._counters is not None:
+            actions += self._counters.on_cancel(cancelled)
         try:
             dynamo.transact_write(self._aws, actions)
         except (TransactionCancelled, TransactionOutcomeUnknown) as exc:

@@ -42,7 +42,7 @@ from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.dynamo import TransactionCancelled
 from services.platform.logs import log_event
-from services.platform.schema import HOLDS, SEATS
+from services.platform.schema import HOLDS, SEATS, SHOWTIMES
 from services.settings import Settings
 
 # The stored item status of a held or sold seat (a free seat has no item).
@@ -85,6 +85,7 @@ class InventoryService:
         self._holds = aws.table(HOLDS)
         self.seats_table = aws.table_name(SEATS)
         self.holds_table = aws.table_name(HOLDS)
+        self.showtimes_table = aws.table_name(SHOWTIMES)
 
     # Reading --------------------------------------------------------------------------------------
     def seat_map(self, showtime_id: str, viewer: str | None = None) -> SeatMap:
@@ -128,7 +129,9 @@ class InventoryService:
         return self.get_hold(hold_id) if hold_id else None
 
     def ensure_on_sale(self, showtime: Showtime) -> None:
-        """ShowClosed once the sales cut-off before the start has passed (all in UTC)."""
+        """ShowClosed once the sales cut-off before the start has passed (all in UTC), or the show was cancelled."""
+        if showtime.status == "cancelled":
+            raise ShowClosed(t("This show was cancelled."))
         if not rules.on_sale(showtime, self._clock.now(), self._settings):
             closes_at = rules.sales_close_at(showtime, self._settings)
             raise ShowClosed(t("Booking for this show closed at {time} (theater time).",
@@ -322,8 +325,9 @@ class InventoryService:
 
     # Selling (called by the booking service inside its own transaction) ---------------------------
     def sell_actions(self, hold: Hold, booking_id: str, now: datetime) -> list[dict[str, Any]]:
-        """Transaction actions: each seat held by this live hold -> sold; the hold -> confirmed.
-        One action per seat (in ``hold.seat_ids`` order), then the hold's."""
+        """Transaction actions: each seat held by this live hold -> sold; the hold -> confirmed; the show
+        not cancelled meanwhile (staff console). One action per seat (in ``hold.seat_ids`` order), then the
+        hold's, then the show's check."""
         actions: list[dict[str, Any]] = [{"Update": {
             "TableName": self.seats_table,
             "Key": {"showtime_id": hold.showtime_id, "seat_id": seat_id},
@@ -341,6 +345,14 @@ class InventoryService:
             "ExpressionAttributeNames": {"#s": "status"},
             "ExpressionAttributeValues": {":confirmed": "confirmed", ":active": "active", ":booking": booking_id,
                                           ":revision": hold.revision, ":now": iso(now)},
+        }})
+        # A show cancelled while this checkout paid: no sale (the cancellation refunds only what it finds).
+        actions.append({"ConditionCheck": {
+            "TableName": self.showtimes_table,
+            "Key": {"showtime_id": hold.showtime_id},
+            "ConditionExpression": "attribute_not_exists(#s) OR #s <> :cancelled",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {":cancelled": "cancelled"},
         }})
         return actions
 

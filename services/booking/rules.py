@@ -23,7 +23,7 @@ def sales_close_at(showtime: Showtime, settings: Settings) -> datetime:
 
 
 def on_sale(showtime: Showtime, now: datetime, settings: Settings) -> bool:
-    return now < sales_close_at(showtime, settings)
+    return showtime.status != "cancelled" and now < sales_close_at(showtime, settings)
 
 
 def cancellable_until(booking: _Booked, settings: Settings) -> datetime:

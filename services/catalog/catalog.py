@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 
 from boto3.dynamodb.conditions import Key
 
+from services.catalog.layout_versions import archived_layout
 from services.catalog.layouts import Layout, parse_layout
-from services.catalog.models import Listing, Movie, Screen, Showtime, Theater
+from services.catalog.models import Listing, Movie, Screen, Showtime, Theater, screen_key
 from services.clock import Clock, iso, parse_iso
 from services.errors import NotFound
 from services.i18n import t
@@ -146,18 +147,30 @@ class CatalogService:
         return self.theater(showtime.theater_id).screen(showtime.screen_id)
 
     def layout_of(self, showtime: Showtime) -> Layout:
-        return self.screen_of(showtime).layout
+        """The hall as the show was scheduled: an edited layout never changes a show already on sale."""
+        screen = self.screen_of(showtime)
+        if showtime.layout_version == screen.layout_version:
+            return screen.layout
+        key = (screen_key(showtime.theater_id, showtime.screen_id), showtime.layout_version)
+
+        def load() -> Layout:
+            data = archived_layout(self._aws, key[0], key[1])
+            if data is None:  # never archived: cannot happen, the editor archives a version before replacing it
+                raise NotFound(t("That screen does not exist."))
+            return parse_layout(data)
+
+        return self._cache.get(("layout", key), load)
 
     def upcoming_in_city(self, city: str) -> list[Showtime]:
         """Shows in a city that have not started yet, soonest first (one index Query, cached)."""
         now = self._clock.now()
         items = self._cache.get(("city", city), lambda: self._query_window("by-city-start", "city", city))
-        return [showtime for showtime in items if showtime.starts_at > now]
+        return [showtime for showtime in items if showtime.starts_at > now and showtime.status != "cancelled"]
 
     def upcoming_for_movie(self, movie_id: str, city: str | None = None) -> list[Showtime]:
         now = self._clock.now()
         items = self._cache.get(("movie", movie_id), lambda: self._query_window("by-movie-start", "movie_id", movie_id))
-        return [s for s in items if s.starts_at > now and (city is None or s.city == city)]
+        return [s for s in items if s.starts_at > now and (city is None or s.city == city) and s.status != "cancelled"]
 
     def _query_window(self, index: str, key: str, value: str) -> list[Showtime]:
         # A little into the past so a cached list stays right for its whole cache lifetime.
@@ -213,6 +226,10 @@ class CatalogService:
                 found.setdefault(listing.movie.movie_id, listing.movie)
         return sorted(found.values(), key=_best_first)
 
+    def showtime_from_item(self, item: dict[str, Any]) -> Showtime:
+        """A showtime read by someone else's query (the staff reports)."""
+        return self._showtime(item)
+
     def _showtime(self, item: dict[str, Any]) -> Showtime:
         return Showtime(
             showtime_id=item["showtime_id"],
@@ -226,6 +243,8 @@ class CatalogService:
             format=item["format"],
             prices={code: int(value) for code, value in item["prices"].items()},
             timezone=item["timezone"],
+            status=item.get("status", "scheduled"),
+            layout_version=int(item.get("layout_version", 1)),
         )
 
 
@@ -276,6 +295,7 @@ def _theater(item: dict[str, Any]) -> Theater:
             format=screen.get("format", "2D"),
             prices={code: int(value) for code, value in screen["prices"].items()},
             layout=parse_layout(screen["layout"]),
+            layout_version=int(screen.get("layout_version", 1)),
         )
         for screen in item.get("screens", [])
     )

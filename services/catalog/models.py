@@ -14,6 +14,11 @@ from services.errors import NotFound
 from services.i18n import t
 
 
+def screen_key(theater_id: str, screen_id: str) -> str:
+    """A screen's id unique across theaters: "<theater_id>.<screen_id>"."""
+    return f"{theater_id}.{screen_id}"
+
+
 @dataclass(frozen=True)
 class Movie:
     movie_id: str
@@ -39,6 +44,7 @@ class Screen:
     format: str
     prices: dict[str, int]
     layout: Layout
+    layout_version: int = 1  # staff layout editor: each saved edit is a new version (services/staff/layouts.py)
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,13 @@ class Showtime:
     format: str
     prices: dict[str, int]  # category code -> minor units
     timezone: str
+    status: str = "scheduled"  # or "cancelled" (staff console): no longer listed nor sold
+    layout_version: int = 1  # the screen's layout version it was scheduled with (kept when the layout is edited)
+
+    @property
+    def screen_key(self) -> str:
+        """The screen's id unique across theaters (screen ids repeat: every theater has a "screen-1")."""
+        return screen_key(self.theater_id, self.screen_id)
 
     def local_start(self) -> datetime:
         return self.starts_at.astimezone(ZoneInfo(self.timezone))

@@ -73,6 +73,8 @@ class TransactionOutcomeUnknown(ServiceUnavailable):
 def get_item(table: Any, key: Mapping[str, Any], *, consistent: bool = False, message: str | None = None,
              **extra: Any) -> Item | None:
     """The item or None. ``message``: what the person reads if DynamoDB cannot answer."""
+    if any(value == "" for value in key.values()):
+        return None  # DynamoDB refuses empty key values (ValidationException): no such item can exist
     try:
         return table.get_item(Key=dict(key), ConsistentRead=consistent, **extra).get("Item")
     except AWS_ERRORS as exc:

@@ -62,7 +62,9 @@ def _key_schema(partition_key: str, sort_key: str | None) -> list[dict[str, str]
 
 # Constant-partition indexes ("catalog" = "movie" / "theater") list the small, read-mostly catalog
 # without a Scan; they are sparse and tiny (hundreds of items), so one partition is plenty.
-USERS = Table("Users", "email", indexes=(Index("by-user-id", "user_id"),))
+# "staff-accounts" is sparse: only staff accounts carry ``staff`` (= "staff"), so the admin's list of staff
+# reads a few dozen items, never the customers.
+USERS = Table("Users", "email", indexes=(Index("by-user-id", "user_id"), Index("staff-accounts", "staff", "email")))
 MOVIES = Table("Movies", "movie_id", indexes=(Index("all-movies", "catalog", "title"),))
 THEATERS = Table("Theaters", "theater_id", indexes=(Index("all-theaters", "catalog", "city_name"),))
 SHOWTIMES = Table(
@@ -101,4 +103,21 @@ KIOSKS = Table(
 # with conditional updates; TTL tidies old ones away (a stale counter is also ignored by the code).
 THROTTLES = Table("Throttles", "throttle_key", ttl_attribute="ttl")
 
-ALL_TABLES: tuple[Table, ...] = (USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, THROTTLES, KIOSKS)
+
+# Staff console (issue 12). Audit: every staff change, newest last within its scope (a theater id, or
+# "global" for accounts and the catalog), written in the same transaction as the change it records.
+AUDIT = Table("Audit", "scope", "at_id")
+# One item per screen ("<theater_id>.<screen_id>") and local day: the shows that occupy it and a version.
+# Scheduling updates it conditionally on the version it read, so two managers never overlap two shows.
+SCHEDULE = Table("Schedule", "screen_key", "day")
+# Sales counters per theater and show day, and per show (services/booking/counters.py), updated in the
+# transactions that sell, cancel and admit: the reports read these, never the bookings.
+REPORTS = Table("Reports", "scope", "key")
+# Every version of every screen's seat layout (staff layout editor): a show keeps the version it was
+# scheduled with, so editing a hall never changes a show already on sale.
+LAYOUTS = Table("Layouts", "screen_key", "version", number_attributes=frozenset({"version"}))
+
+ALL_TABLES: tuple[Table, ...] = (
+    USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, THROTTLES, KIOSKS, AUDIT, SCHEDULE, REPORTS,
+    LAYOUTS,
+)

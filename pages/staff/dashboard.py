@@ -1,0 +1,61 @@
+"""The console's home: the member's theaters with today's shows, and where to go next."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from components.service_call import call
+from components.staff_frame import nav_items, staff_frame
+from services.catalog.catalog import Showtime, Theater
+from services.container import Services
+from services.i18n import t
+from services.staff.access import StaffMember
+
+
+def register(services: Services) -> None:
+    @ui.page("/staff")
+    async def dashboard_page() -> None:
+        async with staff_frame(services, "/staff", "checkin") as member:
+            if member is None:
+                return
+            await _dashboard(services, member)
+
+
+def _todays_shows(services: Services, theaters: list[Theater]) -> dict[str, list[Showtime]]:
+    """Today's (local) shows per theater: one cached city Query per city, never a walk over the table."""
+    shows: dict[str, list[Showtime]] = {theater.theater_id: [] for theater in theaters}
+    now = services.clock.now()
+    for city in sorted({theater.city for theater in theaters}):
+        for showtime in services.catalog.upcoming_in_city(city):
+            if showtime.theater_id in shows and showtime.local_date() == now.astimezone(
+                    showtime.local_start().tzinfo).date():
+                shows[showtime.theater_id].append(showtime)
+    return shows
+
+
+async def _dashboard(services: Services, member: StaffMember) -> None:
+    ui.label(t("Good to see you, {name}", name=member.name)).classes("mm-title text-2xl text-white").mark(
+        "page-title")
+    with ui.row().classes("w-full gap-3"):
+        for item in nav_items()[1:]:
+            if member.may(item.permission):
+                with ui.link(target=item.path).classes("mm-link mm-surface flex items-center gap-3 px-4 py-3"):
+                    ui.icon(item.icon, size="24px").classes("text-accent")
+                    ui.label(item.label).classes("text-white")
+    everything = await call(services.catalog.theaters)
+    mine = [theater for theater in everything if member.is_admin or theater.theater_id in member.theaters]
+    shows = await call(_todays_shows, services, mine)
+    ui.label(t("Today at your theaters")).classes("text-lg text-white mt-2")
+    with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2 xl:grid-cols-3"):
+        for theater in mine:
+            todays = sorted(shows[theater.theater_id], key=lambda s: s.starts_at)
+            with ui.column().classes("mm-surface p-4 gap-2").mark("staff-theater"):
+                ui.label(theater.name).classes("text-white font-bold")
+                ui.label(f"{theater.city} · {len(theater.screens)} " + t("screens")).classes("mm-muted text-sm")
+                if not todays:
+                    ui.label(t("No more shows today.")).classes("mm-muted text-sm")
+                for showtime in todays[:6]:
+                    ui.label(f"{showtime.local_start():%H:%M} · {showtime.screen_id} · {showtime.language}"
+                             ).classes("text-sm")
+                if len(todays) > 6:
+                    ui.label(t("and {n} more", n=len(todays) - 6)).classes("mm-muted text-sm")

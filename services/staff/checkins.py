@@ -1,0 +1,141 @@
+"""Check-in at the door: a ticket's signed token admits its booking once.
+
+Admission is one transaction: a conditional update of the booking (still confirmed, not yet admitted),
+its audit entry and the sales counters' admissions. Two doors scanning the same ticket at once both
+reach the condition; one wins, the other is told who admitted it and when. A cancelled, tampered,
+other-theater or other-day ticket is refused with the reason, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from services.accounts.users import User
+from services.booking.bookings import Booking
+from services.booking.counters import SalesCounters
+from services.booking.tickets import InvalidTicket, TicketService
+from services.clock import Clock, iso, parse_iso
+from services.errors import DomainError, NotFound, ServiceUnavailable
+from services.i18n import t
+from services.platform import dynamo
+from services.platform.aws import Aws
+from services.platform.logs import log_event
+from services.platform.schema import BOOKINGS
+from services.staff.access import AccessService, StaffMember
+from services.staff.audit import AuditLog
+
+
+class CheckinRefused(DomainError):
+    """The ticket is genuine but does not admit here and now; ``details`` go into the API's error body."""
+
+    def __init__(self, message: str, booking: Booking | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.booking = booking
+        self.details = details
+
+
+class AlreadyAdmitted(CheckinRefused):
+    code = "already_admitted"
+
+
+class BookingCancelled(CheckinRefused):
+    code = "booking_cancelled"
+
+
+class WrongTheater(CheckinRefused):
+    code = "wrong_theater"
+
+
+class NotToday(CheckinRefused):
+    code = "not_today"
+
+
+@dataclass(frozen=True)
+class Admission:
+    booking: Booking
+    admitted_at: datetime  # UTC
+    admitted_by: str  # the usher's name
+
+
+class CheckinService:
+    def __init__(self, aws: Aws, clock: Clock, tickets: TicketService, access: AccessService,
+                 audit: AuditLog, counters: SalesCounters) -> None:
+        self._aws = aws
+        self._counters = counters
+        self._clock = clock
+        self._tickets = tickets
+        self._access = access
+        self._audit = audit
+        self._table_name = aws.table_name(BOOKINGS)
+        self._table = aws.table(BOOKINGS)
+
+    def admit(self, user: User | None, token: str, door_theater_id: str | None = None) -> Admission:
+        """Admit the ticket's booking at ``door_theater_id`` (default: any theater of the usher)."""
+        member = self._access.require(user, "checkin", door_theater_id)
+        try:
+            booking = self._tickets.verify(token)
+        except InvalidTicket as exc:
+            if exc.reason == "cancelled":
+                raise BookingCancelled(t("This booking was cancelled: do not admit.")) from exc
+            raise
+        self._check_place_and_day(member, booking, door_theater_id)
+        if booking.extra.get("admitted_at"):
+            raise _already(booking)
+        now = self._clock.now().replace(microsecond=0)
+        actions = [
+            {"Update": {
+                "TableName": self._table_name,
+                "Key": {"booking_id": booking.booking_id},
+                "UpdateExpression": "SET admitted_at = :now, admitted_by = :name, admitted_by_id = :uid",
+                "ConditionExpression": "#s = :confirmed AND attribute_not_exists(admitted_at)",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {":now": iso(now), ":name": member.name, ":uid": member.user_id,
+                                              ":confirmed": "confirmed"},
+            }},
+            self._audit.put_action(booking.theater_id, member, "checkin.admitted", booking.booking_id, now,
+                                   before=None, after={"seats": booking.seat_ids, "showtime_id": booking.showtime_id}),
+            *self._counters.on_admit(booking),  # the no-show rate's "admitted", in the same transaction
+        ]
+        try:
+            dynamo.transact_write(self._aws, actions)
+        except (dynamo.TransactionCancelled, dynamo.TransactionOutcomeUnknown) as exc:
+            raise self._lost_race(booking.booking_id) from exc
+        log_event("checkin.admitted", booking_id=booking.booking_id, theater_id=booking.theater_id,
+                  usher=member.user_id)
+        return Admission(booking, now, member.name)
+
+    def _check_place_and_day(self, member: StaffMember, booking: Booking, door: str | None) -> None:
+        if (door is not None and booking.theater_id != door) or not member.may("checkin", booking.theater_id):
+            raise WrongTheater(t("This ticket is for {theater}, not this theater.", theater=booking.theater_name),
+                               booking)
+        today = self._clock.now().astimezone(ZoneInfo(booking.timezone)).date()
+        if booking.local_start().date() != today:
+            raise NotToday(t("This ticket is for {day}, not today.", day=f"{booking.local_start():%a %d %b %H:%M}"),
+                           booking)
+
+    def _lost_race(self, booking_id: str) -> DomainError:
+        """Why the conditional write failed: another door admitted it, or it was cancelled meanwhile."""
+        try:
+            item = dynamo.get_item(self._table, {"booking_id": booking_id}, consistent=True)
+        except ServiceUnavailable:
+            return ServiceUnavailable(t("Tickets cannot be checked just now. Please scan again."))
+        if item is None:
+            return NotFound(t("No booking matches this ticket."))
+        booking = Booking.from_item(item)
+        if booking.extra.get("admitted_at"):
+            return _already(booking)
+        if booking.status != "confirmed":
+            return BookingCancelled(t("This booking was cancelled: do not admit."), booking)
+        return ServiceUnavailable(t("Tickets cannot be checked just now. Please scan again."))
+
+
+def _already(booking: Booking) -> AlreadyAdmitted:
+    admitted_at = parse_iso(str(booking.extra["admitted_at"]))
+    local = admitted_at.astimezone(ZoneInfo(booking.timezone))
+    return AlreadyAdmitted(
+        t("Already admitted at {time} by {usher}.", time=f"{local:%H:%M}", usher=booking.extra.get("admitted_by", "?")),
+        booking, admitted_at=local.isoformat(),
+    )
