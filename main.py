@@ -2,6 +2,7 @@
 
 python main.py              serve the app (embedded backend by default: no AWS account needed)
 python main.py provision    create or update the tables, indexes, TTL and topic in AWS
+python main.py backend      run the embedded backend alone, for several app processes to share
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -36,9 +39,10 @@ from services.notify.messages import MessageComposer
 from services.notify.notifications import NotificationWorker
 from services.notify.subscriptions import SubscriptionService
 from services.platform.aws import Aws, connect
-from services.platform.backend import Backend, start_backend
+from services.platform.backend import start_backend, start_embedded_server
 from services.platform.local_secrets import with_local_secrets
 from services.platform.logs import configure_logging, log_event
+from services.platform.private_files import DataFileError
 from services.platform.provisioning import provision
 from services.settings import Settings, SettingsError, load_settings
 
@@ -81,12 +85,12 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     )
 
 
-def prepare_data(services: Services, backend: Backend) -> None:
+def prepare_data(services: Services) -> None:
     """Demo catalog and the first admin account (embedded backend, or when asked to seed)."""
     if services.settings.should_seed_demo:
         report = DemoCatalog(services.aws, services.clock, ASSETS / "catalog").load()
         log_event("catalog.seeded", movies=report.movies, theaters=report.theaters, showtimes=report.showtimes)
-    if backend.server is not None:
+    if services.settings.backend == "embedded":
         password = services.users.ensure_admin(services.settings.admin_email)
         if password:
             # Printed once, on purpose: there is no other way to learn it. Not logged.
@@ -141,7 +145,7 @@ def serve(settings: Settings) -> None:
         settings = with_local_secrets(settings)
     backend = start_backend(settings)
     services = build_services(settings, backend.aws)
-    prepare_data(services, backend)
+    prepare_data(services)
 
     app.add_static_files("/assets", ASSETS)
     pages.register(services)
@@ -149,8 +153,6 @@ def serve(settings: Settings) -> None:
     start_notifications(services)  # before backend.stop, so its shutdown runs first
     app.on_shutdown(backend.stop)
     start_live_jobs(services)
-    if backend.server is not None:
-        app.timer(settings.snapshot_seconds, lambda: run.io_bound(backend.save), immediate=False)
 
     # Everything loaded so far lives as long as the process: keep it out of the cyclic collector's full
     # passes, which otherwise grow with it and stall every open seat map (measured 50-450 ms).
@@ -174,9 +176,21 @@ def provision_aws(settings: Settings) -> None:
     print("\n".join(changes) if changes else "Everything is already up to date.")
 
 
+def serve_backend(settings: Settings) -> None:
+    """The durable embedded server alone, until SIGTERM or Ctrl-C; apps use it via MOVIEMAGIC_ENDPOINT_URL."""
+    server, store = start_embedded_server(settings, settings.backend_host, settings.backend_port)
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    print(f"Movie Magic embedded backend is ready at {server.endpoint_url} (data in {settings.data_dir})", flush=True)
+    stopping.wait()
+    server.stop()
+    store.close()  # a last snapshot, so the next start replays nothing
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="main.py", description="Movie Magic movie-ticket booking")
-    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "provision"])
+    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "provision", "backend"])
     args = parser.parse_args(argv)
     configure_logging()
     try:
@@ -184,10 +198,16 @@ def main(argv: list[str]) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if args.command == "provision":
-        provision_aws(settings)
-    else:
-        serve(settings)
+    try:
+        if args.command == "provision":
+            provision_aws(settings)
+        elif args.command == "backend":
+            serve_backend(settings)
+        else:
+            serve(settings)
+    except DataFileError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     return 0
 
 

@@ -61,8 +61,14 @@ class Settings(BaseSettings):
     live_poller: bool = False
     live_poll_seconds: float = Field(default=3.0, gt=0, le=60)
 
-    # Embedded backend: how often the data file is saved.
-    snapshot_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # Embedded backend. Every acknowledged write is journaled (fsynced) at once; a snapshot compacts the
+    # journal this often when something changed, or sooner when the journal passes snapshot_journal_mb.
+    snapshot_seconds: float = Field(default=60.0, gt=0, le=3600)
+    snapshot_journal_mb: int = Field(default=16, ge=1, le=4096)
+    # `python main.py backend`: the shared embedded server several app processes point at with
+    # MOVIEMAGIC_ENDPOINT_URL. Loopback by default: it has no authentication of its own.
+    backend_host: str = "127.0.0.1"
+    backend_port: int = Field(default=4510, ge=1, le=65535)
 
     @field_validator("storage_secret", "ticket_secret", "api_secret")
     @classmethod
@@ -77,6 +83,11 @@ class Settings(BaseSettings):
         if value and ("@" not in value or value.startswith("@") or value.endswith("@")):
             raise ValueError("must be an email address")
         return value.strip().lower()
+
+    @property
+    def shared_embedded(self) -> bool:
+        """An app on the embedded backend that uses a running `python main.py backend` instead of its own."""
+        return self.backend == "embedded" and self.endpoint_url is not None
 
     @property
     def should_seed_demo(self) -> bool:

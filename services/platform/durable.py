@@ -1,0 +1,200 @@
+"""Keeping the embedded backend's data: a snapshot plus a journal of everything acknowledged since.
+
+Files in the data directory (0700; files 0600):
+
+- ``embedded.snapshot``: moto's whole state at one moment, and the number of the last journal segment it
+  contains (``services/platform/snapshot.py``);
+- ``journal-NNNNNN.log``: the successful mutating requests since, each fsynced before its response left
+  (``services/platform/journal.py``);
+- ``embedded.lock``: held while a backend uses the directory (a second one on the same data refuses to start).
+
+Start-up loads the snapshot and replays the newer segments, then writes to a new segment. Compaction
+(every ``snapshot_seconds`` when something changed, sooner when the journal grows past
+``snapshot_journal_mb``) holds the server's lock only to switch to a new segment and ``fork()``: the child
+is a copy-on-write image of that exact moment, so it writes a consistent snapshot while the parent serves
+on. Once the snapshot is safely renamed into place, the segments it contains are deleted. If the child
+fails, nothing is deleted and the previous snapshot plus all segments still describe everything.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.platform import journal, snapshot
+from services.platform.embedded import SerializedWsgiApp
+from services.platform.logs import log_event
+from services.platform.private_files import (
+    DataFileError,
+    ensure_private_directory,
+    fsync_directory,
+    open_private,
+    write_private,
+)
+
+SNAPSHOT_FILE = "embedded.snapshot"
+LOCK_FILE = "embedded.lock"
+LOCK_WAIT_SECONDS = 30.0  # a snapshot child outliving a killed server finishes first
+
+
+@dataclass
+class Restored:
+    snapshot_loaded: bool
+    records_replayed: int
+    seconds: float
+
+
+class DurableStore:
+    def __init__(self, directory: Path, app: SerializedWsgiApp, *, snapshot_seconds: float = 60.0,
+                 snapshot_journal_bytes: int = 16 * 1024 * 1024) -> None:
+        self.directory = directory
+        self.snapshot_path = directory / SNAPSHOT_FILE
+        self._app = app
+        self._snapshot_seconds = snapshot_seconds
+        self._snapshot_journal_bytes = snapshot_journal_bytes
+        self._segment = 0  # the segment being written
+        self._writer: journal.JournalWriter | None = None
+        self._lock_fd = -1
+        self._compacting = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_snapshot = time.monotonic()
+        self.longest_hold_seconds = 0.0  # the longest the server's lock was held for a snapshot
+
+    # Start-up -------------------------------------------------------------------------------------
+    def open(self) -> Restored:
+        """Load what is on disk into moto and start journaling; before the server serves anything."""
+        started = time.perf_counter()
+        ensure_private_directory(self.directory)
+        self._take_directory_lock()
+        snapshot.capture()  # imports every durable service's models now: a forked child must not import
+        through = 0
+        if self.snapshot_path.exists():
+            state, through = snapshot.read(self.snapshot_path)
+            snapshot.install(state)
+        replayed = 0
+        segments = journal.segments(self.directory)
+        for number, path in segments:
+            if number <= through:
+                continue  # already in the snapshot (a crash came before it was deleted)
+            for record in journal.read_segment(path):
+                status = self._app.replay(record)
+                if not status.startswith("2"):  # it succeeded the first time; say so if it does not now
+                    log_event("embedded.replay_differs", file=path, status=status)
+                replayed += 1
+        self._segment = max([through, *(number for number, _ in segments)]) + 1
+        self._attach(journal.JournalWriter(journal.segment_path(self.directory, self._segment)))
+        self._delete_segments_through(through)
+        return Restored(self.snapshot_path.exists(), replayed, time.perf_counter() - started)
+
+    def start_compaction(self) -> None:
+        self._thread = threading.Thread(target=self._compaction_loop, name="embedded-compaction", daemon=True)
+        self._thread.start()
+
+    # Compaction -----------------------------------------------------------------------------------
+    def compact(self) -> bool:
+        """Write a snapshot of this moment and drop the journal it covers; False when nothing changed."""
+        with self._compacting:
+            with self._app.lock:
+                held_from = time.perf_counter()
+                writer = self._writer
+                if writer is None or (writer.records == 0 and self.snapshot_path.exists()):
+                    return False
+                through = self._segment
+                state = snapshot.capture()
+                self._segment += 1
+                self._attach(journal.JournalWriter(journal.segment_path(self.directory, self._segment)))
+                writer.close()
+                if hasattr(os, "fork"):
+                    child = os.fork()
+                    if child == 0:
+                        self._write_in_child(state, through)  # never returns
+                else:  # no copy-on-write on this system: write while holding the lock
+                    child = 0
+                    snapshot.write(self.snapshot_path, state, through)
+                self.longest_hold_seconds = max(self.longest_hold_seconds, time.perf_counter() - held_from)
+            self._last_snapshot = time.monotonic()
+            if child and os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) != 0:
+                log_event("embedded.snapshot_failed", file=self.snapshot_path)
+                return False
+            self._delete_segments_through(through)
+            log_event("embedded.snapshot_written", file=self.snapshot_path, segments_through=through)
+            return True
+
+    def _write_in_child(self, state: snapshot.State, through: int) -> None:
+        """In the forked child: only pickling and file writes (no logging, no imports: another thread of
+        the parent may have held their locks at the fork). Exits, never returns."""
+        parent = os.getppid()
+        code = 1
+        try:
+            data = snapshot.encode(state, through)
+            if os.getppid() == parent:  # a killed server's restart may already own the directory
+                write_private(self.snapshot_path, data)
+                code = 0
+        finally:
+            os._exit(code)
+
+    def _compaction_loop(self) -> None:
+        while not self._stop.wait(1.0):
+            writer = self._writer
+            if writer is None or writer.records == 0:
+                continue
+            due = time.monotonic() - self._last_snapshot >= self._snapshot_seconds
+            if due or writer.bytes >= self._snapshot_journal_bytes:
+                try:
+                    self.compact()
+                except OSError as exc:  # the journal still holds everything; try again next time
+                    log_event("embedded.snapshot_failed", error=exc.strerror, file=self.snapshot_path)
+
+    # Shutdown -------------------------------------------------------------------------------------
+    def close(self) -> None:
+        """After the server stopped: a last snapshot (so the next start replays nothing), then release."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+        try:
+            self.compact()
+        finally:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
+                self._app.journal = None
+            if self._lock_fd >= 0:
+                os.close(self._lock_fd)
+                self._lock_fd = -1
+
+    # Helpers --------------------------------------------------------------------------------------
+    def _attach(self, writer: journal.JournalWriter) -> None:
+        self._writer = writer
+        self._app.journal = writer
+
+    def _delete_segments_through(self, through: int) -> None:
+        removed = False
+        for number, path in journal.segments(self.directory):
+            if number <= through:
+                path.unlink(missing_ok=True)
+                removed = True
+        if removed:
+            fsync_directory(self.directory)
+
+    def _take_directory_lock(self) -> None:
+        path = self.directory / LOCK_FILE
+        self._lock_fd = open_private(path, os.O_RDWR | os.O_CREAT)
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(self._lock_fd)
+                    self._lock_fd = -1
+                    raise DataFileError(
+                        path, "is locked by another running Movie Magic backend",
+                        "stop it, or give this one its own MOVIEMAGIC_DATA_DIR",
+                    ) from None
+                time.sleep(0.1)
