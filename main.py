@@ -114,13 +114,20 @@ def start_live_jobs(services: Services) -> None:
         app.timer(services.settings.live_poll_seconds, lambda: run.io_bound(poller.poll_once))
 
 
-def start_notifications(services: Services) -> None:
+def start_notifications(services: Services, *, sole_worker: bool = False) -> None:
     """The outbox worker publishes pending confirmations every few seconds (in a thread: boto3 blocks);
-    on the embedded backend the mailbox then collects what SNS delivered."""
+    on the embedded backend the mailbox then collects what SNS delivered. ``sole_worker``: this process
+    owns its data (its own embedded backend), so leases left by a crashed run are taken over at once."""
     subscriptions, worker, mailbox = services.subscriptions, services.notifications, services.mailbox
+    orphans = [sole_worker]
 
     async def tick() -> None:
         await run.io_bound(subscriptions.prepare)  # once: staff address, and re-subscribing after a restart
+        if orphans[0]:
+            freed = await run.io_bound(worker.take_over_leases)
+            orphans[0] = False
+            if freed:
+                log_event("notification.leases_taken_over", records=freed)
         await run.io_bound(worker.run_once)
         if mailbox is not None:
             try:
@@ -150,7 +157,8 @@ def serve(settings: Settings) -> None:
     app.add_static_files("/assets", ASSETS)
     pages.register(services)
     api.register(services)
-    start_notifications(services)  # before backend.stop, so its shutdown runs first
+    # Before backend.stop, so its shutdown runs first.
+    start_notifications(services, sole_worker=backend.server is not None)
     app.on_shutdown(backend.stop)
     start_live_jobs(services)
 

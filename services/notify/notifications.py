@@ -263,6 +263,34 @@ class NotificationWorker:
                 return
             del self._unmarked[notification_id]
 
+    def take_over_leases(self) -> int:
+        """Free the records claimed by workers that no longer run; returns how many.
+
+        Only for a process that knows it is the only worker: the embedded backend's app, which owns its
+        data directory. After a crash between a publish and its mark, the record goes out again at once
+        instead of after the lease (the mailbox keeps one mail per booking and kind)."""
+        freed = 0
+        kwargs: dict[str, Any] = {"IndexName": "pending", "KeyConditionExpression": Key("pending").eq(PENDING),
+                                  "FilterExpression": "attribute_exists(lease_owner) AND lease_owner <> :me",
+                                  "ExpressionAttributeValues": {":me": self.worker_id}}
+        while True:
+            response = self._table.query(**kwargs)
+            for record in response["Items"]:
+                try:
+                    self._table.update_item(
+                        Key={"notification_id": record["notification_id"]},
+                        UpdateExpression="REMOVE lease_until, lease_owner",
+                        ConditionExpression="lease_owner = :owner",
+                        ExpressionAttributeValues={":owner": record["lease_owner"]},
+                    )
+                    freed += 1
+                except ClientError as exc:
+                    if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                        raise
+            if "LastEvaluatedKey" not in response:
+                return freed
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
     # Failures -------------------------------------------------------------------------------------
     def _failed(self, record: dict[str, Any], code: str, *, invalid: bool, error: Exception) -> datetime:
         """Release the record with its next attempt time (or give it up); returns that time."""
