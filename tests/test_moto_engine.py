@@ -1,0 +1,118 @@
+"""Our changes to moto (services/platform/moto_engine.py) and what the embedded server journals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+from moto.dynamodb.models import dynamodb_backends
+
+from services.platform import moto_engine
+from services.platform.aws import Aws, connect
+from services.platform.embedded import EmbeddedServer
+from services.platform.journal import MAGIC, JournalWriter, Record, read_segment, segment_path
+from services.platform.private_files import DataFileError
+from services.platform.schema import SEATS
+
+
+def _moto_table(aws: Aws) -> object:
+    return dynamodb_backends["123456789012"][aws.settings.region].tables[aws.table_name(SEATS)]
+
+
+def _put(aws: Aws, seat: str, **condition: str) -> dict:
+    put: dict = {"TableName": aws.table_name(SEATS), "Item": {"showtime_id": "s", "seat_id": seat, "v": "new"}}
+    put |= condition
+    return {"Put": put}
+
+
+def test_a_cancelled_transaction_puts_back_exactly_what_it_changed(aws: Aws) -> None:
+    table = aws.table(SEATS)
+    table.put_item(Item={"showtime_id": "s", "seat_id": "A1", "v": "old", "n": 1})
+    table.put_item(Item={"showtime_id": "s", "seat_id": "A2", "v": "old"})
+    table.put_item(Item={"showtime_id": "s", "seat_id": "TAKEN"})
+    moto_table = _moto_table(aws)
+    name = aws.table_name(SEATS)
+    with pytest.raises(ClientError) as caught:
+        aws.ddb.transact_write_items(TransactItems=[
+            _put(aws, "A1"),  # overwrites
+            {"Update": {"TableName": name, "Key": {"showtime_id": "s", "seat_id": "A2"},
+                        "UpdateExpression": "SET v = :v, extra = :v", "ExpressionAttributeValues": {":v": "new"}}},
+            {"Delete": {"TableName": name, "Key": {"showtime_id": "s", "seat_id": "A3"}}},
+            _put(aws, "A4"),  # creates
+            _put(aws, "TAKEN", ConditionExpression="attribute_not_exists(seat_id)"),  # fails: all is undone
+        ])
+    reasons = [reason["Code"] for reason in caught.value.response["CancellationReasons"]]
+    assert reasons == ["None", "None", "None", "None", "ConditionalCheckFailed"]
+    items = {item["seat_id"]: item for item in table.query(
+        KeyConditionExpression="showtime_id = :s", ExpressionAttributeValues={":s": "s"}, ConsistentRead=True)["Items"]}
+    assert items["A1"] == {"showtime_id": "s", "seat_id": "A1", "v": "old", "n": 1}
+    assert items["A2"] == {"showtime_id": "s", "seat_id": "A2", "v": "old"}
+    assert set(items) == {"A1", "A2", "TAKEN"}
+    # moto's own version swapped in a deep copy of the whole table; ours leaves the table where it is.
+    assert _moto_table(aws) is moto_table
+
+
+def test_a_successful_transaction_applies_everything(aws: Aws) -> None:
+    aws.ddb.transact_write_items(TransactItems=[_put(aws, "B1"), _put(aws, "B2")])
+    keys = [{"showtime_id": "s", "seat_id": seat} for seat in ("B1", "B2")]
+    found = aws.dynamodb.batch_get_item(RequestItems={aws.table_name(SEATS): {"Keys": keys}})["Responses"]
+    assert len(found[aws.table_name(SEATS)]) == 2
+
+
+def test_moto_keeps_no_model_instances(aws: Aws) -> None:
+    table = aws.table(SEATS)
+    for seat in range(30):
+        table.put_item(Item={"showtime_id": "m", "seat_id": str(seat)})
+    for _ in range(5):
+        table.query(KeyConditionExpression="showtime_id = :s", ExpressionAttributeValues={":s": "m"})
+    assert moto_engine.tracked_instances() == 0
+
+
+def test_only_successful_mutating_requests_are_journaled(aws: Aws, tmp_path: Path) -> None:
+    """Reads, refused writes and empty receives change nothing, so they are not in the journal."""
+    server = EmbeddedServer()
+    endpoint = server.start()
+    server.app.journal = JournalWriter(segment_path(tmp_path, 1))
+    try:
+        local = connect(aws.settings, endpoint)
+        table = local.table(SEATS)
+        table.put_item(Item={"showtime_id": "j", "seat_id": "A1"})  # journaled
+        table.get_item(Key={"showtime_id": "j", "seat_id": "A1"})
+        table.query(KeyConditionExpression="showtime_id = :s", ExpressionAttributeValues={":s": "j"})
+        with pytest.raises(ClientError):
+            table.put_item(Item={"showtime_id": "j", "seat_id": "A1"},
+                           ConditionExpression="attribute_not_exists(seat_id)")
+        url = local.sqs.create_queue(QueueName="journal-test")["QueueUrl"]  # journaled
+        local.sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0)
+        local.sqs.send_message(QueueUrl=url, MessageBody="hello")  # journaled
+        local.sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0)  # journaled: it changed the message's state
+        assert server.app.journal.records == 4
+    finally:
+        server.app.journal.close()
+        server.stop()
+    records = list(read_segment(segment_path(tmp_path, 1)))
+    assert [record.environ.get("HTTP_X_AMZ_TARGET", "").rsplit(".", 1)[-1] for record in records] == [
+        "PutItem", "CreateQueue", "SendMessage", "ReceiveMessage"]
+
+
+def test_journal_framing_torn_tail_and_damage(tmp_path: Path) -> None:
+    path = segment_path(tmp_path, 7)
+    writer = JournalWriter(path)
+    for index in range(3):
+        writer.append(Record(index, {"PATH_INFO": "/"}, b"x" * index))
+    writer.close()
+    whole = path.read_bytes()
+    assert [record.seed for record in read_segment(path)] == [0, 1, 2]
+    path.write_bytes(whole[:-3])  # the last record cut short
+    assert [record.seed for record in read_segment(path)] == [0, 1]
+    path.write_bytes(MAGIC[:5])  # the crash came while the file was being started
+    assert list(read_segment(path)) == []
+    damaged = bytearray(whole)
+    damaged[len(MAGIC) + 12] ^= 0xFF  # inside the first record, two good ones after it
+    path.write_bytes(bytes(damaged))
+    with pytest.raises(DataFileError, match="damaged"):
+        list(read_segment(path))
+    path.write_bytes(b"something else entirely")
+    with pytest.raises(DataFileError, match="not a Movie Magic journal"):
+        list(read_segment(path))
