@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from services.platform.aws import Aws, connect
 from services.platform.embedded import EmbeddedServer
 from services.platform.journal import MAGIC, JournalWriter, Record, read_segment, segment_path
 from services.platform.private_files import DataFileError
-from services.platform.schema import SEATS
+from services.platform.schema import BOOKINGS, SEATS
 
 
 def _moto_table(aws: Aws) -> object:
@@ -116,3 +117,52 @@ def test_journal_framing_torn_tail_and_damage(tmp_path: Path) -> None:
     path.write_bytes(b"something else entirely")
     with pytest.raises(DataFileError, match="not a Movie Magic journal"):
         list(read_segment(path))
+
+
+def test_index_queries_read_the_same_items_as_a_full_read_after_every_kind_of_change(aws: Aws) -> None:
+    """Queries read only candidates (a partition, or an index map kept up to date); whatever changes an
+    item (put, update moving it between index partitions or out of a sparse index, delete, a transaction
+    rolled back), a query returns exactly what reading the whole table and filtering it returns."""
+    rng = random.Random(7)
+    table = aws.table(BOOKINGS)
+    name = aws.table_name(BOOKINGS)
+    users = [f"u{n}" for n in range(4)]
+    ids = [f"b{n}" for n in range(40)]
+    for step in range(240):
+        booking_id, user = rng.choice(ids), rng.choice(users)
+        action = rng.choice(["put", "put", "move", "unindex", "delete", "rollback"])
+        stamp = f"2026-01-01T00:00:{step:03d}"
+        if action == "put":
+            table.put_item(Item={"booking_id": booking_id, "user_id": user, "created_at": stamp,
+                                 "showtime_id": "show"})
+        elif action == "move":
+            table.update_item(Key={"booking_id": booking_id}, UpdateExpression="SET user_id = :u, created_at = :c",
+                              ExpressionAttributeValues={":u": user, ":c": stamp})
+        elif action == "unindex":
+            table.update_item(Key={"booking_id": booking_id}, UpdateExpression="REMOVE user_id")
+        elif action == "delete":
+            table.delete_item(Key={"booking_id": booking_id})
+        else:
+            with pytest.raises(ClientError):
+                aws.ddb.transact_write_items(TransactItems=[
+                    {"Update": {"TableName": name, "Key": {"booking_id": booking_id},
+                                "UpdateExpression": "SET user_id = :u", "ExpressionAttributeValues": {":u": user}}},
+                    {"ConditionCheck": {"TableName": name, "Key": {"booking_id": "never"},
+                                        "ConditionExpression": "attribute_exists(booking_id)"}},
+                ])
+        if step % 30 == 29:
+            everything = []
+            for page in aws.ddb.get_paginator("scan").paginate(TableName=name):  # scan-ok: the reference
+                everything += page["Items"]
+            for who in users:
+                expected = sorted((item for item in everything if item.get("user_id") == who),
+                                  key=lambda item: item["created_at"])
+                found = []
+                for page in aws.ddb.get_paginator("query").paginate(
+                        TableName=name, IndexName="by-user-created", KeyConditionExpression="user_id = :u",
+                        ExpressionAttributeValues={":u": who}, PaginationConfig={"PageSize": 3}):
+                    found += page["Items"]
+                assert found == expected, (step, who)
+            by_show = table.query(IndexName="by-showtime", KeyConditionExpression="showtime_id = :s",
+                                  ExpressionAttributeValues={":s": "show"})["Items"]
+            assert len(by_show) == sum(1 for item in everything if item.get("showtime_id") == "show")

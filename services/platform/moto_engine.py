@@ -13,6 +13,13 @@ calls it), before any request is served.
    its dashboard read. We never reset (that would erase acknowledged data) and never open the dashboard, so
    the tracking is switched off and the lists emptied: memory stays flat with traffic.
 
+3. **Every Query read the whole table.** moto's ``Table.query`` sorts *all* the table's items and filters
+   them, for the base table as for an index, so a seat map or the hold sweeper got slower with every seat
+   ever sold. Our query hands moto's same code only the candidates: the one partition of the base table,
+   or, for a secondary index, the items whose index hash key matches, from a map kept up to date on every
+   put, delete, update and rollback (built on a table's first index query). moto then filters, sorts and
+   pages them exactly as before. (PartiQL statements are not kept in the map: the app does not use them.)
+
 Also here: :func:`seed`, which makes moto's generated identifiers (SNS message ids, SQS receipt handles,
 subscription ARNs) a function of a per-request seed, so replaying the journal rebuilds the very same ids.
 """
@@ -20,6 +27,7 @@ subscription ARNs) a function of a per-request seed, so replaying the journal re
 from __future__ import annotations
 
 import copy
+import inspect
 import threading
 from typing import Any
 
@@ -33,11 +41,20 @@ from moto.dynamodb.exceptions import (
     TransactionCanceledException,
     TransactWriteSingleOpException,
 )
-from moto.dynamodb.models import DynamoDBBackend, Item, get_filter_expression
+from moto.dynamodb.models import DynamoDBBackend, DynamoType, Item, get_filter_expression
+from moto.dynamodb.models.table import Table
 from moto.moto_api._internal import mock_random
 
 _installed = False
 _install_lock = threading.Lock()
+_stock_update_item = DynamoDBBackend.update_item
+_stock_put_item = Table.put_item
+_stock_delete_item = Table.delete_item
+_stock_all_items = Table.all_items
+_stock_query = Table.query
+_QUERY_SIGNATURE = inspect.signature(Table.query)
+_MAPS = "_moviemagic_index_maps"  # attribute on a moto Table (pickled with it in snapshots)
+_CANDIDATES = "_moviemagic_candidates"  # attribute on a moto Table while one of its queries runs
 
 
 def install() -> None:
@@ -51,6 +68,11 @@ def install() -> None:
             for model in models.values():
                 model.instances_tracked = []  # type: ignore[attr-defined]
         DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+        DynamoDBBackend.update_item = _update_item  # type: ignore[method-assign]
+        Table.put_item = _put_item  # type: ignore[method-assign]
+        Table.delete_item = _delete_item  # type: ignore[method-assign]
+        Table.all_items = _all_items  # type: ignore[method-assign]
+        Table.query = _query  # type: ignore[method-assign]
         _installed = True
 
 
@@ -92,6 +114,7 @@ class _UndoLog:
                 table.items[hash_key][range_key] = before
             else:
                 table.items[hash_key] = before
+            _reindex(table, hash_key, range_key)
         self._entries.clear()
 
 
@@ -188,3 +211,137 @@ def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, 
     if any(code is not None for code, _, _ in errors):
         undo.roll_back()
         raise TransactionCanceledException(errors)
+
+
+# Queries read candidates, not the table ------------------------------------------------------------
+class _IndexMaps:
+    """For each secondary index of one table: its items grouped by the index's hash key value(s)."""
+
+    def __init__(self, table: Table) -> None:
+        self.signature = _index_signature(table)
+        self.hash_attrs = dict(self.signature)
+        self.groups: dict[str, dict[tuple[DynamoType, ...], dict[tuple[Any, Any], Item]]] = {}
+        self.placed: dict[tuple[Any, Any], list[tuple[str, tuple[DynamoType, ...]]]] = {}
+        for item in _stock_all_items(table):
+            self.add(item)
+
+    def add(self, item: Item) -> None:
+        key = (item.hash_key, item.range_key)
+        placed = []
+        for name, attrs in self.hash_attrs.items():
+            values = tuple(item.attrs.get(attr) for attr in attrs)
+            if any(value is None for value in values):
+                continue  # not in this (sparse) index
+            try:
+                self.groups.setdefault(name, {}).setdefault(values, {})[key] = item  # type: ignore[index]
+            except TypeError:  # a list or map where a key belongs: DynamoDB would not index it either
+                continue
+            placed.append((name, values))
+        if placed:
+            self.placed[key] = placed  # type: ignore[assignment]
+
+    def remove(self, key: tuple[Any, Any]) -> None:
+        for name, values in self.placed.pop(key, ()):
+            group = self.groups[name][values]
+            group.pop(key, None)
+            if not group:
+                del self.groups[name][values]
+
+
+def _index_signature(table: Table) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((index.name, tuple(key["AttributeName"] for key in index.schema if key["KeyType"] == "HASH"))
+                 for index in table.all_indexes())
+
+
+def _maps(table: Table) -> _IndexMaps:
+    maps: _IndexMaps | None = table.__dict__.get(_MAPS)
+    if maps is None or maps.signature != _index_signature(table):  # first index query, or indexes changed
+        maps = _IndexMaps(table)
+        table.__dict__[_MAPS] = maps
+    return maps
+
+
+def _reindex(table: Table, hash_key: Any, range_key: Any) -> None:
+    """After a change to one item: move it to its current place in the index maps (if built)."""
+    maps: _IndexMaps | None = table.__dict__.get(_MAPS)
+    if maps is None:
+        return
+    maps.remove((hash_key, range_key))
+    item = _stored_item(table, hash_key, range_key)
+    if item is not None:
+        maps.add(item)
+
+
+def _stored_item(table: Table, hash_key: Any, range_key: Any) -> Item | None:
+    partition = table.items.get(hash_key)  # .get: moto's defaultdict would grow on a miss
+    if partition is None or range_key is None:
+        return partition  # type: ignore[return-value]
+    return partition.get(range_key)  # type: ignore[no-any-return,union-attr]
+
+
+def _put_item(self: Table, *args: Any, **kwargs: Any) -> Item:
+    item = _stock_put_item(self, *args, **kwargs)
+    _reindex(self, item.hash_key, item.range_key)
+    return item
+
+
+def _delete_item(self: Table, hash_key: DynamoType, range_key: DynamoType | None) -> Item | None:
+    item = _stock_delete_item(self, hash_key, range_key)
+    _reindex(self, hash_key, range_key)
+    return item
+
+
+def _update_item(self: DynamoDBBackend, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Item:
+    """moto updates the stored item in place: re-place it in the index maps afterwards, even on failure."""
+    try:
+        return _stock_update_item(self, table_name, key, *args, **kwargs)
+    finally:
+        table = self.tables.get(table_name)
+        if table is not None and table.__dict__.get(_MAPS) is not None:
+            try:
+                hash_key, range_key = self.get_keys_value(table, key)
+            except MockValidationException:
+                pass  # moto refused the key itself: nothing was changed
+            else:
+                _reindex(table, hash_key, range_key)
+
+
+def _all_items(self: Table) -> list[Item]:
+    candidates: list[Item] | None = self.__dict__.get(_CANDIDATES)
+    return list(candidates) if candidates is not None else _stock_all_items(self)
+
+
+def _query(self: Table, *args: Any, **kwargs: Any) -> Any:
+    arguments = _QUERY_SIGNATURE.bind(self, *args, **kwargs).arguments
+    candidates = _candidates(self, arguments.get("hash_key"), arguments.get("index_name"),
+                             arguments.get("hash_key_conditions"))
+    if candidates is None:
+        return _stock_query(self, *args, **kwargs)
+    self.__dict__[_CANDIDATES] = candidates
+    try:
+        return _stock_query(self, *args, **kwargs)
+    finally:
+        self.__dict__.pop(_CANDIDATES, None)
+
+
+def _candidates(table: Table, hash_key: DynamoType | None, index_name: str | None,
+                conditions: list[tuple[str, DynamoType]] | None) -> list[Item] | None:
+    """What moto's query may match, in the order ``all_items`` would give it; None: let moto read all."""
+    if not index_name:
+        if hash_key is None:
+            return None
+        partition = table.items.get(hash_key)
+        if partition is None:
+            return []
+        items = list(partition.values()) if table.range_key_attr else [partition]  # type: ignore[union-attr]
+    else:
+        maps = _maps(table)
+        attrs = maps.hash_attrs.get(index_name)
+        given = dict(conditions or [])
+        if not attrs or any(attr not in given for attr in attrs):
+            return None
+        try:
+            items = list(maps.groups.get(index_name, {}).get(tuple(given[attr] for attr in attrs), {}).values())
+        except TypeError:
+            return None
+    return sorted(items, key=lambda item: (item.hash_key, item.range_key) if item.range_key else item.hash_key)
