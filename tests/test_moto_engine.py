@@ -12,7 +12,7 @@ from moto.dynamodb.models import dynamodb_backends
 from services.platform import moto_engine
 from services.platform.aws import Aws, connect
 from services.platform.embedded import EmbeddedServer
-from services.platform.journal import MAGIC, JournalWriter, Record, read_segment, segment_path
+from services.platform.journal import MAGIC, Journal, JournalWriter, Record, read_segment, segment_path
 from services.platform.private_files import DataFileError
 from services.platform.schema import BOOKINGS, SEATS
 
@@ -74,7 +74,7 @@ def test_only_successful_mutating_requests_are_journaled(aws: Aws, tmp_path: Pat
     """Reads, refused writes and empty receives change nothing, so they are not in the journal."""
     server = EmbeddedServer()
     endpoint = server.start()
-    server.app.journal = JournalWriter(segment_path(tmp_path, 1))
+    server.app.journal = Journal(JournalWriter(segment_path(tmp_path, 1)))
     try:
         local = connect(aws.settings, endpoint)
         table = local.table(SEATS)
@@ -88,7 +88,7 @@ def test_only_successful_mutating_requests_are_journaled(aws: Aws, tmp_path: Pat
         local.sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0)
         local.sqs.send_message(QueueUrl=url, MessageBody="hello")  # journaled
         local.sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0)  # journaled: it changed the message's state
-        assert server.app.journal.records == 4
+        assert server.app.journal.writer.records == 4
     finally:
         server.app.journal.close()
         server.stop()

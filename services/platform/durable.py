@@ -57,7 +57,7 @@ class DurableStore:
         self._snapshot_seconds = snapshot_seconds
         self._snapshot_journal_bytes = snapshot_journal_bytes
         self._segment = 0  # the segment being written
-        self._writer: journal.JournalWriter | None = None
+        self._journal: journal.Journal | None = None
         self._lock_fd = -1
         self._compacting = threading.Lock()
         self._stop = threading.Event()
@@ -87,7 +87,8 @@ class DurableStore:
                     log_event("embedded.replay_differs", file=path, status=status)
                 replayed += 1
         self._segment = max([through, *(number for number, _ in segments)]) + 1
-        self._attach(journal.JournalWriter(journal.segment_path(self.directory, self._segment)))
+        self._journal = journal.Journal(journal.JournalWriter(journal.segment_path(self.directory, self._segment)))
+        self._app.journal = self._journal
         self._delete_segments_through(through)
         return Restored(self.snapshot_path.exists(), replayed, time.perf_counter() - started)
 
@@ -101,14 +102,12 @@ class DurableStore:
         with self._compacting:
             with self._app.lock:
                 held_from = time.perf_counter()
-                writer = self._writer
-                if writer is None or (writer.records == 0 and self.snapshot_path.exists()):
+                if self._journal is None or (self._journal.writer.records == 0 and self.snapshot_path.exists()):
                     return False
                 through = self._segment
                 state = snapshot.capture()
                 self._segment += 1
-                self._attach(journal.JournalWriter(journal.segment_path(self.directory, self._segment)))
-                writer.close()
+                self._journal.rotate(journal.JournalWriter(journal.segment_path(self.directory, self._segment)))
                 if hasattr(os, "fork"):
                     child = os.fork()
                     if child == 0:
@@ -140,7 +139,7 @@ class DurableStore:
 
     def _compaction_loop(self) -> None:
         while not self._stop.wait(1.0):
-            writer = self._writer
+            writer = self._journal.writer if self._journal is not None else None
             if writer is None or writer.records == 0:
                 continue
             due = time.monotonic() - self._last_snapshot >= self._snapshot_seconds
@@ -159,19 +158,15 @@ class DurableStore:
         try:
             self.compact()
         finally:
-            if self._writer is not None:
-                self._writer.close()
-                self._writer = None
+            if self._journal is not None:
                 self._app.journal = None
+                self._journal.close()
+                self._journal = None
             if self._lock_fd >= 0:
                 os.close(self._lock_fd)
                 self._lock_fd = -1
 
     # Helpers --------------------------------------------------------------------------------------
-    def _attach(self, writer: journal.JournalWriter) -> None:
-        self._writer = writer
-        self._app.journal = writer
-
     def _delete_segments_through(self, through: int) -> None:
         removed = False
         for number, path in journal.segments(self.directory):

@@ -5,9 +5,10 @@ app processes on one bare moto server sold seats twice), so this server admits o
 Nothing may block inside a request for that reason (no long polling, no huge pages).
 
 With a journal attached (``services/platform/durable.py``), every successful mutating request is appended
-and fsynced *inside* that one-at-a-time section, before its response leaves: what a client was told
-succeeded is on disk, in the order it happened. Each such request runs with a fresh random seed for moto's
-id generator, recorded with it, so replaying the journal regenerates the same SNS/SQS ids.
+inside that one-at-a-time section (so in the order the requests ran) and fsynced before its response
+leaves (group commit: see ``services/platform/journal.py``): what a client was told succeeded is on disk.
+Each such request runs with a fresh random seed for moto's id generator, recorded with it, so replaying
+the journal regenerates the same SNS/SQS ids.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wsgi import get_input_stream
 
 from services.platform import moto_engine
-from services.platform.journal import JournalWriter, Record
+from services.platform.journal import Journal, Record
 from services.platform.logs import log_event
 from services.platform.snapshot import DURABLE_SERVICES
 
@@ -81,7 +82,7 @@ class SerializedWsgiApp:
     def __init__(self, app: Any) -> None:
         self._app = app
         self.lock = threading.Lock()  # held by every request, and by a snapshot while it forks
-        self.journal: JournalWriter | None = None
+        self.journal: Journal | None = None
         self.failed: str | None = None  # the journal could not be written: nothing more is acknowledged
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -97,22 +98,35 @@ class SerializedWsgiApp:
         with self.lock:
             if self.failed is not None:
                 return _refuse(start_response, "503 SERVICE UNAVAILABLE", self.failed)
-            journal = self.journal if mutating else None
+            journal = self.journal
             seed = secrets.randbits(63)
-            if journal is not None:
+            if journal is not None and mutating:
                 moto_engine.seed(seed)
             status, headers, chunks = self._run(environ)
-            if journal is not None and status.startswith("2") and not _received_nothing(environ, body, chunks):
-                try:
-                    journal.append(Record(seed, _kept(environ), body))
-                except OSError as exc:
-                    # The change is in memory but not on disk: refuse it and everything after it (until a
-                    # restart, which returns to what is on disk) rather than acknowledge what could be lost.
-                    self.failed = f"the journal cannot be written ({exc.strerror}); restart the backend"
-                    log_event("embedded.journal_failed", error=exc.strerror, file=journal.path)
-                    return _refuse(start_response, "503 SERVICE UNAVAILABLE", self.failed)
+            sequence = 0
+            if journal is not None:
+                if mutating and status.startswith("2") and not _received_nothing(environ, body, chunks):
+                    try:
+                        sequence = journal.append(Record(seed, _kept(environ), body))
+                    except OSError as exc:
+                        return self._fail(start_response, exc)
+                else:
+                    sequence = journal.written  # a read's answer rests on every write before it
+        if journal is not None and sequence:
+            try:
+                journal.wait_durable(sequence)  # outside the lock: concurrent requests share one fsync
+            except OSError as exc:
+                return self._fail(start_response, exc)
         start_response(status, headers)
         return chunks
+
+    def _fail(self, start_response: Any, exc: OSError) -> list[bytes]:
+        """The journal cannot be written: the change is in memory but maybe not on disk. Refuse it and
+        everything after it (until a restart returns to what is on disk) rather than acknowledge what a
+        crash could take back."""
+        self.failed = f"the journal cannot be written ({exc.strerror}); restart the backend"
+        log_event("embedded.journal_failed", error=exc.strerror)
+        return _refuse(start_response, "503 SERVICE UNAVAILABLE", self.failed)
 
     def replay(self, record: Record) -> str:
         """Run a journaled request again (start-up, before serving); returns its status line."""

@@ -76,21 +76,23 @@ def _environment(data_dir: Path, settings: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def _launch(command: list[str], data_dir: Path, port: int, settings: dict[str, str], url: str) -> RunningApp:
+def _launch(command: list[str], data_dir: Path, port: int, settings: dict[str, str], url: str,
+            root: Path = ROOT) -> RunningApp:
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir.parent / f"{data_dir.name}-{command[-1]}-{port}.log"  # beside the data, not in it
     log_file = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, *command], cwd=ROOT, env=_environment(data_dir, settings), stdout=log_file,
+        [sys.executable, *command], cwd=root, env=_environment(data_dir, settings), stdout=log_file,
         stderr=subprocess.STDOUT, text=True,
     )
     return RunningApp(url, process, data_dir, log_path)
 
 
-def start_app(data_dir: Path, **settings: str) -> RunningApp:
-    """Run ``python main.py`` with MOVIEMAGIC_* settings; returns once /healthz answers."""
+def start_app(data_dir: Path, root: Path = ROOT, **settings: str) -> RunningApp:
+    """Run ``python main.py`` (of the checkout at ``root``) with MOVIEMAGIC_* settings; returns once /healthz
+    answers."""
     port = free_port()
-    app = _launch(["main.py"], data_dir, port, {"port": str(port)} | settings, f"http://127.0.0.1:{port}")
+    app = _launch(["main.py"], data_dir, port, {"port": str(port)} | settings, f"http://127.0.0.1:{port}", root)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if app.process.poll() is not None:
