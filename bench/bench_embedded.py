@@ -104,7 +104,7 @@ def _plans(bb: Any, services: Any, showtimes: list[str]) -> list[tuple[str, list
 
 def work_journal(root: Path, quick: bool) -> None:
     bb = _imports(root)
-    server, store = _server(root, durable=True)
+    server, _store = _server(root, durable=True)
     services = bb.build(server.endpoint_url)
     from services.platform.schema import SEATS
 
@@ -143,12 +143,16 @@ def _longest_wait_during(services: Any, action: Callable[[], Any]) -> tuple[floa
 
     table = services.aws.table(SEATS)
     waits: list[float] = []
+    failed: list[int] = []
     stop = threading.Event()
 
     def reader() -> None:
         while not stop.is_set():
             started = time.perf_counter()
-            table.get_item(Key={"showtime_id": "fill-00000", "seat_id": "S1"})
+            try:
+                table.get_item(Key={"showtime_id": "fill-00000", "seat_id": "S1"})
+            except Exception:
+                failed.append(1)
             waits.append((time.perf_counter() - started) * 1000)
 
     thread = threading.Thread(target=reader)
@@ -161,6 +165,8 @@ def _longest_wait_during(services: Any, action: Callable[[], Any]) -> tuple[floa
     time.sleep(0.3)
     stop.set()
     thread.join()
+    if failed:
+        out(requests_failed_during_save=len(failed))
     return max(waits), took, (result, baseline)
 
 
@@ -187,7 +193,8 @@ def work_snapshot(root: Path, quick: bool) -> None:
             from services.platform.snapshot import save
 
             path = Path(tempfile.mkdtemp()) / "embedded-data.json"
-            longest, took, (_, base) = _longest_wait_during(services, lambda: save(services.aws, server.app, path))
+            longest, took, (_, base) = _longest_wait_during(
+                services, lambda path=path: save(services.aws, server.app, path))
             out(**{f"snapshot_longest_request_wait_ms_at_{size}": round(longest, 1),
                    f"snapshot_total_s_at_{size}": round(took, 2),
                    f"request_wait_ms_without_snapshot_{size}": round(base, 1)})
@@ -242,7 +249,8 @@ def work_startup(root: Path, quick: bool) -> None:
     out(bookings=count)
     if durable:
         # Journal only (a kill before any snapshot): everything is replayed.
-        server.app.journal.writer.close()
+        server.stop()
+        store.abandon()
         out(journal_mb=round(sum(p.stat().st_size for p in data.glob("journal-*.log")) / 2**20, 1))
         out(startup_s_journal_only=_time_restore(root, data, durable=True))
         out(startup_s_from_snapshot=_time_restore(root, data, durable=True))  # the first one left a snapshot
@@ -360,27 +368,31 @@ def work_buyers(root: Path, quick: bool) -> None:
         for buyers, each in levels:
             auths = [api.account(f"buyer{n}") for n in range(buyers)]
             plan, pairs = pairs[: buyers * each], pairs[buyers * each :]
-            latencies: list[float] = []
-            lock = threading.Lock()
-
-            def buyer(number: int, auths: list[dict[str, str]] = auths, plan: list[Any] = plan) -> None:
-                client = _Api(app.url)
-                for show, seats in plan[number * each : (number + 1) * each]:
-                    started = time.perf_counter()
-                    if client.checkout(auths[number], show, seats):
-                        with lock:
-                            latencies.append((time.perf_counter() - started) * 1000)
-
-            started = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=buyers) as pool:
-                list(pool.map(buyer, range(buyers)))
-            elapsed = time.perf_counter() - started
-            latencies.sort()
+            latencies, elapsed = _buy_over_api(app.url, auths, plan, each)
             out(**{f"checkouts_per_s_{buyers}_buyers": round(len(latencies) / elapsed, 1),
                    f"checkout_p95_ms_{buyers}_buyers": round(latencies[max(0, int(len(latencies) * .95) - 1)]),
                    f"checkouts_ok_{buyers}_buyers": f"{len(latencies)}/{len(plan)}"})
     finally:
         app.stop()
+
+
+def _buy_over_api(url: str, auths: list[dict[str, str]], plan: list[Any], each: int) -> tuple[list[float], float]:
+    """One thread per buyer, ``each`` hold + checkout apiece; (sorted latencies in ms, seconds it took)."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def buyer(number: int) -> None:
+        client = _Api(url)
+        for show, seats in plan[number * each : (number + 1) * each]:
+            started = time.perf_counter()
+            if client.checkout(auths[number], show, seats):
+                with lock:
+                    latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(auths)) as pool:
+        list(pool.map(buyer, range(len(auths))))
+    return sorted(latencies), time.perf_counter() - started
 
 
 def work_soak(root: Path, quick: bool) -> None:

@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     # Embedded backend. Every acknowledged write is journaled (fsynced) at once; a snapshot compacts the
     # journal this often when something changed, or sooner when the journal passes snapshot_journal_mb.
     snapshot_seconds: float = Field(default=60.0, gt=0, le=3600)
-    snapshot_journal_mb: int = Field(default=16, ge=1, le=4096)
+    snapshot_journal_mb: int = Field(default=8, ge=1, le=4096)
     # `python main.py backend`: the shared embedded server several app processes point at with
     # MOVIEMAGIC_ENDPOINT_URL. Loopback by default: it has no authentication of its own.
     backend_host: str = "127.0.0.1"

@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import _thread
 import base64
+import gc
 import io
 import json
 import pickle
 import struct
 import threading
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import moto
 from moto.backends import get_backend
+from moto.dynamodb.models.dynamo_type import LimitedSizeDict
 
 from services.platform.aws import Aws
 from services.platform.private_files import DataFileError, write_private
@@ -52,9 +56,10 @@ def install(state: State) -> None:
 
 def encode(state: State, journal_through: int) -> bytes:
     buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(
-        {"moto": moto.__version__, "journal_through": journal_through, "state": state}
-    )
+    with _no_cyclic_gc():
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(
+            {"moto": moto.__version__, "journal_through": journal_through, "state": state}
+        )
     payload = buffer.getvalue()
     return MAGIC + _HEADER.pack(len(payload), zlib.crc32(payload)) + payload
 
@@ -77,7 +82,8 @@ def read(path: Path) -> tuple[State, int]:
     if len(payload) != length or zlib.crc32(payload) != crc:
         raise DataFileError(path, "is damaged (its checksum does not match)")
     try:
-        content = pickle.loads(payload)
+        with _no_cyclic_gc():
+            content = pickle.loads(payload)
     except Exception as exc:  # a checksum-valid file that does not load: written by other code
         raise DataFileError(path, "cannot be loaded by this version of the app") from exc
     if content.get("moto") != moto.__version__:
@@ -87,10 +93,28 @@ def read(path: Path) -> tuple[State, int]:
     return content["state"], int(content["journal_through"])
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Millions of small objects at once would trigger the cyclic collector again and again, each pass
+    walking everything loaded so far (7x slower measured); nothing here makes garbage cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class _Pickler(pickle.Pickler):
-    """moto's queues carry locks; a snapshot stores fresh ones (nothing waits on them at that moment)."""
+    """moto's queues carry locks; a snapshot stores fresh ones (nothing waits on them at that moment).
+    An item's attributes live in a ``LimitedSizeDict`` whose ``__setitem__`` re-measures the whole item:
+    loaded key by key (pickle's default) that is quadratic (9 s for 2,000 bookings); built from a plain
+    dict in one ``update`` it is linear."""
 
     def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is LimitedSizeDict:
+            return LimitedSizeDict, (dict(obj),)
         if isinstance(obj, threading.Condition):
             return threading.Condition, ()
         if type(obj) is _thread.LockType:
