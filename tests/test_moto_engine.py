@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,25 @@ def test_index_queries_read_the_same_items_as_a_full_read_after_every_kind_of_ch
             by_show = table.query(IndexName="by-showtime", KeyConditionExpression="showtime_id = :s",
                                   ExpressionAttributeValues={":s": "show"})["Items"]
             assert len(by_show) == sum(1 for item in everything if item.get("showtime_id") == "show")
+
+
+def test_group_commit_makes_every_record_durable_in_order(tmp_path: Path) -> None:
+    """Threads append (in order, as under the server's lock) and wait for durability at once; each wait
+    returns only once its record is synced, and a rotation in between loses nothing."""
+    path = segment_path(tmp_path, 1)
+    journal = Journal(JournalWriter(path))
+    order_lock = threading.Lock()  # stands for the server's lock
+
+    def request(number: int) -> None:
+        with order_lock:
+            sequence = journal.append(Record(number, {"PATH_INFO": "/"}, b""))
+        journal.wait_durable(sequence)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(request, range(40)))
+        with order_lock:
+            journal.rotate(JournalWriter(segment_path(tmp_path, 2)))
+        list(pool.map(request, range(40, 60)))
+    journal.close()
+    seeds = [record.seed for number in (1, 2) for record in read_segment(segment_path(tmp_path, number))]
+    assert sorted(seeds) == list(range(60)) and seeds[:40] == sorted(seeds[:40])
