@@ -106,6 +106,10 @@ class Journal:
     def written(self) -> int:
         return self._written
 
+    @property
+    def durable(self) -> int:
+        return self._durable
+
     def append(self, record: Record) -> int:
         """Write ``record`` (under the server's lock); returns its sequence number to wait for."""
         self.writer.append(record)
