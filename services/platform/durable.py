@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 import threading
 import time
 from dataclasses import dataclass
@@ -130,6 +131,7 @@ class DurableStore:
         parent = os.getppid()
         code = 1
         try:
+            _close_inherited_sockets()
             os.nice(10)  # the parent serves requests: it gets the CPU first
             data = snapshot.encode(state, through)
             if os.getppid() == parent:  # a killed server's restart may already own the directory
@@ -206,3 +208,19 @@ class DurableStore:
                         "stop it, or give this one its own MOVIEMAGIC_DATA_DIR",
                     ) from None
                 time.sleep(0.1)
+
+
+def _close_inherited_sockets() -> None:
+    """In a snapshot child: let go of the parent's listening sockets at once, so a restarted server can
+    bind its port even while a child outlives a killed parent. (Sockets only: an S3 object's spooled
+    temporary file is still needed to write the snapshot.)"""
+    try:
+        descriptors = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc: the sockets close when the child exits
+        return
+    for descriptor in descriptors:
+        try:
+            if descriptor > 2 and stat.S_ISSOCK(os.fstat(descriptor).st_mode):
+                os.close(descriptor)
+        except OSError:
+            continue  # the listing's own descriptor, already gone
