@@ -64,6 +64,7 @@ class DurableStore:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_snapshot = time.monotonic()
+        self._replayed = False  # segments replayed at start are not in the snapshot yet
         self.longest_hold_seconds = 0.0  # the longest the server's lock was held for a snapshot
 
     # Start-up -------------------------------------------------------------------------------------
@@ -87,6 +88,7 @@ class DurableStore:
                 if not status.startswith("2"):  # it succeeded the first time; say so if it does not now
                     log_event("embedded.replay_differs", file=path, status=status)
                 replayed += 1
+        self._replayed = replayed > 0
         self._segment = max([through, *(number for number, _ in segments)]) + 1
         self._journal = journal.Journal(journal.JournalWriter(journal.segment_path(self.directory, self._segment)))
         self._app.journal = self._journal
@@ -103,7 +105,7 @@ class DurableStore:
         with self._compacting:
             with self._app.lock:
                 held_from = time.perf_counter()
-                if self._journal is None or (self._journal.writer.records == 0 and self.snapshot_path.exists()):
+                if self._journal is None or not self._changed():
                     return False
                 through = self._segment
                 state = snapshot.capture()
@@ -121,6 +123,7 @@ class DurableStore:
             if child and os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) != 0:
                 log_event("embedded.snapshot_failed", file=self.snapshot_path)
                 return False
+            self._replayed = False
             self._delete_segments_through(through)
             log_event("embedded.snapshot_written", file=self.snapshot_path, segments_through=through)
             return True
@@ -143,7 +146,7 @@ class DurableStore:
     def _compaction_loop(self) -> None:
         while not self._stop.wait(1.0):
             writer = self._journal.writer if self._journal is not None else None
-            if writer is None or writer.records == 0:
+            if writer is None or not self._changed():
                 continue
             due = time.monotonic() - self._last_snapshot >= self._snapshot_seconds
             if due or writer.bytes >= self._snapshot_journal_bytes:
@@ -181,7 +184,12 @@ class DurableStore:
             os.close(self._lock_fd)
             self._lock_fd = -1
 
-    # Helpers --------------------------------------------------------------------------------------
+    # Helpers -----------------------------------------------------------------------------------------
+    def _changed(self) -> bool:
+        """Is there anything the snapshot on disk does not hold?"""
+        assert self._journal is not None
+        return self._journal.writer.records > 0 or self._replayed or not self.snapshot_path.exists()
+
     def _delete_segments_through(self, through: int) -> None:
         removed = False
         for number, path in journal.segments(self.directory):
