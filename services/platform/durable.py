@@ -19,6 +19,7 @@ fails, nothing is deleted and the previous snapshot plus all segments still desc
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import stat
 import threading
@@ -112,17 +113,25 @@ class DurableStore:
                 self._segment += 1
                 self._journal.rotate(journal.JournalWriter(journal.segment_path(self.directory, self._segment)))
                 if hasattr(os, "fork"):
+                    # While the child copies, a full pass of the parent's cyclic collector would write to
+                    # every object's header and so copy every page of the heap (copy-on-write): paused.
+                    collecting = gc.isenabled()
+                    gc.disable()
                     child = os.fork()
                     if child == 0:
                         self._write_in_child(state, through)  # never returns
                 else:  # no copy-on-write on this system: write while holding the lock
-                    child = 0
+                    child, collecting = 0, False
                     snapshot.write(self.snapshot_path, state, through)
                 self.longest_hold_seconds = max(self.longest_hold_seconds, time.perf_counter() - held_from)
             self._last_snapshot = time.monotonic()
-            if child and os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) != 0:
-                log_event("embedded.snapshot_failed", file=self.snapshot_path)
-                return False
+            if child:
+                status = os.waitpid(child, 0)[1]
+                if collecting:
+                    gc.enable()
+                if os.waitstatus_to_exitcode(status) != 0:
+                    log_event("embedded.snapshot_failed", file=self.snapshot_path)
+                    return False
             self._replayed = False
             self._delete_segments_through(through)
             log_event("embedded.snapshot_written", file=self.snapshot_path, segments_through=through)
