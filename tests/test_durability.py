@@ -145,7 +145,8 @@ def test_kill_9_loses_nothing_acknowledged_and_sends_each_email_once(tmp_path: P
                     expected = "cancelled" if booking_id in cancelled else "confirmed"
                     assert mine[booking_id]["status"] == expected
         existing = _assert_nothing_half_booked(client, owners, {show for _owner, show in confirmed.values()})
-        _wait_for_mail(app, set(existing))
+        _wait_for_mail(app, {(booking, "booking_confirmed") for booking in existing}
+                       | {(booking, "booking_cancelled") for booking in cancelled})
     finally:
         app.stop()  # the mailbox collects what is still in its inboxes on the way out
 
@@ -160,13 +161,13 @@ def test_kill_9_loses_nothing_acknowledged_and_sends_each_email_once(tmp_path: P
         assert mail[(confirmed[booking_id][0], "booking_cancelled", booking_id)] == 1
 
 
-def _wait_for_mail(app: RunningApp, bookings: set[str], seconds: float = 45) -> None:
-    """Until the app logged every booking's confirmation as delivered to a mailbox (in this run or a
-    killed one: their logs stay beside the data). The assertions then read the mailboxes themselves."""
+def _wait_for_mail(app: RunningApp, expected: set[tuple[str, str]], seconds: float = 45) -> None:
+    """Until the app logged each (booking, kind) as delivered to a mailbox (in this run or a killed one:
+    their logs stay beside the data). The assertions then read the mailboxes themselves."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         logs = "".join(path.read_text() for path in app.log_path.parent.glob(f"{app.data_dir.name}-*.log"))
-        if all(f"kind=booking_confirmed booking_id={booking}" in logs for booking in bookings):
+        if all(f"kind={kind} booking_id={booking}" in logs for booking, kind in expected):
             return
         time.sleep(0.5)
 
