@@ -15,11 +15,11 @@ import sys
 import threading
 from pathlib import Path
 
-from botocore.exceptions import BotoCoreError, ClientError
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 import api
 import pages
+from components.service_call import call
 from services.accounts.tokens import TokenService
 from services.accounts.users import UserService
 from services.booking.bookings import BookingService
@@ -104,14 +104,14 @@ def start_live_jobs(services: Services) -> None:
         watched = services.live.watched_showtimes()
         if watched:
             try:
-                await run.io_bound(services.inventory.expire_due, watched)
+                await call(services.inventory.expire_due, watched)
             except DomainError as exc:  # a bad moment: the next round tries again
                 log_event("hold.sweep_failed", error=exc.message)
 
     app.timer(HOLD_SWEEP_SECONDS, sweep)
     if services.settings.live_poller:
         poller = LivePoller(services.inventory, services.live)
-        app.timer(services.settings.live_poll_seconds, lambda: run.io_bound(poller.poll_once))
+        app.timer(services.settings.live_poll_seconds, lambda: call(poller.poll_once))
 
 
 def start_notifications(services: Services, *, sole_worker: bool = False) -> None:
@@ -122,26 +122,26 @@ def start_notifications(services: Services, *, sole_worker: bool = False) -> Non
     orphans = [sole_worker]
 
     async def tick() -> None:
-        await run.io_bound(subscriptions.prepare)  # once: staff address, and re-subscribing after a restart
+        await call(subscriptions.prepare)  # once: staff address, and re-subscribing after a restart
         if orphans[0]:
-            freed = await run.io_bound(worker.take_over_leases)
+            freed = await call(worker.take_over_leases)
             orphans[0] = False
             if freed:
                 log_event("notification.leases_taken_over", records=freed)
-        await run.io_bound(worker.run_once)
+        await call(worker.run_once)
         if mailbox is not None:
             try:
-                await run.io_bound(mailbox.collect)
-            except (ClientError, BotoCoreError) as exc:  # the messages wait in their inboxes
-                log_event("mailbox.collect_failed", error=type(exc).__name__)
+                await call(mailbox.collect)
+            except DomainError as exc:  # the messages wait in their inboxes
+                log_event("mailbox.collect_failed", error=exc.message)
 
-    def stop() -> None:  # plain call: run.io_bound no longer runs anything once the app is stopping
+    def stop() -> None:  # plain call: worker threads no longer run anything once the app is stopping
         worker.stop()
-        if mailbox is not None:  # the embedded server's queues are gone after a restart: collect them now
+        if mailbox is not None:  # what SNS delivered last is in the inboxes: into the mailbox now
             try:
                 mailbox.collect(everything=True)
-            except (ClientError, BotoCoreError) as exc:
-                log_event("mailbox.collect_failed", error=type(exc).__name__)
+            except DomainError as exc:
+                log_event("mailbox.collect_failed", error=exc.message)
 
     app.timer(services.settings.notify_poll_seconds, tick)
     app.on_shutdown(stop)

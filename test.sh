@@ -23,8 +23,12 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 .venv/bin/ruff check .
+.venv/bin/mypy                 # config: [tool.mypy] in pyproject.toml
+.venv/bin/lint-imports         # the import layers: [tool.importlinter] in pyproject.toml
 shellcheck run.sh test.sh .ci/run
 if [ -f deploy/check.sh ]; then
   PATH="$PWD/.venv/bin:$PATH" bash deploy/check.sh
 fi
-exec .venv/bin/python -m pytest "$@"
+# One worker per core (pytest-xdist); the browser tests stay together on one of them (tests/conftest.py).
+# PYTEST_WORKERS=0 runs everything in this process, e.g. for a debugger.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadgroup "$@"

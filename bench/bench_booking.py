@@ -65,7 +65,7 @@ def out(**values: object) -> None:
 def build(endpoint: str) -> Services:
     secret = "bench-secret-0123456789abcdef"
     settings = Settings(backend="aws", endpoint_url=endpoint, table_prefix="bench-", api_secret=secret,
-                        ticket_secret=secret, storage_secret=secret, bcrypt_rounds=4)  # type: ignore[arg-type]
+                        ticket_secret=secret, storage_secret=secret, bcrypt_rounds=4)
     aws = connect(settings)
     provision(aws)
     services = build_services(settings, aws, SystemClock())

@@ -33,7 +33,7 @@ from typing import Any
 
 import aiohttp
 import socketio
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, WebSocket, async_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -136,8 +136,12 @@ async def measure_render(browser: Browser, url: str, runs: int) -> None:
     for _ in range(runs):
         context = await browser.new_context(viewport={"width": 1440, "height": 900})
         page = await context.new_page()
-        ws_bytes = []
-        page.on("websocket", lambda ws, sink=ws_bytes: ws.on("framereceived", lambda p: sink.append(len(p))))
+        ws_bytes: list[int] = []
+
+        def count_frames(ws: WebSocket, sink: list[int] = ws_bytes) -> None:
+            ws.on("framereceived", lambda payload: sink.append(len(payload)))
+
+        page.on("websocket", count_frames)
         await open_map(page, url)
         await page.wait_for_function("performance.getEntriesByName('seat-grid-painted').length > 0")
         marks = await page.evaluate("""() => {

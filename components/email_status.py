@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from nicegui import run, ui
+from nicegui import ui
 
-from services.container import Services
+from components.service_call import call
 from services.i18n import t
-from services.notify.subscriptions import SubscriptionStatus
+from services.notify.subscriptions import SubscriptionService, SubscriptionStatus
 
 _LOOK: dict[SubscriptionStatus, tuple[str, str]] = {
     "confirmed": ("mark_email_read", "text-positive"),
@@ -20,7 +20,7 @@ _LOOK: dict[SubscriptionStatus, tuple[str, str]] = {
 }
 
 
-def email_status(services: Services, email: str) -> None:
+def email_status(subscriptions: SubscriptionService, email: str) -> None:
     """A "Booking emails" block; the status is fetched after the page shows (SNS may be slow)."""
     with ui.column().classes("gap-1 w-full").mark("email-status"):
         ui.label(t("Booking emails")).classes("mm-muted text-sm")
@@ -30,12 +30,12 @@ def email_status(services: Services, email: str) -> None:
             ui.label(t("Checking…")).classes("mm-muted")
 
     async def load() -> None:
-        status = await run.io_bound(services.subscriptions.status, email)
-        if status is not None and not body.is_deleted:
+        status = await call(subscriptions.status, email)
+        if not body.is_deleted:
             _show(body, email, status, subscribe)
 
     async def subscribe() -> None:
-        ok = await run.io_bound(services.subscriptions.try_subscribe, email)
+        ok = await call(subscriptions.try_subscribe, email)
         ui.notify(t("Check your inbox for an email from AWS Notifications.") if ok
                   else t("We could not reach the email service. Please try again later."),
                   type="positive" if ok else "warning")

@@ -6,21 +6,25 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlencode
 
-from nicegui import run, ui
+from nicegui import ui
 
+from components.service_call import call
 from components.session import choose_city, current_city, current_user
 from components.theme import apply_theme
-from services.container import Services
+from services.catalog.catalog import CatalogService
 from services.i18n import t
+from services.notify.mailbox import MailboxService
 
 
 @asynccontextmanager
-async def frame(services: Services, *, wide: bool = False) -> AsyncIterator[ui.column]:
-    """Header + a centred content column; yields the column."""
+async def frame(
+    catalog: CatalogService, mailbox: MailboxService | None, *, wide: bool = False
+) -> AsyncIterator[ui.column]:
+    """Header + a centred content column; yields the column. With a mailbox the account menu links it."""
     apply_theme()
-    cities = await run.io_bound(services.catalog.cities)
+    cities = await call(catalog.cities)
     city = current_city(cities)
-    _header(cities, city, has_mailbox=services.mailbox is not None)
+    _header(cities, city, has_mailbox=mailbox is not None)
     width = "max-w-7xl" if wide else "max-w-6xl"
     with ui.column().classes(f"w-full {width} mx-auto px-3 sm:px-6 py-4 sm:py-6 gap-5") as content:
         yield content

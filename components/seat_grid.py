@@ -93,7 +93,7 @@ class SeatGrid(ui.element, component="seat_grid.js"):
         currency: str,
         hub: LiveHub | None = None,
         on_pick: PickHandler | None = None,
-        reload: Callable[[], Awaitable[SeatMap | None]] | None = None,
+        reload: Callable[[], Awaitable[SeatMap]] | None = None,
     ) -> None:
         super().__init__()
         ui.add_css(CSS)
@@ -251,7 +251,7 @@ class SeatGrid(ui.element, component="seat_grid.js"):
         self._subscribe()
         if self._reload is not None:
             seat_map = await self._reload()
-            if seat_map is not None and not self.is_deleted:
+            if not self.is_deleted:
                 mine_before = set(self.mine)
                 self.resync(seat_map)
                 lost = sorted(mine_before - set(self.mine))
@@ -262,6 +262,11 @@ class SeatGrid(ui.element, component="seat_grid.js"):
     def _handle_delete(self) -> None:
         self._stop_watching()
         super()._handle_delete()
+
+    @property
+    def hub(self) -> LiveHub | None:
+        """Where this grid hears other people's changes (None: a static map)."""
+        return self._hub
 
     @property
     def watching(self) -> bool:

@@ -11,14 +11,15 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from nicegui import background_tasks, run, ui
+from nicegui import background_tasks, ui
 
-from components.best_seats import best_block
 from components.seat_grid import SeatGrid
-from services.booking.inventory import Hold
-from services.booking.pricing import Quote
+from components.service_call import call
+from services.booking.best_seats import best_block
+from services.booking.inventory import Hold, InventoryService
+from services.booking.pricing import PricingService, Quote
 from services.catalog.catalog import Showtime
-from services.container import Services
+from services.clock import Clock
 from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ShowClosed
 from services.i18n import t
 
@@ -41,7 +42,9 @@ class Selection:
 class SeatSelection:
     def __init__(
         self,
-        services: Services,
+        inventory: InventoryService,
+        pricing: PricingService,
+        clock: Clock,
         showtime: Showtime,
         holder: str | None,
         grid: SeatGrid,
@@ -49,7 +52,9 @@ class SeatSelection:
         on_change: Callable[[Selection], None],
         on_login_needed: Callable[[str], None],
     ) -> None:
-        self._services = services
+        self._inventory = inventory
+        self._pricing = pricing
+        self._clock = clock
         self._showtime = showtime
         self._holder = holder
         self._grid = grid
@@ -67,10 +72,10 @@ class SeatSelection:
         """Pick up the viewer's live hold on this showtime (a reload, or coming back from checkout)."""
         if self._grid.hold_id and self._holder:
             try:
-                hold = await run.io_bound(self._services.inventory.get_hold, self._grid.hold_id, self._holder)
+                hold = await call(self._inventory.get_hold, self._grid.hold_id, self._holder)
             except DomainError:
                 return
-            if hold is not None and hold.is_live(self._services.clock.now()):
+            if hold.is_live(self._clock.now()):
                 self._show(hold)
 
     # Clicks -----------------------------------------------------------------------------------------
@@ -118,14 +123,18 @@ class SeatSelection:
 
     # Talking to the booking service ------------------------------------------------------------------------
     async def _request(self, wanted: list[str], touched: list[str]) -> None:
-        inventory = self._services.inventory
+        inventory = self._inventory
         showtime_id = self._showtime.showtime_id
         hold = self.hold
+        holder = self._holder
+        if holder is None:  # pick() and choose() ask the viewer to log in before getting here
+            return
+        result: Hold | None
         try:
             if wanted:
-                result = await run.io_bound(inventory.hold, showtime_id, wanted, self._holder)
+                result = await call(inventory.hold, showtime_id, wanted, holder)
             elif hold is not None:
-                await run.io_bound(inventory.release, hold.hold_id, self._holder)
+                await call(inventory.release, hold.hold_id, holder)
                 result = None
             else:
                 result = None
@@ -151,8 +160,6 @@ class SeatSelection:
             self._grid.settle(touched)
             ui.notify(exc.message, type="negative")
             return
-        if result is None and wanted:  # the app is shutting down
-            return
         if result is None:
             self._grid.set_mine([], None, touched)
             self.current = Selection(None, None)
@@ -161,15 +168,13 @@ class SeatSelection:
         self._show(result, touched)
 
     def _show(self, hold: Hold, touched: list[str] | None = None) -> None:
-        quote = hold.quote or self._services.pricing.quote(self._showtime, self._grid.layout, hold.seat_ids)
+        quote = hold.quote or self._pricing.quote(self._showtime, self._grid.layout, hold.seat_ids)
         self.current = Selection(hold, quote)
         self._grid.set_mine(hold.seat_ids, hold.hold_id, touched or [])
         self._on_change(self.current)
 
     async def _reread(self, touched: list[str]) -> None:
-        seat_map = await run.io_bound(self._services.inventory.seat_map, self._showtime.showtime_id, self._holder)
-        if seat_map is None:
-            return
+        seat_map = await call(self._inventory.seat_map, self._showtime.showtime_id, self._holder)
         self._grid.resync(seat_map)
         for seat_id in touched:
             self._grid.pending.discard(seat_id)
@@ -188,11 +193,12 @@ class SeatSelection:
             self.current = Selection(None, None)
             self._on_change(self.current)
             return
+        hold: Hold | None
         try:
-            hold = await run.io_bound(self._services.inventory.get_hold, hold_id, self._holder)
+            hold = await call(self._inventory.get_hold, hold_id, self._holder)
         except DomainError:
             hold = None
-        if hold is None or not hold.is_live(self._services.clock.now()):
+        if hold is None or not hold.is_live(self._clock.now()):
             before = self.hold
             self.current = Selection(None, None)
             self._grid.set_mine([], None)

@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
-from nicegui import run, ui
+from nicegui import ui
 
 from components.frame import frame
+from components.service_call import call
 from components.session import current_user, login, logout, safe_next
 from services.accounts.users import User
 from services.container import Services
@@ -23,12 +24,12 @@ def register(services: Services) -> None:
         if current_user() is not None:
             ui.navigate.to(target)
             return
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             _login_form(services, target)
 
     @ui.page("/register")
     async def register_page(next: str = "/") -> None:
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             _register_form(services, safe_next(next))
 
     @ui.page("/logout")
@@ -88,7 +89,7 @@ async def _attempt(button: ui.button, error: ui.label, action: Callable[..., Use
     error.set_visibility(False)
     button.disable()
     try:
-        return await run.io_bound(action, *args)
+        return await call(action, *args)
     except DomainError as exc:
         _show(error, exc.message)
         return None

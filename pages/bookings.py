@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from nicegui import run, ui
+from nicegui import ui
 
 from components.frame import frame
 from components.movie_card import poster_url
 from components.order_details import when
+from components.service_call import call
 from components.session import require_user
-from pages.confirmation import booking_ref, status_chip
+from pages.confirmation import status_chip
 from services.accounts.users import User
 from services.booking.bookings import Booking
+from services.booking.rules import can_cancel
 from services.container import Services
 from services.errors import DomainError
 from services.i18n import t
@@ -25,20 +25,20 @@ def register(services: Services) -> None:
         user = require_user("/bookings")
         if user is None:
             return
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             ui.label(t("My bookings")).classes("mm-title text-3xl text-white").mark("page-title")
 
             @ui.refreshable
             async def listing() -> None:
                 try:
-                    bookings = await run.io_bound(services.bookings.my_bookings, user.user_id)
+                    bookings = await call(services.bookings.my_bookings, user.user_id)
                 except DomainError as exc:
                     ui.label(exc.message).classes("text-negative")
                     return
                 if not bookings:
                     _empty()
                     return
-                movies = await run.io_bound(services.catalog.movies, {b.movie_id for b in bookings})
+                movies = await call(services.catalog.movies, {b.movie_id for b in bookings})
                 now = services.clock.now()
                 upcoming = sorted((b for b in bookings if b.status == "confirmed" and b.starts_at > now),
                                   key=lambda b: b.starts_at)
@@ -63,8 +63,7 @@ def _empty() -> None:
 
 def _card(services: Services, user: User, booking: Booking, poster: str | None, refresh) -> None:  # noqa: ANN001
     now = services.clock.now()
-    cutoff = booking.starts_at - timedelta(minutes=services.settings.cancel_cutoff_minutes)
-    cancellable = booking.status == "confirmed" and now <= cutoff
+    cancellable = can_cancel(booking, now, services.settings)
     money = lambda minor: format_money(minor, booking.price.currency)  # noqa: E731
     with ui.row().classes("mm-surface w-full p-4 gap-4 flex-nowrap items-start").mark("booking-card"):
         if poster:
@@ -77,7 +76,7 @@ def _card(services: Services, user: User, booking: Booking, poster: str | None, 
             ui.label(f"{booking.theater_name} · {booking.screen_name}").classes("text-white text-sm")
             seats = ", ".join(booking.seat_ids)
             ui.label(t("Seats {seats} · {total} · Ref {ref}", seats=seats, total=money(booking.price.total),
-                       ref=booking_ref(booking))).classes("mm-muted text-sm")
+                       ref=booking.reference)).classes("mm-muted text-sm")
             if booking.status == "cancelled" and booking.refund is not None:
                 ui.label(t("Refunded {amount}", amount=money(booking.refund))).classes("text-positive text-sm")
             with ui.row().classes("gap-2 mt-1 flex-wrap"):
@@ -112,15 +111,14 @@ def _confirm_cancel(services: Services, user: User, booking: Booking, refresh) -
         async def cancel() -> None:
             confirm.disable()
             try:
-                cancelled = await run.io_bound(services.bookings.cancel, booking.booking_id, user)
+                cancelled = await call(services.bookings.cancel, booking.booking_id, user)
             except DomainError as exc:
                 ui.notify(exc.message, type="negative")
                 confirm.enable()
                 return
             dialog.close()
-            if cancelled is not None:
-                ui.notify(t("Booking cancelled. {amount} will be refunded.", amount=money(cancelled.refund or 0)),
-                          type="positive")
+            ui.notify(t("Booking cancelled. {amount} will be refunded.", amount=money(cancelled.refund or 0)),
+                      type="positive")
             refresh()
 
         with ui.row().classes("w-full justify-end gap-2 mt-2"):

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from nicegui import run, ui
+from nicegui import ui
 
 from components.frame import frame
 from components.hold_timer import HoldTimer
 from components.order_details import order_lines, show_facts
+from components.service_call import call
 from components.session import require_user
 from services.accounts.users import User
 from services.booking.inventory import Hold
@@ -31,14 +32,12 @@ def register(services: Services) -> None:
         user = require_user(f"/checkout/{hold_id}")
         if user is None:
             return
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             try:
-                hold = await run.io_bound(services.inventory.get_hold, hold_id, user.user_id)
+                hold = await call(services.inventory.get_hold, hold_id, user.user_id)
             except NotFound:
                 _dead_end(t("This selection is no longer available."), t("See what's playing"), "/")
                 return
-            if hold is None:
-                return  # the app is shutting down
             if hold.status == "confirmed" and hold.booking_id:
                 ui.navigate.to(f"/booking/{hold.booking_id}")
                 return
@@ -51,11 +50,9 @@ def register(services: Services) -> None:
 
 async def _checkout(services: Services, user: User, hold: Hold) -> None:
     catalog = services.catalog
-    showtime = await run.io_bound(catalog.showtime, hold.showtime_id)
-    movie = await run.io_bound(catalog.movie, showtime.movie_id)
-    theater = await run.io_bound(catalog.theater, showtime.theater_id)
-    if showtime is None or movie is None or theater is None:
-        return
+    showtime = await call(catalog.showtime, hold.showtime_id)
+    movie = await call(catalog.movie, showtime.movie_id)
+    theater = await call(catalog.theater, showtime.theater_id)
     quote = services.pricing.quote(showtime, catalog.layout_of(showtime), hold.seat_ids)
     money = lambda minor: format_money(minor, quote.price.currency)  # noqa: E731
     seconds_left = hold.expires_at.timestamp() - services.clock.now().timestamp()
@@ -114,7 +111,7 @@ def _payment_form(services: Services, user: User, hold: Hold, total: str, back: 
             button.props("loading")
             error.set_visibility(False)
             try:
-                booking = await run.io_bound(
+                booking = await call(
                     services.bookings.checkout, hold.hold_id, user, CardPayment(card_digits(card.value or ""))
                 )
             except (PaymentDeclined, InvalidRequest) as exc:
@@ -125,9 +122,8 @@ def _payment_form(services: Services, user: User, hold: Hold, total: str, back: 
             except DomainError as exc:
                 _show_error(error, exc.message)
             else:
-                if booking is not None:
-                    ui.navigate.to(f"/booking/{booking.booking_id}")
-                    return
+                ui.navigate.to(f"/booking/{booking.booking_id}")
+                return
             busy["paying"] = False
             button.enable()
             button.props(remove="loading")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from nicegui import run, ui
+from nicegui import ui
 
 from components.frame import frame
 from components.movie_card import poster_url
 from components.order_details import facts, order_lines, when
+from components.service_call import call
 from components.session import require_user
 from services.booking.bookings import Booking
 from services.container import Services
@@ -23,20 +24,18 @@ def register(services: Services) -> None:
         user = require_user(f"/booking/{booking_id}")
         if user is None:
             return
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             try:
-                booking = await run.io_bound(services.bookings.get, booking_id, user)
+                booking = await call(services.bookings.get, booking_id, user)
             except DomainError as exc:
                 with ui.column().classes("mm-surface w-full items-center py-12 gap-3").mark("booking-missing"):
                     ui.label(exc.message).classes("text-lg text-white")
                     ui.button(t("My bookings"), on_click=lambda: ui.navigate.to("/bookings")).props(
                         "unelevated no-caps")
                 return
-            if booking is None:
-                return  # the app is shutting down
             poster = None
             with suppress(DomainError):
-                poster = poster_url(await run.io_bound(services.catalog.movie, booking.movie_id))
+                poster = poster_url(await call(services.catalog.movie, booking.movie_id))
             _confirmation(booking, poster)
 
 
@@ -57,7 +56,7 @@ def _confirmation(booking: Booking, poster: str | None) -> None:
                                amount=format_money(booking.refund, booking.price.currency))).classes("mm-muted")
         with ui.column().classes("mm-surface w-full p-5 sm:p-6 gap-4").mark("booking-details"):
             with ui.row().classes("w-full justify-between items-center gap-2"):
-                ui.label(t("Booking {ref}", ref=booking_ref(booking))).classes("text-white font-bold tracking-wide")
+                ui.label(t("Booking {ref}", ref=booking.reference)).classes("text-white font-bold tracking-wide")
                 status_chip(booking.status)
             facts(booking.movie_title, poster, f"{booking.theater_name} · {booking.screen_name}",
                   booking.theater_address, when(booking.local_start()))
@@ -77,11 +76,6 @@ def _confirmation(booking: Booking, poster: str | None) -> None:
                     "outline no-caps size=lg").classes("text-white").mark("download-pdf")
             ui.button(t("My bookings"), on_click=lambda: ui.navigate.to("/bookings")).props(
                 "flat no-caps size=lg").classes("text-white").mark("my-bookings")
-
-
-def booking_ref(booking: Booking) -> str:
-    """A short reference a person can read out at the counter."""
-    return booking.booking_id.removeprefix("bk-").removeprefix("h-")[:8].upper()
 
 
 def status_chip(status: str) -> None:

@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from nicegui import run, ui
+from nicegui import ui
 
 from components.frame import frame
 from components.movie_card import movie_card
+from components.service_call import call
 from components.session import choose_city, current_city
 from services.catalog.catalog import Listing
 from services.container import Services
@@ -21,15 +22,15 @@ ALL = ""
 def register(services: Services) -> None:
     @ui.page("/")
     async def home(city: str = "", date: str = "", genre: str = "", language: str = "", q: str = "") -> None:
-        cities = await run.io_bound(services.catalog.cities)
+        cities = await call(services.catalog.cities)
         if city in cities:
             choose_city(city)
-        async with frame(services, wide=True):
+        async with frame(services.catalog, services.mailbox, wide=True):
             chosen_city = current_city(cities)
             filters = {"date": date, "genre": genre, "language": language, "q": q}
             day = _parse_day(date)
-            everything = await run.io_bound(services.catalog.now_showing, chosen_city)
-            listings = await run.io_bound(
+            everything = await call(services.catalog.now_showing, chosen_city)
+            listings = await call(
                 lambda: services.catalog.now_showing(
                     chosen_city, on=day, genre=genre or None, language=language or None, query=q or None
                 )

@@ -9,10 +9,12 @@ and this page only says so.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
 from components.frame import frame
+from components.service_call import call
 from components.session import require_user
 from services.accounts.users import User
 from services.clock import parse_iso
@@ -30,7 +32,7 @@ def register(services: Services) -> None:
         user = require_user("/mailbox")
         if user is None:
             return
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             ui.label(t("Mailbox")).classes("mm-title text-3xl text-white").mark("page-title")
             if services.mailbox is None:
                 _not_embedded()
@@ -56,8 +58,8 @@ async def _mailbox(services: Services, user: User) -> None:
              t("What Amazon SNS would have emailed to {email}. In embedded mode nothing leaves this computer.",
                email=user.email))
     ui.label(intro).classes("mm-muted -mt-3")
-    mails = await run.io_bound(load)
-    state = {"mails": mails, "recipient": ALL}
+    mails = await call(load)
+    state: dict[str, Any] = {"mails": mails, "recipient": ALL}
 
     if user.is_admin:
         options = {ALL: t("All recipients")} | {email: email for email in sorted({m.recipient for m in mails})}
@@ -82,7 +84,7 @@ async def _mailbox(services: Services, user: User) -> None:
     listing()
 
     async def poll() -> None:
-        fresh = await run.io_bound(load)
+        fresh = await call(load)
         if [(m.recipient, m.message_id) for m in fresh] != [(m.recipient, m.message_id) for m in state["mails"]]:
             state["mails"] = fresh
             if user.is_admin:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import groupby
 
-from nicegui import run, ui
+from nicegui import ui
 
 from components.frame import frame
 from components.movie_card import poster_url
+from components.service_call import call
 from components.session import choose_city, current_city
+from services.booking.rules import on_sale
 from services.catalog.catalog import Movie, Showtime, Theater
 from services.container import Services
 from services.i18n import t
@@ -19,17 +21,17 @@ from services.money import format_money
 def register(services: Services) -> None:
     @ui.page("/movie/{movie_id}")
     async def movie_page(movie_id: str, city: str = "", date: str = "") -> None:
-        cities = await run.io_bound(services.catalog.cities)
+        cities = await call(services.catalog.cities)
         if city in cities:
             choose_city(city)
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             chosen_city = current_city(cities)
             try:
-                movie = await run.io_bound(services.catalog.movie, movie_id)
+                movie = await call(services.catalog.movie, movie_id)
             except Exception:
                 _not_found()
                 return
-            showtimes = await run.io_bound(services.catalog.upcoming_for_movie, movie_id, chosen_city)
+            showtimes = await call(services.catalog.upcoming_for_movie, movie_id, chosen_city)
             theaters = {theater.theater_id: theater for theater in services.catalog.theaters_in(chosen_city)}
             _hero(movie)
             _schedule(services, movie, showtimes, theaters, chosen_city, date)
@@ -96,14 +98,14 @@ def _schedule(
                 ui.label(str(day.day)).classes("text-xl font-bold")
                 ui.label(day.strftime("%b")).classes("text-xs")
     todays = [showtime for showtime in showtimes if showtime.local_date() == selected]
-    cutoff = services.clock.now() + timedelta(minutes=services.settings.sales_cutoff_minutes)
+    now = services.clock.now()
     with ui.column().classes("w-full gap-3").mark("showtimes"):
         for theater_id, group in groupby(
             sorted(todays, key=lambda s: (s.theater_id, s.starts_at)), lambda s: s.theater_id
         ):
             theater = theaters.get(theater_id)
             if theater is not None:
-                _theater_row(services, theater, list(group), cutoff)
+                _theater_row(services, theater, list(group), now)
 
 
 def _selected_day(chosen: str, days: list[date]) -> date:
@@ -114,14 +116,14 @@ def _selected_day(chosen: str, days: list[date]) -> date:
     return wanted if wanted in days else days[0]
 
 
-def _theater_row(services: Services, theater: Theater, shows: list[Showtime], cutoff: datetime) -> None:
+def _theater_row(services: Services, theater: Theater, shows: list[Showtime], now: datetime) -> None:
     with ui.column().classes("mm-surface w-full p-4 gap-3"):
         with ui.column().classes("gap-0"):
             ui.label(theater.name).classes("font-bold text-white text-lg")
             ui.label(theater.address).classes("mm-muted text-sm")
         with ui.row().classes("gap-2 flex-wrap"):
             for showtime in shows:
-                _show_chip(services, theater, showtime, open_for_sale=showtime.starts_at > cutoff)
+                _show_chip(services, theater, showtime, open_for_sale=on_sale(showtime, now, services.settings))
 
 
 def _show_chip(services: Services, theater: Theater, showtime: Showtime, *, open_for_sale: bool) -> None:

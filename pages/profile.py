@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from components.email_status import email_status
 from components.frame import frame
+from components.service_call import call
 from components.session import login, require_user
 from services.container import Services
 from services.errors import DomainError
@@ -18,8 +19,8 @@ def register(services: Services) -> None:
         session_user = require_user("/profile")
         if session_user is None:
             return
-        user = await run.io_bound(services.users.get, session_user.email)
-        async with frame(services):
+        user = await call(services.users.get, session_user.email)
+        async with frame(services.catalog, services.mailbox):
             with ui.column().classes("mm-surface w-full max-w-xl mx-auto p-6 gap-4"):
                 ui.label(t("Your profile")).classes("mm-title text-2xl text-white").mark("page-title")
                 name = (
@@ -37,11 +38,11 @@ def register(services: Services) -> None:
                 with ui.column().classes("gap-1"):
                     ui.label(t("Member since")).classes("mm-muted text-sm")
                     ui.label(user.created_at[:10]).classes("text-white")
-                email_status(services, user.email)
+                email_status(services.subscriptions, user.email)
 
                 async def save() -> None:
                     try:
-                        updated = await run.io_bound(services.users.update_name, user.email, name.value or "")
+                        updated = await call(services.users.update_name, user.email, name.value or "")
                     except DomainError as exc:
                         ui.notify(exc.message, type="negative")
                         return

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import groupby
 from urllib.parse import quote
 
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from components.booking_summary import BookingSummary
 from components.frame import frame
 from components.movie_card import poster_url
 from components.seat_grid import SeatGrid
 from components.seat_selection import SeatSelection, Selection
+from components.service_call import call
 from components.session import current_user
 from services.booking.inventory import SeatMap
+from services.booking.rules import on_sale
 from services.catalog.catalog import Movie, Screen, Showtime, Theater
 from services.container import Services
 from services.errors import DomainError, ShowClosed
@@ -27,19 +29,17 @@ def register(services: Services) -> None:
     @ui.page("/showtime/{showtime_id}")
     async def showtime_page(showtime_id: str) -> None:
         user = current_user()
-        async with frame(services, wide=True):
+        async with frame(services.catalog, services.mailbox, wide=True):
             try:
-                showtime = await run.io_bound(services.catalog.showtime, showtime_id)
-                movie = await run.io_bound(services.catalog.movie, showtime.movie_id)
-                theater = await run.io_bound(services.catalog.theater, showtime.theater_id)
+                showtime = await call(services.catalog.showtime, showtime_id)
+                movie = await call(services.catalog.movie, showtime.movie_id)
+                theater = await call(services.catalog.theater, showtime.theater_id)
             except DomainError:
                 _message(t("We could not find that show."), t("See what's playing"), "/")
                 return
-            if showtime is None or movie is None or theater is None:
-                return  # the app is shutting down
             screen = theater.screen(showtime.screen_id)
             _header(movie, theater, screen, showtime)
-            others = await run.io_bound(services.catalog.upcoming_for_movie, movie.movie_id, theater.city) or []
+            others = await call(services.catalog.upcoming_for_movie, movie.movie_id, theater.city)
             _show_strip(services, showtime, [s for s in others if s.theater_id == theater.theater_id])
             try:
                 services.inventory.ensure_on_sale(showtime)
@@ -47,9 +47,7 @@ def register(services: Services) -> None:
                 _message(exc.message, t("Pick another show"), f"/movie/{movie.movie_id}")
                 return
             holder = user.user_id if user else None
-            seat_map = await run.io_bound(services.inventory.seat_map, showtime_id, holder)
-            if seat_map is None:
-                return
+            seat_map = await call(services.inventory.seat_map, showtime_id, holder)
             await _seat_picker(services, showtime, seat_map, holder)
 
 
@@ -58,8 +56,8 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
     layout = seat_map.layout
     prices = [(c.name, showtime.prices[c.code]) for c in layout.categories if c.code in showtime.prices]
 
-    async def reload() -> SeatMap | None:
-        return await run.io_bound(services.inventory.seat_map, showtime.showtime_id, holder)
+    async def reload() -> SeatMap:
+        return await call(services.inventory.seat_map, showtime.showtime_id, holder)
 
     # The grid and the summary call the selection, which needs both: late-bound through these.
     async def pick(seat_id: str, code: str) -> None:
@@ -86,7 +84,7 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
         summary.show(current.quote, current.seconds_left(services.clock.now().timestamp()))
 
     selection = SeatSelection(
-        services, showtime, holder, grid, on_change=changed,
+        services.inventory, services.pricing, services.clock, showtime, holder, grid, on_change=changed,
         on_login_needed=lambda seat_id: _ask_to_log_in(showtime.showtime_id, [seat_id]),
     )
     with grid:
@@ -171,14 +169,14 @@ def _show_strip(services: Services, current: Showtime, shows: list[Showtime]) ->
     """The film's other shows at this theater: dates, then times of the chosen date."""
     if current.showtime_id not in {s.showtime_id for s in shows}:
         shows = sorted([*shows, current], key=lambda s: s.starts_at)
-    cutoff = services.clock.now() + timedelta(minutes=services.settings.sales_cutoff_minutes)
+    now = services.clock.now()
     by_day = {day: list(group) for day, group in groupby(shows, key=lambda s: s.local_date())}
     today = current.local_date()
     with ui.row().classes("w-full gap-2 flex-nowrap overflow-x-auto pb-1 items-stretch").props(
         f'role="navigation" aria-label="{t("Other shows")}"'
     ).mark("show-strip"):
         for day, day_shows in by_day.items():
-            target = next((s for s in day_shows if s.starts_at > cutoff), None)
+            target = next((s for s in day_shows if on_sale(s, now, services.settings)), None)
             selected = day == today
             href = f"/showtime/{target.showtime_id}" if target and not selected else None
             with _chip(href, selected, disabled=target is None and not selected):
@@ -186,7 +184,7 @@ def _show_strip(services: Services, current: Showtime, shows: list[Showtime]) ->
                 ui.label(day.strftime("%d %b").lstrip("0")).classes("text-sm font-bold")
         ui.element("div").classes("w-px bg-white/10 mx-1 shrink-0")
         for show in by_day.get(today, []):
-            closed = show.starts_at <= cutoff
+            closed = not on_sale(show, now, services.settings)
             selected = show.showtime_id == current.showtime_id
             href = None if closed or selected else f"/showtime/{show.showtime_id}"
             with _chip(href, selected, disabled=closed and not selected):

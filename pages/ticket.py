@@ -11,9 +11,10 @@ from urllib.parse import quote
 
 from fastapi import Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from components.frame import frame
+from components.service_call import call
 from components.session import current_user, require_user
 from services.accounts.users import User
 from services.booking.bookings import Booking
@@ -45,17 +46,17 @@ def register(services: Services) -> None:
         user = require_user(f"/ticket/{booking_id}")
         if user is None:
             return
-        async with frame(services):
+        async with frame(services.catalog, services.mailbox):
             ui.add_css(_CSS)
             try:
-                booking = await run.io_bound(services.bookings.get, booking_id, user)
+                booking = await call(services.bookings.get, booking_id, user)
             except NotFound:
                 _not_found()
                 return
             except DomainError as exc:
                 ui.label(exc.message).classes("text-negative").mark("ticket-error")
                 return
-            poster = await run.io_bound(_poster, services, booking.movie_id)
+            poster = await call(_poster, services, booking.movie_id)
             _ticket(services, booking, poster)
 
     @app.get("/ticket/{booking_id}/pdf", include_in_schema=False)
@@ -69,12 +70,10 @@ def register(services: Services) -> None:
 async def pdf_response(services: Services, booking_id: str, user: User) -> Response:
     """The PDF ticket for its owner (or an admin); 404 for anyone else and for a cancelled booking."""
     try:
-        booking = await run.io_bound(services.bookings.get, booking_id, user)
-    except NotFound:
-        return HTMLResponse(t("That booking does not exist."), status_code=404)
-    if booking.status != "confirmed":
-        return HTMLResponse(t("This booking was cancelled; it has no ticket."), status_code=404)
-    pdf = await run.io_bound(render_ticket, booking, services.tickets.token_for(booking), services.settings.base_url)
+        booking = await call(services.bookings.ticket, booking_id, user)
+    except NotFound as exc:
+        return HTMLResponse(exc.message, status_code=404)
+    pdf = await call(render_ticket, booking, services.tickets.token_for(booking), services.settings.base_url)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{pdf_filename(booking)}"',
         "Cache-Control": "private, no-store",

@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from main import build_services
+from services.booking.payments import DemoGateway
 from services.catalog.demo import DemoCatalog
 from services.clock import FakeClock, iso
 from services.container import Services
@@ -74,6 +76,18 @@ def services(settings: Settings, aws: Aws, clock: FakeClock) -> Services:
     return build_services(settings, aws, clock)
 
 
+def fake_clock(services: Services) -> FakeClock:
+    """The test services' clock, typed as what it is (``Services.clock`` is any ``Clock``), to move time."""
+    assert isinstance(services.clock, FakeClock)
+    return services.clock
+
+
+def demo_gateway(services: Services) -> DemoGateway:
+    """The test services' payment gateway, typed as the in-process one the tests inspect."""
+    assert isinstance(services.payments, DemoGateway)
+    return services.payments
+
+
 @pytest.fixture
 def seeded(services: Services) -> Services:
     DemoCatalog(services.aws, services.clock, CATALOG_DIR).load(days=3)
@@ -90,6 +104,18 @@ def app_env(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str, tmp_path: Path)
     provision(aws)
     DemoCatalog(aws, FakeClock(), CATALOG_DIR).load(days=3)
     return settings
+
+
+def tomorrow_show(screen: str = "audi-3", start: str = "1800") -> str:
+    """A show tomorrow evening at Lumière Bandra (audi-3: the 84-seat lounge; prime ₹450, recliner ₹900)."""
+    day = (datetime.now(ZoneInfo("Asia/Kolkata")) + timedelta(days=1)).strftime("%Y%m%d")
+    return f"lumiere-bandra-mumbai.{screen}.{day}.{start}"
+
+
+@pytest.fixture
+def show() -> str:
+    """The show most tests book: read from the clock when the test runs, not when the module is imported."""
+    return tomorrow_show()
 
 
 # Booking engine: a tiny catalog (one theater, one 24-seat screen) so tests need not load the demo.
@@ -183,6 +209,12 @@ def app_services(mailbox_env: Settings) -> Services:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests last: they are the slowest, and sync Playwright keeps an event loop running in this
-    thread until the session ends, which the async (NiceGUI `user`) tests must not run beside."""
-    items.sort(key=lambda item: "/e2e/" in str(item.path))
+    """Browser tests first, together. Under pytest-xdist (``--dist loadgroup``, see test.sh) they form one
+    group on one worker, scheduled first because it is the longest (about half the suite), while the other
+    worker takes the rest: two browser tests at once on a 2-core machine would race their own timeouts.
+    Sync Playwright runs an event loop in this thread while it is open, which the async (NiceGUI `user`)
+    tests must not run beside; tests/e2e/conftest.py closes it (package scope) before they start."""
+    items.sort(key=lambda item: "/e2e/" not in str(item.path))
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.v1 import PREFIX, create_app
 from services.container import Services
-from tests.conftest import add_small_showtime
+from tests.conftest import add_small_showtime, fake_clock
 
 GOOD_CARD = {"method": "card", "card_number": "4242 4242 4242 4242"}
 
@@ -102,7 +102,7 @@ def test_missing_forged_and_expired_tokens_are_401(client: TestClient, alice: di
         assert error(response)["code"] == "unauthorized"
         assert response.headers["WWW-Authenticate"] == "Bearer"
     assert client.get("/bookings", headers=alice).status_code == 200
-    small.clock.advance(minutes=61)
+    fake_clock(small).advance(minutes=61)
     expired = client.get("/bookings", headers=alice)
     assert expired.status_code == 401 and "expired" in error(expired)["message"]
 
@@ -227,7 +227,7 @@ def test_booking_double_submit_and_reads(client: TestClient, alice: dict[str, st
 
 def test_expired_hold_is_409(client: TestClient, alice: dict[str, str], small: Services) -> None:
     hold = client.post("/showtimes/tiny-show/holds", json={"seat_ids": ["B8"]}, headers=alice).json()
-    small.clock.advance(minutes=9)
+    fake_clock(small).advance(minutes=9)
     expired = client.post("/bookings", json={"hold_id": hold["hold_id"], "payment": GOOD_CARD}, headers=alice)
     assert expired.status_code == 409 and error(expired)["code"] == "hold_expired"
 
@@ -235,7 +235,7 @@ def test_expired_hold_is_409(client: TestClient, alice: dict[str, str], small: S
 def test_booking_after_sales_close_is_409(client: TestClient, alice: dict[str, str], small: Services) -> None:
     add_small_showtime(small, "tiny-later", timedelta(minutes=15))
     hold = client.post("/showtimes/tiny-later/holds", json={"seat_ids": ["B7"]}, headers=alice).json()
-    small.clock.advance(minutes=6)
+    fake_clock(small).advance(minutes=6)
     closed = client.post("/bookings", json={"hold_id": hold["hold_id"], "payment": GOOD_CARD}, headers=alice)
     assert closed.status_code == 409 and error(closed)["code"] == "show_closed"
 
@@ -313,3 +313,24 @@ def test_register_mounts_on_nicegui_app(small: Services) -> None:
     mounts = [route for route in app.router.routes if isinstance(route, Mount) and route.path == PREFIX]
     assert len(mounts) == 1 and app.router.routes[0] is mounts[0]
     app.router.routes.remove(mounts[0])
+
+
+def test_best_seats_offers_a_free_block_that_can_be_held(client: TestClient, alice: dict[str, str],
+                                                         bob: dict[str, str]) -> None:
+    best = client.get("/showtimes/tiny-show/best-seats", params={"count": 3})
+    assert best.status_code == 200, best.text
+    seats = best.json()["seat_ids"]
+    assert len(seats) == 3 and len({seat[0] for seat in seats}) == 1  # one row, side by side
+    assert client.post("/showtimes/tiny-show/holds", json={"seat_ids": seats}, headers=bob).status_code == 201
+    again = client.get("/showtimes/tiny-show/best-seats", params={"count": 3}, headers=alice).json()["seat_ids"]
+    assert again and not set(again) & set(seats)  # bob's seats are no longer offered
+    assert error(client.get("/showtimes/tiny-show/best-seats", params={"count": 0}))["code"] == "invalid_request"
+    assert client.get("/showtimes/nope/best-seats").status_code == 404
+
+
+def test_a_booking_carries_its_short_reference(client: TestClient, alice: dict[str, str]) -> None:
+    booking = book(client, alice, ["C5"])
+    reference = booking["reference"]
+    assert len(reference) == 8 and reference == reference.upper()
+    assert reference.lower() in booking["booking_id"]
+    assert client.get(f"/bookings/{booking['booking_id']}", headers=alice).json()["reference"] == reference

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from services.accounts.users import User
 from services.booking.bookings import Guest, booking_id_for
-from services.booking.payments import CardPayment
+from services.booking.payments import Authorization, CardPayment
 from services.container import Services
 from services.errors import HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed, TooLateToCancel
 from services.live.hub import SeatChange
 from services.notify.outbox import notification_id
 from services.platform.schema import OUTBOX, SEATS
-from tests.conftest import add_small_showtime
+from tests.conftest import add_small_showtime, demo_gateway, fake_clock
 
 ALICE = User("u-alice", "alice@example.com", "Alice", "customer", "")
 BOB = User("u-bob", "bob@example.com", "Bob", "customer", "")
@@ -39,7 +40,7 @@ def test_checkout_sells_seats_writes_booking_and_outbox(small: Services) -> None
     assert (booking.price.subtotal, booking.price.fee, booking.price.total) == (55000, 6000, 71980)
     assert booking.movie_title == "The Tiny Picture" and booking.theater_name == "Tiny Cinema"
     assert booking.screen_name == "Screen 1" and booking.card_last4 == "4242"
-    assert small.payments.get(booking.payment_id).status == "captured"
+    assert demo_gateway(small).get(booking.payment_id).status == "captured"
     seats = seat_items(small, "tiny-show")
     assert {seat_id: (item["status"], item["booking_id"]) for seat_id, item in seats.items()} == {
         "C3": ("sold", booking.booking_id), "A1": ("sold", booking.booking_id)}
@@ -61,7 +62,7 @@ def test_double_submit_returns_the_same_booking_and_charges_once(small: Services
     first = small.bookings.checkout(hold.hold_id, ALICE, GOOD)
     second = small.bookings.checkout(hold.hold_id, ALICE, GOOD)
     assert second == first
-    assert [a.status for a in small.payments.authorizations()] == ["captured"]
+    assert [a.status for a in demo_gateway(small).authorizations()] == ["captured"]
     assert small.bookings.my_bookings(ALICE.user_id) == [first]
 
 
@@ -75,10 +76,10 @@ def test_checkout_of_someone_elses_hold_is_not_found(small: Services) -> None:
 
 def test_expired_hold_cannot_be_bought(small: Services) -> None:
     hold = small.inventory.hold("tiny-show", ["B2"], ALICE.user_id)
-    small.clock.advance(minutes=8, seconds=1)
+    fake_clock(small).advance(minutes=8, seconds=1)
     with pytest.raises(HoldExpired):
         small.bookings.checkout(hold.hold_id, ALICE, GOOD)
-    assert small.payments.authorizations() == []
+    assert demo_gateway(small).authorizations() == []
     assert seat_items(small, "tiny-show")["B2"]["status"] == "held"  # untouched; free by its expiry
 
 
@@ -86,15 +87,15 @@ def test_hold_expiring_during_checkout_voids_the_authorization(small: Services, 
     hold = small.inventory.hold("tiny-show", ["B3"], ALICE.user_id)
     original = small.payments.authorize
 
-    def slow_bank(*args: object, **kwargs: object):
+    def slow_bank(*args: Any, **kwargs: Any) -> Authorization:
         authorization = original(*args, **kwargs)
-        small.clock.advance(minutes=9)  # the bank took its time
+        fake_clock(small).advance(minutes=9)  # the bank took its time
         return authorization
 
     monkeypatch.setattr(small.payments, "authorize", slow_bank)
     with pytest.raises(HoldExpired):
         small.bookings.checkout(hold.hold_id, ALICE, GOOD)
-    assert [a.status for a in small.payments.authorizations()] == ["voided"]
+    assert [a.status for a in demo_gateway(small).authorizations()] == ["voided"]
     assert small.bookings.my_bookings(ALICE.user_id) == []
     assert seat_items(small, "tiny-show")["B3"]["status"] == "held"
 
@@ -113,7 +114,7 @@ def test_changed_selection_after_authorization_is_not_sold(small: Services, monk
     hold = small.inventory.hold("tiny-show", ["C5"], ALICE.user_id)
     original = small.payments.authorize
 
-    def meanwhile(*args: object, **kwargs: object):
+    def meanwhile(*args: Any, **kwargs: Any) -> Authorization:
         authorization = original(*args, **kwargs)
         small.inventory.hold("tiny-show", ["C6"], ALICE.user_id)  # another tab changed the seats
         return authorization
@@ -124,16 +125,16 @@ def test_changed_selection_after_authorization_is_not_sold(small: Services, monk
     monkeypatch.undo()
     booking = small.bookings.checkout(hold.hold_id, ALICE, GOOD)
     assert booking.seat_ids == ["C6"]
-    assert sorted(a.status for a in small.payments.authorizations()) == ["captured", "voided"]
+    assert sorted(a.status for a in demo_gateway(small).authorizations()) == ["captured", "voided"]
 
 
 def test_checkout_after_sales_cutoff_is_refused(small: Services) -> None:
     add_small_showtime(small, "tiny-later", timedelta(minutes=15))
     hold = small.inventory.hold("tiny-later", ["A1"], ALICE.user_id)
-    small.clock.advance(minutes=6)
+    fake_clock(small).advance(minutes=6)
     with pytest.raises(ShowClosed):
         small.bookings.checkout(hold.hold_id, ALICE, GOOD)
-    assert small.payments.authorizations() == []
+    assert demo_gateway(small).authorizations() == []
 
 
 def test_guest_checkout(small: Services) -> None:
@@ -154,7 +155,7 @@ def test_cancel_frees_seats_records_refund_and_notifies(small: Services) -> None
     assert small.bookings.get(booking.booking_id, ALICE) == cancelled
     assert small.bookings.cancel(booking.booking_id, ALICE) == cancelled  # idempotent
     assert seat_items(small, "tiny-show") == {}
-    assert small.payments.get(booking.payment_id).refunded == cancelled.refund
+    assert demo_gateway(small).get(booking.payment_id).refunded == cancelled.refund
     note = small.aws.table(OUTBOX).get_item(
         Key={"notification_id": notification_id(booking.booking_id, "booking_cancelled")})["Item"]
     assert note["booking"]["status"] == "cancelled" and note["booking"]["refund"] == cancelled.refund
@@ -167,7 +168,7 @@ def test_cancel_cutoff(small: Services) -> None:
     add_small_showtime(small, "tiny-evening", timedelta(hours=3))
     hold = small.inventory.hold("tiny-evening", ["B4"], ALICE.user_id)
     booking = small.bookings.checkout(hold.hold_id, ALICE, GOOD)
-    small.clock.advance(hours=1, seconds=1)  # 1h59m59s before the show: past the 2h cut-off
+    fake_clock(small).advance(hours=1, seconds=1)  # 1h59m59s before the show: past the 2h cut-off
     with pytest.raises(TooLateToCancel, match="until"):
         small.bookings.cancel(booking.booking_id, ALICE)
     assert small.bookings.get(booking.booking_id, ALICE).status == "confirmed"
@@ -178,7 +179,7 @@ def test_my_bookings_newest_first_own_only_and_admin_reads(small: Services) -> N
     for seats in (["A1"], ["A2"], ["A3"]):
         hold = small.inventory.hold("tiny-show", seats, ALICE.user_id)
         ids.append(small.bookings.checkout(hold.hold_id, ALICE, GOOD).booking_id)
-        small.clock.advance(minutes=1)
+        fake_clock(small).advance(minutes=1)
     hold = small.inventory.hold("tiny-show", ["B1"], BOB.user_id)
     bobs = small.bookings.checkout(hold.hold_id, BOB, GOOD)
     assert [b.booking_id for b in small.bookings.my_bookings(ALICE.user_id)] == ids[::-1]

@@ -141,7 +141,9 @@ def _shell_part(user_data: str) -> str:
     parts = {part.get_content_type(): part.get_payload() for part in message.walk() if not part.is_multipart()}
     config = yaml.safe_load(parts["text/cloud-config"])
     assert ["scripts-user", "always"] in config["cloud_final_modules"]  # runs at every boot
-    return parts["text/x-shellscript"]
+    script = parts["text/x-shellscript"]
+    assert isinstance(script, str)
+    return script
 
 
 def test_user_data_is_a_cloud_init_multipart_with_the_settings_first() -> None:

@@ -4,72 +4,25 @@ without a booking, holds still release, and a retry finishes the job."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
 from services.booking.bookings import Guest, booking_id_for
 from services.booking.payments import CardPayment
 from services.container import Services
 from services.errors import PaymentDeclined, ServiceUnavailable
 from services.platform.schema import BOOKINGS, HOLDS, OUTBOX
+from tests.conftest import demo_gateway
+from tests.faults import Faults, server_error, throttled, timed_out, unreachable
 from tests.test_concurrency import check_invariants
 
 ANN = Guest("ann", "ann@example.com")
 GOOD = CardPayment("4242 4242 4242 4242")
 
 
-def server_error(operation: str) -> Exception:
-    return ClientError({"Error": {"Code": "InternalServerError", "Message": "injected"},
-                        "ResponseMetadata": {"HTTPStatusCode": 500}}, operation)
-
-
-def throttled(operation: str) -> Exception:
-    return ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "injected"},
-                        "ResponseMetadata": {"HTTPStatusCode": 400}}, operation)
-
-
-def unreachable(_operation: str) -> Exception:
-    return EndpointConnectionError(endpoint_url="http://injected")
-
-
-def timed_out(_operation: str) -> Exception:
-    return ReadTimeoutError(endpoint_url="http://injected")
-
-
 ERRORS = [server_error, throttled, unreachable, timed_out]
 SOME_ERRORS = [server_error, timed_out]  # one answer from DynamoDB, one without an answer
-
-
-class Faults:
-    """Raise an injected error on chosen DynamoDB operations, before the request or after its answer."""
-
-    def __init__(self, services: Services) -> None:
-        self._events = services.aws.ddb.meta.events
-        self._hooks: list[tuple[str, Callable[..., Any]]] = []
-
-    def fail(self, operation: str, make_error: Callable[[str], Exception], *, after: bool = False,
-             times: int = 1, then: Callable[[], None] | None = None) -> None:
-        """Fail the next ``times`` calls of ``operation``; ``then`` runs when one fails (to chain faults)."""
-        remaining = [times]
-
-        def hook(**_kwargs: Any) -> None:
-            if remaining[0] > 0:
-                remaining[0] -= 1
-                if then is not None:
-                    then()
-                raise make_error(operation)
-
-        event = f"{'after' if after else 'before'}-call.dynamodb.{operation}"
-        self._events.register(event, hook)
-        self._hooks.append((event, hook))
-
-    def clear(self) -> None:
-        for event, hook in self._hooks:
-            self._events.unregister(event, hook)
-        self._hooks.clear()
 
 
 @pytest.fixture
@@ -85,7 +38,7 @@ def seat_statuses(services: Services) -> dict[str, str]:
 
 
 def authorizations(services: Services) -> list[str]:
-    return sorted(a.status for a in services.payments.authorizations())  # type: ignore[attr-defined]
+    return sorted(a.status for a in demo_gateway(services).authorizations())
 
 
 @pytest.mark.parametrize("make_error", SOME_ERRORS)
@@ -149,7 +102,7 @@ def test_checkout_fault_while_unreachable_charges_nothing(small: Services, fault
     faults.clear()
     booking = small.bookings.checkout(hold.hold_id, ANN, GOOD)
     assert authorizations(small) == ["captured"]
-    assert small.payments.get(booking.payment_id).status == "captured"  # type: ignore[attr-defined]
+    assert demo_gateway(small).get(booking.payment_id).status == "captured"
     check_invariants(small, ["tiny-show"])
 
 

@@ -9,7 +9,9 @@ Two independent views of "what the app calls":
 Code that never runs with the instance role is left out of the scan: the embedded moto server and its
 snapshots (local only), and provisioning (``python main.py provision`` runs with an administrator's
 credentials; on EC2 CloudFormation creates the tables and topic). The mailbox (services/notify/mailbox.py, with
-its SQS inboxes) serves only the embedded backend, so the role grants no SQS at all.
+its SQS inboxes) serves only the embedded backend, so the role grants no SQS at all. The topic lookup
+by name (services/platform/topic.py, ListTopics) runs only without MOVIEMAGIC_TOPIC_ARN, which the
+template always sets on the instance.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ TEMPLATE = ROOT / "deploy" / "cloudformation.yaml"
 SERVICES = ROOT / "services"
 ROLE = "AppRole"
 # Never run with the instance role (see the module docstring).
-NOT_ON_THE_INSTANCE = {"embedded.py", "snapshot.py", "provisioning.py", "mailbox.py"}
+NOT_ON_THE_INSTANCE = {"embedded.py", "snapshot.py", "provisioning.py", "mailbox.py", "topic.py"}
 
 # boto3 method (client, Table resource or batch writer) -> IAM action.
 DYNAMODB_METHODS = {
@@ -240,3 +242,8 @@ aws.sns.get_paginator("list_subscriptions_by_topic")
     actions = [action for node in ast.walk(ast.parse(source)) for action in _actions_of(node)]
     assert sorted(actions) == ["dynamodb:ConditionCheckItem", "dynamodb:PutItem", "sns:ListSubscriptionsByTopic",
                                "sns:Publish"]
+
+
+def test_the_instance_is_given_the_topic_arn_so_it_never_lists_topics() -> None:
+    """Why topic.py is out of the scan: with the ARN in its settings the app never calls ListTopics."""
+    assert "MOVIEMAGIC_TOPIC_ARN=$TOPIC_ARN" in TEMPLATE.read_text()

@@ -11,7 +11,8 @@ from services.container import Services
 from services.errors import HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ShowClosed
 from services.live.hub import SeatChange
 from services.platform.schema import SEATS
-from tests.conftest import add_small_showtime
+from tests.conftest import add_small_showtime, fake_clock
+from tests.faults import Faults
 
 
 def statuses(services: Services, showtime_id: str, viewer: str | None = None) -> dict[str, str]:
@@ -54,20 +55,21 @@ def test_overlapping_hold_fails_all_or_none_with_seat_list(small: Services) -> N
     assert statuses(small, "tiny-show")["A3"] == "available"  # nothing of bob's request was held
 
 
-def test_conflict_found_only_by_the_transaction_is_reported(small: Services, monkeypatch) -> None:
-    small.inventory.hold("tiny-show", ["B1"], "alice")
-    # Pretend bob's read saw an empty hall (he read just before alice's write landed).
-    monkeypatch.setattr(small.inventory, "_read_partition", lambda *_a, **_k: ({}, 0))
+def test_conflict_found_only_by_the_transaction_is_reported(small: Services) -> None:
+    faults = Faults(small)
+    # Bob reads an empty hall; alice's hold lands between his read and his write.
+    faults.on("TransactWriteItems", lambda: small.inventory.hold("tiny-show", ["B1"], "alice"))
     with pytest.raises(SeatUnavailable) as caught:
         small.inventory.hold("tiny-show", ["B2", "B1"], "bob")
+    faults.clear()
     assert caught.value.seats == ["B1"]
-    monkeypatch.undo()
+    assert statuses(small, "tiny-show", "alice")["B1"] == "held_by_you"
     assert statuses(small, "tiny-show")["B2"] == "available"
 
 
 def test_second_hold_replaces_seats_and_keeps_expiry(small: Services) -> None:
     first = small.inventory.hold("tiny-show", ["A1", "A2"], "alice")
-    small.clock.advance(minutes=3)
+    fake_clock(small).advance(minutes=3)
     second = small.inventory.hold("tiny-show", ["A2", "A3", "A4"], "alice")
     assert second.hold_id == first.hold_id
     assert second.expires_at == first.expires_at
@@ -107,9 +109,9 @@ def test_no_hold_after_sales_cutoff_or_start(small: Services) -> None:
 
 def test_expired_hold_counts_as_free_and_can_be_taken(small: Services) -> None:
     small.inventory.hold("tiny-show", ["C3", "C4"], "alice")
-    small.clock.advance(minutes=8)
+    fake_clock(small).advance(minutes=8)
     assert statuses(small, "tiny-show")["C3"] == "held"  # expires_at is still now: not yet past
-    small.clock.advance(seconds=1)
+    fake_clock(small).advance(seconds=1)
     assert statuses(small, "tiny-show", "alice")["C3"] == "available"
     taken = small.inventory.hold("tiny-show", ["C4"], "bob")
     assert statuses(small, "tiny-show", "bob")["C4"] == "held_by_you"
@@ -126,13 +128,23 @@ def test_release_frees_seats_and_is_idempotent(small: Services) -> None:
     assert small.inventory.release(hold.hold_id, "alice") == []
     assert statuses(small, "tiny-show")["B1"] == "available"
     assert small.inventory.get_hold(hold.hold_id).status == "released"
-    with pytest.raises(HoldExpired):  # a released hold is not resurrected by holding again through it
-        small.inventory._write_hold(hold, [], small.clock.now())
+
+
+def test_a_hold_released_while_being_changed_is_not_resurrected(small: Services) -> None:
+    hold = small.inventory.hold("tiny-show", ["B1", "B2"], "alice")
+    faults = Faults(small)
+    # Alice's other tab releases the hold between this change's read and its write.
+    faults.on("TransactWriteItems", lambda: small.inventory.release(hold.hold_id, "alice"))
+    with pytest.raises(HoldExpired):
+        small.inventory.hold("tiny-show", ["B1", "B3"], "alice")
+    faults.clear()
+    assert small.inventory.get_hold(hold.hold_id).status == "released"
+    assert [statuses(small, "tiny-show")[s] for s in ("B1", "B2", "B3")] == ["available"] * 3
 
 
 def test_release_of_expired_hold_leaves_the_new_holder_alone(small: Services) -> None:
     hold = small.inventory.hold("tiny-show", ["B1", "B2"], "alice")
-    small.clock.advance(minutes=9)
+    fake_clock(small).advance(minutes=9)
     small.inventory.hold("tiny-show", ["B2"], "bob")
     assert small.inventory.release(hold.hold_id, "alice") == ["B1"]
     assert statuses(small, "tiny-show", "bob")["B2"] == "held_by_you"
@@ -144,10 +156,10 @@ def test_expire_due_deletes_only_expired_holds_and_publishes(small: Services) ->
     small.inventory.hold("tiny-show", ["A1", "A2"], "alice")
     assert received[-1][1] == [SeatChange("A1", "held", received[-1][1][0].hold_id),
                                SeatChange("A2", "held", received[-1][1][1].hold_id)]
-    small.clock.advance(minutes=5)
+    fake_clock(small).advance(minutes=5)
     small.inventory.hold("tiny-show", ["B1"], "bob")
     assert small.inventory.expire_due(["tiny-show"]) == 0
-    small.clock.advance(minutes=4)
+    fake_clock(small).advance(minutes=4)
     assert small.inventory.expire_due(small.live.watched_showtimes()) == 2
     assert received[-1] == ("tiny-show", [SeatChange("A1", "available"), SeatChange("A2", "available")])
     assert small.inventory.expire_due(["tiny-show"]) == 0
@@ -171,7 +183,7 @@ def test_the_sweeper_reads_only_expired_holds_not_the_sold_seats(small: Services
     events.register("after-call.dynamodb.Query", record)
     try:
         assert small.inventory.expire_due(["tiny-show"]) == 0
-        small.clock.advance(minutes=9)
+        fake_clock(small).advance(minutes=9)
         assert small.inventory.expire_due(["tiny-show"]) == 1
     finally:
         events.unregister("after-call.dynamodb.Query", record)

@@ -4,6 +4,7 @@ reads everyone's, and a new confirmation appears without reloading."""
 from __future__ import annotations
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User as SimulatedUser
 
 from services.container import Services
@@ -28,7 +29,9 @@ async def test_a_user_reads_only_their_own_mail(user: SimulatedUser, app_service
     await user.should_see(f"Booking confirmed: {alice_booking.movie_title}")
     await user.should_see("To: alice@example.com")
     await user.should_not_see("To: bob@example.com")
-    body = user.find(marker="mailbox-body").elements.pop().text
+    label = user.find(marker="mailbox-body").elements.pop()
+    assert isinstance(label, ui.label)
+    body = label.text
     assert alice_booking.booking_id in body and bob_booking.booking_id not in body
     await user.should_not_see(marker="mailbox-recipient")  # only admins choose a recipient
 

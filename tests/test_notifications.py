@@ -20,9 +20,11 @@ from services.clock import parse_iso
 from services.container import Services
 from services.money import format_money
 from services.notify.notifications import LEASE, NotificationWorker, RunReport
-from services.notify.outbox import notification_id
-from services.notify.subscriptions import ARN_ATTRIBUTE, filter_policy, quick_sns_client
+from services.notify.outbox import Kind, notification_id
+from services.notify.subscriptions import ARN_ATTRIBUTE, filter_policy
 from services.platform.schema import OUTBOX, USERS
+from tests.conftest import fake_clock
+from tests.faults import Faults, unreachable
 
 
 # Helpers ------------------------------------------------------------------------------------------
@@ -55,7 +57,7 @@ def drain(services: Services, url: str) -> list[dict[str, Any]]:
             services.aws.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def record(services: Services, booking_id: str, kind: str = "booking_confirmed") -> dict[str, Any]:
+def record(services: Services, booking_id: str, kind: Kind = "booking_confirmed") -> dict[str, Any]:
     key = {"notification_id": notification_id(booking_id, kind)}
     return services.aws.table(OUTBOX).get_item(Key=key, ConsistentRead=True)["Item"]
 
@@ -158,7 +160,7 @@ def test_a_cancellation_tells_the_owner_the_refund(small: Services, people) -> N
 # Faults -------------------------------------------------------------------------------------------
 def test_sns_outage_never_touches_the_booking_and_delivers_once_after_recovery(small: Services, people) -> None:
     alice_inbox = inbox(small, "alice@example.com")
-    flaky = FlakySns(quick_sns_client(small.aws), failures=3)
+    flaky = FlakySns(small.aws.quick_sns(), failures=3)
     outage_worker = worker(small, sns=flaky)
 
     booking = book(small, people["alice"], ["A6", "A7"])  # SNS is down: the booking still succeeds
@@ -174,7 +176,7 @@ def test_sns_outage_never_touches_the_booking_and_delivers_once_after_recovery(s
         due = stored["next_attempt_at"]
         delays.append((_parse(due) - small.clock.now()).total_seconds())
         assert outage_worker.run_once().paused  # paused: no call to SNS until the backoff is over
-        small.clock.set(_parse(due) + timedelta(seconds=1))
+        fake_clock(small).set(_parse(due) + timedelta(seconds=1))
     assert delays[0] <= 5 < delays[2] <= 20 and delays[1] <= 10  # exponential, jittered within [cap/2, cap]
     assert flaky.publishes == 3
 
@@ -190,7 +192,7 @@ def test_sns_outage_never_touches_the_booking_and_delivers_once_after_recovery(s
 
 def test_a_rejected_message_is_retried_but_does_not_pause_the_others(small: Services, people) -> None:
     invalid = ClientError({"Error": {"Code": "InvalidParameter", "Message": "bad subject"}}, "Publish")
-    flaky = FlakySns(quick_sns_client(small.aws), failures=1, error=invalid)
+    flaky = FlakySns(small.aws.quick_sns(), failures=1, error=invalid)
     first, second = book(small, people["alice"], ["B2"]), book(small, people["bob"], ["B3"])
     report = worker(small, sns=flaky).run_once()
     assert (report.published, report.failed, report.paused) == (1, 1, False)
@@ -202,12 +204,12 @@ def test_two_racing_workers_publish_each_confirmation_once(small: Services, peop
     staff_inbox = inbox(small, None)
     bookings = [book(small, people["alice"] if i % 2 else people["bob"], [seat])
                 for i, seat in enumerate(["A1", "A2", "A3", "A4", "B1", "B2", "B3", "B4"])]
-    counting = FlakySns(quick_sns_client(small.aws), failures=0)
+    counting = FlakySns(small.aws.quick_sns(), failures=0)
     workers = [worker(small, sns=counting, worker_id=f"racer-{n}") for n in range(2)]
     barrier = threading.Barrier(len(workers))
-    for racer in workers:  # both read the same pending list before either claims anything
-        original = racer._due
-        racer._due = lambda now, original=original: _after(barrier, original(now))  # type: ignore[method-assign]
+    faults = Faults(small)
+    # Both read the same pending list before either claims anything: each one's first claim waits for the other's.
+    faults.on("UpdateItem", lambda: barrier.wait(timeout=30), times=len(workers), when=_is_claim)
     reports: list[RunReport] = []
     threads = [threading.Thread(target=lambda r=racer: reports.append(r.run_once())) for racer in workers]
     for thread in threads:
@@ -219,6 +221,7 @@ def test_two_racing_workers_publish_each_confirmation_once(small: Services, peop
     assert sum(r.skipped for r in reports) == len(bookings)  # every loser's claim was refused
     delivered = [m["MessageAttributes"]["booking_id"]["Value"] for m in drain(small, staff_inbox)]
     assert sorted(delivered) == sorted(b.booking_id for b in bookings)
+    faults.clear()
 
 
 def test_a_crashed_claim_is_taken_over_after_its_lease(small: Services, people) -> None:
@@ -228,28 +231,24 @@ def test_a_crashed_claim_is_taken_over_after_its_lease(small: Services, people) 
 
     survivor = worker(small, worker_id="survivor")
     assert survivor.run_once().published == 0  # the lease still holds
-    small.clock.advance(seconds=LEASE.total_seconds() + 1)
+    fake_clock(small).advance(seconds=LEASE.total_seconds() + 1)
     assert survivor.run_once().published == 1
     stored = record(small, booking.booking_id)
     assert "pending" not in stored and int(stored["attempts"]) == 2
 
 
-def test_an_unmarked_publish_is_remembered_not_repeated(small: Services, people, monkeypatch) -> None:
+def test_an_unmarked_publish_is_remembered_not_repeated(small: Services, people) -> None:
     alice_inbox = inbox(small, "alice@example.com")
     booking = book(small, people["alice"], ["C5"])
     sender = worker(small)
-    monkeypatch.setattr("services.notify.notifications._MARK_RETRY_DELAYS", ())
-    real_mark = sender._mark
-
-    def unreachable(*_args: Any) -> None:
-        raise EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
-
-    sender._mark = unreachable  # type: ignore[method-assign]
+    faults = Faults(small)
+    # DynamoDB refuses every attempt to mark the record sent (the worker retries a few times).
+    faults.fail("UpdateItem", unreachable, times=100, when=lambda params: "sent_at" in params["UpdateExpression"])
     assert sender.run_once().published == 1  # published, but DynamoDB refused the mark
     assert "pending" in record(small, booking.booking_id)
 
-    sender._mark = real_mark  # type: ignore[method-assign]
-    small.clock.advance(seconds=LEASE.total_seconds() + 1)  # even after the lease: it is not claimed again here
+    faults.clear()
+    fake_clock(small).advance(seconds=LEASE.total_seconds() + 1)  # even after the lease: it is not claimed again here
     assert sender.run_once().published == 0
     assert "pending" not in record(small, booking.booking_id)
     assert len(drain(small, alice_inbox)) == 1
@@ -265,9 +264,8 @@ def test_subject_stays_under_100_characters_for_a_long_title(small: Services, pe
                                                                 .lstrip("0"))
 
 
-def _after(barrier: threading.Barrier, value: Any) -> Any:
-    barrier.wait(timeout=30)
-    return value
+def _is_claim(params: Any) -> bool:
+    return "lease_owner = :me" in params.get("UpdateExpression", "") and "attempts" in params["UpdateExpression"]
 
 
 def _parse(stamp: str) -> datetime:

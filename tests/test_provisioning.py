@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from services.platform.aws import connect
-from services.platform.provisioning import find_topic_arn, provision
+from services.platform.provisioning import provision
 from services.platform.schema import ALL_TABLES, SEATS
+from services.platform.topic import find_topic_arn
 from services.settings import Settings
 
 

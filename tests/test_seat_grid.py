@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from components.best_seats import best_block
 from components.seat_grid import grid_labels, layout_payload
+from services.booking.best_seats import best_block
 from services.catalog.layouts import Layout, parse_layout
 
 LAYOUTS = Path(__file__).resolve().parent.parent / "assets" / "catalog" / "layouts"

@@ -51,7 +51,7 @@ def test_a_token_verifies_to_its_confirmed_booking(small: Services, booking: Boo
     assert small.tickets.verify(token).booking_id == booking.booking_id
     assert small.tickets.verify(f"  {token.lower()}\n").booking_id == booking.booking_id  # scanners vary
     code = qr_code(token)
-    assert code.mode == "alphanumeric" and code.version <= 4
+    assert code.mode == "alphanumeric" and int(code.version) <= 4  # a micro QR would be "M1".."M4"
 
 
 def test_tampered_tokens_are_rejected(small: Services, booking: Booking, alice: User) -> None:
@@ -101,7 +101,7 @@ def test_the_pdf_shows_the_booking_and_its_qr_verifies(small: Services, booking:
                  "₹750", "₹90", "₹151.20", "₹991.20", "Total paid", "CONFIRMED", "https://tickets.example.com/ticket/"):
         assert fact in text, fact
     assert booking.booking_id in text.replace(" ", "")
-    assert reader.metadata.title.startswith("The Tiny Picture")
+    assert reader.metadata is not None and (reader.metadata.title or "").startswith("The Tiny Picture")
 
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
@@ -147,5 +147,8 @@ def test_api_gives_the_owner_their_pdf_and_nobody_else(small: Services, booking:
     assert client.get(path).status_code == 401
     assert client.get(path, headers=bearer(client, "bob@example.com")).json()["error"]["code"] == "not_found"
     assert client.get("/bookings/bk-nope/ticket.pdf", headers=bearer(client, "alice@example.com")).status_code == 404
+    small.users.register("Boss", "boss@example.com", "password123", role="admin")
+    assert client.get(path, headers=bearer(client, "boss@example.com")).status_code == 200  # as on the page
     small.bookings.cancel(booking.booking_id, alice)
     assert client.get(path, headers=bearer(client, "alice@example.com")).status_code == 404
+    assert client.get(path, headers=bearer(client, "boss@example.com")).status_code == 404

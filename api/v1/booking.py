@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Response
 
 from api.v1.deps import ServicesDep, UserDep
@@ -10,7 +12,10 @@ from api.v1.schemas import BookingOut, BookingRequest, ErrorResponse, HoldOut, H
 from services.booking.payments import CardPayment
 
 router = APIRouter(tags=["booking"], route_class=LoggedRoute)
-_AUTH = {401: {"model": ErrorResponse, "description": "missing, invalid or expired token"}}
+# FastAPI types ``responses`` as dict[int | str, dict[str, Any]]; an inferred dict[int, ...] would not fit.
+_AUTH: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "missing, invalid or expired token"}
+}
 
 
 @router.post("/showtimes/{showtime_id}/holds", status_code=201, response_model=HoldOut,

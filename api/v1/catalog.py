@@ -8,8 +8,7 @@ from fastapi import APIRouter
 
 from api.v1.deps import OptionalUserDep, ServicesDep
 from api.v1.errors import LoggedRoute
-from api.v1.schemas import CityOut, ErrorResponse, MovieOut, SeatMapOut, ShowtimeOut, TheaterOut
-from services.catalog.catalog import Movie
+from api.v1.schemas import BestSeatsOut, CityOut, ErrorResponse, MovieOut, SeatMapOut, ShowtimeOut, TheaterOut
 from services.errors import InvalidRequest
 from services.i18n import t
 
@@ -26,17 +25,7 @@ def cities(services: ServicesDep) -> list[CityOut]:
 def movies(services: ServicesDep, city: str | None = None, q: str | None = None, genre: str | None = None,
            language: str | None = None, date: date | None = None) -> list[MovieOut]:
     """Movies; with ``city`` (and optionally a local ``date``) only those playing there, best rated first."""
-    catalog = services.catalog
-    if city or date:
-        found: dict[str, Movie] = {}
-        for name in [city] if city else catalog.cities():
-            for listing in catalog.now_showing(name, on=date, genre=genre, language=language, query=q):
-                found.setdefault(listing.movie.movie_id, listing.movie)
-        chosen = sorted(found.values(), key=lambda movie: (-movie.rating, movie.title))
-    else:
-        needle = (q or "").strip().casefold()
-        chosen = [m for m in catalog.all_movies() if (not genre or genre in m.genres)
-                  and (not language or language in m.languages) and (not needle or needle in m.title.casefold())]
+    chosen = services.catalog.find_movies(city=city, on=date, genre=genre, language=language, query=q)
     return [MovieOut.of(movie) for movie in chosen]
 
 
@@ -65,3 +54,12 @@ def seats(showtime_id: str, services: ServicesDep, user: OptionalUserDep) -> Sea
     """Every seat with its category, price and status; with a bearer token your own held seats are marked."""
     seat_map = services.inventory.seat_map(showtime_id, viewer=user.user_id if user else None)
     return SeatMapOut.of(seat_map, services.settings.currency)
+
+
+@router.get("/showtimes/{showtime_id}/best-seats", response_model=BestSeatsOut,
+            responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+def best_seats(showtime_id: str, services: ServicesDep, user: OptionalUserDep, count: int = 2) -> BestSeatsOut:
+    """The best ``count`` free seats side by side (centred, about two thirds back, no lone seat left);
+    ``seat_ids`` is empty when no such block is free. Hold them with POST /showtimes/{id}/holds."""
+    seat_ids = services.inventory.best_seats(showtime_id, count, viewer=user.user_id if user else None)
+    return BestSeatsOut(showtime_id=showtime_id, count=count, seat_ids=seat_ids)

@@ -134,6 +134,12 @@ class SeatMapOut(BaseModel):
         return cls(showtime_id=seat_map.showtime.showtime_id, currency=currency, seats=seats)
 
 
+class BestSeatsOut(BaseModel):
+    showtime_id: str
+    count: int
+    seat_ids: list[str]
+
+
 # Holds and bookings --------------------------------------------------------------------------------
 class PriceOut(BaseModel):
     subtotal: int
@@ -186,6 +192,7 @@ class BookedSeatOut(BaseModel):
 
 class BookingOut(BaseModel):
     booking_id: str
+    reference: str = Field(description="the short booking reference shown on pages, emails and tickets")
     status: Literal["confirmed", "cancelled"]
     showtime_id: str
     movie_title: str
@@ -204,7 +211,8 @@ class BookingOut(BaseModel):
     @classmethod
     def of(cls, booking: Booking) -> BookingOut:
         return cls(
-            booking_id=booking.booking_id, status=booking.status, showtime_id=booking.showtime_id,
+            booking_id=booking.booking_id, reference=booking.reference, status=booking.status,
+            showtime_id=booking.showtime_id,
             movie_title=booking.movie_title, theater_name=booking.theater_name,
             theater_address=booking.theater_address, city=booking.city, screen=booking.screen_name,
             starts_at=booking.local_start().isoformat(), seat_ids=booking.seat_ids,

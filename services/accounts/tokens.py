@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import jwt
 
-from services.accounts.users import User
+from services.accounts.users import Role, User
 from services.clock import Clock
 from services.errors import Unauthorized
 from services.i18n import t
@@ -60,5 +60,5 @@ class TokenService:
             raise Unauthorized(t("Your sign-in token is not valid. Please log in again.")) from exc
         if not isinstance(claims["exp"], int) or claims["exp"] <= self._clock.now().timestamp():
             raise Unauthorized(t("Your sign-in token has expired. Please log in again."))
-        role = claims.get("role") if claims.get("role") in ("customer", "admin") else "customer"
+        role: Role = "admin" if claims.get("role") == "admin" else "customer"
         return User(str(claims["sub"]), str(claims.get("email", "")), str(claims.get("name", "")), role, "")

@@ -12,11 +12,11 @@ from typing import Any, Literal
 
 import bcrypt
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import ClientError
 
 from services.clock import Clock, iso, parse_iso
 from services.errors import AccountLocked, EmailTaken, InvalidCredentials, InvalidRequest, NotFound
 from services.i18n import t
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.logs import log_event
 from services.platform.schema import USERS
@@ -67,14 +67,12 @@ class UserService:
         password_hash = bcrypt.hashpw(password.encode(), bcrypt.gensalt(self._rounds)).decode()
         try:
             # The condition makes "email taken" atomic: two racing registrations yield one account.
-            self._table.put_item(
-                Item={**user.__dict__, "password_hash": password_hash, "failed_logins": 0},
+            dynamo.put_item(
+                self._table, {**user.__dict__, "password_hash": password_hash, "failed_logins": 0},
                 ConditionExpression="attribute_not_exists(email)",
             )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise EmailTaken(t("An account with this email already exists. Log in instead.")) from exc
-            raise
+        except dynamo.ConditionFailed as exc:
+            raise EmailTaken(t("An account with this email already exists. Log in instead.")) from exc
         log_event("user.registered", user_id=user.user_id, role=role)
         if self.on_registered is not None:
             try:
@@ -95,7 +93,7 @@ class UserService:
     # Login ----------------------------------------------------------------------------------------
     def authenticate(self, email: str, password: str) -> User:
         email = normalize_email(email)
-        item = self._table.get_item(Key={"email": email}, ConsistentRead=True).get("Item") if email else None
+        item = dynamo.get_item(self._table, {"email": email}, consistent=True) if email else None
         if item is None:
             bcrypt.checkpw(password.encode()[:MAX_PASSWORD_BYTES], self._dummy_hash)
             raise InvalidCredentials(t("Email or password is incorrect."))
@@ -107,8 +105,8 @@ class UserService:
             self._record_failure(email, now)
             raise InvalidCredentials(t("Email or password is incorrect."))
         if item.get("failed_logins") or item.get("locked_until"):
-            self._table.update_item(
-                Key={"email": email},
+            dynamo.update_item(
+                self._table, {"email": email},
                 UpdateExpression="SET failed_logins = :zero REMOVE locked_until",
                 ExpressionAttributeValues={":zero": 0},
             )
@@ -117,18 +115,18 @@ class UserService:
 
     def _record_failure(self, email: str, now: datetime) -> None:
         # ADD is atomic, so parallel guesses each count.
-        updated = self._table.update_item(
-            Key={"email": email},
+        updated = dynamo.update_item(
+            self._table, {"email": email},
             UpdateExpression="ADD failed_logins :one",
             ExpressionAttributeValues={":one": 1},
             ReturnValues="UPDATED_NEW",
-        )["Attributes"]
+        )
         failures = int(updated["failed_logins"])
         log_event("user.login_failed", failures=failures)
         if failures >= self._settings.max_failed_logins:
             locked_until = now + timedelta(minutes=self._settings.lockout_minutes)
-            self._table.update_item(
-                Key={"email": email},
+            dynamo.update_item(
+                self._table, {"email": email},
                 UpdateExpression="SET locked_until = :until, failed_logins = :zero",
                 ExpressionAttributeValues={":until": iso(locked_until), ":zero": 0},
             )
@@ -144,13 +142,14 @@ class UserService:
 
     # Reading --------------------------------------------------------------------------------------
     def get(self, email: str) -> User:
-        item = self._table.get_item(Key={"email": normalize_email(email)}).get("Item")
+        item = dynamo.get_item(self._table, {"email": normalize_email(email)})
         if item is None:
             raise NotFound(t("No such account."))
         return _user(item)
 
     def by_id(self, user_id: str) -> User:
-        items = self._table.query(IndexName="by-user-id", KeyConditionExpression=Key("user_id").eq(user_id))["Items"]
+        items = dynamo.query_all(self._table, IndexName="by-user-id",
+                                 KeyConditionExpression=Key("user_id").eq(user_id)).items
         if not items:
             raise NotFound(t("No such account."))
         return _user(items[0])
@@ -159,14 +158,17 @@ class UserService:
         name = name.strip()
         if not 1 <= len(name) <= 80:
             raise InvalidRequest(t("Name must be 1 to 80 characters."))
-        item = self._table.update_item(
-            Key={"email": normalize_email(email)},
-            UpdateExpression="SET #n = :name",
-            ConditionExpression="attribute_exists(email)",
-            ExpressionAttributeNames={"#n": "name"},
-            ExpressionAttributeValues={":name": name},
-            ReturnValues="ALL_NEW",
-        )["Attributes"]
+        try:
+            item = dynamo.update_item(
+                self._table, {"email": normalize_email(email)},
+                UpdateExpression="SET #n = :name",
+                ConditionExpression="attribute_exists(email)",
+                ExpressionAttributeNames={"#n": "name"},
+                ExpressionAttributeValues={":name": name},
+                ReturnValues="ALL_NEW",
+            )
+        except dynamo.ConditionFailed as exc:
+            raise NotFound(t("No such account.")) from exc
         return _user(item)
 
 

@@ -9,14 +9,14 @@ reconnect finds the same booking instead of making a second one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import BotoCoreError, ClientError
 
-from services.booking.inventory import Hold, InventoryService, TransactionOutcomeUnknown, transact
+from services.booking import rules
+from services.booking.inventory import Hold, InventoryService
 from services.booking.payments import Authorization, CardPayment, PaymentGateway
 from services.booking.pricing import Price, PricedSeat, PricingService
 from services.catalog.catalog import CatalogService
@@ -25,7 +25,9 @@ from services.errors import HoldExpired, NotFound, ServiceUnavailable, TooLateTo
 from services.i18n import t
 from services.live.hub import SeatChange
 from services.notify.outbox import outbox_put
+from services.platform import dynamo
 from services.platform.aws import Aws
+from services.platform.dynamo import TransactionCancelled, TransactionOutcomeUnknown
 from services.platform.logs import log_event
 from services.platform.schema import BOOKINGS
 from services.settings import Settings
@@ -85,6 +87,11 @@ class Booking:
     def seat_ids(self) -> list[str]:
         return [seat.seat_id for seat in self.seats]
 
+    @property
+    def reference(self) -> str:
+        """The short booking reference a person reads out at the counter (pages, emails, API)."""
+        return booking_reference(self.booking_id)
+
     def local_start(self) -> datetime:
         return self.starts_at.astimezone(ZoneInfo(self.timezone))
 
@@ -123,6 +130,11 @@ class Booking:
             cancelled_at=item.get("cancelled_at"),
             extra={key: value for key, value in item.items() if key not in known},
         )
+
+
+def booking_reference(booking_id: str) -> str:
+    """Eight characters of the booking id, upper case: short, human, and unique enough to find a booking."""
+    return booking_id.removeprefix("bk-").removeprefix("h-")[:8].upper()
 
 
 def booking_id_for(hold_id: str) -> str:
@@ -174,11 +186,11 @@ class BookingService:
                                 "ConditionExpression": "attribute_not_exists(booking_id)"}})
         actions.append(outbox_put(self._aws, "booking_confirmed", item, iso(now)))
         try:
-            reasons = transact(self._aws, actions)
+            dynamo.transact_write(self._aws, actions)
         except TransactionOutcomeUnknown:
             return self._after_unknown_outcome(booking.booking_id, authorization)
-        if reasons is not None:
-            return self._after_cancelled(booking.booking_id, authorization, reasons)
+        except TransactionCancelled as exc:
+            return self._after_cancelled(booking.booking_id, authorization, exc.codes)
         self._capture(booking)
         self._inventory.publish(hold.showtime_id, [SeatChange(s, "sold") for s in booking.seat_ids])
         log_event("booking.confirmed", booking_id=booking.booking_id, showtime_id=booking.showtime_id,
@@ -250,9 +262,8 @@ class BookingService:
         if booking.status == "cancelled":
             return booking
         now = self._clock.now().replace(microsecond=0)
-        cutoff = booking.starts_at - timedelta(minutes=self._settings.cancel_cutoff_minutes)
-        if now > cutoff:
-            local = cutoff.astimezone(ZoneInfo(booking.timezone))
+        if not rules.can_cancel(booking, now, self._settings):
+            local = rules.cancellable_until(booking, self._settings).astimezone(ZoneInfo(booking.timezone))
             raise TooLateToCancel(t("Bookings for this show could be cancelled until {when} (theater time).",
                                     when=f"{local:%d %b %H:%M}"))
         cancelled = replace(booking, status="cancelled", refund=self._pricing.refund(booking.price),
@@ -269,13 +280,11 @@ class BookingService:
         actions += self._inventory.free_sold_actions(booking.showtime_id, booking.seat_ids, booking_id)
         actions.append(outbox_put(self._aws, "booking_cancelled", cancelled.to_item(), iso(now)))
         try:
-            reasons = transact(self._aws, actions)
-        except TransactionOutcomeUnknown:
-            reasons = ["Unknown"]
-        if reasons is not None:
+            dynamo.transact_write(self._aws, actions)
+        except (TransactionCancelled, TransactionOutcomeUnknown) as exc:
             current = self._find(booking_id)
             if current.status != "cancelled":
-                raise ServiceUnavailable(t("We could not cancel your booking just now. Please try again."))
+                raise ServiceUnavailable(t("We could not cancel your booking just now. Please try again.")) from exc
             # Cancelled by a concurrent request, or by this one before its answer was lost: make sure
             # the refund happened (the gateway refunds an authorization once).
             self._refund(current)
@@ -299,6 +308,14 @@ class BookingService:
             raise NotFound(t("That booking does not exist."))
         return booking
 
+    def ticket(self, booking_id: str, customer: Customer) -> Booking:
+        """The booking behind a ticket (page, PDF, API): its owner or an admin may have it while it stands;
+        NotFound for anyone else and for a cancelled booking. The one ticket-access rule."""
+        booking = self.get(booking_id, customer)
+        if booking.status != "confirmed":
+            raise NotFound(t("This booking was cancelled; it has no ticket."))
+        return booking
+
     def my_bookings(self, user_id: str, limit: int = 100) -> list[Booking]:
         """A user's bookings, newest first (one Query on the by-user index)."""
         return self._query("by-user-created", Key("user_id").eq(user_id), limit)
@@ -310,15 +327,11 @@ class BookingService:
     def _query(self, index: str, condition: Any, limit: int) -> list[Booking]:
         kwargs: dict[str, Any] = {"IndexName": index, "KeyConditionExpression": condition, "ScanIndexForward": False}
         bookings: list[Booking] = []
-        try:
-            while len(bookings) < limit:
-                response = self._table.query(**kwargs)
-                bookings += [Booking.from_item(item) for item in response["Items"]]
-                if "LastEvaluatedKey" not in response:
-                    break
-                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("Your bookings cannot be loaded just now. Please try again.")) from exc
+        message = t("Your bookings cannot be loaded just now. Please try again.")
+        for response in dynamo.query_pages(self._table, message=message, **kwargs):
+            bookings += [Booking.from_item(item) for item in response["Items"]]
+            if len(bookings) >= limit:
+                break
         return bookings[:limit]
 
     def _find(self, booking_id: str) -> Booking:
@@ -328,8 +341,6 @@ class BookingService:
         return booking
 
     def _find_or_none(self, booking_id: str) -> Booking | None:
-        try:
-            item = self._table.get_item(Key={"booking_id": booking_id}, ConsistentRead=True).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("We could not reach the booking system just now. Please try again.")) from exc
+        item = dynamo.get_item(self._table, {"booking_id": booking_id}, consistent=True,
+                               message=t("We could not reach the booking system just now. Please try again."))
         return Booking.from_item(item) if item else None

@@ -18,8 +18,9 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import BotoCoreError, ClientError
 
+from services.booking import rules
+from services.booking.best_seats import best_block
 from services.booking.pricing import PricingService, Quote
 from services.catalog.catalog import CatalogService, Showtime
 from services.catalog.layouts import Layout
@@ -27,7 +28,9 @@ from services.clock import Clock, iso, parse_iso
 from services.errors import HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ServiceUnavailable, ShowClosed
 from services.i18n import t
 from services.live.hub import LiveHub, SeatChange
+from services.platform import dynamo
 from services.platform.aws import Aws
+from services.platform.dynamo import TransactionCancelled
 from services.platform.logs import log_event
 from services.platform.schema import HOLDS, SEATS
 from services.settings import Settings
@@ -90,25 +93,9 @@ class SeatMap:
         return counts
 
 
-class TransactionOutcomeUnknown(ServiceUnavailable):
-    """The request failed without a clear answer (timeout, 5xx): the transaction may or may not have run."""
-
-
-def transact(aws: Aws, actions: list[dict[str, Any]]) -> list[str | None] | None:
-    """Run one ``TransactWriteItems``: None when it committed, else each action's cancellation code
-    (None for actions that were fine). Anything else raises TransactionOutcomeUnknown."""
-    try:
-        aws.ddb.transact_write_items(TransactItems=actions)
-        return None
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] == "TransactionCanceledException":
-            reasons = exc.response.get("CancellationReasons") or [{} for _ in actions]
-            return [None if reason.get("Code") in (None, "None") else reason["Code"] for reason in reasons]
-        log_event("dynamodb.transaction_failed", code=exc.response["Error"]["Code"])
-        raise TransactionOutcomeUnknown(_busy()) from exc
-    except BotoCoreError as exc:
-        log_event("dynamodb.transaction_failed", code=type(exc).__name__)
-        raise TransactionOutcomeUnknown(_busy()) from exc
+def transact(aws: Aws, actions: list[dict[str, Any]]) -> None:
+    """One seat transaction (see ``dynamo.transact_write``), with the message a buyer needs."""
+    dynamo.transact_write(aws, actions, _busy())
 
 
 def _busy() -> str:
@@ -153,12 +140,18 @@ class InventoryService:
         return SeatMap(showtime, layout, tuple(seats), mine[0]["hold_id"] if mine else None,
                        parse_iso(mine[0]["expires_at"]) if mine else None, scanned)
 
+    def best_seats(self, showtime_id: str, count: int, viewer: str | None = None) -> list[str]:
+        """The best block of ``count`` free seats side by side (``best_seats.best_block``); [] when none.
+        Seats the viewer holds count as free (they would be replaced by this choice)."""
+        if not 1 <= count <= self._settings.max_seats_per_booking:
+            raise InvalidRequest(t("Please ask for 1 to {n} seats.", n=self._settings.max_seats_per_booking))
+        seat_map = self.seat_map(showtime_id, viewer)
+        codes = {seat.seat_id: "a" if seat.status in ("available", "held_by_you") else "x" for seat in seat_map.seats}
+        return best_block(seat_map.layout, codes, count) or []
+
     def get_hold(self, hold_id: str, holder: str | None = None) -> Hold:
         """A hold as stored (strongly consistent); NotFound when missing or held by someone else."""
-        try:
-            item = self._holds.get_item(Key={"hold_id": hold_id}, ConsistentRead=True).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(_busy()) from exc
+        item = dynamo.get_item(self._holds, {"hold_id": hold_id}, consistent=True)
         if item is None or (holder is not None and item["holder"] != holder):
             raise NotFound(t("That hold does not exist. Please choose your seats again."))
         return _hold(item)
@@ -170,8 +163,8 @@ class InventoryService:
 
     def ensure_on_sale(self, showtime: Showtime) -> None:
         """ShowClosed once the sales cut-off before the start has passed (all in UTC)."""
-        closes_at = showtime.starts_at - timedelta(minutes=self._settings.sales_cutoff_minutes)
-        if self._clock.now() >= closes_at:
+        if not rules.on_sale(showtime, self._clock.now(), self._settings):
+            closes_at = rules.sales_close_at(showtime, self._settings)
             local = closes_at.astimezone(showtime.local_start().tzinfo)
             raise ShowClosed(t("Booking for this show closed at {time} (theater time).", time=f"{local:%H:%M}"))
 
@@ -208,9 +201,11 @@ class InventoryService:
             actions = [self._hold_seat(hold, seat_id, now) for seat_id in hold.seat_ids]
             actions += [self._free_held_seat(hold, seat_id) for seat_id in dropped]
             actions.append(self._hold_record(hold, now))
-            reasons = transact(self._aws, actions)
-            if reasons is None:
+            try:
+                transact(self._aws, actions)
                 return
+            except TransactionCancelled as exc:
+                reasons = exc.codes
             seats_failed = [s for s, code in zip(hold.seat_ids, reasons, strict=False) if code]
             if seats_failed:
                 raise _unavailable(seats_failed)
@@ -279,8 +274,11 @@ class InventoryService:
                 "ExpressionAttributeValues": {":released": "released", ":active": "active",
                                               ":revision": hold.revision, ":now": iso(self._clock.now())},
             }})
-            reasons = transact(self._aws, actions)
-            if reasons is None:
+            try:
+                transact(self._aws, actions)
+            except TransactionCancelled as exc:
+                reasons = exc.codes
+            else:
                 self._publish(hold.showtime_id, [SeatChange(seat_id, "available") for seat_id in seats])
                 log_event("hold.released", hold_id=hold_id, showtime_id=hold.showtime_id, seats=seats)
                 return seats
@@ -353,32 +351,19 @@ class InventoryService:
             "IndexName": "holds-by-expiry",
             "KeyConditionExpression": Key("showtime_id").eq(showtime_id) & Key("expires_at").lt(now),
         }
-        items: list[dict[str, Any]] = []
-        try:
-            while True:
-                response = self._seats.query(**kwargs)
-                items += response["Items"]
-                if "LastEvaluatedKey" not in response:
-                    return items
-                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(_busy()) from exc
+        return dynamo.query_all(self._seats, **kwargs).items
 
     def _sweep(self, item: dict[str, Any], now: str) -> bool:
         try:
-            self._seats.delete_item(
-                Key={"showtime_id": item["showtime_id"], "seat_id": item["seat_id"]},
+            dynamo.delete_item(
+                self._seats, {"showtime_id": item["showtime_id"], "seat_id": item["seat_id"]},
                 ConditionExpression="#s = :held AND hold_id = :hold AND expires_at < :now",
                 ExpressionAttributeNames={"#s": "status"},
                 ExpressionAttributeValues={":held": HELD, ":hold": item["hold_id"], ":now": now},
             )
             return True
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False  # held again or sold meanwhile: not expired any more
-            raise ServiceUnavailable(_busy()) from exc
-        except BotoCoreError as exc:
-            raise ServiceUnavailable(_busy()) from exc
+        except dynamo.ConditionFailed:
+            return False  # held again or sold meanwhile: not expired any more
 
     # Helpers --------------------------------------------------------------------------------------
     def _clean(self, seat_ids: Iterable[str]) -> list[str]:
@@ -396,18 +381,8 @@ class InventoryService:
         """The showtime's seat items (strongly consistent) and how many the Query read."""
         kwargs: dict[str, Any] = {"KeyConditionExpression": Key("showtime_id").eq(showtime_id),
                                   "ConsistentRead": True, **extra}
-        items: dict[str, dict[str, Any]] = {}
-        scanned = 0
-        try:
-            while True:
-                response = self._seats.query(**kwargs)
-                scanned += int(response.get("ScannedCount", len(response["Items"])))
-                items.update((item["seat_id"], item) for item in response["Items"])
-                if "LastEvaluatedKey" not in response:
-                    return items, scanned
-                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(_busy()) from exc
+        result = dynamo.query_all(self._seats, **kwargs)
+        return {item["seat_id"]: item for item in result.items}, result.scanned
 
     def _publish(self, showtime_id: str, changes: list[SeatChange]) -> None:
         if self._hub is not None and changes:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import WrapMode, XPos, YPos
 
 from services.booking.bookings import Booking
 from services.booking.tickets import qr_code
@@ -94,7 +94,8 @@ class _Ticket(FPDF):
     # Top half -------------------------------------------------------------------------------------
     def _marquee(self, top: float) -> None:
         self.set_fill_color(*MARQUEE)
-        self.rect(CARD_X, top, CARD_W, 18, style="F", round_corners=("TOP_LEFT", "TOP_RIGHT"), corner_radius=4)
+        self.rect(CARD_X, top, CARD_W, 18, style="F", round_corners=("TOP_LEFT", "TOP_RIGHT"),  # type: ignore[arg-type]  # fpdf2 takes corner names; annotated bool
+                  corner_radius=4)
         self.set_fill_color(*RED)
         self.rect(CARD_X, top + 18, CARD_W, 1.2, style="F")
         self._write_at(LEFT, top + 5.2, "MOVIE MAGIC", "Condensed", "B", 15, GOLD, spacing=1.2)
@@ -183,7 +184,7 @@ class _Ticket(FPDF):
         self.set_font("Mono", "", 7)
         self.set_text_color(*INK)
         self.multi_cell(width, 3.3, self.booking.booking_id, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT,
-                        wrapmode="CHAR")
+                        wrapmode=WrapMode.CHAR)
         row_y = self.get_y() + 2.5
         rows = amount_rows(self.booking)
         for index, (label, amount) in enumerate(rows):

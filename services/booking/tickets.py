@@ -23,12 +23,12 @@ from datetime import datetime
 from typing import Literal
 
 import segno
-from botocore.exceptions import BotoCoreError, ClientError
 
 from services.booking.bookings import Booking
 from services.clock import parse_iso
-from services.errors import DomainError, ServiceUnavailable
+from services.errors import DomainError
 from services.i18n import t
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.schema import BOOKINGS
 from services.settings import Settings
@@ -85,10 +85,8 @@ class TicketService:
         return base64.b32encode(digest).decode()
 
     def _find(self, booking_id: str) -> Booking | None:
-        try:
-            item = self._bookings.get_item(Key={"booking_id": booking_id}, ConsistentRead=True).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise ServiceUnavailable(t("Tickets cannot be checked just now. Please try again.")) from exc
+        item = dynamo.get_item(self._bookings, {"booking_id": booking_id}, consistent=True,
+                               message=t("Tickets cannot be checked just now. Please try again."))
         return Booking.from_item(item) if item else None
 
 

@@ -21,6 +21,7 @@ from services.catalog.layouts import Layout, parse_layout
 from services.clock import Clock, iso, parse_iso
 from services.errors import NotFound
 from services.i18n import t
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.schema import MOVIES, SHOWTIMES, THEATERS
 
@@ -183,7 +184,7 @@ class CatalogService:
         for theater in self.theaters():
             if theater.theater_id == theater_id:
                 return theater
-        item = self._theaters.get_item(Key={"theater_id": theater_id}).get("Item")
+        item = dynamo.get_item(self._theaters, {"theater_id": theater_id}, message=_unavailable())
         if not item:
             raise NotFound(t("That theater does not exist."))
         return _theater(item)
@@ -217,22 +218,13 @@ class CatalogService:
         return self._cache.get("all-movies", load)
 
     def _load_movies(self, movie_ids: list[str]) -> dict[str, Movie]:
-        found: dict[str, Movie] = {}
-        table_name = self._aws.table_name(MOVIES)
-        for start in range(0, len(movie_ids), 100):
-            request: dict[str, Any] = {table_name: {"Keys": [{"movie_id": m} for m in movie_ids[start : start + 100]]}}
-            while request:
-                response = self._aws.dynamodb.batch_get_item(RequestItems=request)
-                for item in response["Responses"].get(table_name, []):
-                    movie = _movie(item)
-                    found[movie.movie_id] = movie
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        items = dynamo.batch_get_all(self._aws, self._aws.table_name(MOVIES), [{"movie_id": m} for m in movie_ids])
+        return {movie.movie_id: movie for movie in map(_movie, items)}
 
     # Showtimes ------------------------------------------------------------------------------------
     def showtime(self, showtime_id: str) -> Showtime:
         def load() -> Showtime:
-            item = self._showtimes.get_item(Key={"showtime_id": showtime_id}).get("Item")
+            item = dynamo.get_item(self._showtimes, {"showtime_id": showtime_id}, message=_unavailable())
             if not item:
                 raise NotFound(t("That showtime does not exist."))
             return self._showtime(item)
@@ -284,15 +276,31 @@ class CatalogService:
         for showtime in showtimes:
             by_movie.setdefault(showtime.movie_id, []).append(showtime)
         movies = self.movies(by_movie)
-        needle = (query or "").strip().casefold()
         listings = [
             Listing(movies[movie_id], tuple(shows))
             for movie_id, shows in by_movie.items()
-            if movie_id in movies
-            and (not genre or genre in movies[movie_id].genres)
-            and (not needle or needle in movies[movie_id].title.casefold())
+            if movie_id in movies and _matches(movies[movie_id], genre=genre, query=query)
         ]
-        return sorted(listings, key=lambda listing: (-listing.movie.rating, listing.movie.title))
+        return sorted(listings, key=lambda listing: _best_first(listing.movie))
+
+    def find_movies(
+        self,
+        *,
+        city: str | None = None,
+        on: date | None = None,
+        genre: str | None = None,
+        language: str | None = None,
+        query: str | None = None,
+    ) -> list[Movie]:
+        """Movies matching the filters. With ``city`` or ``on`` (a local date) only those playing then and
+        there (in any city when only a date is given), best rated first; else the whole catalogue."""
+        if not city and not on:  # the catalogue in its own order (the index's: by id)
+            return [m for m in self.all_movies() if _matches(m, genre=genre, language=language, query=query)]
+        found: dict[str, Movie] = {}
+        for name in [city] if city else self.cities():
+            for listing in self.now_showing(name, on=on, genre=genre, language=language, query=query):
+                found.setdefault(listing.movie.movie_id, listing.movie)
+        return sorted(found.values(), key=_best_first)
 
     def _showtime(self, item: dict[str, Any]) -> Showtime:
         return Showtime(
@@ -310,14 +318,24 @@ class CatalogService:
         )
 
 
+def _matches(movie: Movie, *, genre: str | None = None, language: str | None = None,
+             query: str | None = None) -> bool:
+    """The movie search: genre and language exact, the query a case-insensitive part of the title."""
+    needle = (query or "").strip().casefold()
+    return ((not genre or genre in movie.genres) and (not language or language in movie.languages)
+            and (not needle or needle in movie.title.casefold()))
+
+
+def _best_first(movie: Movie) -> tuple[float, str]:
+    return -float(movie.rating), movie.title
+
+
 def _query_all(table: Any, **kwargs: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    while True:
-        response = table.query(**kwargs)
-        items += response["Items"]
-        if "LastEvaluatedKey" not in response:
-            return items
-        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    return dynamo.query_all(table, message=_unavailable(), **kwargs).items
+
+
+def _unavailable() -> str:
+    return t("The programme cannot be loaded just now. Please try again in a moment.")
 
 
 def _movie(item: dict[str, Any]) -> Movie:

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.clock import Clock, iso
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.schema import MOVIES, SHOWTIMES, THEATERS, Table
 
@@ -79,20 +80,9 @@ class DemoCatalog:
     def _put_missing(self, table: Table, key: str, items: list[dict[str, Any]]) -> int:
         """Batch-read which keys exist, then batch-write only the others."""
         name = self._aws.table_name(table)
-        existing: set[str] = set()
-        keys = [item[key] for item in items]
-        for start in range(0, len(keys), 100):
-            request: dict[str, Any] = {
-                name: {
-                    "Keys": [{key: k} for k in keys[start : start + 100]],
-                    "ProjectionExpression": "#k",
-                    "ExpressionAttributeNames": {"#k": key},
-                }
-            }
-            while request:
-                response = self._aws.dynamodb.batch_get_item(RequestItems=request)
-                existing |= {found[key] for found in response["Responses"].get(name, [])}
-                request = response.get("UnprocessedKeys") or {}
+        found = dynamo.batch_get_all(self._aws, name, [{key: item[key]} for item in items],
+                                     ProjectionExpression="#k", ExpressionAttributeNames={"#k": key})
+        existing = {item[key] for item in found}
         missing = [item for item in items if item[key] not in existing]
         with self._aws.table(table).batch_writer() as writer:
             for item in missing:

@@ -10,17 +10,18 @@ a grid ignores a change to the state it already shows.
 from __future__ import annotations
 
 from services.booking.inventory import InventoryService
-from services.live.hub import LiveHub, SeatChange
+from services.live.hub import LiveHub, SeatChange, SeatStatus
 from services.platform.logs import log_event
 
-_PUBLISHED = {"held": "held", "held_by_you": "held", "sold": "sold"}  # everything else shows as available
+# Everything else shows as available.
+_PUBLISHED: dict[str, SeatStatus] = {"held": "held", "held_by_you": "held", "sold": "sold"}
 
 
 class LivePoller:
     def __init__(self, inventory: InventoryService, hub: LiveHub) -> None:
         self._inventory = inventory
         self._hub = hub
-        self._last: dict[str, dict[str, str]] = {}
+        self._last: dict[str, dict[str, SeatStatus]] = {}
 
     def poll_once(self) -> int:
         """Read each watched showtime once and publish its changes; returns how many seats changed."""

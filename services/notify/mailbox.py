@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from services.clock import Clock, iso
+from services.platform import dynamo
 from services.platform.aws import Aws
+from services.platform.aws_errors import aws_call
 from services.platform.logs import log_event
 from services.platform.schema import OUTBOX
 
@@ -80,13 +80,14 @@ class MailboxService:
             if email in self._inboxes:
                 return self._inboxes[email]
         sqs, sns = self._aws.sqs, self._aws.sns
-        url = sqs.create_queue(QueueName=_queue_name(topic_arn, email))["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        attributes = {"FilterPolicyScope": "MessageAttributes",
-                      "FilterPolicy": json.dumps({"email": [email]})} if filtered else {}
-        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes=attributes)
-        self._table.update_item(
-            Key={"notification_id": DIRECTORY_KEY},
+        with aws_call("mailbox.ensure_inbox"):
+            url = sqs.create_queue(QueueName=_queue_name(topic_arn, email))["QueueUrl"]
+            queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            attributes = {"FilterPolicyScope": "MessageAttributes",
+                          "FilterPolicy": json.dumps({"email": [email]})} if filtered else {}
+            sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes=attributes)
+        dynamo.update_item(
+            self._table, {"notification_id": DIRECTORY_KEY},
             UpdateExpression="ADD recipients :email" + ("" if filtered else ", unfiltered :email"),
             ExpressionAttributeValues={":email": {email}},
         )
@@ -102,7 +103,7 @@ class MailboxService:
 
     def recipients(self) -> list[str]:
         """Every address that ever had an inbox (kept in DynamoDB, so it survives a restart)."""
-        item = self._table.get_item(Key={"notification_id": DIRECTORY_KEY}, ConsistentRead=True).get("Item") or {}
+        item = dynamo.get_item(self._table, {"notification_id": DIRECTORY_KEY}, consistent=True) or {}
         return sorted(item.get("recipients", set()))
 
     def note(self, email: str) -> None:
@@ -129,9 +130,10 @@ class MailboxService:
     def _drain(self, email: str, url: str) -> int:
         arrived = 0
         for _ in range(10):  # at most 100 messages per inbox and round; the rest wait for the next one
-            messages = self._aws.sqs.receive_message(
-                QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0, VisibilityTimeout=30
-            ).get("Messages", [])
+            with aws_call("mailbox.receive"):
+                messages = self._aws.sqs.receive_message(
+                    QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0, VisibilityTimeout=30
+                ).get("Messages", [])
             if not messages:
                 break
             for message in messages:
@@ -139,13 +141,14 @@ class MailboxService:
                 if item is not None:
                     arrived += self._store(item)
                 # Deleted only once stored: a crash in between redelivers it, and _store drops the copy.
-                self._aws.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                with aws_call("mailbox.delete_message"):
+                    self._aws.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         return arrived
 
     def _store(self, mail: MailItem) -> int:
         try:
-            updated = self._table.update_item(
-                Key={"notification_id": mailbox_key(mail.recipient)},
+            updated = dynamo.update_item(
+                self._table, {"notification_id": mailbox_key(mail.recipient)},
                 UpdateExpression="SET messages = list_append(if_not_exists(messages, :empty), :new), "
                                  "recipient = :recipient, updated_at = :now ADD message_ids :ids",
                 ConditionExpression="attribute_not_exists(message_ids) OR NOT contains(message_ids, :id)",
@@ -153,15 +156,13 @@ class MailboxService:
                                            ":now": mail.received_at, ":ids": {mail.dedup_key},
                                            ":id": mail.dedup_key},
                 ReturnValues="UPDATED_NEW",
-            )["Attributes"]
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return 0  # already in the mailbox (SQS delivers at least once; a crashed worker publishes again)
-            raise
+            )
+        except dynamo.ConditionFailed:
+            return 0  # already in the mailbox (SQS delivers at least once; a crashed worker publishes again)
         overflow = updated["messages"][: max(0, len(updated["messages"]) - KEEP_MESSAGES)]
         if overflow:
-            self._table.update_item(
-                Key={"notification_id": mailbox_key(mail.recipient)},
+            dynamo.update_item(
+                self._table, {"notification_id": mailbox_key(mail.recipient)},
                 UpdateExpression="REMOVE " + ", ".join(f"messages[{i}]" for i in range(len(overflow)))
                                  + " DELETE message_ids :old",
                 ExpressionAttributeValues={":old": {MailItem.from_item(old).dedup_key for old in overflow}},
@@ -172,22 +173,14 @@ class MailboxService:
     # Reading --------------------------------------------------------------------------------------
     def messages_for(self, email: str) -> list[MailItem]:
         """One recipient's mailbox, newest first."""
-        item = self._table.get_item(Key={"notification_id": mailbox_key(email)}, ConsistentRead=True).get("Item")
+        item = dynamo.get_item(self._table, {"notification_id": mailbox_key(email)}, consistent=True)
         return _newest_first(item.get("messages", []) if item else [])
 
     def all_messages(self) -> list[MailItem]:
         """Every recipient's mailbox (admins), newest first."""
         keys = [{"notification_id": mailbox_key(email)} for email in self.recipients()]
-        found: list[dict[str, Any]] = []
-        name = self._aws.table_name(OUTBOX)
-        for start in range(0, len(keys), 100):
-            request: dict[str, Any] = {name: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
-            while request:
-                response = self._aws.dynamodb.batch_get_item(RequestItems=request)
-                for item in response["Responses"].get(name, []):
-                    found += item.get("messages", [])
-                request = response.get("UnprocessedKeys") or {}
-        return _newest_first(found)
+        items = dynamo.batch_get_all(self._aws, self._aws.table_name(OUTBOX), keys, ConsistentRead=True)
+        return _newest_first(message for item in items for message in item.get("messages", []))
 
 
 def _queue_name(topic_arn: str, email: str) -> str:

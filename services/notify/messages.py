@@ -143,6 +143,7 @@ class MessageComposer:
 
     def _facts(self, booking: Booking) -> list[str]:
         return _table([
+            (t("Reference"), booking.reference),
             (t("Booking"), booking.booking_id),
             (t("Movie"), booking.movie_title),
             (t("When"), f"{show_time(booking)} ({booking.timezone})"),

@@ -42,16 +42,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import BotoCoreError, ClientError
 
 from services.clock import Clock, iso
+from services.errors import ServiceUnavailable
 from services.notify.messages import Message, MessageComposer
 from services.notify.outbox import PENDING
-from services.notify.subscriptions import SubscriptionService, TopicMissing, quick_sns_client
+from services.notify.subscriptions import SubscriptionService
+from services.platform import dynamo, topic
 from services.platform.aws import Aws
+from services.platform.aws_errors import AWS_ERRORS, error_code
 from services.platform.logs import log_event
-from services.platform.provisioning import find_topic_arn
 from services.platform.schema import OUTBOX
+from services.platform.topic import TopicMissing
 
 LEASE = timedelta(minutes=5)
 MIN_LEASE_LEFT = timedelta(minutes=1)  # never start a publish with less lease than this left
@@ -91,7 +93,7 @@ class NotificationWorker:
         self._clock = clock
         self._composer = composer
         self._subscriptions = subscriptions
-        self._sns = sns or quick_sns_client(aws)
+        self._sns = sns or aws.quick_sns()
         self._table = aws.table(OUTBOX)
         self.worker_id = worker_id or f"w-{uuid.uuid4().hex[:12]}"
         self._batch_size = batch_size
@@ -125,7 +127,7 @@ class NotificationWorker:
                 if not self._handle(record, report):
                     report.paused = True
                     break
-        except (ClientError, BotoCoreError) as exc:  # DynamoDB unreachable: nothing claimed, try next round
+        except ServiceUnavailable as exc:  # DynamoDB unreachable: nothing claimed, try next round
             log_event("notification.round_failed", level=logging.WARNING, error=_code(exc))
         finally:
             self._run_lock.release()
@@ -142,12 +144,11 @@ class NotificationWorker:
             "ExpressionAttributeValues": {":now": stamp},
         }
         due: list[dict[str, Any]] = []
-        for _ in range(4):  # the index is small (only unsent records); a few pages is plenty per round
-            response = self._table.query(**kwargs)
+        # The index is small (only unsent records); a few pages is plenty per round.
+        for pages, response in enumerate(dynamo.query_pages(self._table, **kwargs), start=1):
             due += [item for item in response["Items"] if item["notification_id"] not in self._unmarked]
-            if len(due) >= self._batch_size or "LastEvaluatedKey" not in response:
+            if len(due) >= self._batch_size or pages >= 4:
                 break
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         # A booking's confirmation before its cancellation, even when both were written in one second.
         due.sort(key=lambda item: (item["created_at"], item.get("kind") != "booking_confirmed"))
         return due[: self._batch_size]
@@ -173,7 +174,7 @@ class NotificationWorker:
             return True
         try:
             message_id = self._publish(message)
-        except (ClientError, BotoCoreError, TopicMissing) as exc:
+        except (*AWS_ERRORS, ServiceUnavailable, TopicMissing) as exc:
             code = _code(exc)
             invalid = code in _INVALID
             retry_at = self._failed(claimed, code, invalid=invalid, error=exc)
@@ -195,8 +196,8 @@ class NotificationWorker:
     def _claim(self, notification_id: str) -> dict[str, Any] | None:
         now = self._clock.now()
         try:
-            return self._table.update_item(
-                Key={"notification_id": notification_id},
+            return dynamo.update_item(
+                self._table, {"notification_id": notification_id},
                 UpdateExpression="SET lease_until = :until, lease_owner = :me, "
                                  "attempts = if_not_exists(attempts, :zero) + :one",
                 ConditionExpression="attribute_exists(pending) "
@@ -205,15 +206,13 @@ class NotificationWorker:
                 ExpressionAttributeValues={":until": iso(now + LEASE), ":me": self.worker_id, ":now": iso(now),
                                            ":zero": 0, ":one": 1},
                 ReturnValues="ALL_NEW",
-            )["Attributes"]
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return None  # sent already, or another worker holds it, or not due yet
-            raise
+            )
+        except dynamo.ConditionFailed:
+            return None  # sent already, or another worker holds it, or not due yet
 
     def _publish(self, message: Message) -> str:
         if self._topic_arn is None:
-            self._topic_arn = self._subscriptions.topic_arn() if self._subscriptions else _find_topic(self._aws)
+            self._topic_arn = self._subscriptions.topic_arn() if self._subscriptions else topic.topic_arn(self._aws)
         attributes = {
             "email": {"DataType": "String", "StringValue": message.recipient or GUEST_RECIPIENT},
             "kind": {"DataType": "String", "StringValue": message.kind},
@@ -228,14 +227,12 @@ class NotificationWorker:
             try:
                 self._mark(notification_id, message_id)
                 return
-            except ClientError as exc:
-                if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                    # Our lease was taken over: only possible if this publish outlived it (see module doc).
-                    log_event("notification.lease_lost", level=logging.WARNING, notification_id=notification_id)
-                    return
+            except dynamo.ConditionFailed:
+                # Our lease was taken over: only possible if this publish outlived it (see module doc).
+                log_event("notification.lease_lost", level=logging.WARNING, notification_id=notification_id)
+                return
+            except ServiceUnavailable as exc:
                 error: Exception = exc
-            except BotoCoreError as exc:
-                error = exc
             if delay is None:
                 break
             time.sleep(delay)
@@ -244,8 +241,8 @@ class NotificationWorker:
                   error=_code(error))
 
     def _mark(self, notification_id: str, message_id: str) -> None:
-        self._table.update_item(
-            Key={"notification_id": notification_id},
+        dynamo.update_item(
+            self._table, {"notification_id": notification_id},
             UpdateExpression="SET sent_at = :now, message_id = :mid "
                              "REMOVE pending, lease_until, lease_owner, next_attempt_at",
             ConditionExpression="attribute_exists(pending) AND lease_owner = :me",
@@ -256,11 +253,10 @@ class NotificationWorker:
         for notification_id, message_id in list(self._unmarked.items()):
             try:
                 self._mark(notification_id, message_id)
-            except ClientError as exc:
-                if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                    return  # still unreachable: keep them, try next round
-            except BotoCoreError:
-                return
+            except dynamo.ConditionFailed:
+                pass  # marked meanwhile, or the lease was taken over: nothing more to do here
+            except ServiceUnavailable:
+                return  # still unreachable: keep them, try next round
             del self._unmarked[notification_id]
 
     def take_over_leases(self) -> int:
@@ -270,26 +266,19 @@ class NotificationWorker:
         data directory. After a crash between a publish and its mark, the record goes out again at once
         instead of after the lease (the mailbox keeps one mail per booking and kind)."""
         freed = 0
-        kwargs: dict[str, Any] = {"IndexName": "pending", "KeyConditionExpression": Key("pending").eq(PENDING),
-                                  "FilterExpression": "attribute_exists(lease_owner) AND lease_owner <> :me",
-                                  "ExpressionAttributeValues": {":me": self.worker_id}}
-        while True:
-            response = self._table.query(**kwargs)
-            for record in response["Items"]:
-                try:
-                    self._table.update_item(
-                        Key={"notification_id": record["notification_id"]},
-                        UpdateExpression="REMOVE lease_until, lease_owner",
-                        ConditionExpression="lease_owner = :owner",
-                        ExpressionAttributeValues={":owner": record["lease_owner"]},
-                    )
-                    freed += 1
-                except ClientError as exc:
-                    if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                        raise
-            if "LastEvaluatedKey" not in response:
-                return freed
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        records = dynamo.query_all(self._table, IndexName="pending", KeyConditionExpression=Key("pending").eq(PENDING),
+                                   FilterExpression="attribute_exists(lease_owner) AND lease_owner <> :me",
+                                   ExpressionAttributeValues={":me": self.worker_id}).items
+        for record in records:
+            try:
+                dynamo.update_item(self._table, {"notification_id": record["notification_id"]},
+                                   UpdateExpression="REMOVE lease_until, lease_owner",
+                                   ConditionExpression="lease_owner = :owner",
+                                   ExpressionAttributeValues={":owner": record["lease_owner"]})
+                freed += 1
+            except dynamo.ConditionFailed:
+                continue  # its worker marked or released it meanwhile
+        return freed
 
     # Failures -------------------------------------------------------------------------------------
     def _failed(self, record: dict[str, Any], code: str, *, invalid: bool, error: Exception) -> datetime:
@@ -317,23 +306,27 @@ class NotificationWorker:
         if next_attempt:
             values[":next"] = iso(next_attempt)
         try:
-            self._table.update_item(
-                Key={"notification_id": notification_id},
+            dynamo.update_item(
+                self._table, {"notification_id": notification_id},
                 UpdateExpression=names + " REMOVE lease_until, lease_owner",
                 ConditionExpression="lease_owner = :me",
                 ExpressionAttributeValues=values,
             )
-        except (ClientError, BotoCoreError) as exc:  # the lease then simply expires
+        except (dynamo.ConditionFailed, ServiceUnavailable) as exc:  # the lease then simply expires
             log_event("notification.release_failed", level=logging.WARNING, notification_id=notification_id,
                       error=_code(exc))
 
     def _give_up(self, notification_id: str, code: str) -> None:
-        self._table.update_item(
-            Key={"notification_id": notification_id},
-            UpdateExpression="SET failed_at = :now, last_error = :err REMOVE pending, lease_until, lease_owner",
-            ConditionExpression="lease_owner = :me",
-            ExpressionAttributeValues={":now": iso(self._clock.now()), ":err": code, ":me": self.worker_id},
-        )
+        try:
+            dynamo.update_item(
+                self._table, {"notification_id": notification_id},
+                UpdateExpression="SET failed_at = :now, last_error = :err REMOVE pending, lease_until, lease_owner",
+                ConditionExpression="lease_owner = :me",
+                ExpressionAttributeValues={":now": iso(self._clock.now()), ":err": code, ":me": self.worker_id},
+            )
+        except dynamo.ConditionFailed:  # another worker took the record over: it decides now
+            log_event("notification.lease_lost", level=logging.WARNING, notification_id=notification_id)
+            return
         log_event("notification.failed", level=logging.ERROR, notification_id=notification_id, error=code)
 
 
@@ -341,14 +334,6 @@ def _lease_end(record: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(str(record["lease_until"]).replace("Z", "+00:00"))
 
 
-def _find_topic(aws: Aws) -> str:
-    arn = find_topic_arn(aws)
-    if not arn:
-        raise TopicMissing(aws.settings.topic_name)
-    return arn
-
-
-def _code(exc: Exception) -> str:
-    if isinstance(exc, ClientError):
-        return str(exc.response.get("Error", {}).get("Code", "ClientError"))
-    return type(exc).__name__
+def _code(exc: BaseException) -> str:
+    """The AWS code behind a failure (ServiceUnavailable keeps the AWS error as its cause), for logs."""
+    return error_code(exc.__cause__ if isinstance(exc, ServiceUnavailable) and exc.__cause__ else exc)

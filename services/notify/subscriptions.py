@@ -17,43 +17,33 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from contextlib import suppress
 from typing import Any, Literal
 
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from services.accounts.users import User, normalize_email
+from services.errors import ServiceUnavailable
 from services.notify.mailbox import MailboxService
+from services.platform import dynamo, topic
 from services.platform.aws import Aws
+from services.platform.aws_errors import AWS_ERRORS, aws_call, error_code
 from services.platform.logs import log_event
-from services.platform.provisioning import find_topic_arn
 from services.platform.schema import USERS
+from services.platform.topic import TopicMissing
 
 SubscriptionStatus = Literal["confirmed", "pending", "not_subscribed", "mailbox", "unknown"]
 ARN_ATTRIBUTE = "notify_subscription_arn"
-
-# SNS calls made on a user's request or by the worker fail fast: a slow SNS must never hold up a page,
-# and a publish must finish well inside the worker's lease (services/notify/notifications.py).
-_QUICK = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 2})
-
-
-def quick_sns_client(aws: Aws) -> Any:
-    """An SNS client like ``aws.sns`` but with short timeouts and one retry."""
-    return aws.session.client("sns", endpoint_url=aws.sns.meta.endpoint_url, config=_QUICK)
 
 
 def filter_policy(email: str) -> str:
     return json.dumps({"email": [normalize_email(email)]})
 
 
-class TopicMissing(Exception):
-    """The SNS topic does not exist (run ``python main.py provision``)."""
-
-
 class SubscriptionService:
     def __init__(self, aws: Aws, mailbox: MailboxService | None = None, sns: Any = None) -> None:
         self._aws = aws
-        self._sns = sns or quick_sns_client(aws)
+        self._sns = sns or aws.quick_sns()
         self._users = aws.table(USERS)
         self._mailbox = mailbox
         self._staff = aws.settings.staff_email
@@ -68,11 +58,7 @@ class SubscriptionService:
 
     def topic_arn(self) -> str:
         if self._topic_arn is None:
-            arn = find_topic_arn(self._aws)
-            if not arn:
-                name = self._aws.settings.topic_name
-                raise TopicMissing(f"SNS topic {name} not found; run: python main.py provision")
-            self._topic_arn = arn
+            self._topic_arn = topic.topic_arn(self._aws)
         return self._topic_arn
 
     # Subscribing ----------------------------------------------------------------------------------
@@ -83,7 +69,7 @@ class SubscriptionService:
     def try_subscribe(self, email: str) -> bool:
         try:
             self.subscribe_user(email)
-        except (ClientError, BotoCoreError, TopicMissing) as exc:
+        except (ServiceUnavailable, TopicMissing) as exc:
             log_event("subscription.failed", logging.WARNING, email_domain=email.rpartition("@")[2],
                       error=_error_code(exc))
             return False
@@ -99,17 +85,15 @@ class SubscriptionService:
         attributes = ({"FilterPolicyScope": "MessageAttributes", "FilterPolicy": filter_policy(email)}
                       if filtered else {})
         arn = self._subscribe(email, attributes)
-        try:
-            self._users.update_item(
-                Key={"email": email},
+        # No account (the staff address need not have one): nothing to remember.
+        with suppress(dynamo.ConditionFailed):
+            dynamo.update_item(
+                self._users, {"email": email},
                 UpdateExpression="SET #arn = :arn",
                 ConditionExpression="attribute_exists(email)",
                 ExpressionAttributeNames={"#arn": ARN_ATTRIBUTE},
                 ExpressionAttributeValues={":arn": arn},
             )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise  # no account (the staff address need not have one): nothing to remember
         if self._mailbox is not None:
             self._mailbox.ensure_inbox(self.topic_arn(), email, filtered=filtered)
         with self._lock:
@@ -133,9 +117,9 @@ class SubscriptionService:
             if email in self._known:
                 return
         try:
-            item = self._users.get_item(Key={"email": email}, ProjectionExpression="email, #arn",
-                                        ExpressionAttributeNames={"#arn": ARN_ATTRIBUTE}).get("Item")
-        except (ClientError, BotoCoreError) as exc:
+            item = dynamo.get_item(self._users, {"email": email}, ProjectionExpression="email, #arn",
+                                   ExpressionAttributeNames={"#arn": ARN_ATTRIBUTE})
+        except ServiceUnavailable as exc:
             log_event("subscription.lookup_failed", logging.WARNING, error=_error_code(exc))
             return
         if item is None:
@@ -147,11 +131,11 @@ class SubscriptionService:
         self.try_subscribe(email)
 
     def _subscribe(self, email: str, attributes: dict[str, str]) -> str:
-        response = self._sns.subscribe(
-            TopicArn=self.topic_arn(), Protocol="email", Endpoint=email, Attributes=attributes,
-            ReturnSubscriptionArn=True,
-        )
-        return response["SubscriptionArn"]
+        arn = self.topic_arn()
+        with aws_call("sns.subscribe"):
+            response = self._sns.subscribe(TopicArn=arn, Protocol="email", Endpoint=email, Attributes=attributes,
+                                           ReturnSubscriptionArn=True)
+        return str(response["SubscriptionArn"])
 
     # Status ---------------------------------------------------------------------------------------
     def status(self, email: str) -> SubscriptionStatus:
@@ -160,17 +144,17 @@ class SubscriptionService:
             return "mailbox"
         email = normalize_email(email)
         try:
-            item = self._users.get_item(Key={"email": email}).get("Item") or {}
+            item = dynamo.get_item(self._users, {"email": email}) or {}
             arn = item.get(ARN_ATTRIBUTE)
             if not arn:
                 return "not_subscribed"
             attributes = self._sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]
         except ClientError as exc:
-            if exc.response["Error"]["Code"] in ("NotFound", "NotFoundException"):
+            if error_code(exc) in ("NotFound", "NotFoundException"):
                 return "not_subscribed"  # unsubscribed by its owner, or deleted unconfirmed
-            log_event("subscription.status_failed", logging.WARNING, error=_error_code(exc))
+            log_event("subscription.status_failed", logging.WARNING, error=error_code(exc))
             return "unknown"
-        except (BotoCoreError, TopicMissing) as exc:
+        except (*AWS_ERRORS, ServiceUnavailable, TopicMissing) as exc:
             log_event("subscription.status_failed", logging.WARNING, error=_error_code(exc))
             return "unknown"
         return "pending" if str(attributes.get("PendingConfirmation")).lower() == "true" else "confirmed"
@@ -198,7 +182,7 @@ class SubscriptionService:
             count += self.try_subscribe(self._staff)
         try:
             recipients = self._mailbox.recipients()
-        except (ClientError, BotoCoreError) as exc:  # ensure() still subscribes each owner before publishing
+        except ServiceUnavailable as exc:  # ensure() still subscribes each owner before publishing
             log_event("subscription.restore_failed", logging.WARNING, error=_error_code(exc))
             return count
         for email in recipients:
@@ -207,7 +191,6 @@ class SubscriptionService:
         return count
 
 
-def _error_code(exc: Exception) -> str:
-    if isinstance(exc, ClientError):
-        return str(exc.response.get("Error", {}).get("Code", "ClientError"))
-    return type(exc).__name__
+def _error_code(exc: BaseException) -> str:
+    """The AWS code behind a failure (ServiceUnavailable keeps the AWS error as its cause), for logs."""
+    return error_code(exc.__cause__ if isinstance(exc, ServiceUnavailable) and exc.__cause__ else exc)

@@ -19,6 +19,10 @@ _BOTO_CONFIG = Config(
     max_pool_connections=50,
 )
 
+# SNS calls made on a user's request or by the notification worker fail fast: a slow SNS must never hold
+# up a page, and a publish must finish well inside the worker's lease (services/notify/notifications.py).
+_QUICK_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 2})
+
 # moto accepts any credentials; these keep the embedded backend off the user's real AWS account.
 EMBEDDED_CREDENTIALS = {"aws_access_key_id": "embedded", "aws_secret_access_key": "embedded"}
 
@@ -37,6 +41,10 @@ class Aws:
     def ddb(self) -> Any:
         """The resource's own client: transactions with plain Python values (boto3 serializes them)."""
         return self.dynamodb.meta.client
+
+    def quick_sns(self) -> Any:
+        """An SNS client like ``sns`` but with short timeouts and one retry (a new client per call)."""
+        return self.session.client("sns", endpoint_url=self.sns.meta.endpoint_url, config=_QUICK_CONFIG)
 
     def table(self, table: Table) -> Any:
         return self.dynamodb.Table(self.settings.table_name(table.logical_name))

@@ -189,6 +189,7 @@ class EmbeddedServer:
     @property
     def endpoint_url(self) -> str:
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)  # an IPv4/IPv6 server's address, never a Unix socket's bytes
         return f"http://{host}:{port}"
 
     def start(self) -> str:

@@ -6,6 +6,7 @@ from botocore.exceptions import ClientError
 
 from services.platform.aws import Aws
 from services.platform.schema import ALL_TABLES, Table
+from services.platform.topic import find_topic_arn
 
 
 def provision(aws: Aws, tables: tuple[Table, ...] = ALL_TABLES) -> list[str]:
@@ -66,14 +67,3 @@ def _ensure_topic(aws: Aws) -> list[str]:
     # The display name is the "From" of the emails; without it they come from "AWS Notifications".
     aws.sns.create_topic(Name=aws.settings.topic_name, Attributes={"DisplayName": "Movie Magic"})
     return [f"created topic {aws.settings.topic_name}"]
-
-
-def find_topic_arn(aws: Aws) -> str | None:
-    """The topic's ARN: from settings when given (no ListTopics permission needed), else by name."""
-    if aws.settings.topic_arn:
-        return aws.settings.topic_arn
-    for page in aws.sns.get_paginator("list_topics").paginate():
-        for topic in page["Topics"]:
-            if topic["TopicArn"].rsplit(":", 1)[-1] == aws.settings.topic_name:
-                return topic["TopicArn"]
-    return None

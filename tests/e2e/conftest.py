@@ -15,9 +15,11 @@ __all__ = ["RunningApp"]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def app_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., RunningApp]]:
-    """Start extra apps with their own settings; all are stopped at the end of the session."""
+    """Start extra apps with their own settings; all are stopped when the e2e tests are done.
+    (Package scope, here and below: Playwright and the apps close before the other tests run; see
+    tests/conftest.py.)"""
     started: list[RunningApp] = []
 
     def factory(**settings: str) -> RunningApp:
@@ -30,19 +32,19 @@ def app_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[.
         app.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def app_server(app_factory: Callable[..., RunningApp]) -> RunningApp:
     """One app with default settings, shared by the e2e tests that need nothing special."""
     return app_factory()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Playwright]:
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}; ./test.sh installs Debian's chromium package")

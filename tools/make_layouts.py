@@ -1,6 +1,6 @@
 """Generate the demo seat layouts in assets/catalog/layouts/*.json.
 
-Run from the project root: ``python assets/catalog/make_layouts.py``. The output is deterministic.
+Run from the project root: ``python tools/make_layouts.py``. The output is deterministic.
 
 Seat pattern characters, one per column: ``s`` seat, ``w`` wheelchair space, ``c`` companion seat
 (directly beside a ``w``), ``x`` blocked seat (never sold), ``_`` a one-seat-wide gap. Rows run from
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-OUT_DIR = Path(__file__).resolve().parent / "layouts"
+OUT_DIR = Path(__file__).resolve().parents[1] / "assets" / "catalog" / "layouts"
 SEAT_CHARS = "swcx"
 CATEGORY_NAMES = {"classic": "Classic", "prime": "Prime", "recliner": "Recliner"}
 CATEGORY_ORDER = ("classic", "prime", "recliner")  # cheapest first, front of the hall first
@@ -186,9 +186,15 @@ def grand() -> Hall:
 LAYOUTS: tuple[Callable[[], Hall], ...] = (studio, lounge, small, medium, large, grand)
 
 
+def rows_of(layout: dict[str, object]) -> list[Row]:
+    rows = layout["rows"]
+    assert isinstance(rows, list)
+    return rows
+
+
 def check(layout: dict[str, object]) -> None:
     """Companion seats must sit directly beside a wheelchair space."""
-    for row in layout["rows"]:
+    for row in rows_of(layout):
         seats = str(row.get("seats", ""))
         for column, char in enumerate(seats):
             if char == "c" and "w" not in seats[max(column - 1, 0) : column + 2]:
@@ -196,7 +202,7 @@ def check(layout: dict[str, object]) -> None:
 
 
 def counts(layout: dict[str, object]) -> dict[str, int]:
-    patterns = "".join(str(row.get("seats", "")) for row in layout["rows"])
+    patterns = "".join(str(row.get("seats", "")) for row in rows_of(layout))
     totals = {"total": sum(patterns.count(char) for char in SEAT_CHARS)}
     totals.update(wheelchair=patterns.count("w"), companion=patterns.count("c"), blocked=patterns.count("x"))
     return totals

@@ -4,7 +4,7 @@ The app must render ₹ and accented theater names on a fresh machine with no sy
 ship with it, cut down to the characters a ticket needs (~40 KB each instead of ~700 KB). Run this
 only to regenerate them, on a machine with Debian's fonts-dejavu-core:
 
-    python assets/fonts/make_fonts.py [/usr/share/fonts/truetype/dejavu]
+    python tools/make_fonts.py [/usr/share/fonts/truetype/dejavu]
 
 DejaVu's licence (a free licence: use, copy, modify, redistribute) is in LICENSE-DejaVu.txt beside them.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from fontTools import subset
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1] / "assets" / "fonts"  # where the fonts are written
 FONTS = {
     "DejaVuSans.ttf": "MovieMagicSans.ttf",
     "DejaVuSans-Bold.ttf": "MovieMagicSans-Bold.ttf",

@@ -1,6 +1,6 @@
 """Generate minimalist poster art for every movie in assets/catalog/movies.json.
 
-Run from the project root: ``python assets/posters/make_posters.py``. Writes assets/posters/<movie_id>.svg.
+Run from the project root: ``python tools/make_posters.py``. Writes assets/posters/<movie_id>.svg.
 Deterministic: all randomness is seeded from the movie_id. No external fonts, images or URLs; element ids
 are prefixed with the movie_id so several posters can be inlined into one HTML page.
 """
@@ -12,14 +12,14 @@ import hashlib
 import json
 import math
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations, pairwise
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-ASSETS = Path(__file__).resolve().parents[1]
+ASSETS = Path(__file__).resolve().parents[1] / "assets"  # tools/ sits beside assets/, which is served
 MOVIES_FILE = ASSETS / "catalog" / "movies.json"
 OUT_DIR = ASSETS / "posters"
 W, H = 400, 600
@@ -101,7 +101,7 @@ class Poster:
     def uniform(self, low: float, high: float) -> float:
         return self.rng.uniform(low, high)
 
-    def linear(self, name: str, stops: list[tuple[float, str, float]], x2: float = 0, y2: float = 1) -> str:
+    def linear(self, name: str, stops: Sequence[tuple[float, str, float]], x2: float = 0, y2: float = 1) -> str:
         """Register a linear gradient (default top to bottom) and return its ``url(#...)`` reference."""
         ident = f"{self.uid}-{name}"
         body = "".join(

@@ -17,7 +17,8 @@ LONE_SEAT_PENALTY = 0.15
 
 
 def best_block(layout: Layout, codes: Mapping[str, str], count: int, category: str | None = None) -> list[str] | None:
-    """Seat ids of the best free block of ``count`` seats, or None when there is no such block."""
+    """Seat ids of the best free block of ``count`` seats, or None when there is no such block.
+    ``codes``: seat id -> the seat map's one-letter state, "a" for free (a missing seat counts as free)."""
     if count < 1:
         return None
     rows = [list(group) for _, group in groupby(sorted(layout.seats, key=_position), key=lambda s: s.grid_row)]
