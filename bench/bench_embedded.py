@@ -19,6 +19,7 @@ Each section runs in its own process (moto's state is per process) on the checko
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import statistics
 import subprocess
@@ -44,9 +45,8 @@ def out(**values: object) -> None:
 # Worker side: runs inside the checkout it measures ------------------------------------------------
 def _imports(root: Path) -> Any:
     sys.path[:0] = [str(root), str(root / "bench")]
-    import bench_booking  # the booking bench's helpers: demo catalog, shows on sale, free seats
-
-    return bench_booking
+    # The booking bench's helpers (demo catalog, shows on sale, free seats), from the measured checkout.
+    return importlib.import_module("bench_booking")
 
 
 def _server(root: Path, durable: bool) -> tuple[Any, Any]:
@@ -190,11 +190,13 @@ def work_snapshot(root: Path, quick: bool) -> None:
                    f"snapshot_file_mb_at_{size}": round(store.snapshot_path.stat().st_size / 2**20, 1),
                    f"request_wait_ms_without_snapshot_{size}": round(base, 1)})
         else:
-            from services.platform.snapshot import save
-
+            save = importlib.import_module("services.platform.snapshot").save  # the old whole-store save
             path = Path(tempfile.mkdtemp()) / "embedded-data.json"
-            longest, took, (_, base) = _longest_wait_during(
-                services, lambda path=path: save(services.aws, server.app, path))
+
+            def save_all(path: Path = path, save: Any = save) -> Any:
+                return save(services.aws, server.app, path)
+
+            longest, took, (_, base) = _longest_wait_during(services, save_all)
             out(**{f"snapshot_longest_request_wait_ms_at_{size}": round(longest, 1),
                    f"snapshot_total_s_at_{size}": round(took, 2),
                    f"request_wait_ms_without_snapshot_{size}": round(base, 1)})
@@ -250,14 +252,14 @@ def work_startup(root: Path, quick: bool) -> None:
     if durable:
         # Journal only (a kill before any snapshot): everything is replayed.
         server.stop()
+        assert store is not None
         store.abandon()
         out(journal_mb=round(sum(p.stat().st_size for p in data.glob("journal-*.log")) / 2**20, 1))
         out(startup_s_journal_only=_time_restore(root, data, durable=True))
         out(startup_s_from_snapshot=_time_restore(root, data, durable=True))  # the first one left a snapshot
         out(snapshot_mb=round((data / "embedded.snapshot").stat().st_size / 2**20, 1))
     else:
-        from services.platform.snapshot import save
-
+        save = importlib.import_module("services.platform.snapshot").save  # the old whole-store save
         save(services.aws, server.app, data / "embedded-data.json")
         out(data_file_mb=round((data / "embedded-data.json").stat().st_size / 2**20, 1))
         out(startup_s_from_data_file=_time_restore(root, data, durable=False))
@@ -319,9 +321,9 @@ def work_scaling(root: Path, quick: bool) -> None:
 # App side: python main.py of the checkout, over its JSON API ------------------------------------------
 def _app(root: Path) -> Any:
     sys.path.insert(0, str(HERE))
-    from tests.e2e.app_process import start_app
+    from tests.e2e.app_process import start_app_at
 
-    return start_app(Path(tempfile.mkdtemp(prefix="bench-app-")) / "data", root=root)
+    return start_app_at(root, Path(tempfile.mkdtemp(prefix="bench-app-")) / "data")
 
 
 class _Api:

@@ -125,8 +125,8 @@ def test_kill_9_loses_nothing_acknowledged_and_sends_each_email_once(tmp_path: P
             booking = client.book(auth, showtime, seats[2 * index : 2 * index + 2])
             confirmed[booking["booking_id"]] = (accounts[-1], showtime)
         victim = next(iter(sorted(set(confirmed) - cancelled)))
-        owner = client.login(confirmed[victim][0])
-        assert client.cancel(owner, victim)["status"] == "cancelled"
+        owner_auth = client.login(confirmed[victim][0])
+        assert client.cancel(owner_auth, victim)["status"] == "cancelled"
         cancelled.add(victim)
         if round_number == 1:
             owners += _checkout_burst_then_kill(app, client, showtime, seats[6:], confirmed)
@@ -136,11 +136,10 @@ def test_kill_9_loses_nothing_acknowledged_and_sends_each_email_once(tmp_path: P
     app = start_app(data)
     client = Client(app)
     try:
-        for email in accounts:
-            auth = client.login(email)  # every registered account survived
-            mine = client.bookings(auth)
+        for account in accounts:
+            mine = client.bookings(client.login(account))  # every registered account survived
             for booking_id, (owner, _show) in confirmed.items():
-                if owner == email:
+                if owner == account:
                     assert booking_id in mine, f"acknowledged booking {booking_id} was lost"
                     expected = "cancelled" if booking_id in cancelled else "confirmed"
                     assert mine[booking_id]["status"] == expected

@@ -63,7 +63,7 @@ def install() -> None:
     with _install_lock:
         if _installed:
             return
-        common_models.BaseModel.__new__ = _untracked_new  # type: ignore[method-assign,assignment]
+        common_models.BaseModel.__new__ = _untracked_new  # type: ignore[method-assign]
         for models in model_data.values():
             for model in models.values():
                 model.instances_tracked = []  # type: ignore[attr-defined]
@@ -85,7 +85,9 @@ def seed(value: int) -> None:
 
 def tracked_instances() -> int:
     """How many model instances moto's (switched-off) tracking holds: 0 once installed."""
-    return sum(len(model.instances_tracked) for models in model_data.values() for model in models.values())  # type: ignore[attr-defined]
+    tracked: list[Any] = [getattr(model, "instances_tracked", []) for models in model_data.values()
+                          for model in models.values()]
+    return sum(len(instances) for instances in tracked)
 
 
 def _untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
@@ -229,16 +231,17 @@ class _IndexMaps:
         key = (item.hash_key, item.range_key)
         placed = []
         for name, attrs in self.hash_attrs.items():
-            values = tuple(item.attrs.get(attr) for attr in attrs)
-            if any(value is None for value in values):
+            found = [item.attrs.get(attr) for attr in attrs]
+            values = tuple(value for value in found if value is not None)
+            if len(values) < len(attrs):
                 continue  # not in this (sparse) index
             try:
-                self.groups.setdefault(name, {}).setdefault(values, {})[key] = item  # type: ignore[index]
+                self.groups.setdefault(name, {}).setdefault(values, {})[key] = item
             except TypeError:  # a list or map where a key belongs: DynamoDB would not index it either
                 continue
             placed.append((name, values))
         if placed:
-            self.placed[key] = placed  # type: ignore[assignment]
+            self.placed[key] = placed
 
     def remove(self, key: tuple[Any, Any]) -> None:
         for name, values in self.placed.pop(key, ()):
@@ -273,10 +276,10 @@ def _reindex(table: Table, hash_key: Any, range_key: Any) -> None:
 
 
 def _stored_item(table: Table, hash_key: Any, range_key: Any) -> Item | None:
-    partition = table.items.get(hash_key)  # .get: moto's defaultdict would grow on a miss
+    partition: Any = table.items.get(hash_key)  # .get: moto's defaultdict would grow on a miss
     if partition is None or range_key is None:
-        return partition  # type: ignore[return-value]
-    return partition.get(range_key)  # type: ignore[no-any-return,union-attr]
+        return partition
+    return partition.get(range_key)
 
 
 def _put_item(self: Table, *args: Any, **kwargs: Any) -> Item:
@@ -330,10 +333,10 @@ def _candidates(table: Table, hash_key: DynamoType | None, index_name: str | Non
     if not index_name:
         if hash_key is None:
             return None
-        partition = table.items.get(hash_key)
+        partition: Any = table.items.get(hash_key)
         if partition is None:
             return []
-        items = list(partition.values()) if table.range_key_attr else [partition]  # type: ignore[union-attr]
+        items: list[Item] = list(partition.values()) if table.range_key_attr else [partition]
     else:
         maps = _maps(table)
         attrs = maps.hash_attrs.get(index_name)

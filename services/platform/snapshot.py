@@ -43,15 +43,20 @@ State = dict[str, list[tuple[str, str, Any]]]
 
 def capture() -> State:
     """moto's live backends of the durable services, by account and region (no copy: the caller forks)."""
-    return {service: list(get_backend(service).iter_backends()) for service in DURABLE_SERVICES}  # type: ignore[arg-type]
+    return {service: list(_backend_dict(service).iter_backends()) for service in DURABLE_SERVICES}
 
 
 def install(state: State) -> None:
     """Put a loaded snapshot's backends in place of moto's (before the server serves anything)."""
     for service, backends in state.items():
-        backend_dict = get_backend(service)  # type: ignore[call-overload]
+        backend_dict = _backend_dict(service)
         for account, region, backend in backends:
             dict.__setitem__(backend_dict[account], region, backend)
+
+
+def _backend_dict(service: str) -> Any:
+    """moto's ``BackendDict`` of one service (account -> region -> backend)."""
+    return get_backend(service)  # type: ignore[call-overload]
 
 
 def encode(state: State, journal_through: int) -> bytes:

@@ -88,9 +88,13 @@ def _launch(command: list[str], data_dir: Path, port: int, settings: dict[str, s
     return RunningApp(url, process, data_dir, log_path)
 
 
-def start_app(data_dir: Path, root: Path = ROOT, **settings: str) -> RunningApp:
-    """Run ``python main.py`` (of the checkout at ``root``) with MOVIEMAGIC_* settings; returns once /healthz
-    answers."""
+def start_app(data_dir: Path, **settings: str) -> RunningApp:
+    """Run ``python main.py`` with MOVIEMAGIC_* settings; returns once /healthz answers."""
+    return start_app_at(ROOT, data_dir, **settings)
+
+
+def start_app_at(root: Path, data_dir: Path, **settings: str) -> RunningApp:
+    """``start_app`` for the checkout at ``root`` (benches compare another checkout's code)."""
     port = free_port()
     app = _launch(["main.py"], data_dir, port, {"port": str(port)} | settings, f"http://127.0.0.1:{port}", root)
     deadline = time.monotonic() + 60
