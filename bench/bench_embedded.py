@@ -349,13 +349,14 @@ class _Api:
         seats = self.http.get(f"{self.base}/showtimes/{showtime}/seats").json()["seats"]
         return [seat["seat_id"] for seat in seats if seat["status"] == "available"]
 
-    def checkout(self, auth: dict[str, str], showtime: str, seats: list[str]) -> bool:
+    def checkout(self, auth: dict[str, str], showtime: str, seats: list[str]) -> str:
+        """'ok', or how the hold or the checkout was answered."""
         hold = self.http.post(f"{self.base}/showtimes/{showtime}/holds", json={"seat_ids": seats}, headers=auth)
         if hold.status_code != 201:
-            return False
+            return f"hold:{hold.status_code}"
         booked = self.http.post(f"{self.base}/bookings", headers=auth, json={
             "hold_id": hold.json()["hold_id"], "payment": {"method": "card", "card_number": "4242424242424242"}})
-        return booked.status_code == 201
+        return "ok" if booked.status_code == 201 else f"checkout:{booked.status_code}"
 
 
 def work_buyers(root: Path, quick: bool) -> None:
@@ -370,31 +371,39 @@ def work_buyers(root: Path, quick: bool) -> None:
         for buyers, each in levels:
             auths = [api.account(f"buyer{n}") for n in range(buyers)]
             plan, pairs = pairs[: buyers * each], pairs[buyers * each :]
-            latencies, elapsed = _buy_over_api(app.url, auths, plan, each)
+            latencies, elapsed, refused = _buy_over_api(app.url, auths, plan, each)
+            p95 = round(latencies[max(0, int(len(latencies) * .95) - 1)]) if latencies else "none"
             out(**{f"checkouts_per_s_{buyers}_buyers": round(len(latencies) / elapsed, 1),
-                   f"checkout_p95_ms_{buyers}_buyers": round(latencies[max(0, int(len(latencies) * .95) - 1)]),
-                   f"checkouts_ok_{buyers}_buyers": f"{len(latencies)}/{len(plan)}"})
+                   f"checkout_p95_ms_{buyers}_buyers": p95,
+                   f"checkouts_ok_{buyers}_buyers": f"{len(latencies)}/{len(plan)}",
+                   f"checkouts_refused_{buyers}_buyers": ",".join(sorted(refused)) or "none"})
     finally:
         app.stop()
 
 
-def _buy_over_api(url: str, auths: list[dict[str, str]], plan: list[Any], each: int) -> tuple[list[float], float]:
-    """One thread per buyer, ``each`` hold + checkout apiece; (sorted latencies in ms, seconds it took)."""
+def _buy_over_api(url: str, auths: list[dict[str, str]], plan: list[Any],
+                  each: int) -> tuple[list[float], float, set[str]]:
+    """One thread per buyer, ``each`` hold + checkout apiece; (sorted latencies in ms of those that
+    succeeded, seconds it took, how the others were answered)."""
     latencies: list[float] = []
+    refused: set[str] = set()
     lock = threading.Lock()
 
     def buyer(number: int) -> None:
         client = _Api(url)
         for show, seats in plan[number * each : (number + 1) * each]:
             started = time.perf_counter()
-            if client.checkout(auths[number], show, seats):
-                with lock:
+            answer = client.checkout(auths[number], show, seats)
+            with lock:
+                if answer == "ok":
                     latencies.append((time.perf_counter() - started) * 1000)
+                else:
+                    refused.add(answer)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(auths)) as pool:
         list(pool.map(buyer, range(len(auths))))
-    return sorted(latencies), time.perf_counter() - started
+    return sorted(latencies), time.perf_counter() - started, refused
 
 
 def work_soak(root: Path, quick: bool) -> None:
