@@ -3,6 +3,7 @@
 python main.py              serve the app (embedded backend by default: no AWS account needed)
 python main.py provision    create or update the tables, indexes, TTL and topic in AWS
 python main.py backend      run the embedded backend alone, for several app processes to share
+python main.py create-admin EMAIL   an admin account on AWS; prints its password once (docs/DEPLOY.md)
 """
 
 from __future__ import annotations
@@ -196,9 +197,22 @@ def serve_backend(settings: Settings) -> None:
     store.close()  # a last snapshot, so the next start replays nothing
 
 
+def create_admin(settings: Settings, email: str | None) -> int:
+    """The first admin on AWS (the embedded backend makes its own at start). Printed once, never logged."""
+    if settings.backend != "aws" or not email:
+        print("usage: python main.py create-admin EMAIL   (aws backend; the embedded one creates its admin "
+              "at start)", file=sys.stderr)
+        return 2
+    password = build_services(settings, connect(settings), SystemClock()).users.ensure_admin(email)
+    print(f"Admin account created: {email} / {password}" if password else f"{email} already has an account.")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="main.py", description="Movie Magic movie-ticket booking")
-    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "provision", "backend"])
+    parser.add_argument("command", nargs="?", default="serve",
+                        choices=["serve", "provision", "backend", "create-admin"])
+    parser.add_argument("email", nargs="?", help="create-admin: the new admin's email address")
     args = parser.parse_args(argv)
     configure_logging()
     try:
@@ -206,6 +220,8 @@ def main(argv: list[str]) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
+    if args.command == "create-admin":
+        return create_admin(settings, args.email)
     try:
         if args.command == "provision":
             provision_aws(settings)

@@ -5,12 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # System packages: Chromium for the browser tests, poppler for reading PDF tickets,
-# the ShellCheck linter and systemd-analyze for the scripts and deploy files.
+# the ShellCheck linter and systemd-analyze for the scripts and deploy files, nginx (tests/test_nginx.py
+# runs deploy/nginx.conf), git (tests/test_release.py).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v git >/dev/null 2>&1 || missing+=(git)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if ((${#missing[@]})); then
   sudo=""

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from main import build_services  # noqa: E402
-from services.booking.bookings import Guest  # noqa: E402
+from services.booking.models import Guest  # noqa: E402
 from services.booking.payments import CardPayment  # noqa: E402
 from services.catalog.demo import DemoCatalog  # noqa: E402
 from services.clock import SystemClock  # noqa: E402

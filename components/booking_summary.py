@@ -14,8 +14,8 @@ from nicegui import ui
 
 from components.hold_timer import HoldTimer
 from services.booking.pricing import Quote
+from services.formatting import format_money
 from services.i18n import t
-from services.money import format_money
 
 _CSS = """
 .mm-summary { z-index: 1500; }
@@ -112,7 +112,6 @@ class BookingSummary:
             self._live.set_text(t("No seats selected."))
             return
         assert quote is not None
-        money = self._money
         self._seat_lines.clear()
         with self._seat_lines:
             for name, group in groupby(sorted(quote.seats, key=lambda s: (s.price, s.row, s.number)),
@@ -122,22 +121,21 @@ class BookingSummary:
                     with ui.column().classes("gap-0 min-w-0"):
                         ui.label(f"{name} × {len(seats)}").classes("text-white font-medium")
                         ui.label(", ".join(seat.seat_id for seat in seats)).classes("mm-muted text-sm")
-                    ui.label(money(sum(seat.price for seat in seats))).classes("text-white shrink-0")
+                    amount = format_money(sum(seat.price for seat in seats), self._currency)
+                    ui.label(amount).classes("text-white shrink-0")
         price = quote.price
-        self._subtotal.set_text(money(price.subtotal))
-        self._fee.set_text(money(price.fee))
-        self._tax.set_text(money(price.tax))
-        self._total.set_text(money(price.total))
-        self._continue.set_text(t("Proceed to pay {total}", total=money(price.total)))
+        self._subtotal.set_text(format_money(price.subtotal, self._currency))
+        self._fee.set_text(format_money(price.fee, self._currency))
+        self._tax.set_text(format_money(price.tax, self._currency))
+        self._total.set_text(format_money(price.total, self._currency))
+        self._continue.set_text(t("Proceed to pay {total}", total=format_money(price.total, self._currency)))
         count = len(quote.seats)
         seat_ids = ", ".join(seat.seat_id for seat in quote.seats)
         self._bar_seats.set_text(t("{n} seats · {seats}", n=count, seats=seat_ids) if count > 1 else
                                  t("1 seat · {seats}", seats=seat_ids))
-        self._bar_total.set_text(money(price.total))
+        self._bar_total.set_text(format_money(price.total, self._currency))
         self.timer.restart(seconds_left)
         self.bar_timer.restart(seconds_left)
-        total = money(price.total)
+        total = format_money(price.total, self._currency)
         self._live.set_text(t("{n} selected: {seats}. Total {total}.", n=count, seats=seat_ids, total=total))
 
-    def _money(self, minor: int) -> str:
-        return format_money(minor, self._currency)

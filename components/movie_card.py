@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from services.catalog.catalog import Listing, Movie
+from services.catalog.models import Listing, Movie
+from services.formatting import format_money
 from services.i18n import t
-from services.money import format_money
 
 
 def poster_url(movie: Movie) -> str:

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from itertools import groupby
 
 from nicegui import ui
 
 from components.movie_card import poster_url
 from services.booking.pricing import Price, PricedSeat
-from services.catalog.catalog import Movie, Showtime, Theater
+from services.catalog.models import Movie, Showtime, Theater
+from services.formatting import format_money, show_time
 from services.i18n import t
-from services.money import format_money
-
-
-def when(start: datetime) -> str:
-    """"Sat 21 Nov, 7:15 PM" in the theater's own time."""
-    return f"{start:%a} {start.day} {start:%b}, {start:%I:%M %p}".replace(", 0", ", ")
 
 
 def show_facts(movie: Movie, theater: Theater, showtime: Showtime) -> None:
     screen = theater.screen(showtime.screen_id)
     extra = " · ".join(x for x in (movie.certificate, showtime.language, showtime.format) if x)
     facts(movie.title, poster_url(movie), f"{theater.name} · {screen.name}", theater.address,
-          when(showtime.local_start()), extra)
+          show_time(showtime), extra)
 
 
 def facts(title: str, poster: str | None, place: str, address: str, time_text: str, extra: str = "") -> None:
@@ -47,7 +41,7 @@ def facts(title: str, poster: str | None, place: str, address: str, time_text: s
 
 def order_lines(seats: Iterable[PricedSeat], price: Price, *, refund: int | None = None) -> None:
     """Seats by category, then subtotal, fee, tax and total (and a refund, once cancelled)."""
-    money = lambda minor: format_money(minor, price.currency)  # noqa: E731
+    currency = price.currency
     with ui.column().classes("w-full gap-2").mark("order-lines"):
         ordered = sorted(seats, key=lambda s: (s.price, s.row, s.number))
         for name, group in groupby(ordered, key=lambda s: s.category_name):
@@ -60,19 +54,19 @@ def order_lines(seats: Iterable[PricedSeat], price: Price, *, refund: int | None
                             ui.label(seat.seat_id).classes(
                                 "px-2 py-0.5 rounded-md bg-white/10 text-white text-xs font-bold"
                             )
-                ui.label(money(sum(seat.price for seat in seats_here))).classes("text-white shrink-0")
+                ui.label(format_money(sum(seat.price for seat in seats_here), currency)).classes("text-white shrink-0")
         ui.separator().classes("opacity-20")
-        _line(t("Tickets"), money(price.subtotal))
-        _line(t("Convenience fee"), money(price.fee))
-        _line(t("Taxes"), money(price.tax))
+        _line(t("Tickets"), format_money(price.subtotal, currency))
+        _line(t("Convenience fee"), format_money(price.fee, currency))
+        _line(t("Taxes"), format_money(price.tax, currency))
         ui.separator().classes("opacity-20")
         with ui.row().classes("w-full justify-between items-baseline"):
             ui.label(t("Total")).classes("text-white font-bold text-lg")
-            ui.label(money(price.total)).classes("text-white font-bold text-lg").mark("order-total")
+            ui.label(format_money(price.total, currency)).classes("text-white font-bold text-lg").mark("order-total")
         if refund is not None:
             with ui.row().classes("w-full justify-between items-baseline"):
                 ui.label(t("Refunded")).classes("text-positive font-medium")
-                ui.label(money(refund)).classes("text-positive font-medium").mark("order-refund")
+                ui.label(format_money(refund, currency)).classes("text-positive font-medium").mark("order-refund")
 
 
 def _line(name: str, amount: str) -> None:

@@ -21,14 +21,16 @@ from typing import Any
 
 from nicegui import events, ui
 
-from services.booking.inventory import SeatMap
+from services.booking.models import SeatMap, SeatState
 from services.catalog.layouts import Layout
+from services.formatting import format_money
 from services.i18n import t
 from services.live.hub import LiveHub, SeatChange
-from services.money import format_money
 
 CSS = Path(__file__).with_name("seat_grid.css")
-STATE_CODES = {"available": "a", "held": "h", "held_by_you": "m", "sold": "s", "blocked": "b"}
+# SeatState -> the one-letter code seat_grid.js speaks (``p`` pending is the browser's own).
+STATE_CODES = {SeatState.AVAILABLE: "a", SeatState.HELD: "h", SeatState.HELD_BY_YOU: "m", SeatState.SOLD: "s",
+               SeatState.BLOCKED: "b"}
 _KIND_CHARS = {"standard": "s", "wheelchair": "w", "companion": "c"}
 logger = logging.getLogger(__name__)
 
@@ -133,7 +135,8 @@ class SeatGrid(ui.element, component="seat_grid.js"):
         return dict(self._codes)
 
     def _set_codes(self, seat_map: SeatMap) -> None:
-        self._codes = {seat.seat_id: STATE_CODES[seat.status] for seat in seat_map.seats if seat.status != "available"}
+        self._codes = {seat.seat_id: STATE_CODES[seat.status] for seat in seat_map.seats
+                       if seat.status != SeatState.AVAILABLE}
         self.hold_id = seat_map.my_hold_id
 
     def _sparse_status(self) -> dict[str, str]:
@@ -234,7 +237,7 @@ class SeatGrid(ui.element, component="seat_grid.js"):
                 self.on_lost(lost)
 
     def _code_for(self, change: SeatChange, before: str) -> str:
-        if change.status == "held":
+        if change.status == SeatState.HELD:
             mine = change.hold_id == self.hold_id if change.hold_id else before == "m"
             return "m" if mine and self.hold_id else "h"
         return STATE_CODES.get(change.status, "a")

@@ -16,9 +16,10 @@ from nicegui import background_tasks, ui
 from components.seat_grid import SeatGrid
 from components.service_call import call
 from services.booking.best_seats import best_block
-from services.booking.inventory import Hold, InventoryService
+from services.booking.inventory import InventoryService
+from services.booking.models import Hold
 from services.booking.pricing import PricingService, Quote
-from services.catalog.catalog import Showtime
+from services.catalog.models import Showtime
 from services.clock import Clock
 from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ShowClosed
 from services.i18n import t

@@ -1,84 +1,57 @@
 #!/bin/bash
-# Movie Magic on one EC2 instance (Amazon Linux 2023): install or update the app and (re)start it.
+# Movie Magic on a new EC2 instance (Amazon Linux 2023): set the server up, deploy GIT_REF with
+# deploy/release.sh (installed just before this runs, as /usr/local/sbin/moviemagic-release), and tell
+# CloudFormation whether it answers healthy.
 #
-# deploy/cloudformation.yaml embeds this file, unchanged, in the instance's user data, after a few
+# deploy/cloudformation.yaml embeds this file, unchanged, in the launch template's user data, after the
 # lines that set the variables below from the stack's parameters (a test checks the copy is exact).
-# cloud-init runs it as root at every boot, so a stack update with a new GitRef (which stops the
-# instance, changes its user data and starts it) deploys that version, and a reboot re-fetches the
-# branch. It also installs itself as /usr/local/sbin/moviemagic-deploy to redeploy by hand.
-# Every step is idempotent: running it twice changes nothing the second time.
+# cloud-init runs it once, at the first boot of each new server; every stack update that changes the
+# user data (a new GitRef) starts a new server, and CloudFormation keeps it only if this signals success.
 #
 # Set by the user data: GIT_URL GIT_REF AWS_REGION STACK_NAME SIGNAL_RESOURCE TABLE_PREFIX
-# TOPIC_ARN TOPIC_NAME SECRET_ARN PUBLIC_URL STAFF_EMAIL SEED_DEMO
+# TOPIC_ARN TOPIC_NAME SECRET_ARN PUBLIC_URL STAFF_EMAIL SEED_DEMO LOG_GROUP
 set -Eeuo pipefail
 umask 022
 
 : "${GIT_URL:?}" "${GIT_REF:?}" "${AWS_REGION:?}" "${STACK_NAME:?}" "${SIGNAL_RESOURCE:?}"
 : "${TABLE_PREFIX:?}" "${TOPIC_ARN:?}" "${TOPIC_NAME:?}" "${SECRET_ARN:?}" "${PUBLIC_URL:?}"
-: "${STAFF_EMAIL=}" "${SEED_DEMO:=true}"
+: "${LOG_GROUP:?}" "${STAFF_EMAIL=}" "${SEED_DEMO:=true}"
 
 APP_USER=moviemagic
-APP_DIR=/opt/moviemagic
 DATA_DIR=/var/lib/moviemagic
 ENV_DIR=/etc/moviemagic
-PYTHON=python3.11
+LOG_DIR=${MOVIEMAGIC_LOG_DIR:-/var/log/moviemagic}
+CFN_SIGNAL=${MOVIEMAGIC_CFN_SIGNAL:-/opt/aws/bin/cfn-signal}
 
-log() { echo "moviemagic-deploy: $*"; }
+log() { echo "moviemagic-bootstrap: $*"; }
 
-# Tell CloudFormation how it went. Only stack creation waits for this signal (CreationPolicy);
-# at later boots CloudFormation refuses it, which is harmless.
+# Tell CloudFormation how it went. A resource signal carries no message, only a unique id, and the stack's
+# events show that id ("Received FAILURE signal with UniqueId release-unhealthy-see-CloudWatch-logs"): a
+# failure's id says what failed (at most 64 characters); the details are in the log group.
 signal() {
-    /opt/aws/bin/cfn-signal --exit-code "$1" --stack "$STACK_NAME" --resource "$SIGNAL_RESOURCE" \
-        --region "$AWS_REGION" >/dev/null 2>&1 || true
+    local id=()
+    [ -z "${2:-}" ] || id=(--id "${2:0:64}")  # success: the default id, the instance's
+    "$CFN_SIGNAL" --exit-code "$1" "${id[@]}" --stack "$STACK_NAME" \
+        --resource "$SIGNAL_RESOURCE" --region "$AWS_REGION" >/dev/null 2>&1 || true
 }
 on_error() {
     local status=$?
     log "failed (exit $status) at line $1"
-    signal 1
+    signal 1 "server-setup-failed-at-bootstrap-line-$1"
     exit "$status"
 }
 trap 'on_error $LINENO' ERR
 
 install_packages() {
     log "installing packages"
-    dnf install -y -q git "$PYTHON" "$PYTHON-pip" nginx awscli-2 aws-cfn-bootstrap
+    dnf install -y -q git python3.11 python3.11-pip nginx rsyslog awscli-2 aws-cfn-bootstrap \
+        amazon-cloudwatch-agent
 }
 
 create_user() {
     if ! id "$APP_USER" >/dev/null 2>&1; then
-        log "creating user $APP_USER"
         useradd --system --home-dir "$DATA_DIR" --no-create-home --shell /sbin/nologin "$APP_USER"
     fi
-}
-
-fetch_code() {
-    # Code is owned by root and only read by the app: a compromised app cannot rewrite itself.
-    if [ ! -d "$APP_DIR/.git" ]; then
-        log "cloning $GIT_URL"
-        git clone --quiet "$GIT_URL" "$APP_DIR"
-    fi
-    git -C "$APP_DIR" remote set-url origin "$GIT_URL"
-    # A branch, a tag or a commit: fetch exactly that ref and check it out.
-    if git -C "$APP_DIR" fetch --quiet --force --tags origin "$GIT_REF"; then
-        git -C "$APP_DIR" checkout --quiet --force --detach FETCH_HEAD
-    elif [ -f "$APP_DIR/main.py" ]; then
-        log "could not fetch $GIT_REF; keeping the version already here"
-    else
-        log "could not fetch $GIT_REF from $GIT_URL"
-        return 1
-    fi
-    log "code at $(git -C "$APP_DIR" rev-parse --short HEAD) ($GIT_REF)"
-}
-
-install_python_packages() {
-    if [ ! -x "$APP_DIR/.venv/bin/python" ]; then
-        log "creating the virtualenv"
-        "$PYTHON" -m venv "$APP_DIR/.venv"
-    fi
-    log "installing requirements.txt"
-    "$APP_DIR/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$APP_DIR/requirements.txt"
-    # The service cannot write next to the code, so compile once here for a quick start.
-    "$APP_DIR/.venv/bin/python" -m compileall -q "$APP_DIR" -x '/\.venv/' >/dev/null || true
 }
 
 write_environment() {
@@ -92,11 +65,10 @@ write_environment() {
         return 1
     fi
     install -d -m 0700 -o root -g root "$ENV_DIR"
-    local temporary="$ENV_DIR/env.new"
     (
         umask 077
-        cat >"$temporary" <<EOF
-# Written by moviemagic-deploy at every boot; edit the CloudFormation stack, not this file.
+        cat >"$ENV_DIR/env" <<EOF
+# Written by deploy/bootstrap.sh when the server was created; update the CloudFormation stack, not this file.
 MOVIEMAGIC_BACKEND=aws
 MOVIEMAGIC_REGION=$AWS_REGION
 MOVIEMAGIC_TABLE_PREFIX=$TABLE_PREFIX
@@ -114,48 +86,60 @@ MOVIEMAGIC_API_SECRET=${secret:64:32}
 NICEGUI_STORAGE_PATH=$DATA_DIR/nicegui
 EOF
     )
-    chown root:root "$temporary"
-    chmod 0600 "$temporary"
-    mv -f "$temporary" "$ENV_DIR/env"
 }
 
-install_services() {
-    install -m 0644 "$APP_DIR/deploy/moviemagic.service" /etc/systemd/system/moviemagic.service
-    install -m 0644 "$APP_DIR/deploy/nginx.conf" /etc/nginx/nginx.conf
-    if [ "$(readlink -f "$0")" != /usr/local/sbin/moviemagic-deploy ]; then
-        install -m 0700 "$0" /usr/local/sbin/moviemagic-deploy
+ship_logs() {
+    # journald keeps the app's lines (journalctl -u moviemagic); rsyslog copies them to a file, and the
+    # CloudWatch agent sends that file, nginx's logs and this script's output to the stack's log group.
+    install -d -m 0755 "$LOG_DIR"
+    # shellcheck disable=SC2016 # rsyslog's syntax, not the shell's
+    echo 'if $programname == "moviemagic" then /var/log/moviemagic/app.log' >/etc/rsyslog.d/moviemagic.conf
+    systemctl enable --quiet --now rsyslog
+    systemctl restart rsyslog
+    cat >/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<EOF
+{"agent": {"run_as_user": "root"},
+ "logs": {"logs_collected": {"files": {"collect_list": [
+   {"file_path": "/var/log/moviemagic/app.log", "log_group_name": "$LOG_GROUP", "log_stream_name": "{instance_id}/app"},
+   {"file_path": "/var/log/nginx/access.log", "log_group_name": "$LOG_GROUP", "log_stream_name": "{instance_id}/nginx-access"},
+   {"file_path": "/var/log/nginx/error.log", "log_group_name": "$LOG_GROUP", "log_stream_name": "{instance_id}/nginx-error"},
+   {"file_path": "/var/log/cloud-init-output.log", "log_group_name": "$LOG_GROUP", "log_stream_name": "{instance_id}/cloud-init"}
+ ]}}}}
+EOF
+    /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \
+        -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json >/dev/null
+}
+
+deploy() {
+    # Builds the release next to any other, switches to it, installs its systemd unit and nginx config,
+    # and keeps it only if /healthz answers with its commit (deploy/release.sh).
+    local status=0 reason
+    moviemagic-release "$GIT_URL" "$GIT_REF" 2>"$LOG_DIR/release.log" || status=$?
+    cat "$LOG_DIR/release.log"
+    if [ "$status" -ne 0 ]; then
+        reason=$(tail -n 1 "$LOG_DIR/release.log")
+        log "$reason"
+        trap - ERR
+        case "$status:$reason" in
+            1:*"could not fetch"*) signal 1 "GitRef-not-found-in-GitUrl" ;;
+            1:*"could not install"*) signal 1 "packages-did-not-install" ;;
+            1:*) signal 1 "release-could-not-be-built" ;;
+            *) signal 1 "release-unhealthy-see-CloudWatch-logs" ;;
+        esac
+        exit "$status"
     fi
-    systemctl daemon-reload
-    systemctl enable --quiet nginx moviemagic
-    nginx -t -q
-    systemctl restart moviemagic
-    systemctl reload-or-restart nginx
-}
-
-wait_until_healthy() {
-    # Through nginx, so the whole path a visitor takes is checked.
-    local attempt
-    for attempt in $(seq 1 60); do
-        if curl -fsS --max-time 5 http://127.0.0.1/healthz >/dev/null 2>&1; then
-            log "healthy after $attempt checks"
-            return 0
-        fi
-        sleep 3
-    done
-    log "not healthy after 3 minutes: journalctl -u moviemagic"
-    return 1
 }
 
 main() {
     install_packages
     create_user
-    fetch_code
-    install_python_packages
     write_environment
-    install_services
-    wait_until_healthy
+    ship_logs
+    deploy
     signal 0
     log "done: $PUBLIC_URL"
 }
 
-main "$@"
+# Sourced by tests/test_bootstrap.py to run single steps; cloud-init runs the whole script.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    main "$@"
+fi

@@ -15,6 +15,7 @@ from services.accounts.users import User
 from services.container import Services
 from services.errors import DomainError
 from services.i18n import t
+from services.platform.logs import log_event
 
 
 def register(services: Services) -> None:
@@ -46,6 +47,7 @@ def _login_form(services: Services, target: str) -> None:
 
         async def submit() -> None:
             user = await _attempt(button, error, services.users.authenticate, email.value or "", password.value or "")
+            log_event("auth.login_form", ok=user is not None, client=ui.context.client.ip)  # who tried, for abuse
             if user is not None:
                 login(user)
                 ui.navigate.to(target)
@@ -70,6 +72,7 @@ def _register_form(services: Services, target: str) -> None:
         async def submit() -> None:
             fields = (name.value or "", email.value or "", password.value or "", confirm.value)
             user = await _attempt(button, error, services.users.register, *fields)
+            log_event("auth.register_form", ok=user is not None, client=ui.context.client.ip)
             if user is not None:
                 login(user)
                 ui.notify(t("Welcome to Movie Magic, {name}!", name=user.name), type="positive")

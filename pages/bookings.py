@@ -6,17 +6,16 @@ from nicegui import ui
 
 from components.frame import frame
 from components.movie_card import poster_url
-from components.order_details import when
 from components.service_call import call
 from components.session import require_user
 from pages.confirmation import status_chip
 from services.accounts.users import User
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.rules import can_cancel
 from services.container import Services
 from services.errors import DomainError
+from services.formatting import format_money, show_time
 from services.i18n import t
-from services.money import format_money
 
 
 def register(services: Services) -> None:
@@ -64,7 +63,7 @@ def _empty() -> None:
 def _card(services: Services, user: User, booking: Booking, poster: str | None, refresh) -> None:  # noqa: ANN001
     now = services.clock.now()
     cancellable = can_cancel(booking, now, services.settings)
-    money = lambda minor: format_money(minor, booking.price.currency)  # noqa: E731
+    currency = booking.price.currency
     with ui.row().classes("mm-surface w-full p-4 gap-4 flex-nowrap items-start").mark("booking-card"):
         if poster:
             ui.image(poster).classes("mm-poster w-16 sm:w-20 shrink-0").props('alt="" aria-hidden="true"')
@@ -72,13 +71,15 @@ def _card(services: Services, user: User, booking: Booking, poster: str | None, 
             with ui.row().classes("w-full items-center justify-between gap-2"):
                 ui.label(booking.movie_title).classes("mm-title text-lg text-white")
                 status_chip(booking.status)
-            ui.label(when(booking.local_start())).classes("text-accent text-sm font-medium")
+            ui.label(show_time(booking)).classes("text-accent text-sm font-medium")
             ui.label(f"{booking.theater_name} · {booking.screen_name}").classes("text-white text-sm")
             seats = ", ".join(booking.seat_ids)
-            ui.label(t("Seats {seats} · {total} · Ref {ref}", seats=seats, total=money(booking.price.total),
-                       ref=booking.reference)).classes("mm-muted text-sm")
+            total = format_money(booking.price.total, currency)
+            ui.label(t("Seats {seats} · {total} · Ref {ref}", seats=seats, total=total, ref=booking.reference)).classes(
+                "mm-muted text-sm")
             if booking.status == "cancelled" and booking.refund is not None:
-                ui.label(t("Refunded {amount}", amount=money(booking.refund))).classes("text-positive text-sm")
+                ui.label(t("Refunded {amount}", amount=format_money(booking.refund, currency))).classes(
+                    "text-positive text-sm")
             with ui.row().classes("gap-2 mt-1 flex-wrap"):
                 ui.button(t("Details"), on_click=lambda: ui.navigate.to(f"/booking/{booking.booking_id}")).props(
                     "outline dense no-caps").classes("px-3 text-white")
@@ -96,15 +97,15 @@ def _card(services: Services, user: User, booking: Booking, poster: str | None, 
 def _confirm_cancel(services: Services, user: User, booking: Booking, refresh) -> None:  # noqa: ANN001
     refund = services.pricing.refund(booking.price)
     kept = booking.price.total - refund
-    money = lambda minor: format_money(minor, booking.price.currency)  # noqa: E731
+    currency = booking.price.currency
     with ui.dialog() as dialog, ui.card().classes("mm-surface p-6 gap-3 max-w-sm").mark("cancel-dialog"):
         ui.label(t("You will get back")).classes("mm-muted")
-        ui.label(money(refund)).classes("mm-title text-4xl text-positive").mark("refund-amount")
+        ui.label(format_money(refund, currency)).classes("mm-title text-4xl text-positive").mark("refund-amount")
         ui.label(t("Cancel {title} on {when}, seats {seats}?", title=booking.movie_title,
-                   when=when(booking.local_start()), seats=", ".join(booking.seat_ids))).classes("text-white")
+                   when=show_time(booking), seats=", ".join(booking.seat_ids))).classes("text-white")
         if kept:
-            ui.label(t("{kept} (the convenience fee and its tax) is not refunded.", kept=money(kept))).classes(
-                "mm-muted text-sm")
+            ui.label(t("{kept} (the convenience fee and its tax) is not refunded.",
+                       kept=format_money(kept, currency))).classes("mm-muted text-sm")
         ui.label(t("The refund goes back to the card ending {last4}.", last4=booking.card_last4)).classes(
             "mm-muted text-sm")
 
@@ -117,12 +118,12 @@ def _confirm_cancel(services: Services, user: User, booking: Booking, refresh) -
                 confirm.enable()
                 return
             dialog.close()
-            ui.notify(t("Booking cancelled. {amount} will be refunded.", amount=money(cancelled.refund or 0)),
-                      type="positive")
+            ui.notify(t("Booking cancelled. {amount} will be refunded.",
+                        amount=format_money(cancelled.refund or 0, currency)), type="positive")
             refresh()
 
         with ui.row().classes("w-full justify-end gap-2 mt-2"):
             ui.button(t("Keep booking"), on_click=dialog.close).props("flat no-caps").classes("text-white")
-            confirm = ui.button(t("Cancel and refund {amount}", amount=money(refund)), on_click=cancel).props(
-                "unelevated no-caps color=negative").mark("confirm-cancel")
+            confirm = ui.button(t("Cancel and refund {amount}", amount=format_money(refund, currency)),
+                                on_click=cancel).props("unelevated no-caps color=negative").mark("confirm-cancel")
     dialog.open()

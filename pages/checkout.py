@@ -18,12 +18,12 @@ from components.order_details import order_lines, show_facts
 from components.service_call import call
 from components.session import require_user
 from services.accounts.users import User
-from services.booking.inventory import Hold
+from services.booking.models import Hold
 from services.booking.payments import CardPayment, card_digits
 from services.container import Services
 from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed
+from services.formatting import format_money
 from services.i18n import t
-from services.money import format_money
 
 
 def register(services: Services) -> None:
@@ -54,7 +54,7 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
     movie = await call(catalog.movie, showtime.movie_id)
     theater = await call(catalog.theater, showtime.theater_id)
     quote = services.pricing.quote(showtime, catalog.layout_of(showtime), hold.seat_ids)
-    money = lambda minor: format_money(minor, quote.price.currency)  # noqa: E731
+    currency = quote.price.currency
     seconds_left = hold.expires_at.timestamp() - services.clock.now().timestamp()
     back = f"/showtime/{hold.showtime_id}"
 
@@ -68,7 +68,7 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
                 with ui.row().classes("items-center gap-2"):
                     ui.label(t("Seats held for")).classes("mm-muted text-sm")
                     HoldTimer(seconds_left, lambda: _expired_dialog(back)).mark("checkout-timer")
-        _payment_form(services, user, hold, money(quote.price.total), back)
+        _payment_form(services, user, hold, format_money(quote.price.total, currency), back)
 
 
 def _payment_form(services: Services, user: User, hold: Hold, total: str, back: str) -> None:

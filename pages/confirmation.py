@@ -8,14 +8,14 @@ from nicegui import ui
 
 from components.frame import frame
 from components.movie_card import poster_url
-from components.order_details import facts, order_lines, when
+from components.order_details import facts, order_lines
 from components.service_call import call
 from components.session import require_user
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.container import Services
 from services.errors import DomainError
+from services.formatting import format_money, show_time
 from services.i18n import t
-from services.money import format_money
 
 
 def register(services: Services) -> None:
@@ -59,7 +59,7 @@ def _confirmation(booking: Booking, poster: str | None) -> None:
                 ui.label(t("Booking {ref}", ref=booking.reference)).classes("text-white font-bold tracking-wide")
                 status_chip(booking.status)
             facts(booking.movie_title, poster, f"{booking.theater_name} · {booking.screen_name}",
-                  booking.theater_address, when(booking.local_start()))
+                  booking.theater_address, show_time(booking))
             ui.separator().classes("opacity-20")
             order_lines(booking.seats, booking.price, refund=booking.refund)
             if booking.card_last4:

@@ -12,8 +12,9 @@ from components.frame import frame
 from components.movie_card import movie_card
 from components.service_call import call
 from components.session import choose_city, current_city
-from services.catalog.catalog import Listing
+from services.catalog.models import Listing
 from services.container import Services
+from services.formatting import day_month, day_name
 from services.i18n import t
 
 ALL = ""
@@ -72,8 +73,8 @@ def _date_strip(services: Services, city: str, filters: dict[str, str]) -> None:
         _date_chip(t("Any day"), "", filters)
         for offset in range(7):
             day = today + timedelta(days=offset)
-            name = t("Today") if offset == 0 else t("Tomorrow") if offset == 1 else day.strftime("%a")
-            _date_chip(f"{name} {day.day} {day.strftime('%b')}", day.isoformat(), filters)
+            name = t("Today") if offset == 0 else t("Tomorrow") if offset == 1 else day_name(day)
+            _date_chip(f"{name} {day_month(day)}", day.isoformat(), filters)
 
 
 def _date_chip(label: str, value: str, filters: dict[str, str]) -> None:

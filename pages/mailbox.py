@@ -19,6 +19,7 @@ from components.session import require_user
 from services.accounts.users import User
 from services.clock import parse_iso
 from services.container import Services
+from services.formatting import date_time
 from services.i18n import t
 from services.notify.mailbox import MailItem
 
@@ -134,4 +135,4 @@ def _when(stamp: str) -> str:
         moment: datetime = parse_iso(stamp)
     except ValueError:
         return stamp
-    return f"{moment:%d %b, %H:%M} UTC"
+    return date_time(moment, "UTC", zone_name=True)  # when it arrived: mail has no theater

@@ -12,10 +12,10 @@ from components.movie_card import poster_url
 from components.service_call import call
 from components.session import choose_city, current_city
 from services.booking.rules import on_sale
-from services.catalog.catalog import Movie, Showtime, Theater
+from services.catalog.models import Movie, Showtime, Theater
 from services.container import Services
+from services.formatting import day_name, format_money, month_name, show_clock
 from services.i18n import t
-from services.money import format_money
 
 
 def register(services: Services) -> None:
@@ -94,9 +94,9 @@ def _schedule(
                 + ("bg-primary text-white" if day == selected else "mm-surface text-white")
             )
             ):
-                ui.label(day.strftime("%a")).classes("text-xs uppercase")
+                ui.label(day_name(day)).classes("text-xs uppercase")
                 ui.label(str(day.day)).classes("text-xl font-bold")
-                ui.label(day.strftime("%b")).classes("text-xs")
+                ui.label(month_name(day)).classes("text-xs")
     todays = [showtime for showtime in showtimes if showtime.local_date() == selected]
     now = services.clock.now()
     with ui.column().classes("w-full gap-3").mark("showtimes"):
@@ -128,7 +128,7 @@ def _theater_row(services: Services, theater: Theater, shows: list[Showtime], no
 
 def _show_chip(services: Services, theater: Theater, showtime: Showtime, *, open_for_sale: bool) -> None:
     screen = theater.screen(showtime.screen_id)
-    time_text = showtime.local_start().strftime("%I:%M %p").lstrip("0")
+    time_text = show_clock(showtime)
     details = f"{showtime.language} · {screen.format}"
     price = format_money(showtime.min_price, services.settings.currency)
     label = t(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from itertools import groupby
 from urllib.parse import quote
 
@@ -15,11 +14,12 @@ from components.seat_grid import SeatGrid
 from components.seat_selection import SeatSelection, Selection
 from components.service_call import call
 from components.session import current_user
-from services.booking.inventory import SeatMap
+from services.booking.models import SeatMap
 from services.booking.rules import on_sale
-from services.catalog.catalog import Movie, Screen, Showtime, Theater
+from services.catalog.models import Movie, Screen, Showtime, Theater
 from services.container import Services
 from services.errors import DomainError, ShowClosed
+from services.formatting import day_month, day_name, show_clock, show_time
 from services.i18n import t
 
 PICK_KEY = "pick_before_login"
@@ -147,7 +147,6 @@ def _take_pick(showtime_id: str) -> list[str] | None:
 
 
 def _header(movie: Movie, theater: Theater, screen: Screen, showtime: Showtime) -> None:
-    start = showtime.local_start()
     with ui.row().classes("w-full items-center gap-4 flex-nowrap"):
         ui.image(poster_url(movie)).classes("mm-poster w-14 sm:w-20 shrink-0").props('alt="" aria-hidden="true"')
         with ui.column().classes("gap-1 min-w-0"):
@@ -158,11 +157,7 @@ def _header(movie: Movie, theater: Theater, screen: Screen, showtime: Showtime) 
             ui.label(facts).classes("mm-muted text-sm")
             with ui.row().classes("items-center gap-x-3 gap-y-0 flex-wrap"):
                 ui.label(f"{theater.name} · {screen.name}").classes("text-white font-medium")
-                ui.label(_when(start)).classes("text-accent font-medium").mark("show-time")
-
-
-def _when(start: datetime) -> str:
-    return f"{start:%a %d %b}, {start:%I:%M %p}".replace(" 0", " ")
+                ui.label(show_time(showtime)).classes("text-accent font-medium").mark("show-time")
 
 
 def _show_strip(services: Services, current: Showtime, shows: list[Showtime]) -> None:
@@ -180,15 +175,15 @@ def _show_strip(services: Services, current: Showtime, shows: list[Showtime]) ->
             selected = day == today
             href = f"/showtime/{target.showtime_id}" if target and not selected else None
             with _chip(href, selected, disabled=target is None and not selected):
-                ui.label(day.strftime("%a")).classes("text-[10px] uppercase opacity-80")
-                ui.label(day.strftime("%d %b").lstrip("0")).classes("text-sm font-bold")
+                ui.label(day_name(day)).classes("text-[10px] uppercase opacity-80")
+                ui.label(day_month(day)).classes("text-sm font-bold")
         ui.element("div").classes("w-px bg-white/10 mx-1 shrink-0")
         for show in by_day.get(today, []):
             closed = not on_sale(show, now, services.settings)
             selected = show.showtime_id == current.showtime_id
             href = None if closed or selected else f"/showtime/{show.showtime_id}"
             with _chip(href, selected, disabled=closed and not selected):
-                ui.label(f"{show.local_start():%I:%M %p}".lstrip("0")).classes("text-sm font-bold")
+                ui.label(show_clock(show)).classes("text-sm font-bold")
                 ui.label(t("closed") if closed else show.format).classes("text-[10px] opacity-70")
 
 

@@ -17,13 +17,13 @@ from components.frame import frame
 from components.service_call import call
 from components.session import current_user, require_user
 from services.accounts.users import User
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.ticket_pdf import pdf_filename, render_ticket
 from services.container import Services
 from services.errors import DomainError, NotFound
+from services.formatting import format_money, show_clock, show_date, show_zone
 from services.i18n import t
-from services.money import format_money
-from services.notify.messages import amount_rows, clock_time, seat_groups
+from services.notify.messages import amount_rows, seat_groups
 
 _CSS = """
 .mm-ticket { background: #fbfaff; color: #161422; border-radius: 18px; overflow: hidden;
@@ -122,7 +122,6 @@ def _ticket(services: Services, booking: Booking, poster: str) -> None:
 
 
 def _band(booking: Booking, poster: str) -> None:
-    local = booking.local_start()
     with ui.row().classes("mm-ticket-band w-full p-4 gap-4 flex-nowrap items-center"):
         if poster:
             ui.image(poster).classes("w-16 h-24 rounded-md shrink-0").props(
@@ -130,7 +129,7 @@ def _band(booking: Booking, poster: str) -> None:
         with ui.column().classes("gap-1 min-w-0"):
             ui.label("MOVIE MAGIC · " + t("E-TICKET")).classes("text-[0.65rem] font-bold tracking-widest text-accent")
             ui.label(booking.movie_title).classes("mm-title text-2xl text-white leading-tight").mark("ticket-title")
-            ui.label(f"{local:%a %d %b %Y} · {clock_time(local)} {local.tzname()}").classes(
+            ui.label(f"{show_date(booking, year=True)} · {show_clock(booking)} {show_zone(booking)}").classes(
                 "text-base font-semibold text-white").mark("ticket-when")
 
 
@@ -164,10 +163,11 @@ def _qr(services: Services, booking: Booking) -> None:
     uri = services.tickets.qr(booking).svg_data_uri(scale=1, border=3, dark="#000000", light="#ffffff")
     with ui.column().classes("w-full items-center px-5 pt-4 pb-2 gap-1"):
         ui.image(uri).classes("w-56 h-56 sm:w-60 sm:h-60").props(
-            f'alt="{t("QR code of ticket {booking}", booking=booking.booking_id)}" no-spinner no-transition'
+            f'alt="{t("QR code of ticket {booking}", booking=booking.reference)}" no-spinner no-transition'
         ).mark("ticket-qr")
         ui.label(t("Show this code at the entrance")).classes("mm-ticket-muted text-sm")
-        ui.label(booking.booking_id).classes("font-mono text-xs break-all text-center").mark("ticket-booking-id")
+        ui.label(t("Booking {ref}", ref=booking.reference)).classes("font-mono text-sm text-center").mark(
+            "ticket-reference")
 
 
 def _cancelled(booking: Booking) -> None:
@@ -177,7 +177,7 @@ def _cancelled(booking: Booking) -> None:
         if booking.refund is not None:
             ui.label(t("Refund: {amount}", amount=format_money(booking.refund, booking.price.currency))).classes(
                 "mm-ticket-muted")
-        ui.label(booking.booking_id).classes("font-mono text-xs break-all")
+        ui.label(t("Booking {ref}", ref=booking.reference)).classes("font-mono text-sm")
 
 
 def _amounts(booking: Booking) -> None:

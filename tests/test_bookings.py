@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from services.accounts.users import User
-from services.booking.bookings import Guest, booking_id_for
+from services.booking.bookings import booking_id_for
+from services.booking.models import Guest, SeatState
 from services.booking.payments import Authorization, CardPayment
 from services.container import Services
 from services.errors import HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed, TooLateToCancel
@@ -46,7 +47,7 @@ def test_checkout_sells_seats_writes_booking_and_outbox(small: Services) -> None
         "C3": ("sold", booking.booking_id), "A1": ("sold", booking.booking_id)}
     assert "ttl" not in seats["C3"] and "expires_at" not in seats["C3"]
     assert small.inventory.get_hold(hold.hold_id).status == "confirmed"
-    assert changes[-2:] == [SeatChange("C3", "sold"), SeatChange("A1", "sold")]
+    assert changes[-2:] == [SeatChange("C3", SeatState.SOLD), SeatChange("A1", SeatState.SOLD)]
     note = small.aws.table(OUTBOX).get_item(
         Key={"notification_id": notification_id(booking.booking_id, "booking_confirmed")})["Item"]
     assert note["email"] == "alice@example.com" and note["pending"] == "1"

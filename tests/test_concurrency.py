@@ -13,7 +13,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from services.booking.bookings import Booking, Guest
+from services.booking.models import Booking, Guest
 from services.booking.payments import CardPayment, DemoGateway
 from services.booking.pricing import percent_of
 from services.container import Services

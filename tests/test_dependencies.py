@@ -31,8 +31,10 @@ def requirements_file(name: str) -> list[str]:
 
 def test_requirements_files_match_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert pins(requirements_file("requirements.txt")) == pins(project["dependencies"])
+    assert pins(requirements_file("requirements-aws.txt")) == pins(project["dependencies"])
+    assert pins(requirements_file("requirements.txt")) == pins(project["optional-dependencies"]["embedded"])
     assert pins(requirements_file("requirements-dev.txt")) == pins(project["optional-dependencies"]["dev"])
+    assert "-r requirements-aws.txt" in (ROOT / "requirements.txt").read_text()  # ./run.sh: the app + moto
     assert "-r requirements.txt" in (ROOT / "requirements-dev.txt").read_text()  # dev installs the app too
 
 

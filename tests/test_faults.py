@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.booking.bookings import Guest, booking_id_for
+from services.booking.bookings import booking_id_for
+from services.booking.models import Guest
 from services.booking.payments import CardPayment
 from services.container import Services
 from services.errors import PaymentDeclined, ServiceUnavailable

@@ -17,7 +17,7 @@ from services.accounts.users import User as Account
 from services.booking.payments import CardPayment
 from services.clock import iso
 from services.container import Services
-from services.money import format_money
+from services.formatting import format_money
 from services.platform.aws import connect
 from services.platform.schema import HOLDS, SEATS, SHOWTIMES
 from services.settings import Settings

@@ -1,10 +1,15 @@
-"""Least privilege: the instance role grants exactly the DynamoDB and SNS actions the app calls.
+"""Least privilege: the instance role grants exactly the DynamoDB and SNS actions the app calls, and each
+DynamoDB action only on the tables the code calls it on (action x table).
 
 Two independent views of "what the app calls":
 - a static scan of ``services/`` (every boto3 operation written in the code, whether or not a test
-  happens to run it), which must EQUAL what deploy/cloudformation.yaml grants;
+  happens to run it, and the table it names), which must EQUAL what deploy/cloudformation.yaml grants;
 - a recorded run (``record_actions``, a botocore hook used by tests/test_deploy.py's round trip
   against the deployed stack), which must be a SUBSET of both.
+
+The scan finds a call's table from what the code binds (``self._seats = aws.table(SEATS)``,
+``"TableName": self.holds_table``); a call on a table the code does not name there (a helper that takes the
+table as an argument) counts for every table its function names, else for every table its file names.
 
 Code that never runs with the instance role is left out of the scan: the embedded moto server and its
 snapshots (local only), and provisioning (``python main.py provision`` runs with an administrator's
@@ -25,7 +30,9 @@ from typing import Any
 
 from cfnlint.decode import decode_str
 
+from services.platform import schema
 from services.platform.aws import Aws
+from services.platform.schema import ALL_TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "cloudformation.yaml"
@@ -53,6 +60,18 @@ DYNAMODB_METHODS = {
     "update_time_to_live": "dynamodb:UpdateTimeToLive",
     "delete_table": "dynamodb:DeleteTable",
 }
+# services/platform/dynamo.py, the one door to DynamoDB: function -> (IAM action, index of the argument that
+# names the table). Its own body calls boto3 on whatever table it is given, so per table only the call sites
+# count; ``transact_write``'s actions are found as the transaction entries below.
+DYNAMO_MODULE = {
+    "get_item": ("dynamodb:GetItem", 0),
+    "put_item": ("dynamodb:PutItem", 0),
+    "update_item": ("dynamodb:UpdateItem", 0),
+    "delete_item": ("dynamodb:DeleteItem", 0),
+    "query_all": ("dynamodb:Query", 0),
+    "query_pages": ("dynamodb:Query", 0),
+    "batch_get_all": ("dynamodb:BatchGetItem", 1),
+}
 # TransactWriteItems has no IAM action of its own: each entry is authorized as its item action.
 TRANSACT_ENTRIES = {
     "Put": "dynamodb:PutItem",
@@ -78,6 +97,7 @@ SNS_METHODS = {
 }
 # Act on a subscription ARN, which IAM cannot scope (SNS's only resource type is the topic): Resource "*".
 SUBSCRIPTION_LEVEL_ACTIONS = {"sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"}
+LOG_ACTIONS = {"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}
 SESSION_MANAGER_ACTIONS = {
     "ssm:UpdateInstanceInformation",
     "ssmmessages:CreateControlChannel",
@@ -131,6 +151,8 @@ def _actions_of(node: ast.AST) -> list[str]:
             method = str(node.args[0].value)
         if method in SNS_METHODS and "sns" in receiver:  # LiveHub.publish and friends are not SNS
             return [SNS_METHODS[method]]
+        if receiver == "dynamo" and method in DYNAMO_MODULE:
+            return [DYNAMO_MODULE[method][0]]
         if method in DYNAMODB_METHODS and "sns" not in receiver and "sqs" not in receiver:
             return [DYNAMODB_METHODS[method]]
     if isinstance(node, ast.Dict):  # an entry of a TransactWriteItems request: {"Put": {"TableName": ...}}
@@ -141,19 +163,109 @@ def _actions_of(node: ast.AST) -> list[str]:
     return []
 
 
+# Schema constant (USERS, ...) -> logical table name (Users, ...).
+TABLE_CONSTANTS = {name: value.logical_name for name, value in vars(schema).items() if value in ALL_TABLES}
+
+
+def called_table_actions() -> dict[tuple[str, str], list[str]]:
+    """(logical table, DynamoDB action) -> where in services/ it is called (``file:line``)."""
+    found: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for path in _scanned_files():
+        tree = ast.parse(path.read_text(), str(path))
+        bindings, writers = _table_bindings(tree)
+        file_tables = _tables_named(tree, bindings)
+        functions = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
+        for function in functions:
+            nested = {id(n) for f in ast.walk(function) if f is not function and isinstance(f, type(function))
+                      for n in ast.walk(f)}
+            fallback = _tables_named(function, bindings) or file_tables
+            for node in ast.walk(function):
+                if id(node) in nested or _is_batch_writer_put(node, writers):
+                    continue
+                for action in (a for a in _actions_of(node) if a.startswith("dynamodb:")):
+                    for table in _tables_of(node, bindings) or fallback:
+                        found[(table, action)].append(f"{path.relative_to(SERVICES.parent)}:{node.lineno}")  # type: ignore[attr-defined]
+    return dict(found)
+
+
+def _table_of(expression: ast.AST, bindings: dict[str, str]) -> str | None:
+    """The table an expression stands for: ``aws.table(SEATS)``, ``aws.table_name(SEATS)`` or a name bound to one."""
+    if (isinstance(expression, ast.Call) and isinstance(expression.func, ast.Attribute)
+            and expression.func.attr in {"table", "table_name"} and expression.args
+            and isinstance(expression.args[0], ast.Name)):
+        return TABLE_CONSTANTS.get(expression.args[0].id)
+    return bindings.get(ast.unparse(expression))
+
+
+def _table_bindings(tree: ast.AST) -> tuple[dict[str, str], set[str]]:
+    """Names bound to a table (``self._seats = aws.table(SEATS)``) and names of batch writers."""
+    bindings: dict[str, str] = {}
+    writers: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            table = _table_of(node.value, {})
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets if table else []:
+                bindings[ast.unparse(target)] = table  # type: ignore[assignment]
+        if (isinstance(node, ast.withitem) and node.optional_vars is not None
+                and isinstance(node.context_expr, ast.Call)):
+            function = node.context_expr.func
+            if isinstance(function, ast.Attribute) and function.attr == "batch_writer":
+                writers.add(ast.unparse(node.optional_vars))
+    return bindings, writers
+
+
+def _is_batch_writer_put(node: ast.AST, writers: set[str]) -> bool:
+    """``writer.put_item`` inside ``with table.batch_writer() as writer`` is part of the BatchWriteItem."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and ast.unparse(node.func.value) in writers)
+
+
+def _tables_of(node: ast.AST, bindings: dict[str, str]) -> set[str]:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if ast.unparse(node.func.value) == "dynamo" and node.func.attr in DYNAMO_MODULE:
+            position = DYNAMO_MODULE[node.func.attr][1]
+            table = _table_of(node.args[position], bindings) if len(node.args) > position else None
+        else:
+            table = _table_of(node.func.value, bindings)
+        return {table} if table else set()
+    if isinstance(node, ast.Dict):  # a transaction entry: {"Put": {"TableName": ...}}
+        entry = next(v for k, v in zip(node.keys, node.values, strict=True)
+                     if isinstance(k, ast.Constant) and k.value in TRANSACT_ENTRIES)
+        assert isinstance(entry, ast.Dict)
+        name = next(v for k, v in zip(entry.keys, entry.values, strict=True)
+                    if isinstance(k, ast.Constant) and k.value == "TableName")
+        table = _table_of(name, bindings)
+        return {table} if table else set()
+    return set()
+
+
+def _tables_named(tree: ast.AST, bindings: dict[str, str]) -> set[str]:
+    """Every table a piece of code names, by schema constant or by a name bound to a table."""
+    named = {TABLE_CONSTANTS[node.id] for node in ast.walk(tree) if isinstance(node, ast.Name)
+             and node.id in TABLE_CONSTANTS}
+    return named | {bindings[text] for node in ast.walk(tree) if isinstance(node, ast.Attribute | ast.Name)
+                    and (text := ast.unparse(node)) in bindings}
+
+
 @contextmanager
-def record_actions(aws: Aws) -> Iterator[set[str]]:
-    """Every IAM action the app's DynamoDB and SNS clients perform inside the block."""
-    recorded: set[str] = set()
+def record_actions(aws: Aws) -> Iterator[set[tuple[str, str | None]]]:
+    """Every (IAM action, logical table or None) the app's DynamoDB and SNS clients perform inside the block."""
+    recorded: set[tuple[str, str | None]] = set()
+    logical = {aws.table_name(table): table.logical_name for table in ALL_TABLES}
 
     def on_call(params: dict[str, Any], model: Any, **_: Any) -> None:
         service = model.service_model.endpoint_prefix
         if model.name == "TransactWriteItems":
-            recorded.update(TRANSACT_ENTRIES[kind] for entry in params["TransactItems"] for kind in entry)
+            recorded.update((TRANSACT_ENTRIES[kind], logical.get(body["TableName"]))
+                            for entry in params["TransactItems"] for kind, body in entry.items())
         elif model.name == "TransactGetItems":
-            recorded.add("dynamodb:GetItem")
+            recorded.update(("dynamodb:GetItem", logical.get(entry["Get"]["TableName"]))
+                            for entry in params["TransactItems"])
+        elif "RequestItems" in params:  # BatchGetItem, BatchWriteItem: one request, several tables
+            recorded.update((f"{service}:{model.name}", logical.get(name)) for name in params["RequestItems"])
         else:
-            recorded.add(f"{service}:{model.name}")
+            recorded.add((f"{service}:{model.name}", logical.get(params.get("TableName", ""))))
 
     # The clients that exist, and (through the session) those services create later, e.g. a quick SNS client.
     emitters = [aws.ddb.meta.events, aws.sns.meta.events, aws.session.events]
@@ -195,9 +307,51 @@ def test_the_app_never_scans_nor_manages_tables_on_the_instance() -> None:
     assert not {action: called[action] for action in forbidden & called.keys()}
 
 
+def _table_logical_names(template: dict[str, Any]) -> dict[str, str]:
+    """Resource name (UsersTable) -> logical table name of the schema (Users)."""
+    return {name: r["Properties"]["TableName"]["Fn::Sub"].removeprefix("${TablePrefix}")
+            for name, r in template["Resources"].items() if r["Type"] == "AWS::DynamoDB::Table"}
+
+
+def granted_table_actions(template: dict[str, Any]) -> set[tuple[str, str]]:
+    """(logical table, action) pairs the role allows on tables (not indexes)."""
+    tables = _table_logical_names(template)
+    return {(tables[resource["Fn::GetAtt"][0]], action) for statement in role_statements(template)
+            for resource in _as_list(statement["Resource"])
+            if isinstance(resource, dict) and resource.get("Fn::GetAtt", [""])[0] in tables
+            for action in _as_list(statement["Action"])}
+
+
+def test_the_role_grants_each_table_exactly_the_actions_the_code_calls_on_it() -> None:
+    called, granted = called_table_actions(), granted_table_actions(load_template())
+    lines = [f"{action} on {table} is called ({', '.join(called[(table, action)][:3])}) but {ROLE} does not grant "
+             f"it on {table}Table: add it to that table's statement"
+             for table, action in sorted(called.keys() - granted)]
+    lines += [f"{action} is granted on {table}Table but nothing in services/ calls it there: remove it"
+              for table, action in sorted(granted - called.keys())]
+    assert not lines, "\n" + "\n".join(lines)
+
+
+def test_indexes_are_queried_only_and_only_where_the_code_queries() -> None:
+    template = load_template()
+    tables = _table_logical_names(template)
+    with_indexes = {table.logical_name for table in ALL_TABLES if table.indexes}
+    queried = {table for table, action in called_table_actions() if action == "dynamodb:Query"}
+    index_grants = [s for s in role_statements(template) for r in _as_list(s["Resource"])
+                    if isinstance(r, dict) and "Fn::Sub" in r]
+    assert index_grants and all(set(_as_list(s["Action"])) == {"dynamodb:Query"} for s in index_grants)
+    indexed = set()
+    for statement in index_grants:
+        for resource in _as_list(statement["Resource"]):
+            table, suffix = resource["Fn::Sub"].removeprefix("${").split(".Arn}")
+            assert suffix == "/index/*", resource
+            indexed.add(tables[table])
+    assert indexed == queried & with_indexes
+
+
 def test_every_statement_names_only_this_stacks_resources() -> None:
     template = load_template()
-    tables = {name for name, r in template["Resources"].items() if r["Type"] == "AWS::DynamoDB::Table"}
+    tables = _table_logical_names(template)
     for statement in role_statements(template):
         actions = set(_as_list(statement["Action"]))
         resources = _as_list(statement["Resource"])
@@ -205,8 +359,9 @@ def test_every_statement_names_only_this_stacks_resources() -> None:
         prefixes = {action.split(":")[0] for action in actions}
         if prefixes == {"dynamodb"}:
             for resource in resources:
-                if "Fn::GetAtt" in resource:
+                if "Fn::GetAtt" in resource:  # one statement per table: its own actions
                     assert resource["Fn::GetAtt"][0] in tables and resource["Fn::GetAtt"][1] == "Arn", resource
+                    assert resources == [resource], "one table per statement keeps action x table readable"
                 else:  # an index: Query only
                     table, suffix = resource["Fn::Sub"].removeprefix("${").split(".Arn}")
                     assert table in tables and suffix == "/index/*" and actions == {"dynamodb:Query"}, resource
@@ -215,18 +370,32 @@ def test_every_statement_names_only_this_stacks_resources() -> None:
             assert actions <= SUBSCRIPTION_LEVEL_ACTIONS, statement
         elif prefixes == {"sns"}:
             assert resources == [{"Ref": "BookingsTopic"}] and not actions & SUBSCRIPTION_LEVEL_ACTIONS, statement
+        elif prefixes == {"logs"}:  # the CloudWatch agent: write to the stack's own log group only
+            assert actions == LOG_ACTIONS and resources == [{"Fn::GetAtt": ["AppLogGroup", "Arn"]}], statement
         elif prefixes == {"secretsmanager"}:
             assert actions == {"secretsmanager:GetSecretValue"} and resources == [{"Ref": "AppSecret"}], statement
         else:  # Session Manager's agent: these five actions have no resource to scope them to
             assert actions == SESSION_MANAGER_ACTIONS and resources == ["*"], statement
 
 
+def test_subscribe_is_email_only_and_the_topic_is_encrypted() -> None:
+    template = load_template()
+    subscribe = [s for s in role_statements(template) if "sns:Subscribe" in _as_list(s["Action"])]
+    assert len(subscribe) == 1 and _as_list(subscribe[0]["Action"]) == ["sns:Subscribe"]
+    assert subscribe[0]["Condition"] == {"StringEquals": {"sns:Protocol": "email"}}
+    # The code subscribes with that protocol only (a literal, so the condition cannot surprise it).
+    calls = [node for path in _scanned_files() for node in ast.walk(ast.parse(path.read_text()))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "subscribe"]
+    protocols = {ast.unparse(k.value) for node in calls for k in node.keywords if k.arg == "Protocol"}
+    assert protocols == {"'email'"}
+    topic = template["Resources"]["BookingsTopic"]["Properties"]
+    assert topic["KmsMasterKeyId"] == "alias/aws/sns"  # AWS-managed: no KMS grant needed in the role
+
+
 def test_the_role_covers_every_table_and_grants_no_sqs() -> None:
     template = load_template()
-    tables = {name for name, r in template["Resources"].items() if r["Type"] == "AWS::DynamoDB::Table"}
     statements = role_statements(template)
-    table_statement = next(s for s in statements if s.get("Sid") == "AppTables")
-    assert {r["Fn::GetAtt"][0] for r in table_statement["Resource"]} == tables
+    assert {table for table, _ in granted_table_actions(template)} == set(_table_logical_names(template).values())
     assert not granted_actions(statements, "sqs")
 
 
@@ -242,6 +411,48 @@ aws.sns.get_paginator("list_subscriptions_by_topic")
     actions = [action for node in ast.walk(ast.parse(source)) for action in _actions_of(node)]
     assert sorted(actions) == ["dynamodb:ConditionCheckItem", "dynamodb:PutItem", "sns:ListSubscriptionsByTopic",
                                "sns:Publish"]
+
+
+def test_the_scan_finds_the_table_of_each_call() -> None:
+    """Guards the per-table scan: a bound table, a bound name in a transaction, a helper, a batch writer."""
+    source = """
+class Inventory:
+    def __init__(self, aws):
+        self._seats = aws.table(SEATS)
+        self.holds_table = aws.table_name(HOLDS)
+
+    def sell(self):
+        self._seats.delete_item(Key={})
+        aws.ddb.transact_write_items(TransactItems=[{"Update": {"TableName": self.holds_table, "Key": {}}}])
+        aws.table(USERS).get_item(Key={})
+
+
+    def read(self):
+        dynamo.get_item(self._seats, {})
+        dynamo.batch_get_all(aws, aws.table_name(MOVIES), [])
+
+
+def _query_all(table):
+    return table.query()
+
+
+def seed(aws, table):
+    with aws.table(table).batch_writer() as writer:
+        writer.put_item(Item={})
+"""
+    tree = ast.parse(source)
+    bindings, writers = _table_bindings(tree)
+    assert bindings == {"self._seats": "Seats", "self.holds_table": "Holds"} and writers == {"writer"}
+    calls = [node for node in ast.walk(tree) if _actions_of(node)]
+    resolved = {(tuple(_actions_of(node)), frozenset(_tables_of(node, bindings))) for node in calls
+                if not _is_batch_writer_put(node, writers)}
+    assert resolved == {(("dynamodb:GetItem",), frozenset({"Seats"})),
+                        (("dynamodb:BatchGetItem",), frozenset({"Movies"})),
+                        (("dynamodb:DeleteItem",), frozenset({"Seats"})),
+                        (("dynamodb:UpdateItem",), frozenset({"Holds"})),
+                        (("dynamodb:GetItem",), frozenset({"Users"})), (("dynamodb:Query",), frozenset()),
+                        (("dynamodb:BatchWriteItem",), frozenset())}
+    assert _tables_named(tree, bindings) == {"Seats", "Holds", "Users", "Movies"}  # the fallback for the last two
 
 
 def test_the_instance_is_given_the_topic_arn_so_it_never_lists_topics() -> None:

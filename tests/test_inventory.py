@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from services.booking.models import SeatState
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
 from services.errors import HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ShowClosed
@@ -154,14 +155,14 @@ def test_expire_due_deletes_only_expired_holds_and_publishes(small: Services) ->
     received: list[tuple[str, list[SeatChange]]] = []
     small.live.subscribe("tiny-show", lambda showtime_id, changes: received.append((showtime_id, changes)))
     small.inventory.hold("tiny-show", ["A1", "A2"], "alice")
-    assert received[-1][1] == [SeatChange("A1", "held", received[-1][1][0].hold_id),
-                               SeatChange("A2", "held", received[-1][1][1].hold_id)]
+    assert received[-1][1] == [SeatChange("A1", SeatState.HELD, received[-1][1][0].hold_id),
+                               SeatChange("A2", SeatState.HELD, received[-1][1][1].hold_id)]
     fake_clock(small).advance(minutes=5)
     small.inventory.hold("tiny-show", ["B1"], "bob")
     assert small.inventory.expire_due(["tiny-show"]) == 0
     fake_clock(small).advance(minutes=4)
     assert small.inventory.expire_due(small.live.watched_showtimes()) == 2
-    assert received[-1] == ("tiny-show", [SeatChange("A1", "available"), SeatChange("A2", "available")])
+    assert received[-1] == ("tiny-show", [SeatChange("A1", SeatState.AVAILABLE), SeatChange("A2", SeatState.AVAILABLE)])
     assert small.inventory.expire_due(["tiny-show"]) == 0
     items = small.aws.table(SEATS).query(KeyConditionExpression="showtime_id = :s",
                                          ExpressionAttributeValues={":s": "tiny-show"})["Items"]

@@ -13,6 +13,7 @@ from nicegui.testing import User
 
 from components.seat_grid import SeatGrid
 from main import build_services
+from services.booking.models import SeatState
 from services.container import Services
 from services.live.hub import LiveHub, SeatChange
 from services.live.poller import LivePoller
@@ -34,13 +35,13 @@ def test_hub_delivers_to_the_showtimes_listeners_until_they_unsubscribe() -> Non
     got: list[tuple[str, list[SeatChange]]] = []
     stop = hub.subscribe("s1", lambda showtime_id, changes: got.append((showtime_id, changes)))
     hub.subscribe("s2", lambda *_: pytest.fail("another showtime's listener was called"))
-    hub.publish("s1", [SeatChange("A1", "held", "h-1")])
+    hub.publish("s1", [SeatChange("A1", SeatState.HELD, "h-1")])
     hub.publish("s1", [])  # nothing to say: nobody is called
-    assert got == [("s1", [SeatChange("A1", "held", "h-1")])]
+    assert got == [("s1", [SeatChange("A1", SeatState.HELD, "h-1")])]
     assert sorted(hub.watched_showtimes()) == ["s1", "s2"]
     stop()
     stop()  # twice is harmless
-    hub.publish("s1", [SeatChange("A1", "available")])
+    hub.publish("s1", [SeatChange("A1", SeatState.AVAILABLE)])
     assert len(got) == 1
     assert hub.watched_showtimes() == ["s2"] and hub.listener_count() == 1
 
@@ -53,7 +54,7 @@ def test_one_broken_listener_does_not_stop_the_others(caplog: pytest.LogCaptureF
 
     hub.subscribe("s1", broken)
     hub.subscribe("s1", lambda _s, changes: got.extend(c.seat_id for c in changes))
-    hub.publish("s1", [SeatChange("B2", "sold")])
+    hub.publish("s1", [SeatChange("B2", SeatState.SOLD)])
     assert got == ["B2"]
     assert "live listener failed" in caplog.text
 
@@ -70,7 +71,7 @@ def test_hub_is_safe_with_many_threads_subscribing_and_publishing() -> None:
 
         stop = hub.subscribe("s", note)
         for _ in range(50):
-            hub.publish("s", [SeatChange(f"A{n}", "held")])
+            hub.publish("s", [SeatChange(f"A{n}", SeatState.HELD)])
         stop()
 
     threads = [threading.Thread(target=viewer, args=(n,)) for n in range(20)]
@@ -122,7 +123,7 @@ async def test_a_disconnect_ends_the_subscription_and_a_reconnect_catches_up(
     run_handlers(client, client.disconnect_handlers)  # the browser's socket dropped
     assert not grid.watching and hub.listener_count(show) == watching - 1  # no leak while the tab is away
     backstage.inventory.hold(show, ["B5"], "someone-else")  # happens while this viewer is offline
-    hub.publish(show, [SeatChange("B6", "sold")])  # and this is missed entirely
+    hub.publish(show, [SeatChange("B6", SeatState.SOLD)])  # and this is missed entirely
     assert grid.code("B6") == "a"
     run_handlers(client, client.connect_handlers)  # ... and came back
     await until(lambda: grid.watching and grid.code("B5") == "h")

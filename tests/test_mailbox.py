@@ -7,7 +7,7 @@ import pytest
 
 from main import build_services
 from services.accounts.users import User
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
 from services.notify.mailbox import MailItem

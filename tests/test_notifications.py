@@ -14,11 +14,11 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from services.accounts.users import User
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.clock import parse_iso
 from services.container import Services
-from services.money import format_money
+from services.formatting import format_money
 from services.notify.notifications import LEASE, NotificationWorker, RunReport
 from services.notify.outbox import Kind, notification_id
 from services.notify.subscriptions import ARN_ATTRIBUTE, filter_policy
@@ -119,7 +119,17 @@ def test_each_owner_receives_only_their_confirmation_and_staff_receives_all(smal
     assert small.notifications.run_once().published == 0  # nothing twice
 
 
-def test_registration_subscribes_the_address_with_its_own_filter_policy(small: Services, people) -> None:
+def test_registering_alone_makes_aws_email_no_one(small: Services) -> None:
+    """Anyone can register any address: on AWS that must not subscribe it (no mail relay, no quota use)."""
+    small.users.register("Mallory", "victim@example.com", "password123")
+    assert small.subscriptions.status("victim@example.com") == "not_subscribed"
+    subscriptions = small.aws.sns.list_subscriptions_by_topic(TopicArn=small.subscriptions.topic_arn())
+    assert "victim@example.com" not in {s["Endpoint"] for s in subscriptions["Subscriptions"]}
+
+
+def test_the_first_booking_subscribes_the_address_with_its_own_filter_policy(small: Services, people) -> None:
+    book(small, people["alice"], ["A1"])
+    assert small.notifications.run_once().published == 1
     item = small.aws.table(USERS).get_item(Key={"email": "alice@example.com"})["Item"]
     attributes = small.aws.sns.get_subscription_attributes(SubscriptionArn=item[ARN_ATTRIBUTE])["Attributes"]
     assert attributes["Protocol"] == "email" and attributes["Endpoint"] == "alice@example.com"
@@ -137,6 +147,8 @@ def test_an_older_account_is_subscribed_before_its_first_confirmation(small: Ser
 
 
 def test_pending_confirmation_is_reported_for_the_profile(small: Services, people) -> None:
+    small.subscriptions.subscribe_user("alice@example.com")  # as her first booking does
+
     class PendingSns:
         def get_subscription_attributes(self, SubscriptionArn: str) -> dict[str, Any]:  # noqa: N803
             return {"Attributes": {"PendingConfirmation": "true", "SubscriptionArn": SubscriptionArn}}

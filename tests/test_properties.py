@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from main import build_services
-from services.booking.bookings import Booking, Guest
+from services.booking.models import Booking, Guest
 from services.booking.payments import CardPayment
 from services.clock import FakeClock
 from services.container import Services

@@ -9,7 +9,7 @@ import pytest
 from nicegui.testing import User as SimulatedUser
 
 from services.accounts.users import User
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
 
@@ -47,7 +47,7 @@ async def test_the_owner_sees_the_ticket_and_downloads_the_pdf(user: SimulatedUs
     await user.should_see(marker="ticket-qr")
     await user.should_see(booking.movie_title)
     await user.should_see(booking.theater_name)
-    await user.should_see(booking.booking_id)
+    await user.should_see(f"Booking {booking.reference}")  # the short reference, as on every page
     for seat in booking.seat_ids:
         await user.should_see(seat)
     user.find(marker="ticket-download").click()

@@ -122,7 +122,9 @@ class LoggedRoute(APIRoute):
                 logging.getLogger("moviemagic").exception("unexpected API failure")
                 return error_response(500, "internal_error", t("Something went wrong on our side. Please try again."))
             finally:
+                # client: the visitor's address (nginx passes it; uvicorn trusts only the local proxy).
                 log_event("api.request", method=request.method, path=request.url.path, status=status,
-                          ms=round((time.perf_counter() - started) * 1000, 1))
+                          ms=round((time.perf_counter() - started) * 1000, 1),
+                          client=request.client.host if request.client else None)
 
         return handle

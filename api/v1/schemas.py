@@ -6,14 +6,13 @@ offset (show times in the theater's own time zone, everything else in UTC).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from services.booking.bookings import Booking
-from services.booking.inventory import Hold, SeatMap
+from services.booking.models import Booking, Hold, SeatMap, SeatState
 from services.booking.pricing import Price
-from services.catalog.catalog import Movie, Screen, Showtime, Theater
+from services.catalog.models import Movie, Screen, Showtime, Theater
 from services.clock import iso
 
 
@@ -110,6 +109,16 @@ class ShowtimeOut(BaseModel):
                    language=showtime.language, format=showtime.format, prices=showtime.prices, currency=currency)
 
 
+# SeatState's values but HELD_BY_YOU: the API says "held" plus held_by_you, so one field means one thing.
+ApiSeatState = Literal["available", "held", "sold", "blocked"]
+
+
+def _api_status(state: SeatState) -> ApiSeatState:
+    if state == SeatState.HELD_BY_YOU:
+        return "held"
+    return cast(ApiSeatState, state.value)
+
+
 class SeatOut(BaseModel):
     seat_id: str
     row: str
@@ -117,7 +126,7 @@ class SeatOut(BaseModel):
     category: str
     price: int
     accessible: bool
-    status: Literal["available", "held", "sold", "blocked"]
+    status: ApiSeatState
     held_by_you: bool = Field(default=False, description="held by the bearer's own hold")
 
 
@@ -129,8 +138,8 @@ class SeatMapOut(BaseModel):
     @classmethod
     def of(cls, seat_map: SeatMap, currency: str) -> SeatMapOut:
         seats = [SeatOut(seat_id=s.seat_id, row=s.row, number=s.number, category=s.category, price=s.price,
-                         accessible=s.accessible, status="held" if s.status == "held_by_you" else s.status,
-                         held_by_you=s.status == "held_by_you") for s in seat_map.seats]
+                         accessible=s.accessible, status=_api_status(s.status),
+                         held_by_you=s.status == SeatState.HELD_BY_YOU) for s in seat_map.seats]
         return cls(showtime_id=seat_map.showtime.showtime_id, currency=currency, seats=seats)
 
 

@@ -8,20 +8,21 @@ reconnect finds the same booking instead of making a second one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Any, Literal, Protocol
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
 from services.booking import rules
-from services.booking.inventory import Hold, InventoryService
+from services.booking.inventory import InventoryService
+from services.booking.models import Booking, Customer, Hold, SeatState
 from services.booking.payments import Authorization, CardPayment, PaymentGateway
 from services.booking.pricing import Price, PricedSeat, PricingService
 from services.catalog.catalog import CatalogService
-from services.clock import Clock, iso, parse_iso
+from services.clock import Clock, iso
 from services.errors import HoldExpired, NotFound, ServiceUnavailable, TooLateToCancel
+from services.formatting import date_time
 from services.i18n import t
 from services.live.hub import SeatChange
 from services.notify.outbox import outbox_put
@@ -31,110 +32,6 @@ from services.platform.dynamo import TransactionCancelled, TransactionOutcomeUnk
 from services.platform.logs import log_event
 from services.platform.schema import BOOKINGS
 from services.settings import Settings
-
-BookingStatus = Literal["confirmed", "cancelled"]
-
-
-class Customer(Protocol):
-    """Who books: a logged-in user (``services.users.User``) or a kiosk guest with its checkout id."""
-
-    @property
-    def user_id(self) -> str: ...
-    @property
-    def email(self) -> str: ...
-    @property
-    def is_admin(self) -> bool: ...
-
-
-@dataclass(frozen=True)
-class Guest:
-    """A kiosk / guest checkout: its checkout id is both the holder and the booking's owner."""
-
-    user_id: str
-    email: str = ""
-    name: str = ""
-    is_admin: bool = False
-
-
-@dataclass(frozen=True)
-class Booking:
-    booking_id: str
-    hold_id: str
-    user_id: str
-    email: str
-    status: BookingStatus
-    showtime_id: str
-    movie_id: str
-    movie_title: str
-    theater_id: str
-    theater_name: str
-    theater_address: str
-    city: str
-    timezone: str
-    screen_id: str
-    screen_name: str
-    starts_at: datetime  # UTC
-    seats: tuple[PricedSeat, ...]
-    price: Price
-    created_at: str
-    payment_id: str
-    card_last4: str
-    refund: int | None = None  # minor units, once cancelled
-    cancelled_at: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # attributes others add
-
-    @property
-    def seat_ids(self) -> list[str]:
-        return [seat.seat_id for seat in self.seats]
-
-    @property
-    def reference(self) -> str:
-        """The short booking reference a person reads out at the counter (pages, emails, API)."""
-        return booking_reference(self.booking_id)
-
-    def local_start(self) -> datetime:
-        return self.starts_at.astimezone(ZoneInfo(self.timezone))
-
-    def to_item(self) -> dict[str, Any]:
-        """The stored item: everything a confirmation email or a ticket needs, without other lookups."""
-        item = {
-            **self.extra,
-            "booking_id": self.booking_id, "hold_id": self.hold_id, "user_id": self.user_id, "email": self.email,
-            "status": self.status, "showtime_id": self.showtime_id, "movie_id": self.movie_id,
-            "movie_title": self.movie_title, "theater_id": self.theater_id, "theater_name": self.theater_name,
-            "theater_address": self.theater_address, "city": self.city, "timezone": self.timezone,
-            "screen_id": self.screen_id, "screen_name": self.screen_name, "starts_at": iso(self.starts_at),
-            "starts_at_local": self.local_start().isoformat(), "seat_ids": self.seat_ids,
-            "seats": [seat.to_item() for seat in self.seats], "price": self.price.to_item(),
-            "currency": self.price.currency, "created_at": self.created_at, "payment_id": self.payment_id,
-            "card_last4": self.card_last4,
-        }
-        if self.refund is not None:
-            item["refund"] = self.refund
-        if self.cancelled_at is not None:
-            item["cancelled_at"] = self.cancelled_at
-        return item
-
-    @classmethod
-    def from_item(cls, item: dict[str, Any]) -> Booking:
-        known = set(cls.__dataclass_fields__) | {"starts_at_local", "seat_ids", "currency"}
-        return cls(
-            booking_id=item["booking_id"], hold_id=item["hold_id"], user_id=item["user_id"], email=item["email"],
-            status=item["status"], showtime_id=item["showtime_id"], movie_id=item["movie_id"],
-            movie_title=item["movie_title"], theater_id=item["theater_id"], theater_name=item["theater_name"],
-            theater_address=item.get("theater_address", ""), city=item["city"], timezone=item["timezone"],
-            screen_id=item["screen_id"], screen_name=item["screen_name"], starts_at=parse_iso(item["starts_at"]),
-            seats=tuple(PricedSeat.from_item(seat) for seat in item["seats"]), price=Price.from_item(item["price"]),
-            created_at=item["created_at"], payment_id=item["payment_id"], card_last4=item.get("card_last4", ""),
-            refund=int(item["refund"]) if item.get("refund") is not None else None,
-            cancelled_at=item.get("cancelled_at"),
-            extra={key: value for key, value in item.items() if key not in known},
-        )
-
-
-def booking_reference(booking_id: str) -> str:
-    """Eight characters of the booking id, upper case: short, human, and unique enough to find a booking."""
-    return booking_id.removeprefix("bk-").removeprefix("h-")[:8].upper()
 
 
 def booking_id_for(hold_id: str) -> str:
@@ -192,7 +89,7 @@ class BookingService:
         except TransactionCancelled as exc:
             return self._after_cancelled(booking.booking_id, authorization, exc.codes)
         self._capture(booking)
-        self._inventory.publish(hold.showtime_id, [SeatChange(s, "sold") for s in booking.seat_ids])
+        self._inventory.publish(hold.showtime_id, [SeatChange(s, SeatState.SOLD) for s in booking.seat_ids])
         log_event("booking.confirmed", booking_id=booking.booking_id, showtime_id=booking.showtime_id,
                   seats=booking.seat_ids, total=booking.price.total, currency=booking.price.currency,
                   card_last4=booking.card_last4)
@@ -214,7 +111,7 @@ class BookingService:
     def _after_unknown_outcome(self, booking_id: str, authorization: Authorization) -> Booking:
         existing = self._find_or_none(booking_id)  # raises ServiceUnavailable when still unreachable
         if existing is not None:  # it did commit; only the answer was lost
-            self._inventory.publish(existing.showtime_id, [SeatChange(s, "sold") for s in existing.seat_ids])
+            self._inventory.publish(existing.showtime_id, [SeatChange(s, SeatState.SOLD) for s in existing.seat_ids])
             return self._settle(existing, authorization)
         self._void(authorization)
         raise ServiceUnavailable(t("We could not complete your booking. Nothing was charged; please try again."))
@@ -263,9 +160,9 @@ class BookingService:
             return booking
         now = self._clock.now().replace(microsecond=0)
         if not rules.can_cancel(booking, now, self._settings):
-            local = rules.cancellable_until(booking, self._settings).astimezone(ZoneInfo(booking.timezone))
+            until = rules.cancellable_until(booking, self._settings)
             raise TooLateToCancel(t("Bookings for this show could be cancelled until {when} (theater time).",
-                                    when=f"{local:%d %b %H:%M}"))
+                                    when=date_time(until, booking.timezone)))
         cancelled = replace(booking, status="cancelled", refund=self._pricing.refund(booking.price),
                             cancelled_at=iso(now))
         actions: list[dict[str, Any]] = [{"Update": {
@@ -290,7 +187,7 @@ class BookingService:
             self._refund(current)
             return current
         self._refund(cancelled)
-        self._inventory.publish(booking.showtime_id, [SeatChange(s, "available") for s in booking.seat_ids])
+        self._inventory.publish(booking.showtime_id, [SeatChange(s, SeatState.AVAILABLE) for s in booking.seat_ids])
         log_event("booking.cancelled", booking_id=booking_id, seats=booking.seat_ids, refund=cancelled.refund)
         return cancelled
 

@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
 from services.booking import rules
 from services.booking.best_seats import best_block
-from services.booking.pricing import PricingService, Quote
-from services.catalog.catalog import CatalogService, Showtime
-from services.catalog.layouts import Layout
+from services.booking.models import Hold, SeatMap, SeatState, SeatView
+from services.booking.pricing import PricingService
+from services.catalog.catalog import CatalogService
+from services.catalog.models import Showtime
 from services.clock import Clock, iso, parse_iso
 from services.errors import HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ServiceUnavailable, ShowClosed
+from services.formatting import clock_time
 from services.i18n import t
 from services.live.hub import LiveHub, SeatChange
 from services.platform import dynamo
@@ -35,62 +36,13 @@ from services.platform.logs import log_event
 from services.platform.schema import HOLDS, SEATS
 from services.settings import Settings
 
-HELD, SOLD = "held", "sold"
-SeatState = Literal["available", "held", "held_by_you", "sold", "blocked"]
-HoldStatus = Literal["active", "released", "confirmed"]
+# The stored item status of a held or sold seat (a free seat has no item).
+HELD, SOLD = SeatState.HELD.value, SeatState.SOLD.value
 CONDITION_FAILED = "ConditionalCheckFailed"
 # Held seat items keep a TTL this long after they expire: only to tidy the table, never for correctness.
 _TIDY_AFTER = timedelta(hours=1)
 # Names used in every expression (status and ttl are DynamoDB reserved words).
 _NAMES = {"#s": "status", "#ttl": "ttl"}
-
-
-@dataclass(frozen=True)
-class Hold:
-    hold_id: str
-    showtime_id: str
-    holder: str
-    seat_ids: tuple[str, ...]
-    expires_at: datetime  # UTC
-    created_at: str
-    status: HoldStatus
-    revision: int
-    booking_id: str | None = None
-    quote: Quote | None = None  # filled when the hold is placed (revision is then 0: read the hold for it)
-
-    def is_live(self, now: datetime) -> bool:
-        return self.status == "active" and self.expires_at >= now.replace(microsecond=0)
-
-
-@dataclass(frozen=True)
-class SeatView:
-    seat_id: str
-    row: str
-    number: int
-    grid_row: int
-    grid_col: int
-    category: str
-    category_name: str
-    price: int
-    kind: str
-    accessible: bool
-    status: SeatState
-
-
-@dataclass(frozen=True)
-class SeatMap:
-    showtime: Showtime
-    layout: Layout
-    seats: tuple[SeatView, ...]
-    my_hold_id: str | None  # the viewer's live hold on this showtime, if any
-    my_hold_expires_at: datetime | None
-    items_read: int  # Seats items the Query read (its ScannedCount): this showtime's held/sold seats only
-
-    def counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for seat in self.seats:
-            counts[seat.status] = counts.get(seat.status, 0) + 1
-        return counts
 
 
 def transact(aws: Aws, actions: list[dict[str, Any]]) -> None:
@@ -132,11 +84,11 @@ class InventoryService:
         now = iso(self._clock.now())
         seats = []
         for spec in layout.seats:
-            status = "blocked" if spec.blocked else _state(items.get(spec.seat_id), now, viewer)
+            status = SeatState.BLOCKED if spec.blocked else _state(items.get(spec.seat_id), now, viewer)
             seats.append(SeatView(spec.seat_id, spec.row, spec.number, spec.grid_row, spec.grid_col, spec.category,
                                   layout.category_name(spec.category), showtime.prices.get(spec.category, 0),
                                   spec.kind, spec.accessible, status))
-        mine = [item for item in items.values() if _state(item, now, viewer) == "held_by_you"]
+        mine = [item for item in items.values() if _state(item, now, viewer) == SeatState.HELD_BY_YOU]
         return SeatMap(showtime, layout, tuple(seats), mine[0]["hold_id"] if mine else None,
                        parse_iso(mine[0]["expires_at"]) if mine else None, scanned)
 
@@ -146,7 +98,8 @@ class InventoryService:
         if not 1 <= count <= self._settings.max_seats_per_booking:
             raise InvalidRequest(t("Please ask for 1 to {n} seats.", n=self._settings.max_seats_per_booking))
         seat_map = self.seat_map(showtime_id, viewer)
-        codes = {seat.seat_id: "a" if seat.status in ("available", "held_by_you") else "x" for seat in seat_map.seats}
+        free = (SeatState.AVAILABLE, SeatState.HELD_BY_YOU)
+        codes = {seat.seat_id: "a" if seat.status in free else "x" for seat in seat_map.seats}
         return best_block(seat_map.layout, codes, count) or []
 
     def get_hold(self, hold_id: str, holder: str | None = None) -> Hold:
@@ -165,8 +118,8 @@ class InventoryService:
         """ShowClosed once the sales cut-off before the start has passed (all in UTC)."""
         if not rules.on_sale(showtime, self._clock.now(), self._settings):
             closes_at = rules.sales_close_at(showtime, self._settings)
-            local = closes_at.astimezone(showtime.local_start().tzinfo)
-            raise ShowClosed(t("Booking for this show closed at {time} (theater time).", time=f"{local:%H:%M}"))
+            raise ShowClosed(t("Booking for this show closed at {time} (theater time).",
+                               time=clock_time(closes_at, showtime.timezone)))
 
     # Holding --------------------------------------------------------------------------------------
     def hold(self, showtime_id: str, seat_ids: Iterable[str], holder: str) -> Hold:
@@ -181,17 +134,18 @@ class InventoryService:
             raise SeatUnavailable(t("These seats cannot be booked: {seats}.", seats=", ".join(blocked)), blocked)
         now = self._clock.now().replace(microsecond=0)
         items, _ = self._read_partition(showtime_id)
-        taken = [seat_id for seat_id in wanted if _state(items.get(seat_id), iso(now), holder) in ("held", "sold")]
+        taken = [seat_id for seat_id in wanted
+                 if _state(items.get(seat_id), iso(now), holder) in (SeatState.HELD, SeatState.SOLD)]
         if taken:
             raise _unavailable(taken)
-        mine = [item for item in items.values() if _state(item, iso(now), holder) == "held_by_you"]
+        mine = [item for item in items.values() if _state(item, iso(now), holder) == SeatState.HELD_BY_YOU]
         hold_id = mine[0]["hold_id"] if mine else new_hold_id()
         expires_at = parse_iso(mine[0]["expires_at"]) if mine else now + timedelta(minutes=self._settings.hold_minutes)
         dropped = [item["seat_id"] for item in mine if item["hold_id"] == hold_id and item["seat_id"] not in wanted]
         hold = Hold(hold_id, showtime_id, holder, tuple(wanted), expires_at, iso(now), "active", 0, quote=quote)
         self._write_hold(hold, dropped, now)
-        self._publish(showtime_id, [SeatChange(s, "held", hold_id) for s in wanted]
-                      + [SeatChange(s, "available") for s in dropped])
+        self._publish(showtime_id, [SeatChange(s, SeatState.HELD, hold_id) for s in wanted]
+                      + [SeatChange(s, SeatState.AVAILABLE) for s in dropped])
         log_event("hold.placed", hold_id=hold_id, showtime_id=showtime_id, seats=list(wanted),
                   released=dropped or None, expires_at=iso(expires_at))
         return hold
@@ -279,7 +233,7 @@ class InventoryService:
             except TransactionCancelled as exc:
                 reasons = exc.codes
             else:
-                self._publish(hold.showtime_id, [SeatChange(seat_id, "available") for seat_id in seats])
+                self._publish(hold.showtime_id, [SeatChange(seat_id, SeatState.AVAILABLE) for seat_id in seats])
                 log_event("hold.released", hold_id=hold_id, showtime_id=hold.showtime_id, seats=seats)
                 return seats
             if reasons[-1]:  # changed meanwhile (replaced, booked or released): look again
@@ -336,7 +290,7 @@ class InventoryService:
         freed = 0
         for showtime_id in showtime_ids:
             now = iso(self._clock.now())
-            changes = [SeatChange(item["seat_id"], "available") for item in self._expired(showtime_id, now)
+            changes = [SeatChange(item["seat_id"], SeatState.AVAILABLE) for item in self._expired(showtime_id, now)
                        if self._sweep(item, now)]
             self._publish(showtime_id, changes)
             freed += len(changes)
@@ -395,12 +349,12 @@ def new_hold_id() -> str:
 
 def _state(item: dict[str, Any] | None, now: str, viewer: str | None) -> SeatState:
     if item is None:
-        return "available"
+        return SeatState.AVAILABLE
     if item["status"] == SOLD:
-        return "sold"
+        return SeatState.SOLD
     if item["status"] == HELD and item["expires_at"] >= now:
-        return "held_by_you" if viewer is not None and item.get("holder") == viewer else "held"
-    return "available"  # a hold that has expired
+        return SeatState.HELD_BY_YOU if viewer is not None and item.get("holder") == viewer else SeatState.HELD
+    return SeatState.AVAILABLE  # a hold that has expired
 
 
 def _unavailable(seats: list[str]) -> SeatUnavailable:

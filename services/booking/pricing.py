@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from services.catalog.catalog import Showtime
 from services.catalog.layouts import Layout
+from services.catalog.models import Showtime
 from services.errors import InvalidRequest
 from services.i18n import t
 from services.settings import Settings

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from services.catalog.catalog import Showtime
+from services.catalog.models import Showtime
 from services.settings import Settings
 
 

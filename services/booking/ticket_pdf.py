@@ -14,10 +14,11 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.tickets import qr_code
+from services.formatting import show_clock, show_date, show_zone
 from services.i18n import t
-from services.notify.messages import amount_rows, clock_time, seat_groups, ticket_url
+from services.notify.messages import amount_rows, seat_groups, ticket_url
 
 FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 PAGE_W, MIN_PAGE_H = 105.0, 180.0  # mm: A6 width, taller as the booking needs (a boarding-pass shape)
@@ -67,7 +68,7 @@ class _Ticket(FPDF):
         self.add_font("Sans", "B", FONTS / "MovieMagicSans-Bold.ttf")
         self.add_font("Condensed", "B", FONTS / "MovieMagicSansCondensed-Bold.ttf")
         self.add_font("Mono", "", FONTS / "MovieMagicMono.ttf")
-        self.set_title(f"{booking.movie_title} - {t('Ticket')} {booking.booking_id}")
+        self.set_title(f"{booking.movie_title} - {t('Ticket')} {booking.reference}")
         self.set_author("Movie Magic")
         self.set_creator("Movie Magic")
         self.set_lang("en")
@@ -117,9 +118,9 @@ class _Ticket(FPDF):
         return self.get_y()
 
     def _when(self, y: float) -> float:
-        local = self.booking.local_start()
-        self._write_at(LEFT, y, f"{local:%a %d %b %Y}".upper(), "Sans", "B", 10, RED, spacing=0.4)
-        self._write_at(LEFT, y + 5.6, f"{clock_time(local)}  {local.tzname()}", "Sans", "B", 15, INK)
+        booking = self.booking
+        self._write_at(LEFT, y, show_date(booking, year=True).upper(), "Sans", "B", 10, RED, spacing=0.4)
+        self._write_at(LEFT, y + 5.6, f"{show_clock(booking)}  {show_zone(booking)}", "Sans", "B", 15, INK)
         self._write_at(LEFT, y + 12.6, t("Theater time ({zone})", zone=self.booking.timezone), "Sans", "", 6.5,
                        MUTED)
         return y + 16
@@ -179,11 +180,11 @@ class _Ticket(FPDF):
         self._qr(LEFT, y, size)
         right = LEFT + size + 4
         width = LEFT + INNER_W - right
-        self._label(right, y, t("BOOKING ID"))
+        self._label(right, y, t("BOOKING REF"))
         self.set_xy(right, y + 3.4)
         self.set_font("Mono", "", 7)
         self.set_text_color(*INK)
-        self.multi_cell(width, 3.3, self.booking.booking_id, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT,
+        self.multi_cell(width, 3.3, self.booking.reference, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT,
                         wrapmode=WrapMode.CHAR)
         row_y = self.get_y() + 2.5
         rows = amount_rows(self.booking)

@@ -24,7 +24,7 @@ from typing import Literal
 
 import segno
 
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.clock import parse_iso
 from services.errors import DomainError
 from services.i18n import t

@@ -9,15 +9,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from boto3.dynamodb.conditions import Key
 
 from services.catalog.layouts import Layout, parse_layout
+from services.catalog.models import Listing, Movie, Screen, Showtime, Theater
 from services.clock import Clock, iso, parse_iso
 from services.errors import NotFound
 from services.i18n import t
@@ -26,94 +25,6 @@ from services.platform.aws import Aws
 from services.platform.schema import MOVIES, SHOWTIMES, THEATERS
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Movie:
-    movie_id: str
-    title: str
-    tagline: str
-    genres: tuple[str, ...]
-    languages: tuple[str, ...]
-    certificate: str
-    runtime_min: int
-    rating: float
-    votes: int
-    release_date: str
-    director: str
-    cast: tuple[str, ...]
-    synopsis: str
-    poster: str
-
-
-@dataclass(frozen=True)
-class Screen:
-    screen_id: str
-    name: str
-    format: str
-    prices: dict[str, int]
-    layout: Layout
-
-
-@dataclass(frozen=True)
-class Theater:
-    theater_id: str
-    name: str
-    city: str
-    address: str
-    timezone: str
-    screens: tuple[Screen, ...]
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    def screen(self, screen_id: str) -> Screen:
-        for screen in self.screens:
-            if screen.screen_id == screen_id:
-                return screen
-        raise NotFound(t("That screen does not exist."))
-
-
-@dataclass(frozen=True)
-class Showtime:
-    showtime_id: str
-    movie_id: str
-    theater_id: str
-    screen_id: str
-    city: str
-    starts_at: datetime  # UTC
-    ends_at: datetime  # UTC
-    language: str
-    format: str
-    prices: dict[str, int]  # category code -> minor units
-    timezone: str
-
-    def local_start(self) -> datetime:
-        return self.starts_at.astimezone(ZoneInfo(self.timezone))
-
-    def local_date(self) -> date:
-        return self.local_start().date()
-
-    @property
-    def min_price(self) -> int:
-        return min(self.prices.values())
-
-
-@dataclass(frozen=True)
-class Listing:
-    """A movie as it plays in one city: its shows there and the lowest price."""
-
-    movie: Movie
-    showtimes: tuple[Showtime, ...]
-
-    @property
-    def from_price(self) -> int:
-        return min(showtime.min_price for showtime in self.showtimes)
-
-    @property
-    def languages(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(showtime.language for showtime in self.showtimes))
 
 
 class _TtlCache:

@@ -10,16 +10,16 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
-SeatStatus = Literal["available", "held", "sold", "blocked"]
+from services.booking.models import SeatState
+
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class SeatChange:
     seat_id: str
-    status: SeatStatus
+    status: SeatState  # never HELD_BY_YOU: whose hold it is travels as hold_id
     hold_id: str | None = None  # whose hold, so a viewer can tell "held by you" from "held by others"
 
 

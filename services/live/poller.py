@@ -10,18 +10,19 @@ a grid ignores a change to the state it already shows.
 from __future__ import annotations
 
 from services.booking.inventory import InventoryService
-from services.live.hub import LiveHub, SeatChange, SeatStatus
+from services.booking.models import SeatState
+from services.live.hub import LiveHub, SeatChange
 from services.platform.logs import log_event
 
 # Everything else shows as available.
-_PUBLISHED: dict[str, SeatStatus] = {"held": "held", "held_by_you": "held", "sold": "sold"}
+_PUBLISHED = {SeatState.HELD: SeatState.HELD, SeatState.HELD_BY_YOU: SeatState.HELD, SeatState.SOLD: SeatState.SOLD}
 
 
 class LivePoller:
     def __init__(self, inventory: InventoryService, hub: LiveHub) -> None:
         self._inventory = inventory
         self._hub = hub
-        self._last: dict[str, dict[str, SeatStatus]] = {}
+        self._last: dict[str, dict[str, SeatState]] = {}
 
     def poll_once(self) -> int:
         """Read each watched showtime once and publish its changes; returns how many seats changed."""
@@ -41,7 +42,7 @@ class LivePoller:
             if before is None:
                 continue  # the first read is the baseline: a new viewer's map was read just now anyway
             changes = [SeatChange(seat_id, status) for seat_id, status in now.items() if before.get(seat_id) != status]
-            changes += [SeatChange(seat_id, "available") for seat_id in before if seat_id not in now]
+            changes += [SeatChange(seat_id, SeatState.AVAILABLE) for seat_id in before if seat_id not in now]
             if changes:
                 self._hub.publish(showtime_id, changes)
                 changed += len(changes)

@@ -1,7 +1,7 @@
 """What a confirmation or cancellation says: subject and plain-text body, composed from a booking.
 
 SNS email is plain text, so the body is laid out in aligned lines that read well in any mail client.
-The helpers (show time, seats, amounts) are shared with the ticket page and the PDF ticket, so every
+The helpers (seats, amounts) are shared with the ticket page and the PDF ticket, so every
 place shows the same facts the same way. All text goes through ``t()``.
 """
 
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Literal
 
-from services.booking.bookings import Booking
+from services.booking.models import Booking
 from services.booking.pricing import PricedSeat
+from services.formatting import format_money, show_time
 from services.i18n import t
-from services.money import format_money
 
 Kind = Literal["booking_confirmed", "booking_cancelled"]
 MAX_SUBJECT = 99  # SNS: "less than 100 characters", no line breaks
@@ -28,21 +27,6 @@ class Message:
     recipient: str  # the booking owner's email ("" for a guest without one)
     subject: str
     body: str
-
-
-def show_time(booking: Booking) -> str:
-    """``Sat 14 Jun 2025, 7:30 PM IST`` in the theater's own time zone."""
-    local = booking.local_start()
-    return f"{local:%a %d %b %Y}, {clock_time(local)} {local.tzname()}"
-
-
-def short_show_time(booking: Booking) -> str:
-    local = booking.local_start()
-    return f"{local:%a %d %b}, {clock_time(local)}"
-
-
-def clock_time(moment: datetime) -> str:
-    return f"{moment:%I:%M %p}".lstrip("0")
 
 
 def seat_groups(seats: Iterable[PricedSeat]) -> list[tuple[str, list[str], int]]:
@@ -94,7 +78,7 @@ class MessageComposer:
 
     # Confirmation ---------------------------------------------------------------------------------
     def _confirmed_subject(self, booking: Booking) -> str:
-        return _subject(t("Booking confirmed: {movie}, {when}", movie="{movie}", when=short_show_time(booking)),
+        return _subject(t("Booking confirmed: {movie}, {when}", movie="{movie}", when=show_time(booking)),
                         booking.movie_title)
 
     def _confirmed_body(self, booking: Booking) -> str:
@@ -121,7 +105,7 @@ class MessageComposer:
     def _cancelled_subject(self, booking: Booking) -> str:
         refund = format_money(booking.refund or 0, booking.price.currency)
         return _subject(t("Booking cancelled: {movie}, {when}, refund {refund}", movie="{movie}",
-                          when=short_show_time(booking), refund=refund), booking.movie_title)
+                          when=show_time(booking), refund=refund), booking.movie_title)
 
     def _cancelled_body(self, booking: Booking) -> str:
         refund = format_money(booking.refund or 0, booking.price.currency)
@@ -146,7 +130,7 @@ class MessageComposer:
             (t("Reference"), booking.reference),
             (t("Booking"), booking.booking_id),
             (t("Movie"), booking.movie_title),
-            (t("When"), f"{show_time(booking)} ({booking.timezone})"),
+            (t("When"), f"{show_time(booking, year=True, zone_name=True)} ({booking.timezone})"),
             (t("Theater"), booking.theater_name),
             (t("Address"), booking.theater_address or booking.city),
             (t("Screen"), booking.screen_name),

@@ -1,8 +1,11 @@
 """Who receives booking emails: each user's address subscribed to the topic with a filter policy on the
 ``email`` message attribute, so a confirmation reaches only its owner; the staff address unfiltered.
 
-Users are subscribed when they register, and lazily before their first confirmation is published
-(accounts older than this feature). The subscription ARN is kept on the user's item, so the profile
+On AWS an address is subscribed only before its first confirmation is published (its first booking),
+never at registration: otherwise anyone could make the stack's SNS email any address by registering it,
+and a few hundred sign-ups would use up the topic's filter-policy quota (docs/NOTIFICATIONS.md). On the
+embedded backend, where nothing is emailed, registration subscribes at once so the mailbox shows it.
+The subscription ARN is kept on the user's item, so the profile
 page can show whether the owner has confirmed it (on AWS an email subscription stays "pending
 confirmation" until its owner clicks the link in AWS's confirmation email; unconfirmed ones are
 deleted by SNS after a while). Limits that matter are in docs/NOTIFICATIONS.md.
@@ -63,8 +66,9 @@ class SubscriptionService:
 
     # Subscribing ----------------------------------------------------------------------------------
     def on_registered(self, user: User) -> None:
-        """Registration hook: subscribe the new account; a failure only logs (first booking retries)."""
-        self.try_subscribe(user.email)
+        """Registration hook: embedded only (see the module docstring); on AWS the first booking subscribes."""
+        if self.embedded:
+            self.try_subscribe(user.email)
 
     def try_subscribe(self, email: str) -> bool:
         try:

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from services.platform.aws import Aws, connect
-from services.platform.durable import DurableStore
-from services.platform.embedded import EmbeddedServer
 from services.platform.logs import log_event
 from services.platform.private_files import fsync_directory
 from services.platform.provisioning import provision
-from services.platform.snapshot import LEGACY_FILE, import_legacy_file
 from services.settings import Settings
+
+# moto (the embedded server, its journal and snapshots) is imported only when the embedded backend starts:
+# the AWS install (requirements-aws.txt) does not have it at all.
+if TYPE_CHECKING:
+    from services.platform.durable import DurableStore
+    from services.platform.embedded import EmbeddedServer
 
 
 @dataclass
@@ -31,9 +35,12 @@ class Backend:
             self.store = None
 
 
-def start_embedded_server(settings: Settings, host: str = "127.0.0.1", port: int = 0) -> tuple[EmbeddedServer,
-                                                                                                DurableStore]:
+def start_embedded_server(settings: Settings, host: str = "127.0.0.1",
+                          port: int = 0) -> tuple[EmbeddedServer, DurableStore]:
     """The serialized moto server with its data restored from ``data_dir`` and journaling on, serving."""
+    from services.platform.durable import DurableStore
+    from services.platform.embedded import EmbeddedServer
+
     server = EmbeddedServer(host, port)
     store = DurableStore(settings.data_dir, server.app, snapshot_seconds=settings.snapshot_seconds,
                          snapshot_journal_bytes=settings.snapshot_journal_mb * 1024 * 1024)
@@ -55,12 +62,15 @@ def start_backend(settings: Settings) -> Backend:
     server, store = start_embedded_server(settings)
     aws = connect(settings, server.endpoint_url)
     provision(aws)
-    _import_legacy(aws, settings.data_dir / LEGACY_FILE)
+    _import_legacy(aws, settings.data_dir)
     return Backend(aws, server, store)
 
 
-def _import_legacy(aws: Aws, path: Path) -> None:
+def _import_legacy(aws: Aws, data_dir: Path) -> None:
     """An earlier version's data file: imported once (journaled like any write), then renamed aside."""
+    from services.platform.snapshot import LEGACY_FILE, import_legacy_file
+
+    path = data_dir / LEGACY_FILE
     if not path.exists():
         return
     count = import_legacy_file(aws, path)

@@ -1,0 +1,102 @@
+"""The catalog's data: movies, theaters with their screens, showtimes, and a movie's listing in a city.
+
+Plain frozen values, no I/O; ``services/catalog/catalog.py`` reads them from DynamoDB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from services.catalog.layouts import Layout
+from services.errors import NotFound
+from services.i18n import t
+
+
+@dataclass(frozen=True)
+class Movie:
+    movie_id: str
+    title: str
+    tagline: str
+    genres: tuple[str, ...]
+    languages: tuple[str, ...]
+    certificate: str
+    runtime_min: int
+    rating: float
+    votes: int
+    release_date: str
+    director: str
+    cast: tuple[str, ...]
+    synopsis: str
+    poster: str
+
+
+@dataclass(frozen=True)
+class Screen:
+    screen_id: str
+    name: str
+    format: str
+    prices: dict[str, int]
+    layout: Layout
+
+
+@dataclass(frozen=True)
+class Theater:
+    theater_id: str
+    name: str
+    city: str
+    address: str
+    timezone: str
+    screens: tuple[Screen, ...]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def screen(self, screen_id: str) -> Screen:
+        for screen in self.screens:
+            if screen.screen_id == screen_id:
+                return screen
+        raise NotFound(t("That screen does not exist."))
+
+
+@dataclass(frozen=True)
+class Showtime:
+    showtime_id: str
+    movie_id: str
+    theater_id: str
+    screen_id: str
+    city: str
+    starts_at: datetime  # UTC
+    ends_at: datetime  # UTC
+    language: str
+    format: str
+    prices: dict[str, int]  # category code -> minor units
+    timezone: str
+
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(ZoneInfo(self.timezone))
+
+    def local_date(self) -> date:
+        return self.local_start().date()
+
+    @property
+    def min_price(self) -> int:
+        return min(self.prices.values())
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A movie as it plays in one city: its shows there and the lowest price."""
+
+    movie: Movie
+    showtimes: tuple[Showtime, ...]
+
+    @property
+    def from_price(self) -> int:
+        return min(showtime.min_price for showtime in self.showtimes)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(showtime.language for showtime in self.showtimes))

@@ -1,0 +1,158 @@
+"""deploy/nginx.conf for real: nginx (Debian's nginx-light) runs the file, with only the user, ports and file
+paths changed, in front of a small upstream that answers with the request headers it received.
+
+Checked as a visitor or operator would notice: the visitor's IP reaches the app and the access log, HTTPS
+via CloudFront gets HSTS, sign-in pages are rate-limited, the deep health check is refused to anyone but the
+server itself, and a 5xx shows up as a JSON line the CloudWatch metric filter counts.
+"""
+
+from __future__ import annotations
+
+import getpass
+import http.client
+import json
+import re
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.app_process import free_port
+
+NGINX_CONF = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+pytestmark = pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx not installed (apt-get install nginx-light)")
+
+
+class EchoHeaders(BaseHTTPRequestHandler):
+    """The app stand-in: 200 with the headers it got as JSON; /boom answers 500."""
+
+    def do_GET(self) -> None:
+        status = 500 if self.path == "/boom" else 200
+        body = json.dumps(dict(self.headers.items())).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@dataclass
+class Proxy:
+    port: int
+    access_log: Path
+
+    def get(self, path: str, headers: dict[str, str] | None = None, source: str = "127.0.0.1",
+            ) -> tuple[int, dict[str, str], str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5, source_address=(source, 0))
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        result = response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode()
+        connection.close()
+        return result
+
+    def log_line(self, path: str) -> dict[str, object]:
+        """The newest access-log line for ``path`` (nginx writes it just after the response)."""
+        deadline = time.monotonic() + 5
+        while True:
+            lines = [json.loads(line) for line in self.access_log.read_text().splitlines()]
+            found = [line for line in lines if line["path"] == path]
+            if found or time.monotonic() > deadline:
+                assert found, f"no access-log line for {path}"
+                return found[-1]
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    work = tmp_path_factory.mktemp("nginx")
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), EchoHeaders)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    port = free_port()
+    text = NGINX_CONF.read_text()
+    replacements = [
+        (r"^user nginx;", f"user {getpass.getuser()};"),
+        (r"^pid /run/nginx.pid;", f"pid {work}/nginx.pid;"),
+        (r"^error_log [^;]*;", f"error_log {work}/error.log;"),
+        (r"/var/log/nginx/access.log", f"{work}/access.log"),
+        (r"server 127.0.0.1:8080;", f"server 127.0.0.1:{upstream.server_address[1]};"),
+        (r"listen 80 default_server;", f"listen 127.0.0.1:{port} default_server;"),
+        (r"listen \[::\]:80 default_server;", ""),
+        (r"include /usr/share/nginx/modules/\*.conf;", ""),
+        (r"include /etc/nginx/mime.types;", ""),
+    ]
+    for pattern, replacement in replacements:
+        text, count = re.subn(pattern, replacement, text, flags=re.MULTILINE)
+        assert count == 1, pattern  # the file still has the line this test adapts
+    temporary = f"\n    client_body_temp_path {work}/body;\n    proxy_temp_path {work}/proxy;"
+    text = text.replace("http {", "http {" + temporary, 1)
+    conf = work / "nginx.conf"
+    conf.write_text(text)
+    process = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            Proxy(port, work / "access.log").get("/")
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield Proxy(port, work / "access.log")
+    process.terminate()
+    process.wait(timeout=10)
+    upstream.shutdown()
+
+
+def test_the_visitor_ip_and_scheme_reach_the_app_and_the_log(proxy: Proxy) -> None:
+    via_cloudfront = {"CloudFront-Viewer-Address": "198.51.100.23:54321", "CloudFront-Forwarded-Proto": "https"}
+    status, headers, body = proxy.get("/movie/m-1?token=secret", via_cloudfront)
+    seen = json.loads(body)
+    assert status == 200 and seen["X-Forwarded-For"] == "198.51.100.23" and seen["X-Forwarded-Proto"] == "https"
+    assert headers["strict-transport-security"] == "max-age=31536000"
+    line = proxy.log_line("/movie/m-1")
+    assert (line["client"], line["status"]) == ("198.51.100.23", 200)
+    assert "secret" not in proxy.access_log.read_text()  # no query strings in the log
+
+
+def test_plain_http_has_no_hsts_and_ipv6_visitors_keep_their_address(proxy: Proxy) -> None:
+    status, headers, body = proxy.get("/", {"CloudFront-Viewer-Address": "2001:db8::7:443"})
+    assert status == 200 and "strict-transport-security" not in headers
+    assert json.loads(body)["X-Forwarded-Proto"] == "http"
+    assert json.loads(body)["X-Forwarded-For"] == "2001:db8::7"
+
+
+def test_websocket_upgrade_is_forwarded(proxy: Proxy) -> None:
+    _, _, body = proxy.get("/_nicegui_ws/socket.io/?EIO=4&transport=websocket",
+                           {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13"})
+    seen = json.loads(body)
+    assert seen["Upgrade"] == "websocket" and seen["Connection"] == "upgrade"
+
+
+def test_sign_in_is_rate_limited_per_visitor(proxy: Proxy) -> None:
+    visitor = {"CloudFront-Viewer-Address": "203.0.113.50:1000"}
+    statuses = [proxy.get("/login", visitor)[0] for _ in range(15)]
+    assert statuses[:11] == [200] * 11 and 429 in statuses  # rate 10/min, burst 10
+    assert proxy.get("/login", {"CloudFront-Viewer-Address": "203.0.113.51:1000"})[0] == 200  # someone else
+    assert proxy.get("/api/v1/auth/login", visitor)[0] == 429  # the API shares the visitor's budget
+    assert proxy.get("/", visitor)[0] == 200  # other pages are not limited
+
+
+def test_the_deep_health_check_answers_the_server_only(proxy: Proxy) -> None:
+    assert proxy.get("/healthz/deep")[0] == 200  # from 127.0.0.1 (the release script, an admin)
+    assert proxy.get("/healthz/deep", source="127.0.0.2")[0] == 403  # any other address (CloudFront's)
+    assert proxy.get("/healthz", source="127.0.0.2")[0] == 200
+
+
+def test_a_server_error_is_a_json_line_the_metric_filter_counts(proxy: Proxy) -> None:
+    assert proxy.get("/boom")[0] == 500
+    line = proxy.log_line("/boom")
+    assert isinstance(line["status"], int) and line["status"] >= 500
