@@ -71,14 +71,12 @@ def _has_journal(root: Path) -> bool:
 
 def _checkouts(bb: Any, services: Any, plans: list[tuple[str, list[str]]], buyers: int) -> tuple[float, float]:
     """``buyers`` threads share ``plans`` (hold + checkout each); returns (checkouts/s, p95 ms)."""
-    from services.booking.bookings import Guest
-
     latencies: list[float] = []
     lock = threading.Lock()
     per = len(plans) // buyers
 
     def buyer(number: int) -> None:
-        guest = Guest(f"bench-{number}", f"b{number}@example.com")
+        guest = bb.Guest(f"bench-{number}", f"b{number}@example.com")  # wherever the checkout keeps it
         for showtime_id, seats in plans[number * per : (number + 1) * per]:
             started = time.perf_counter()
             hold = services.inventory.hold(showtime_id, seats, guest.user_id)
@@ -207,11 +205,10 @@ def work_snapshot(root: Path, quick: bool) -> None:
 def _realistic_bookings(bb: Any, services: Any, count: int) -> None:
     """``count`` bookings shaped like a real one (cloned from one made through the services), with their
     two sold seats and their outbox record."""
-    from services.booking.bookings import Guest
     from services.platform.schema import BOOKINGS, OUTBOX, SEATS
 
     showtime = bb.showtimes_on_sale(services, 1)[0]
-    guest = Guest("bench-clone", "clone@example.com")
+    guest = bb.Guest("bench-clone", "clone@example.com")
     hold = services.inventory.hold(showtime, bb.free_seats(services, showtime)[:2], guest.user_id)
     booking = services.bookings.checkout(hold.hold_id, guest, bb.CARD)
     item = services.aws.table(BOOKINGS).get_item(Key={"booking_id": booking.booking_id})["Item"]
@@ -302,10 +299,8 @@ def work_scaling(root: Path, quick: bool) -> None:
         _fill(services, sold, 0 if label == "100" else 100)
         plans = _plans(bb, services, [show])[:15]
         times = []
-        from services.booking.bookings import Guest
-
         for number, (showtime_id, seats) in enumerate(plans):
-            guest = Guest(f"scale-{label}-{number}", "s@example.com")
+            guest = bb.Guest(f"scale-{label}-{number}", "s@example.com")
             started = time.perf_counter()
             hold = services.inventory.hold(showtime_id, seats, guest.user_id)
             services.bookings.checkout(hold.hold_id, guest, bb.CARD)
