@@ -2,6 +2,7 @@
 
 python main.py              serve the app (embedded backend by default: no AWS account needed)
 python main.py provision    create or update the tables, indexes, TTL and topic in AWS
+python main.py backend      run the embedded backend alone, for several app processes to share
 python main.py create-admin EMAIL   an admin account on AWS; prints its password once (docs/DEPLOY.md)
 """
 
@@ -10,7 +11,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from nicegui import app, core, ui
@@ -43,9 +46,10 @@ from services.notify.messages import MessageComposer
 from services.notify.notifications import NotificationWorker
 from services.notify.subscriptions import SubscriptionService
 from services.platform.aws import Aws, connect
-from services.platform.backend import Backend, start_backend
+from services.platform.backend import start_backend, start_embedded_server
 from services.platform.local_secrets import with_local_secrets
 from services.platform.logs import configure_logging, log_event
+from services.platform.private_files import DataFileError
 from services.platform.provisioning import provision
 from services.settings import Settings, SettingsError, load_settings
 from services.staff.container import build_staff
@@ -98,12 +102,12 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     )
 
 
-def prepare_data(services: Services, backend: Backend) -> None:
+def prepare_data(services: Services) -> None:
     """Demo catalog and the first admin account (embedded backend, or when asked to seed)."""
     if services.settings.should_seed_demo:
         report = DemoCatalog(services.aws, services.clock, ASSETS / "catalog").load()
         log_event("catalog.seeded", movies=report.movies, theaters=report.theaters, showtimes=report.showtimes)
-    if backend.server is not None:
+    if services.settings.backend == "embedded":
         password = services.users.ensure_admin(services.settings.admin_email)
         if password:
             # Printed once, on purpose: there is no other way to learn it. Not logged.
@@ -147,13 +151,20 @@ def start_live_jobs(services: Services) -> None:
         app.timer(services.settings.live_poll_seconds, lambda: call(poller.poll_once))
 
 
-def start_notifications(services: Services) -> None:
+def start_notifications(services: Services, *, sole_worker: bool = False) -> None:
     """The outbox worker publishes pending confirmations every few seconds (in a thread: boto3 blocks);
-    on the embedded backend the mailbox then collects what SNS delivered."""
+    on the embedded backend the mailbox then collects what SNS delivered. ``sole_worker``: this process
+    owns its data (its own embedded backend), so leases left by a crashed run are taken over at once."""
     subscriptions, worker, mailbox = services.subscriptions, services.notifications, services.mailbox
+    orphans = [sole_worker]
 
     async def tick() -> None:
         await call(subscriptions.prepare)  # once: staff address, and re-subscribing after a restart
+        if orphans[0]:
+            freed = await call(worker.take_over_leases)
+            orphans[0] = False
+            if freed:
+                log_event("notification.leases_taken_over", records=freed)
         await call(worker.run_once)
         if mailbox is not None:
             try:
@@ -163,7 +174,7 @@ def start_notifications(services: Services) -> None:
 
     def stop() -> None:  # plain call: worker threads no longer run anything once the app is stopping
         worker.stop()
-        if mailbox is not None:  # the embedded server's queues are gone after a restart: collect them now
+        if mailbox is not None:  # what SNS delivered last is in the inboxes: into the mailbox now
             try:
                 mailbox.collect(everything=True)
             except DomainError as exc:
@@ -178,7 +189,7 @@ def serve(settings: Settings) -> None:
         settings = with_local_secrets(settings)
     backend = start_backend(settings)
     services = build_services(settings, backend.aws)
-    prepare_data(services, backend)
+    prepare_data(services)
 
     app.add_static_files("/assets", ASSETS)
     # A browser sends small events (clicks, field values); refuse huge websocket/polling messages.
@@ -187,11 +198,10 @@ def serve(settings: Settings) -> None:
     # Before ui.run, so it runs inside NiceGUI's session middleware (it reads app.storage.user).
     app.add_middleware(SessionGuard, users=services.users)
     api.register(services)
-    start_notifications(services)  # before backend.stop, so its shutdown runs first
+    # Before backend.stop, so its shutdown runs first.
+    start_notifications(services, sole_worker=backend.server is not None)
     app.on_shutdown(backend.stop)
     start_live_jobs(services)
-    if backend.server is not None:
-        app.timer(settings.snapshot_seconds, lambda: call(backend.save), immediate=False)
 
     # Everything loaded so far lives as long as the process: keep it out of the cyclic collector's full
     # passes, which otherwise grow with it and stall every open seat map (measured 50-450 ms).
@@ -220,6 +230,18 @@ def provision_aws(settings: Settings) -> None:
     print("\n".join(changes) if changes else "Everything is already up to date.")
 
 
+def serve_backend(settings: Settings) -> None:
+    """The durable embedded server alone, until SIGTERM or Ctrl-C; apps use it via MOVIEMAGIC_ENDPOINT_URL."""
+    server, store = start_embedded_server(settings, settings.backend_host, settings.backend_port)
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    print(f"Movie Magic embedded backend is ready at {server.endpoint_url} (data in {settings.data_dir})", flush=True)
+    stopping.wait()
+    server.stop()
+    store.close()  # a last snapshot, so the next start replays nothing
+
+
 def create_admin(settings: Settings, email: str | None) -> int:
     """The first admin on AWS (the embedded backend makes its own at start). Printed once, never logged."""
     if settings.backend != "aws" or not email:
@@ -233,7 +255,8 @@ def create_admin(settings: Settings, email: str | None) -> int:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="main.py", description="Movie Magic movie-ticket booking")
-    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "provision", "create-admin"])
+    parser.add_argument("command", nargs="?", default="serve",
+                        choices=["serve", "provision", "backend", "create-admin"])
     parser.add_argument("email", nargs="?", help="create-admin: the new admin's email address")
     args = parser.parse_args(argv)
     configure_logging()
@@ -244,10 +267,16 @@ def main(argv: list[str]) -> int:
         return 2
     if args.command == "create-admin":
         return create_admin(settings, args.email)
-    if args.command == "provision":
-        provision_aws(settings)
-    else:
-        serve(settings)
+    try:
+        if args.command == "provision":
+            provision_aws(settings)
+        elif args.command == "backend":
+            serve_backend(settings)
+        else:
+            serve(settings)
+    except DataFileError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     return 0
 
 

@@ -84,8 +84,14 @@ class Settings(BaseSettings):
     kiosk_pin: str = Field(default="", pattern=r"^(\d{4,8})?$")  # staff PIN of every kiosk; empty: one per kiosk
     kiosk_tomorrow_from_hour: int = Field(default=18, ge=0, le=24)  # local hour from which tomorrow's shows appear
 
-    # Embedded backend: how often the data file is saved.
-    snapshot_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # Embedded backend. Every acknowledged write is journaled (fsynced) at once; a snapshot compacts the
+    # journal this often when something changed, or sooner when the journal passes snapshot_journal_mb.
+    snapshot_seconds: float = Field(default=60.0, gt=0, le=3600)
+    snapshot_journal_mb: int = Field(default=8, ge=1, le=4096)
+    # `python main.py backend`: the shared embedded server several app processes point at with
+    # MOVIEMAGIC_ENDPOINT_URL. Loopback by default: it has no authentication of its own.
+    backend_host: str = "127.0.0.1"
+    backend_port: int = Field(default=4510, ge=1, le=65535)
 
     @field_validator("storage_secret", "ticket_secret", "api_secret")
     @classmethod
@@ -107,6 +113,11 @@ class Settings(BaseSettings):
         if value and ("@" not in value or value.startswith("@") or value.endswith("@")):
             raise ValueError("must be an email address")
         return value.strip().lower()
+
+    @property
+    def shared_embedded(self) -> bool:
+        """An app on the embedded backend that uses a running `python main.py backend` instead of its own."""
+        return self.backend == "embedded" and self.endpoint_url is not None
 
     @property
     def should_seed_demo(self) -> bool:

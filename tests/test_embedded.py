@@ -65,70 +65,112 @@ def test_concurrent_writes_beside_failing_transactions_are_never_lost(aws: Aws) 
         assert not any(seat.startswith("F") for seat in seat_ids), "a cancelled transaction wrote nothing"
 
 
-def _run(code: str, data_dir: Path) -> str:
+def _run(code: str, data_dir: Path, *, end: str = "backend.stop()") -> str:
+    """``code`` in a new process on the embedded backend of ``data_dir``; ``end`` how that process ends
+    (a clean stop, or ``os.kill(os.getpid(), 9)``)."""
     script = (
         textwrap.dedent(
             f"""
+        import os
         from pathlib import Path
         from main import build_services
         from services.platform.backend import start_backend
         from services.platform.local_secrets import with_local_secrets
+        from services.platform.schema import SEATS
         from services.settings import Settings
         settings = with_local_secrets(Settings(data_dir=Path({str(data_dir)!r}), bcrypt_rounds=4))
         backend = start_backend(settings)
         services = build_services(settings, backend.aws)
+        seats = services.aws.table(SEATS)
         """
         )
         + textwrap.dedent(code)
-        + "\nbackend.stop()\n"
+        + f"\nprint(flush=True)\n{end}\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode in (0, -9), result.stderr
     return result.stdout
 
 
+KILL = "os.kill(os.getpid(), 9)"
+READ_SEAT = """
+item = seats.get_item(Key={"showtime_id": "s1", "seat_id": "A1"}, ConsistentRead=True).get("Item")
+print(item["booking_id"] if item else "missing")
+"""
+
+
 def test_a_restart_keeps_users_and_seats(tmp_path: Path) -> None:
-    """Each run is a new process, so moto starts empty: only the data file carries anything over."""
+    """Each run is a new process, so moto starts empty: only the data directory carries anything over."""
     email = f"keep.{uuid.uuid4().hex[:6]}@example.com"
     _run(
         f"""
         services.users.register("Keeper", {email!r}, "correct horse")
-        services.aws.table(__import__("services.platform.schema").platform.schema.SEATS).put_item(
-            Item={{"showtime_id": "s1", "seat_id": "A1", "status": "sold", "booking_id": "bk-1"}})
+        seats.put_item(Item={{"showtime_id": "s1", "seat_id": "A1", "status": "sold", "booking_id": "bk-1"}})
         """,
         tmp_path,
     )
-    assert (tmp_path / "embedded-data.json").exists()
-    output = _run(
-        f"""
-        print(services.users.authenticate({email!r}, "correct horse").name)
-        seat = services.aws.table(__import__("services.platform.schema").platform.schema.SEATS).get_item(
-            Key={{"showtime_id": "s1", "seat_id": "A1"}})["Item"]
-        print(seat["booking_id"])
-        """,
-        tmp_path,
-    )
+    assert (tmp_path / "embedded.snapshot").exists()
+    output = _run(f"print(services.users.authenticate({email!r}, 'correct horse').name)" + READ_SEAT, tmp_path)
     assert output.split() == ["Keeper", "bk-1"]
 
 
-def test_a_save_with_nothing_new_to_save_is_skipped(tmp_path: Path) -> None:
-    """Saving holds every request for a moment, so an idle app must not do it every 30 seconds."""
-    from services.platform.backend import start_backend
-    from services.settings import Settings
+def test_a_kill_9_right_after_a_write_keeps_it(tmp_path: Path) -> None:
+    """No snapshot, no clean stop: the journal alone brings the acknowledged write back."""
+    _run('seats.put_item(Item={"showtime_id": "s1", "seat_id": "A1", "booking_id": "bk-9"})', tmp_path, end=KILL)
+    assert not (tmp_path / "embedded.snapshot").exists()
+    assert _run(READ_SEAT, tmp_path, end=KILL).split() == ["bk-9"]
 
-    settings = Settings(data_dir=tmp_path, table_prefix=f"s{uuid.uuid4().hex[:8]}-", bcrypt_rounds=4)
-    backend = start_backend(settings)
-    try:
-        seats = backend.aws.table(SEATS)
-        seats.put_item(Item={"showtime_id": "s1", "seat_id": "A1", "status": "sold"})
-        assert backend.save() == 1
-        saved_at = (tmp_path / "embedded-data.json").stat().st_mtime_ns
-        seats.get_item(Key={"showtime_id": "s1", "seat_id": "A1"})  # reads change nothing
-        assert backend.save() == 0
-        assert (tmp_path / "embedded-data.json").stat().st_mtime_ns == saved_at
-        seats.put_item(Item={"showtime_id": "s1", "seat_id": "A2", "status": "sold"})
-        assert backend.save() == 2
-    finally:
-        backend.stop()
+
+def test_a_torn_journal_tail_is_dropped_not_fatal(tmp_path: Path) -> None:
+    """A record the crash cut short was never acknowledged: start-up skips it and keeps the rest."""
+    _run('seats.put_item(Item={"showtime_id": "s1", "seat_id": "A1", "booking_id": "bk-t"})', tmp_path, end=KILL)
+    newest = sorted(tmp_path.glob("journal-*.log"))[-1]
+    with newest.open("ab") as file:
+        file.write(b"\x00\x00\x10\x00\xde\xad")  # a header promising 4 KiB that never came
+    assert _run(READ_SEAT, tmp_path).split() == ["bk-t"]
+
+
+def test_journal_damage_before_its_end_stops_start_up_and_is_kept(tmp_path: Path) -> None:
+    """A bad record with good ones after it is not a torn tail: start-up refuses rather than skip data."""
+    _run("""
+        for seat in ("A1", "A2", "A3"):
+            seats.put_item(Item={"showtime_id": "s1", "seat_id": seat, "booking_id": "bk-" + seat})
+        """, tmp_path, end=KILL)
+    newest = sorted(tmp_path.glob("journal-*.log"))[-1]
+    damaged = bytearray(newest.read_bytes())
+    damaged[len(damaged) // 3] ^= 0xFF
+    newest.write_bytes(bytes(damaged))
+    result = _start_main(tmp_path)
+    assert result.returncode == 2 and str(newest) in result.stderr and "damaged" in result.stderr, result.stderr
+    assert newest.read_bytes() == bytes(damaged)
+
+
+def _start_main(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "MOVIEMAGIC_DATA_DIR": str(data_dir), "MOVIEMAGIC_PORT": "1"}
+    return subprocess.run(
+        [sys.executable, "main.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_a_corrupted_snapshot_stops_start_up_with_one_line_and_is_kept(tmp_path: Path) -> None:
+    _run('seats.put_item(Item={"showtime_id": "s1", "seat_id": "A1", "booking_id": "bk-c"})', tmp_path)
+    path = tmp_path / "embedded.snapshot"
+    damaged = bytearray(path.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    path.write_bytes(bytes(damaged))
+    result = _start_main(tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0] and "damaged" in lines[0], result.stderr
+    assert path.read_bytes() == bytes(damaged), "the damaged file was changed"
+
+
+def test_the_data_directory_is_private(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _run('seats.put_item(Item={"showtime_id": "s1", "seat_id": "A1"})', data)
+    assert data.stat().st_mode & 0o777 == 0o700
+    files = list(data.iterdir())
+    assert {path.name for path in files} >= {"embedded.snapshot", "secrets.json", "embedded.lock"}
+    assert all(path.stat().st_mode & 0o777 == 0o600 for path in files), [oct(p.stat().st_mode) for p in files]

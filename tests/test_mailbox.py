@@ -11,6 +11,7 @@ from services.booking.models import Booking
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
 from services.notify.mailbox import MailItem
+from services.platform.schema import OUTBOX
 from services.settings import Settings
 from tests.conftest import make_settings
 
@@ -114,3 +115,28 @@ def _forget_sns_and_sqs(services: Services) -> None:
 def test_mailbox_is_off_on_aws_by_default(moto_endpoint: str) -> None:
     assert not make_settings(moto_endpoint).mailbox_enabled
     assert make_settings(moto_endpoint, backend="embedded").mailbox_enabled
+
+
+def test_a_booking_published_again_after_a_crash_is_one_mail(small: Services, people) -> None:
+    """A worker that crashed between publishing and marking a record leaves it leased; the next start
+    takes the lease over and publishes again: SNS sends a second message, the mailbox keeps one."""
+    booking = book(small, people["bob"], ["C3"])
+    outbox = small.aws.table(OUTBOX)
+    record_id = f"{booking.booking_id}#booking_confirmed"
+    record = outbox.get_item(Key={"notification_id": record_id})["Item"]
+    message = small.messages.compose("booking_confirmed", record["booking"])
+    attributes = {"email": {"DataType": "String", "StringValue": "bob@example.com"},
+                  "kind": {"DataType": "String", "StringValue": "booking_confirmed"},
+                  "booking_id": {"DataType": "String", "StringValue": booking.booking_id}}
+    small.aws.sns.publish(TopicArn=small.subscriptions.topic_arn(), Subject=message.subject, Message=message.body,
+                          MessageAttributes=attributes)  # the crashed worker's publish
+    outbox.update_item(Key={"notification_id": record_id},
+                       UpdateExpression="SET lease_until = :later, lease_owner = :dead",
+                       ExpressionAttributeValues={":later": "2999-01-01T00:00:00.000Z", ":dead": "w-crashed"})
+    assert small.notifications.run_once().published == 0  # still leased by the dead worker
+    assert small.notifications.take_over_leases() == 1
+    assert small.notifications.run_once().published == 1
+    assert small.mailbox is not None
+    small.mailbox.collect(everything=True)
+    assert [(m.booking_id, m.kind) for m in small.mailbox.messages_for("bob@example.com")] == [
+        (booking.booking_id, "booking_confirmed")]

@@ -56,7 +56,7 @@ def test_the_app_refuses_to_start_with_one_clear_line(tmp_path: Path) -> None:
         "Invalid setting MOVIEMAGIC_PORT: Input should be a valid integer, unable to parse string as an integer "
         "(got 'not-a-port')"
     ]
-    assert not (tmp_path / "embedded-data.json").exists()
+    assert not (tmp_path / "embedded.snapshot").exists()
 
 
 def test_embedded_secrets_are_generated_once_and_private(tmp_path: Path) -> None:

@@ -51,6 +51,12 @@ class MailItem:
     def to_item(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    @property
+    def dedup_key(self) -> str:
+        """One mail per booking and kind: a notification published again (its worker crashed between
+        publishing and marking it sent) carries a new SNS message id but is the same email."""
+        return f"{self.booking_id}#{self.kind}" if self.booking_id and self.kind else self.message_id
+
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> MailItem:
         return cls(**{name: str(item.get(name, "")) for name in cls.__dataclass_fields__})
@@ -147,19 +153,19 @@ class MailboxService:
                                  "recipient = :recipient, updated_at = :now ADD message_ids :ids",
                 ConditionExpression="attribute_not_exists(message_ids) OR NOT contains(message_ids, :id)",
                 ExpressionAttributeValues={":empty": [], ":new": [mail.to_item()], ":recipient": mail.recipient,
-                                           ":now": mail.received_at, ":ids": {mail.message_id},
-                                           ":id": mail.message_id},
+                                           ":now": mail.received_at, ":ids": {mail.dedup_key},
+                                           ":id": mail.dedup_key},
                 ReturnValues="UPDATED_NEW",
             )
         except dynamo.ConditionFailed:
-            return 0  # already in the mailbox (SQS delivers at least once)
+            return 0  # already in the mailbox (SQS delivers at least once; a crashed worker publishes again)
         overflow = updated["messages"][: max(0, len(updated["messages"]) - KEEP_MESSAGES)]
         if overflow:
             dynamo.update_item(
                 self._table, {"notification_id": mailbox_key(mail.recipient)},
                 UpdateExpression="REMOVE " + ", ".join(f"messages[{i}]" for i in range(len(overflow)))
                                  + " DELETE message_ids :old",
-                ExpressionAttributeValues={":old": {str(old["message_id"]) for old in overflow}},
+                ExpressionAttributeValues={":old": {MailItem.from_item(old).dedup_key for old in overflow}},
             )
         log_event("mailbox.delivered", kind=mail.kind, booking_id=mail.booking_id)
         return 1

@@ -260,6 +260,27 @@ class NotificationWorker:
                 return  # still unreachable: keep them, try next round
             del self._unmarked[notification_id]
 
+    def take_over_leases(self) -> int:
+        """Free the records claimed by workers that no longer run; returns how many.
+
+        Only for a process that knows it is the only worker: the embedded backend's app, which owns its
+        data directory. After a crash between a publish and its mark, the record goes out again at once
+        instead of after the lease (the mailbox keeps one mail per booking and kind)."""
+        freed = 0
+        records = dynamo.query_all(self._table, IndexName="pending", KeyConditionExpression=Key("pending").eq(PENDING),
+                                   FilterExpression="attribute_exists(lease_owner) AND lease_owner <> :me",
+                                   ExpressionAttributeValues={":me": self.worker_id}).items
+        for record in records:
+            try:
+                dynamo.update_item(self._table, {"notification_id": record["notification_id"]},
+                                   UpdateExpression="REMOVE lease_until, lease_owner",
+                                   ConditionExpression="lease_owner = :owner",
+                                   ExpressionAttributeValues={":owner": record["lease_owner"]})
+                freed += 1
+            except dynamo.ConditionFailed:
+                continue  # its worker marked or released it meanwhile
+        return freed
+
     # Failures -------------------------------------------------------------------------------------
     def _failed(self, record: dict[str, Any], code: str, *, invalid: bool, error: Exception) -> datetime:
         """Release the record with its next attempt time (or give it up); returns that time."""

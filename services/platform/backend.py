@@ -1,4 +1,5 @@
-"""Starting the data backend: the embedded moto server (with its saved data) or real AWS."""
+"""Starting the data backend: the embedded moto server (durable: snapshot + journal), a shared embedded
+server another process runs (`python main.py backend`), or real AWS."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from typing import TYPE_CHECKING
 
 from services.platform.aws import Aws, connect
 from services.platform.logs import log_event
+from services.platform.private_files import fsync_directory
 from services.platform.provisioning import provision
 from services.settings import Settings
 
-# moto (the embedded server and its snapshots) is imported only when the embedded backend starts: the
-# AWS install (requirements-aws.txt) does not have it at all.
+# moto (the embedded server, its journal and snapshots) is imported only when the embedded backend starts:
+# the AWS install (requirements-aws.txt) does not have it at all.
 if TYPE_CHECKING:
+    from services.platform.durable import DurableStore
     from services.platform.embedded import EmbeddedServer
 
 
@@ -21,39 +24,56 @@ if TYPE_CHECKING:
 class Backend:
     aws: Aws
     server: EmbeddedServer | None = None
-    data_file: Path | None = None
-
-    saved_writes: int | None = None  # the server's write count at the last save
-
-    def save(self) -> int:
-        """Save the embedded data if anything changed since the last save (no-op on AWS)."""
-        if self.server is None or self.data_file is None:
-            return 0
-        from services.platform.snapshot import save
-
-        unless = self.saved_writes if self.data_file.exists() else None
-        count, self.saved_writes = save(self.aws, self.server.app, self.data_file, unless_writes=unless)
-        if count:
-            log_event("embedded.saved", items=count, file=self.data_file)
-        return count
+    store: DurableStore | None = None
 
     def stop(self) -> None:
         if self.server is not None:
-            self.save()
             self.server.stop()
             self.server = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
+def start_embedded_server(settings: Settings, host: str = "127.0.0.1",
+                          port: int = 0) -> tuple[EmbeddedServer, DurableStore]:
+    """The serialized moto server with its data restored from ``data_dir`` and journaling on, serving."""
+    from services.platform.durable import DurableStore
+    from services.platform.embedded import EmbeddedServer
+
+    server = EmbeddedServer(host, port)
+    store = DurableStore(settings.data_dir, server.app, snapshot_seconds=settings.snapshot_seconds,
+                         snapshot_journal_bytes=settings.snapshot_journal_mb * 1024 * 1024)
+    restored = store.open()
+    server.start()
+    store.start_compaction()
+    log_event("embedded.started", endpoint=server.endpoint_url, snapshot=restored.snapshot_loaded,
+              replayed=restored.records_replayed, seconds=round(restored.seconds, 2), directory=settings.data_dir)
+    return server, store
 
 
 def start_backend(settings: Settings) -> Backend:
     if settings.backend == "aws":
         return Backend(connect(settings))
-    from services.platform.embedded import EmbeddedServer
-    from services.platform.snapshot import restore
-
-    server = EmbeddedServer()
-    aws = connect(settings, server.start())
+    if settings.shared_embedded:  # `python main.py backend` runs (and keeps) the data
+        aws = connect(settings)
+        provision(aws)
+        return Backend(aws)
+    server, store = start_embedded_server(settings)
+    aws = connect(settings, server.endpoint_url)
     provision(aws)
-    data_file = settings.data_dir / "embedded-data.json"
-    restored = restore(aws, data_file)
-    log_event("embedded.started", endpoint=server.endpoint_url, restored_items=restored, file=data_file)
-    return Backend(aws, server, data_file)
+    _import_legacy(aws, settings.data_dir)
+    return Backend(aws, server, store)
+
+
+def _import_legacy(aws: Aws, data_dir: Path) -> None:
+    """An earlier version's data file: imported once (journaled like any write), then renamed aside."""
+    from services.platform.snapshot import LEGACY_FILE, import_legacy_file
+
+    path = data_dir / LEGACY_FILE
+    if not path.exists():
+        return
+    count = import_legacy_file(aws, path)
+    path.rename(path.with_name(path.name + ".imported"))
+    fsync_directory(path.parent)
+    log_event("embedded.legacy_imported", items=count, file=path)

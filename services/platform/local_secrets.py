@@ -6,10 +6,10 @@ On AWS every secret must come from the environment (``load_settings`` refuses to
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from pathlib import Path
 
+from services.platform.private_files import DataFileError, write_private
 from services.settings import Settings
 
 SECRET_FIELDS = ("storage_secret", "ticket_secret", "api_secret")
@@ -21,17 +21,19 @@ def with_local_secrets(settings: Settings) -> Settings:
     if not missing:
         return settings
     path = settings.data_dir / "secrets.json"
-    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    stored: dict[str, str] = _read(path) if path.exists() else {}
     if any(name not in stored for name in missing):
         stored |= {name: secrets.token_urlsafe(32) for name in missing if name not in stored}
-        _write_private(path, json.dumps(stored, indent=2))
+        write_private(path, json.dumps(stored, indent=2).encode())
     return settings.model_copy(update={name: stored[name] for name in missing})
 
 
-def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Created with 0600 from the start, so the secret is never readable by others, not even briefly.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(text)
-    os.chmod(path, 0o600)
+
+def _read(path: Path) -> dict[str, str]:
+    try:
+        stored = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:  # never regenerate: new secrets would sign everyone out
+        raise DataFileError(path, "cannot be read as the app's secrets") from exc
+    if not isinstance(stored, dict):
+        raise DataFileError(path, "is not the app's secrets")
+    return stored

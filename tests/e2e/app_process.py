@@ -48,6 +48,11 @@ class RunningApp:
         status = Path(f"/proc/{self.process.pid}/status").read_text()
         return int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
 
+    def kill(self) -> None:
+        """kill -9: no shutdown handler runs, nothing is flushed or saved."""
+        self.process.kill()
+        self.process.wait(timeout=15)
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -62,24 +67,39 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(data_dir: Path, **settings: str) -> RunningApp:
-    """Run ``python main.py`` with MOVIEMAGIC_* settings; returns once /healthz answers."""
-    port = free_port()
+def _environment(data_dir: Path, settings: dict[str, str]) -> dict[str, str]:
     # NiceGUI treats a process with PYTEST_* variables as a test run; the app must run as a user runs it.
     env = {key: value for key, value in os.environ.items() if not key.startswith(("MOVIEMAGIC_", "PYTEST_"))}
-    env |= {"MOVIEMAGIC_PORT": str(port), "MOVIEMAGIC_DATA_DIR": str(data_dir), "MOVIEMAGIC_BCRYPT_ROUNDS": "4"}
+    env |= {"MOVIEMAGIC_DATA_DIR": str(data_dir), "MOVIEMAGIC_BCRYPT_ROUNDS": "4"}
     env |= {f"MOVIEMAGIC_{key.upper()}": value for key, value in settings.items()}
     env.pop("NICEGUI_USER_SIMULATION", None)
+    return env
+
+
+def _launch(command: list[str], data_dir: Path, port: int, settings: dict[str, str], url: str,
+            root: Path = ROOT) -> RunningApp:
     data_dir.mkdir(parents=True, exist_ok=True)
-    log_path = data_dir / f"app-{port}.log"
+    log_path = data_dir.parent / f"{data_dir.name}-{command[-1]}-{port}.log"  # beside the data, not in it
     log_file = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, "main.py"], cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True
+        [sys.executable, *command], cwd=root, env=_environment(data_dir, settings), stdout=log_file,
+        stderr=subprocess.STDOUT, text=True,
     )
-    app = RunningApp(f"http://127.0.0.1:{port}", process, data_dir, log_path)
+    return RunningApp(url, process, data_dir, log_path)
+
+
+def start_app(data_dir: Path, **settings: str) -> RunningApp:
+    """Run ``python main.py`` with MOVIEMAGIC_* settings; returns once /healthz answers."""
+    return start_app_at(ROOT, data_dir, **settings)
+
+
+def start_app_at(root: Path, data_dir: Path, **settings: str) -> RunningApp:
+    """``start_app`` for the checkout at ``root`` (benches compare another checkout's code)."""
+    port = free_port()
+    app = _launch(["main.py"], data_dir, port, {"port": str(port)} | settings, f"http://127.0.0.1:{port}", root)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if app.process.poll() is not None:
             raise RuntimeError(f"the app exited early:\n{app.log()}")
         try:
             if requests.get(f"{app.url}/healthz", timeout=1).status_code == 200:
@@ -89,3 +109,19 @@ def start_app(data_dir: Path, **settings: str) -> RunningApp:
         time.sleep(0.2)
     app.stop()
     raise RuntimeError(f"the app did not start within 60 s:\n{app.log()}")
+
+
+def start_backend(data_dir: Path, **settings: str) -> RunningApp:
+    """Run ``python main.py backend`` (the shared embedded server); returns once it accepts requests."""
+    port = free_port()
+    backend = _launch(["main.py", "backend"], data_dir, port, {"backend_port": str(port)} | settings,
+                      f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if backend.process.poll() is not None:
+            raise RuntimeError(f"the backend exited early:\n{backend.log()}")
+        if "embedded backend is ready" in backend.log():
+            return backend
+        time.sleep(0.1)
+    backend.stop()
+    raise RuntimeError(f"the backend did not start within 60 s:\n{backend.log()}")
