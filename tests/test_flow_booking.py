@@ -48,7 +48,7 @@ async def log_in(user: User, backstage: Services, name: str = "Asha Rao") -> Acc
     user.find(marker="login-email").type(account.email)
     user.find(marker="login-password").type(PASSWORD)
     user.find(marker="login-submit").click()
-    await user.should_see(marker="account-menu", retries=50)
+    await user.should_see(marker="account-menu", retries=200)
     return account
 
 

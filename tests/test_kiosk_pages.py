@@ -287,7 +287,7 @@ async def test_staff_create_a_kiosk_and_customers_cannot(browsers: Callable[[], 
         who.find(marker="login-email").type(email)
         who.find(marker="login-password").type(password)
         who.find(marker="login-submit").click()
-        await who.should_see(marker="account-menu", retries=50)
+        await who.should_see(marker="account-menu", retries=200)
     await customer.open("/staff/kiosks")
     await customer.should_see(marker="staff-only", retries=30)
     await admin.open(f"/staff/kiosks?theater={THEATER}")

@@ -40,7 +40,7 @@ async def test_register_then_log_out_and_back_in(user: User) -> None:
     user.find(marker="login-email").type("ASHA@example.com")
     user.find(marker="login-password").type("correct horse")
     user.find(marker="login-submit").click()
-    await user.should_see(marker="account-menu", retries=50)
+    await user.should_see(marker="account-menu", retries=200)
 
 
 async def test_registering_a_taken_email_explains_and_keeps_you_logged_out(user: User) -> None:
@@ -92,7 +92,7 @@ async def test_wrong_passwords_slow_down_but_the_owner_gets_in(user: User, app_e
     await asyncio.sleep(wait + 0.2)  # the wait the page asked for: then the owner is let in
     password.clear().type("correct horse")
     user.find(marker="login-submit").click()
-    await user.should_see(marker="account-menu", retries=50)
+    await user.should_see(marker="account-menu", retries=200)
 
 
 async def test_anonymous_profile_visit_goes_to_login_and_back(user: User) -> None:

@@ -35,7 +35,7 @@ async def log_in(user: SimulatedUser, email: str, password: str) -> None:
     user.find(marker="login-email").type(email)
     user.find(marker="login-password").type(password)
     user.find(marker="login-submit").click()
-    await user.should_see(marker="account-menu", retries=50)
+    await user.should_see(marker="account-menu", retries=200)
 
 
 async def assert_pages(user: SimulatedUser, allowed: list[str]) -> None:

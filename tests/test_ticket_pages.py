@@ -37,7 +37,7 @@ async def login(user: SimulatedUser, name: str) -> None:
     user.find(marker="login-email").type(f"{name}@example.com")
     user.find(marker="login-password").type(PASSWORD)
     user.find(marker="login-submit").click()
-    await user.should_see(marker="account-menu", retries=50)
+    await user.should_see(marker="account-menu", retries=200)
 
 
 async def test_the_owner_sees_the_ticket_and_downloads_the_pdf(user: SimulatedUser, app_services: Services) -> None:
