@@ -36,6 +36,7 @@ from services.catalog.demo import DemoCatalog
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.errors import DomainError
+from services.kiosk.access import KioskAccess
 from services.kiosk.kiosks import KioskService
 from services.kiosk.sales import KioskSales
 from services.kiosk.terminal import DemoTerminal
@@ -73,7 +74,8 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     messages = MessageComposer(settings.base_url, settings.cancel_cutoff_minutes)
     tickets = TicketService(aws, settings)
     bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, SalesCounters(aws))
-    kiosks = KioskService(aws, clock, settings, catalog)  # lobby kiosks (issue 13)
+    staff = build_staff(aws, clock, settings, users, tickets, catalog, bookings)
+    kiosks = KioskService(aws, clock, settings, catalog, KioskAccess(staff.access))  # lobby kiosks (issue 13)
     kiosk_sales = KioskSales(clock, settings, catalog, inventory, bookings, kiosks, subscriptions)
     return Services(
         settings=settings,
@@ -97,7 +99,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         kiosks=kiosks,
         kiosk_sales=kiosk_sales,
         terminal=DemoTerminal(clock, settings.kiosk_terminal_seconds),
-        staff=build_staff(aws, clock, settings, users, tickets, catalog, bookings),
+        staff=staff,
         mailbox=mailbox,
     )
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from main import build_services
+from services.accounts.users import User
 from services.booking.payments import DemoGateway
 from services.catalog.demo import DemoCatalog
 from services.clock import FakeClock, iso
@@ -21,7 +22,7 @@ from services.container import Services
 from services.platform.aws import Aws, connect
 from services.platform.embedded import EmbeddedServer
 from services.platform.provisioning import provision
-from services.platform.schema import MOVIES, SHOWTIMES, THEATERS
+from services.platform.schema import MOVIES, SHOWTIMES, THEATERS, USERS
 from services.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -218,3 +219,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "/e2e/" in str(item.path):
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def store_account(aws: Aws, user: User) -> User:
+    """Test data: ``user`` as a row of the Users table (no password), so checks that read the account
+    afresh (the staff console's access check) find it, role and theaters included."""
+    aws.table(USERS).put_item(Item={
+        "email": user.email, "user_id": user.user_id, "name": user.name, "role": user.role,
+        "created_at": user.created_at or "2026-01-01T00:00:00+00:00", "theaters": list(user.theaters)})
+    return user

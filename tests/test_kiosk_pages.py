@@ -21,6 +21,7 @@ from services.kiosk.kiosks import NewKiosk
 from services.platform.aws import connect
 from services.platform.schema import USERS
 from services.settings import Settings
+from tests.conftest import store_account
 from tests.kiosk_harness import app_with, until
 
 ADMIN = Account("u-admin", "admin@example.com", "Admin", "admin", "")
@@ -34,7 +35,9 @@ def kclock() -> FakeClock:
 
 @pytest.fixture
 def ksvc(app_env: Settings, kclock: FakeClock) -> Services:
-    return build_services(app_env, connect(app_env), kclock)
+    services = build_services(app_env, connect(app_env), kclock)
+    store_account(services.aws, ADMIN)
+    return services
 
 
 @pytest.fixture

@@ -14,10 +14,31 @@ from services.container import Services
 from services.errors import Forbidden, PaymentDeclined, Unauthorized
 from services.kiosk.idle import IdleWatch
 from services.kiosk.terminal import DemoTerminal
-from tests.conftest import add_small_showtime
+from tests.conftest import add_small_showtime, store_account
 
 ADMIN = User("u-admin", "admin@example.com", "Admin", "admin", "")
 CUSTOMER = User("u-cust", "c@example.com", "Cust", "customer", "")
+
+
+@pytest.fixture(autouse=True)
+def _admin_account(small: Services) -> None:
+    store_account(small.aws, ADMIN)
+
+
+def test_managers_of_the_theater_manage_its_kiosks_and_no_one_else(small: Services) -> None:
+    manager = store_account(small.aws, User("u-man", "m@example.com", "Manny", "manager", "",
+                                            theaters=("tiny-theater",)))
+    other = store_account(small.aws, User("u-oth", "o@example.com", "Otto", "manager", "",
+                                          theaters=("elsewhere",)))
+    usher = store_account(small.aws, User("u-ush", "u@example.com", "Usha", "usher", "",
+                                          theaters=("tiny-theater",)))
+    created = small.kiosks.create(manager, "tiny-theater", "Lobby")
+    assert [k.kiosk_id for k in small.kiosks.for_theater(manager, "tiny-theater")] == [created.kiosk.kiosk_id]
+    for outsider in (other, usher, CUSTOMER, None):
+        with pytest.raises(Forbidden):
+            small.kiosks.create(outsider, "tiny-theater", "Lobby 2")
+        with pytest.raises(Forbidden):
+            small.kiosks.revoke(outsider, created.kiosk.kiosk_id)
 
 
 def test_a_pairing_code_binds_one_browser_once(small: Services) -> None:

@@ -15,7 +15,6 @@ from services.container import Services
 from services.errors import DomainError
 from services.formatting import date_time, format_money
 from services.i18n import t
-from services.kiosk.access import can_manage_kiosks
 from services.kiosk.kiosks import Kiosk
 
 
@@ -28,7 +27,7 @@ def register(services: Services) -> None:
         async with frame(services.catalog, services.mailbox):
             theaters = await call(services.catalog.theaters)
             chosen = next((x for x in theaters if x.theater_id == theater), theaters[0] if theaters else None)
-            if chosen is None or not can_manage_kiosks(user, chosen.theater_id):
+            if chosen is None or not await call(services.kiosks.access.can_manage, user, chosen.theater_id):
                 with ui.column().classes("mm-surface w-full items-center py-12 gap-3").mark("staff-only"):
                     ui.icon("lock", size="48px").classes("mm-muted")
                     ui.label(t("Kiosks are managed by theater staff.")).classes("text-lg text-white")

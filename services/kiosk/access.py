@@ -1,28 +1,27 @@
 """Who may manage a theater's kiosks: the ONE place that decides it.
 
-Today only admins; the staff console (roles with theater scopes) widens this to the managers of that
-theater. Every kiosk service method that changes or lists kiosks asks here, never the pages.
+Admins, and the managers of that theater: the staff console's access check (role and theater scope read
+afresh from the account, so a disabled manager or a moved theater applies at the next click). Every kiosk
+service method that changes or lists kiosks asks here, and so does the staff page; never a role compare.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
-
+from services.accounts.users import User
 from services.errors import Forbidden
 from services.i18n import t
+from services.staff.access import AccessService
 
 
-class Actor(Protocol):
-    @property
-    def role(self) -> str: ...
+class KioskAccess:
+    def __init__(self, staff: AccessService) -> None:
+        self._staff = staff
 
+    def can_manage(self, user: User | None, theater_id: str) -> bool:
+        """True when ``user`` may create, pair, revoke and list the kiosks of ``theater_id``."""
+        member = self._staff.member(user)
+        return member is not None and member.may("manage", theater_id)
 
-def can_manage_kiosks(actor: Actor | None, theater_id: str) -> bool:
-    """True when ``actor`` may create, pair, revoke and list the kiosks of ``theater_id``."""
-    del theater_id  # managers of a theater come with the staff console (see the module docstring)
-    return actor is not None and actor.role == "admin"
-
-
-def require_kiosk_manager(actor: Actor | None, theater_id: str) -> None:
-    if not can_manage_kiosks(actor, theater_id):
-        raise Forbidden(t("Only theater managers can manage kiosks."))
+    def require(self, user: User | None, theater_id: str) -> None:
+        if not self.can_manage(user, theater_id):
+            raise Forbidden(t("Only theater managers can manage kiosks."))

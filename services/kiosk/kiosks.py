@@ -17,12 +17,13 @@ from typing import Any, Literal
 
 from boto3.dynamodb.conditions import Key
 
+from services.accounts.users import User
 from services.booking.models import Booking
 from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso, parse_iso
 from services.errors import InvalidRequest, NotFound, ServiceUnavailable, Unauthorized
 from services.i18n import t
-from services.kiosk.access import Actor, require_kiosk_manager
+from services.kiosk.access import KioskAccess
 from services.kiosk.credentials import KioskCredentials
 from services.platform import dynamo
 from services.platform.aws import Aws
@@ -68,7 +69,9 @@ class NewKiosk:
 
 
 class KioskService:
-    def __init__(self, aws: Aws, clock: Clock, settings: Settings, catalog: CatalogService) -> None:
+    def __init__(self, aws: Aws, clock: Clock, settings: Settings, catalog: CatalogService,
+                 access: KioskAccess) -> None:
+        self.access = access
         self._clock = clock
         self._settings = settings
         self._catalog = catalog
@@ -76,8 +79,8 @@ class KioskService:
         self._credentials = KioskCredentials(settings.storage_secret)
 
     # Staff ------------------------------------------------------------------------------------------
-    def create(self, actor: Actor, theater_id: str, name: str) -> NewKiosk:
-        require_kiosk_manager(actor, theater_id)
+    def create(self, actor: User | None, theater_id: str, name: str) -> NewKiosk:
+        self.access.require(actor, theater_id)
         name = " ".join((name or "").split())
         if not 1 <= len(name) <= 40:
             raise InvalidRequest(t("Give the kiosk a name of 1 to 40 characters, e.g. \"Lobby left\"."))
@@ -99,35 +102,35 @@ class KioskService:
         log_event("kiosk.created", kiosk_id=kiosk_id, theater_id=theater_id)
         return NewKiosk(_kiosk(item), code, pin)
 
-    def for_theater(self, actor: Actor, theater_id: str) -> list[Kiosk]:
-        require_kiosk_manager(actor, theater_id)
+    def for_theater(self, actor: User | None, theater_id: str) -> list[Kiosk]:
+        self.access.require(actor, theater_id)
         items = dynamo.query_all(self._table, IndexName="by-theater", KeyConditionExpression=Key("theater_id").eq(
             theater_id), message=t("Kiosks cannot be loaded just now. Please try again.")).items
         return [_kiosk(item) for item in items]
 
-    def new_pairing_code(self, actor: Actor, kiosk_id: str) -> str:
+    def new_pairing_code(self, actor: User | None, kiosk_id: str) -> str:
         """A fresh one-time code (the old one stops working); pairing with it re-activates a revoked kiosk."""
         kiosk = self.get(kiosk_id)
-        require_kiosk_manager(actor, kiosk.theater_id)
+        self.access.require(actor, kiosk.theater_id)
         code = _new_code()
         expires = iso(self._now() + timedelta(minutes=self._settings.kiosk_pairing_minutes))
         self._update(kiosk_id, "SET pairing_code = :c, pairing_expires_at = :e", {":c": code, ":e": expires})
         log_event("kiosk.pairing_code", kiosk_id=kiosk_id)
         return code
 
-    def new_pin(self, actor: Actor, kiosk_id: str) -> str:
+    def new_pin(self, actor: User | None, kiosk_id: str) -> str:
         kiosk = self.get(kiosk_id)
-        require_kiosk_manager(actor, kiosk.theater_id)
+        self.access.require(actor, kiosk.theater_id)
         if self._settings.kiosk_pin:
             raise InvalidRequest(t("Every kiosk uses the PIN set in MOVIEMAGIC_KIOSK_PIN."))
         pin = f"{secrets.randbelow(10**6):06d}"
         self._update(kiosk_id, "SET pin_hash = :h, pin_failures = :zero", {":h": _pin_hash(kiosk_id, pin), ":zero": 0})
         return pin
 
-    def revoke(self, actor: Actor, kiosk_id: str) -> Kiosk:
+    def revoke(self, actor: User | None, kiosk_id: str) -> Kiosk:
         """The paired browser loses its credential at its next check; any open pairing code dies too."""
         kiosk = self.get(kiosk_id)
-        require_kiosk_manager(actor, kiosk.theater_id)
+        self.access.require(actor, kiosk.theater_id)
         attributes = self._update(
             kiosk_id, "SET #s = :revoked, credential_version = credential_version + :one "
                       "REMOVE pairing_code, pairing_expires_at, paired_at",

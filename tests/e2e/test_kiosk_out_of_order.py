@@ -19,7 +19,7 @@ from services.catalog.demo import DemoCatalog
 from services.clock import SystemClock
 from services.platform.aws import connect
 from services.platform.provisioning import provision
-from tests.conftest import CATALOG_DIR, make_settings
+from tests.conftest import CATALOG_DIR, make_settings, store_account
 from tests.e2e.conftest import RunningApp
 from tests.e2e.test_kiosk_e2e import LANDSCAPE, PORTRAIT, THEATER, pair
 
@@ -93,6 +93,7 @@ def outage(moto_endpoint: str,
            if name not in ("endpoint_url", "port", "data_dir", "bcrypt_rounds")}
     app = app_factory(**env, endpoint_url=f"http://127.0.0.1:{proxy.port}", mailbox="false", seed_demo="false")
     services = build_services(settings, aws)
+    store_account(aws, ADMIN)
     yield app, proxy, services.kiosks.create(ADMIN, THEATER, "Lobby").pairing_code
     proxy.close()
 
