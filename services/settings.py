@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     staff_email: str = ""
     notify_poll_seconds: float = Field(default=2.0, gt=0, le=300)
     mailbox: bool | None = None  # keep what SNS would email for the Mailbox page; None: embedded backend only
+    # SES sender (docs/NOTIFICATIONS.md): a verified From address turns it on; the SQS queue subscribed to
+    # the topic that it consumes. Off (empty): customers get SNS email subscriptions with filter policies.
+    ses_sender: str = ""
+    ses_queue_name: str = Field(default="moviemagic-ses", pattern=r"^[A-Za-z0-9_-]{1,80}$")
 
     # Live seat map across instances (off for a single process).
     live_poller: bool = False
@@ -107,7 +111,7 @@ class Settings(BaseSettings):
             ipaddress.ip_network(part, strict=False)  # ValueError names the bad entry
         return value
 
-    @field_validator("staff_email")
+    @field_validator("staff_email", "ses_sender")
     @classmethod
     def _email_shape(cls, value: str) -> str:
         if value and ("@" not in value or value.startswith("@") or value.endswith("@")):
@@ -122,6 +126,10 @@ class Settings(BaseSettings):
     @property
     def should_seed_demo(self) -> bool:
         return self.backend == "embedded" if self.seed_demo is None else self.seed_demo
+
+    @property
+    def ses_enabled(self) -> bool:
+        return bool(self.ses_sender)
 
     @property
     def mailbox_enabled(self) -> bool:
