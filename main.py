@@ -162,8 +162,6 @@ def start_notifications(services: Services, *, sole_worker: bool = False) -> Non
     subscriptions, worker, mailbox = services.subscriptions, services.notifications, services.mailbox
     ses = services.ses_sender
     orphans = [sole_worker]
-    if ses is not None and services.settings.backend == "embedded":
-        ses.ensure_queue()  # on AWS the template creates and subscribes the queue
 
     async def tick() -> None:
         await call(subscriptions.prepare)  # once: staff address, and re-subscribing after a restart

@@ -1,8 +1,8 @@
 """The SES sender: mails each message published to the topic to its one recipient with Amazon SES.
 
 On when ``MOVIEMAGIC_SES_SENDER`` (a verified identity) is set. SNS stays the publishing interface
-(``services/notify/notifications.py``); an SQS queue subscribed to the topic (``deploy/cloudformation.yaml``;
-on the embedded backend ``ensure_queue``) feeds this worker, which for each SNS envelope:
+(``services/notify/notifications.py``); an SQS queue subscribed to the topic (``deploy/cloudformation.yaml``,
+or ``python main.py provision`` and the embedded backend) feeds this worker, which for each SNS envelope:
 
 1. **claims** the notification's Outbox item (``SET ses_lease_until`` on condition that it was not mailed
    yet and nobody else holds an unexpired claim), so two senders never mail the same notification;
@@ -67,15 +67,6 @@ class SesSender:
             except AWS_ERRORS as exc:
                 raise ServiceUnavailable(f"SES queue {self._queue_name}: {error_code(exc)}") from exc
         return self._queue_url
-
-    def ensure_queue(self) -> str:
-        """Create the queue and subscribe it to the topic (embedded backend and tests; on AWS the template
-        does this, and the instance role may not subscribe anything but email)."""
-        url = self._sqs.create_queue(QueueName=self._queue_name)["QueueUrl"]
-        arn = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        self._aws.sns.subscribe(TopicArn=self._subscriptions.topic_arn(), Protocol="sqs", Endpoint=arn)
-        self._queue_url = url
-        return url
 
     def run_once(self) -> SendReport:
         """Mail what is waiting in the queue (one receive of up to ``batch_size`` messages, no long poll)."""
