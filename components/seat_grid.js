@@ -101,10 +101,11 @@ export default {
     this.pointers = new Map();
     this.bindPointer();
     this.bindKeyboard();
-    // On the kiosk a resize (rotation, wheelchair mode) brings my seats back into the middle.
-    this.resizeObserver = new ResizeObserver(() => {
+    // On the kiosk a resize of its card (rotation, wheelchair mode) brings my seats back into the middle;
+    // the map's own resizes (zooming out to the whole hall) must not undo what the customer asked for.
+    this.resizeObserver = new ResizeObserver((entries) => {
       this.fit(false);
-      this.focusMine();
+      if (entries.some((entry) => entry.target !== this.$refs.root)) this.focusMine();
     });
     this.resizeObserver.observe(this.$refs.root);
     // The kiosk sizes the map to its card: watch the card too (wheelchair mode shrinks it, not the map).
