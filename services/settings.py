@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     kiosk_pairing_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)  # a pairing link lives this long
     kiosk_pin: str = Field(default="", pattern=r"^(\d{4,8})?$")  # staff PIN of every kiosk; empty: one per kiosk
     kiosk_tomorrow_from_hour: int = Field(default=18, ge=0, le=24)  # local hour from which tomorrow's shows appear
+    kiosk_health_seconds: float = Field(default=5.0, ge=1, le=300)  # how often a kiosk checks pairing and backend
+    # How the kiosk machines print: "silent" when started by deploy/kiosk-launcher.sh (--kiosk-printing),
+    # "dialog" when a plain browser shows the print dialog. The staff panel says which; the browser can't tell.
+    kiosk_printing: Literal["dialog", "silent"] = "dialog"
 
     # Embedded backend. Every acknowledged write is journaled (fsynced) at once; a snapshot compacts the
     # journal this often when something changed, or sooner when the journal passes snapshot_journal_mb.
