@@ -312,15 +312,23 @@ async def test_staff_create_a_kiosk_and_customers_cannot(browsers: Callable[[], 
                                       ExpressionAttributeNames={"#r": "role"},
                                       ExpressionAttributeValues={":a": "admin"})
     ksvc.users.register("Cee Customer", "cee@example.com", password, password)
-    admin, customer = browsers(), browsers()
-    for who, email in ((admin, "kay@example.com"), (customer, "cee@example.com")):
-        await who.open("/login")
-        who.find(marker="login-email").type(email)
-        who.find(marker="login-password").type(password)
-        who.find(marker="login-submit").click()
-        await who.should_see(marker="account-menu", retries=200)
-    await customer.open("/staff/kiosks")
-    await customer.should_see(marker="staff-only", retries=30)
+    # One simulated browser for both people: NiceGUI's simulated users share the global ui.navigate, so a
+    # second browser alive during a login can receive its redirect.
+    browser = browsers()
+
+    async def log_in(email: str) -> None:
+        await browser.open("/login")
+        browser.find(marker="login-email").type(email)
+        browser.find(marker="login-password").type(password)
+        browser.find(marker="login-submit").click()
+        await browser.should_see(marker="account-menu", retries=200)
+
+    await log_in("cee@example.com")
+    await browser.open("/staff/kiosks")
+    await browser.should_see(marker="staff-only", retries=30)
+    await browser.open("/logout")
+    await log_in("kay@example.com")
+    admin = browser
     await admin.open(f"/staff/kiosks?theater={THEATER}")
     await admin.should_see(marker="no-kiosks", retries=30)
     admin.find(marker="kiosk-name").type("Lobby right")
