@@ -60,6 +60,7 @@ def _login_form(services: Services, target: str) -> None:
 
 
 def _register_form(services: Services, target: str) -> None:
+    client = client_address_of_page(services.settings)
     with card(t("Create your account"), t("It takes a minute. Your tickets will be waiting here.")):
         name = name_input().mark("register-name")
         email = email_input().mark("register-email")
@@ -69,8 +70,8 @@ def _register_form(services: Services, target: str) -> None:
 
         async def submit() -> None:
             fields = (name.value or "", email.value or "", password.value or "", confirm.value)
-            user = await attempt(button, error, services.users.register, *fields)
-            log_event("auth.register_form", ok=user is not None, client=ui.context.client.ip)
+            user = await attempt(button, error, services.users.register, *fields, "customer", client)
+            log_event("auth.register_form", ok=user is not None, client=client)
             if user is not None:
                 login(user)
                 ui.notify(t("Welcome to Movie Magic, {name}!", name=user.name), type="positive")

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     max_failed_logins: int = Field(default=5, ge=1, le=100)  # free failures per account
     max_failed_logins_per_client: int = Field(default=20, ge=1, le=10_000)  # free failures per client address
     login_max_delay_seconds: int = Field(default=300, ge=1, le=24 * 3600)
+    # Sign-ups per clock hour (services/accounts/registration_limit.py): per client address (a classroom
+    # behind one NAT registers together) and in all (each account can cost an email subscription).
+    registrations_per_client_per_hour: int = Field(default=30, ge=1, le=100_000)
+    registrations_per_hour: int = Field(default=300, ge=1, le=1_000_000)
     # Client addresses of reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated).
     trusted_proxies: str = ""
     reset_link_minutes: int = Field(default=30, ge=5, le=24 * 60)

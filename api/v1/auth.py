@@ -13,9 +13,12 @@ router = APIRouter(prefix="/auth", tags=["accounts"], route_class=LoggedRoute)
 
 @router.post("/register", status_code=201, response_model=UserOut,
              responses={409: {"model": ErrorResponse, "description": "email taken"},
-                        422: {"model": ErrorResponse}})
-def register(body: RegisterRequest, services: ServicesDep) -> UserOut:
-    user = services.users.register(body.name, body.email, body.password)
+                        422: {"model": ErrorResponse},
+                        429: {"model": ErrorResponse,
+                              "description": "too many sign-ups (this address or all): wait Retry-After seconds"}})
+def register(body: RegisterRequest, services: ServicesDep, client: ClientDep) -> UserOut:
+    """A customer account. Sign-ups are limited per client address and in all, per hour."""
+    user = services.users.register(body.name, body.email, body.password, client=client)
     return UserOut(user_id=user.user_id, name=user.name, email=user.email)
 
 

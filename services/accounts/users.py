@@ -12,6 +12,7 @@ from typing import Any, Literal
 import bcrypt
 from boto3.dynamodb.conditions import Key
 
+from services.accounts.registration_limit import RegistrationLimit
 from services.accounts.throttle import LoginThrottle
 from services.clock import Clock, iso
 from services.errors import EmailTaken, InvalidCredentials, InvalidRequest, NotFound
@@ -59,16 +60,23 @@ class UserService:
         # Compared against when the email is unknown, so a miss costs the same time as a wrong password.
         self._dummy_hash = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(bcrypt_rounds))
         self.throttle = LoginThrottle(aws, clock, settings)
+        self.registration_limit = RegistrationLimit(aws, clock, settings)
         # Called with each new account (main.py subscribes it to booking emails); a failure there is
         # logged and never fails the registration.
         self.on_registered: Callable[[User], None] | None = None
 
     # Registration ---------------------------------------------------------------------------------
     def register(
-        self, name: str, email: str, password: str, confirm: str | None = None, role: Role = "customer"
+        self, name: str, email: str, password: str, confirm: str | None = None, role: Role = "customer",
+        client: str | None = None,
     ) -> User:
+        """A new account. ``client`` is given for a self-service sign-up (the register page and the API):
+        then it first claims a place under the registration limits (TooManyAttempts, nothing created, when
+        full). Accounts made by staff or at first start pass None."""
         name, email = name.strip(), normalize_email(email)
         _validate(name, email, password, confirm)
+        if client is not None:
+            self.registration_limit.claim(client)  # before bcrypt: a refused sign-up costs nothing
         user = User(str(uuid.uuid4()), email, name, role, iso(self._clock.now()))
         password_hash = bcrypt.hashpw(_password_bytes(password), bcrypt.gensalt(self._rounds)).decode()
         try:
