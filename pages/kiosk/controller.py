@@ -104,6 +104,9 @@ class KioskController:
     def set_low(self, low: bool) -> None:
         self.low = low
         self.root.classes(add="k-low") if low else self.root.classes(remove="k-low")
+        # Dialogs live on <body>, outside the kiosk's root: they read the mode from there.
+        body = ui.query("body")
+        body.classes(add="k-low-body") if low else body.classes(remove="k-low-body")
 
     def act(self, handler: Callable[..., Awaitable[Any] | Any]) -> Callable[..., Awaitable[None]]:
         """Wrap a touch handler: it counts as activity, speaks the visit's language, and a screen change

@@ -8,6 +8,7 @@ from nicegui import app, ui
 from components.kiosk.chrome import exit_fullscreen
 from components.kiosk.keypads import PinPad
 from pages.kiosk.controller import CREDENTIAL_KEY, KioskController
+from services.booking.models import booking_reference
 from services.clock import parse_iso
 from services.errors import InvalidRequest
 from services.formatting import date_time, format_money
@@ -70,7 +71,7 @@ async def _panel(ctx: KioskController) -> None:
         last = t("{when} · {total} · {booking}",
                  when=date_time(parse_iso(kiosk.last_sale_at), tz),
                  total=format_money(kiosk.last_sale_total or 0, kiosk.last_sale_currency or "INR"),
-                 booking=kiosk.last_sale_booking_id or "")
+                 booking=booking_reference(kiosk.last_sale_booking_id) if kiosk.last_sale_booking_id else "")
     else:
         last = t("No sale yet")
     rows = [
@@ -86,7 +87,7 @@ async def _panel(ctx: KioskController) -> None:
         ui.label(t("Staff")).classes("k-title text-white")
         for name, value in rows:
             with ui.row().classes("w-full justify-between gap-6 flex-nowrap border-b border-white/10 pb-2"):
-                ui.label(name).classes("k-muted")
+                ui.label(name).classes("k-muted shrink-0 whitespace-nowrap")
                 ui.label(value).classes("text-white text-right").mark(f"status-{name.lower().replace(' ', '-')}")
 
         async def pause() -> None:
