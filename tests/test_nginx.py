@@ -13,6 +13,7 @@ import http.client
 import json
 import re
 import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -32,9 +33,17 @@ pytestmark = pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx not inst
 
 
 class EchoHeaders(BaseHTTPRequestHandler):
-    """The app stand-in: 200 with the headers it got as JSON; /boom answers 500."""
+    """The app stand-in: 200 with the headers it got as JSON; /boom answers 500; a websocket upgrade with
+    ``?open`` is accepted (101) and held open like NiceGUI's socket until the browser side closes it."""
 
     def do_GET(self) -> None:
+        if self.headers.get("Upgrade", "").lower() == "websocket" and self.path.endswith("?open"):
+            self.wfile.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+            self.wfile.flush()
+            while self.rfile.read(1):  # the tunnel stays open until nginx closes it
+                pass
+            self.close_connection = True
+            return
         status = 500 if self.path == "/boom" else 200
         body = json.dumps(dict(self.headers.items())).encode()
         self.send_response(status)
@@ -144,6 +153,61 @@ def test_sign_in_is_rate_limited_per_visitor(proxy: Proxy) -> None:
     assert proxy.get("/login", {"CloudFront-Viewer-Address": "203.0.113.51:1000"})[0] == 200  # someone else
     assert proxy.get("/api/v1/auth/login", visitor)[0] == 429  # the API shares the visitor's budget
     assert proxy.get("/", visitor)[0] == 200  # other pages are not limited
+
+
+def open_socket(proxy: Proxy, visitor: str) -> tuple[int, socket.socket]:
+    """A browser opening NiceGUI's websocket through the proxy: the status, and the connection (kept open)."""
+    connection = socket.create_connection(("127.0.0.1", proxy.port), timeout=5)
+    connection.sendall(("GET /_nicegui_ws/socket.io/?open HTTP/1.1\r\nHost: app\r\nUpgrade: websocket\r\n"
+                        f"Connection: Upgrade\r\nCloudFront-Viewer-Address: {visitor}:1000\r\n\r\n").encode())
+    status_line = b""
+    while not status_line.endswith(b"\r\n"):
+        chunk = connection.recv(1)
+        assert chunk, "the proxy closed the connection without an answer"
+        status_line += chunk
+    return int(status_line.split()[1]), connection
+
+
+def test_open_websockets_are_capped_per_visitor(proxy: Proxy) -> None:
+    """Sign-ins over the socket can't be told apart by the proxy, but one address can't hold more than
+    100 sockets open (a box office or classroom behind one address stays well within it)."""
+    held: list[socket.socket] = []
+    try:
+        for _ in range(100):
+            status, connection = open_socket(proxy, "203.0.113.60")
+            held.append(connection)
+            assert status == 101
+        status, refused = open_socket(proxy, "203.0.113.60")
+        refused.close()
+        assert status == 429
+        status, other = open_socket(proxy, "203.0.113.61")  # someone else is not affected
+        other.close()
+        assert status == 101
+        assert proxy.get("/_nicegui_ws/socket.io/?EIO=4&transport=polling",  # not an upgrade: not counted
+                         {"CloudFront-Viewer-Address": "203.0.113.60:1000"})[0] == 200
+        held.pop().close()  # a tab closes: its place is free again
+        deadline = time.monotonic() + 5
+        while True:
+            status, again = open_socket(proxy, "203.0.113.60")
+            held.append(again)
+            if status == 101 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert status == 101
+    finally:
+        for connection in held:
+            connection.close()
+
+
+def test_new_websockets_are_rate_limited_per_visitor(proxy: Proxy) -> None:
+    statuses = []
+    for _ in range(140):
+        status, connection = open_socket(proxy, "203.0.113.70")
+        connection.close()
+        statuses.append(status)
+    assert statuses[:100] == [101] * 100 and statuses.count(429) >= 10  # 2 a second, bursts of 120
+    assert open_socket(proxy, "203.0.113.71")[0] == 101  # someone else is not affected
+    assert proxy.get("/", {"CloudFront-Viewer-Address": "203.0.113.70:1000"})[0] == 200  # pages are not limited
 
 
 def test_the_deep_health_check_answers_the_server_only(proxy: Proxy) -> None:
