@@ -15,7 +15,7 @@ from components.session import choose_city, current_city
 from services.catalog.models import Listing
 from services.container import Services
 from services.formatting import day_month, day_name
-from services.i18n import t
+from services.i18n import t, tn
 
 ALL = ""
 
@@ -120,7 +120,7 @@ def _grid(listings: list[Listing], city: str, currency: str, filters: dict[str, 
             ui.label(t("Nothing matches in {city}.", city=city)).classes("text-lg text-white")
             ui.label(t("Try another date, genre or language.")).classes("mm-muted")
         return
-    ui.label(t("{n} movies", n=len(listings))).classes("mm-muted text-sm -mb-2")
+    ui.label(tn("{n} movie", "{n} movies", len(listings))).classes("mm-muted text-sm -mb-2")
     with (
         ui.element("div")
         .classes("grid w-full gap-4 sm:gap-6 grid-cols-2 sm:grid-cols-3 md:grid-cols-4 lg:grid-cols-5")

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from services.booking.models import Booking
 from services.booking.pricing import PricedSeat
 from services.formatting import format_money, show_time
-from services.i18n import t
+from services.i18n import t, tn
 
 Kind = Literal["booking_confirmed", "booking_cancelled", "password_reset"]
 MAX_SUBJECT = 99  # SNS: "less than 100 characters", no line breaks
@@ -173,5 +173,5 @@ def _table(rows: list[tuple[str, str]]) -> list[str]:
 def _duration(minutes: int) -> str:
     if minutes % 60 == 0:
         hours = minutes // 60
-        return t("1 hour") if hours == 1 else t("{n} hours", n=hours)
-    return t("{n} minutes", n=minutes)
+        return tn("{n} hour", "{n} hours", hours)
+    return tn("{n} minute", "{n} minutes", minutes)

@@ -1,0 +1,157 @@
+"""The translation catalogs: extract the strings from the code, update each language's .po, compile the .mo.
+
+    python tools/i18n.py            # all of it: extract + update + compile, then list what is untranslated
+    python tools/i18n.py check      # only report (exit 1): untranslated, placeholder mismatches, stale .po/.mo
+
+Strings are found by Babel's Python extractor in the calls ``t("...")``, ``tn("one", "many", n)`` and the
+marker ``N_("...")`` under the app's code (services, pages, components, api, main.py). A new string lands in
+every ``locales/<lang>/LC_MESSAGES/messages.po`` with an empty translation; translate it there, run this
+again (it compiles ``messages.mo``, which the app reads), and ``tests/test_i18n_catalogs.py`` is green.
+Deterministic: running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from services.i18n import DOMAIN, LOCALES, SHIPPED  # noqa: E402 (after the path is set)
+
+SOURCES = ("services", "pages", "components", "api")
+KEYWORDS = {"t": None, "tn": (1, 2), "N_": None}
+PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*\}")
+TRANSLATED = [code for code in SHIPPED if code != "en"]
+
+
+def extract() -> Catalog:
+    """Every string the code marks, with where it is used."""
+    template = Catalog(project="Movie Magic", domain=DOMAIN, charset="utf-8", fuzzy=False)
+    found: list[tuple[str, int, str | tuple[str, ...], list[str], str | None]] = []
+    for folder in SOURCES:
+        for filename, lineno, message, comments, context in extract_from_dir(
+            ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
+        ):
+            found.append((f"{folder}/{filename}", lineno, message, comments, context))
+    with (ROOT / "main.py").open("rb") as source:
+        from babel.messages.extract import extract as extract_file
+
+        for lineno, message, comments, context in extract_file("python", source, keywords=KEYWORDS,
+                                                               comment_tags=("TRANSLATORS:",)):
+            found.append(("main.py", lineno, message, comments, context))
+    for path, lineno, message, comments, context in sorted(found, key=lambda item: (item[0], item[1])):
+        template.add(message, None, [(path, lineno)], auto_comments=comments, context=context)
+    return template
+
+
+def po_path(code: str) -> Path:
+    return LOCALES / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalog(code: str) -> Catalog:
+    path = po_path(code)
+    if not path.exists():
+        return Catalog(locale=code, domain=DOMAIN, project="Movie Magic", fuzzy=False)
+    with path.open("rb") as handle:
+        return read_po(handle, locale=code, domain=DOMAIN)
+
+
+def update(template: Catalog) -> None:
+    """Each language's .po gains the new strings (empty), loses the gone ones; translations stay."""
+    for code in TRANSLATED:
+        catalog = read_catalog(code)
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        catalog.obsolete.clear()
+        catalog.fuzzy = False
+        write(catalog, po_path(code))
+
+
+def write(catalog: Catalog, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=120, omit_header=False, sort_output=False, include_lineno=False,
+             ignore_obsolete=True)
+    # The header's dates change on every write; fixed ones keep the files unchanged when nothing else is.
+    text = re.sub(rb'"(POT-Creation|PO-Revision)-Date: [^"]*"', rb'"\1-Date: 2026-01-01 00:00+0000\\n"',
+                  buffer.getvalue())
+    if not path.exists() or path.read_bytes() != text:
+        path.write_bytes(text)
+
+
+def compile_all() -> None:
+    for code in TRANSLATED:
+        catalog = read_catalog(code)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        target = po_path(code).with_suffix(".mo")
+        if not target.exists() or target.read_bytes() != buffer.getvalue():
+            target.write_bytes(buffer.getvalue())
+
+
+def problems(template: Catalog) -> list[str]:
+    """What keeps a shipped language from being complete and true to the code (empty = all good)."""
+    wanted = {_key(message) for message in template if message.id}
+    found: list[str] = []
+    for code in TRANSLATED:
+        catalog = read_catalog(code)
+        have = {_key(message) for message in catalog if message.id}
+        found += [f"{code}: in the code but not in the .po (run tools/i18n.py): {key[0]!r}"
+                  for key in sorted(wanted - have)]
+        found += [f"{code}: in the .po but no longer in the code (run tools/i18n.py): {key[0]!r}"
+                  for key in sorted(have - wanted)]
+        for message in catalog:
+            if message.id:
+                found += [f"{code}: {issue}" for issue in _message_problems(message)]
+        mo = po_path(code).with_suffix(".mo")
+        if not mo.exists():
+            found.append(f"{code}: {mo.relative_to(ROOT)} is missing (run tools/i18n.py)")
+        else:
+            with mo.open("rb") as handle:
+                compiled = {_key(message): message.string for message in read_mo(handle) if message.id}
+            if compiled != {_key(message): message.string for message in catalog if message.id and message.string}:
+                found.append(f"{code}: {mo.relative_to(ROOT)} is older than the .po (run tools/i18n.py)")
+    return found
+
+
+def _message_problems(message: Message) -> Iterable[str]:
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    if message.fuzzy:
+        yield f"marked fuzzy (check it, then remove the flag): {ids[0]!r}"
+    if not all(strings):
+        yield f"not translated: {ids[0]!r}"
+        return
+    expected = set(PLACEHOLDER.findall(ids[-1])) | set(PLACEHOLDER.findall(ids[0]))
+    for string in strings:
+        if set(PLACEHOLDER.findall(string)) != expected:
+            yield f"placeholders differ in {string!r} for {ids[0]!r} (want {sorted(expected)})"
+
+
+def _key(message: Message) -> tuple[str, ...]:
+    return message.id if isinstance(message.id, tuple) else (message.id,)
+
+
+def main(argv: list[str]) -> int:
+    template = extract()
+    if argv[:1] != ["check"]:
+        update(template)
+        compile_all()
+    found = problems(template)
+    for line in found:
+        print(line)
+    print(f"{len(template)} strings; {len(found)} problems", file=sys.stderr)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
