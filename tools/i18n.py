@@ -12,6 +12,7 @@ Deterministic: running it twice changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import sys
@@ -35,7 +36,13 @@ TRANSLATED = [code for code in SHIPPED if code != "en"]
 
 
 def extract() -> Catalog:
-    """Every string the code marks, with where it is used."""
+    """Every string the code marks, with where it is used. (Babel warns about f-strings among a call's
+    arguments, e.g. ``t("Code {code}", code=f"K{n}")``: those are values, not text, so the warning is dropped.)"""
+    with contextlib.redirect_stderr(io.StringIO()):
+        return _extract()
+
+
+def _extract() -> Catalog:
     template = Catalog(project="Movie Magic", domain=DOMAIN, charset="utf-8", fuzzy=False)
     found: list[tuple[str, int, str | tuple[str, ...], list[str], str | None]] = []
     for folder in SOURCES:
@@ -117,15 +124,14 @@ def problems(template: Catalog) -> list[str]:
             found.append(f"{code}: {mo.relative_to(ROOT)} is missing (run tools/i18n.py)")
         else:
             with mo.open("rb") as handle:
-                compiled = {_key(message): message.string for message in read_mo(handle) if message.id}
-            if compiled != {_key(message): message.string for message in catalog if message.id and message.string}:
+                compiled = {_key(message): _strings(message) for message in read_mo(handle) if message.id}
+            if compiled != {_key(m): _strings(m) for m in catalog if m.id and all(_strings(m))}:
                 found.append(f"{code}: {mo.relative_to(ROOT)} is older than the .po (run tools/i18n.py)")
     return found
 
 
 def _message_problems(message: Message) -> Iterable[str]:
-    ids = message.id if isinstance(message.id, tuple) else (message.id,)
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    ids, strings = _key(message), _strings(message)
     if message.fuzzy:
         yield f"marked fuzzy (check it, then remove the flag): {ids[0]!r}"
     if not all(strings):
@@ -138,7 +144,11 @@ def _message_problems(message: Message) -> Iterable[str]:
 
 
 def _key(message: Message) -> tuple[str, ...]:
-    return message.id if isinstance(message.id, tuple) else (message.id,)
+    return tuple(message.id) if isinstance(message.id, (tuple, list)) else (message.id,)
+
+
+def _strings(message: Message) -> tuple[str, ...]:
+    return tuple(message.string) if isinstance(message.string, (tuple, list)) else (message.string,)
 
 
 def main(argv: list[str]) -> int:
