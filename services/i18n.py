@@ -11,7 +11,8 @@ then English.
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -54,6 +55,19 @@ def language() -> str:
     if not chosen and _resolver is not None:
         chosen = _resolver() or ""
     return chosen if is_supported(chosen) else "en"
+
+
+@contextmanager
+def speaking(code: str | None) -> Iterator[None]:
+    """Work in ``code`` for a while (an email in its customer's language); an unknown code changes nothing."""
+    if not is_supported(code):
+        yield
+        return
+    token = current_language.set(str(code))
+    try:
+        yield
+    finally:
+        current_language.reset(token)
 
 
 def set_resolver(resolver: Callable[[], str | None] | None) -> None:

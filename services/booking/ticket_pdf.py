@@ -3,13 +3,15 @@
 A white card on a light page: a dark marquee band with the brand, the movie, when (theater time, with
 its zone), where, the seats by category, a perforation, then the stub with the QR code (drawn as vector
 squares, so it stays sharp at any zoom) beside the booking id and the amounts. The fonts ship with the
-app (``assets/fonts``: DejaVu subsets with ₹ and accented letters), so no system font is needed.
+app (``assets/fonts``: DejaVu subsets with ₹ and accented letters, Noto subsets for Devanagari, Telugu and
+Tamil, shaped with HarfBuzz), so no system font is needed. Text is in the request's language.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
@@ -17,7 +19,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 from services.booking.models import Booking
 from services.booking.tickets import qr_code
 from services.formatting import show_clock, show_date, show_zone, show_zone_name
-from services.i18n import t
+from services.i18n import language, t
 from services.notify.messages import amount_rows, seat_groups, ticket_url
 
 FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
@@ -68,10 +70,32 @@ class _Ticket(FPDF):
         self.add_font("Sans", "B", FONTS / "MovieMagicSans-Bold.ttf")
         self.add_font("Condensed", "B", FONTS / "MovieMagicSansCondensed-Bold.ttf")
         self.add_font("Mono", "", FONTS / "MovieMagicMono.ttf")
+        # Hindi, Telugu and Tamil text: glyphs from the Noto subsets, shaped by HarfBuzz (conjuncts, vowel
+        # signs placed and reordered); Latin text keeps DejaVu. The language is the request's (page or API).
+        for family, name in (("Deva", "MovieMagicDevanagari"), ("Telu", "MovieMagicTelugu"),
+                             ("Taml", "MovieMagicTamil")):
+            self.add_font(family, "", FONTS / f"{name}.ttf")
+            self.add_font(family, "B", FONTS / f"{name}-Bold.ttf")
+        # The language's own script first: joiners (ZWJ/ZWNJ) then stay in the run they join, in its font.
+        scripts = ["Deva", "Telu", "Taml"]
+        first = {"hi": "Deva", "te": "Telu", "ta": "Taml"}.get(language())
+        self.set_fallback_fonts(sorted(scripts, key=lambda family: family != first), exact_match=False)
+        self.set_text_shaping(True)
         self.set_title(f"{booking.movie_title} - {t('Ticket')} {booking.reference}")
         self.set_author("Movie Magic")
         self.set_creator("Movie Magic")
-        self.set_lang("en")
+        self.set_lang(language())
+
+    # fpdf2 2.8.9 with text shaping: after a run in a fallback font (an Indic word), the next text in the
+    # same font and size as before is written without re-selecting its font, so Latin glyphs land in the
+    # Indic font (boxes). Marking the font unset before each text call makes fpdf2 select it again.
+    def cell(self, *args: Any, **kwargs: Any) -> bool:
+        self.current_font_is_set_on_page = False
+        return super().cell(*args, **kwargs)
+
+    def multi_cell(self, *args: Any, **kwargs: Any) -> Any:
+        self.current_font_is_set_on_page = False
+        return super().multi_cell(*args, **kwargs)
 
     def draw(self) -> float:
         """Draw the ticket; returns the page height it needs."""
@@ -246,7 +270,8 @@ class _Ticket(FPDF):
                   spacing: float = 0) -> None:
         self.set_font(family, style, size)
         self.set_text_color(*color)
-        self.set_char_spacing(spacing)
+        # Letter spacing would pull an Indic syllable's signs apart from their consonant.
+        self.set_char_spacing(spacing if text.isascii() else 0)
         self.set_xy(x, y)
         self.cell(width, height or size * 0.3528 * 1.25, text, align=align)
         self.set_char_spacing(0)
