@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 import zxingcpp
@@ -93,9 +94,10 @@ def composer(small: Services) -> MessageComposer:
     return MessageComposer(small.settings.base_url, small.settings.cancel_cutoff_minutes)
 
 
-def _fonts(reader: PdfReader) -> list[dict]:
-    resources = reader.pages[0]["/Resources"]["/Font"]
-    return [resources[name].get_object() for name in resources]
+def _fonts(reader: PdfReader) -> list[Any]:
+    resources: Any = reader.pages[0]["/Resources"]
+    fonts = resources["/Font"]
+    return [fonts[name].get_object() for name in fonts]
 
 
 def test_the_confirmation_and_cancellation_emails_speak_the_language_of_the_booking(small: Services,
@@ -117,9 +119,9 @@ def test_the_confirmation_and_cancellation_emails_speak_the_language_of_the_book
 def test_the_bundled_fonts_have_every_letter_the_translations_use(language: str, font: str) -> None:
     with (LOCALES / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle)
-    used = {char for message in catalog for text in ([message.string] if isinstance(message.string, str)
-                                                     else message.string) for char in text or ""
-            if "\u0900" <= char <= "\u0dff"}
+    texts = [text for message in catalog
+             for text in ([message.string] if isinstance(message.string, str) else list(message.string or ()))]
+    used = {char for text in texts for char in text if "\u0900" <= char <= "\u0dff"}
     assert len(used) > 40
     for style in ("", "-Bold"):
         cmap = TTFont(FONTS / f"{font}{style}.ttf").getBestCmap()
