@@ -13,17 +13,27 @@ from nicegui import app, context, ui
 from components.service_call import call
 from services.accounts.users import UserService
 from services.errors import DomainError
-from services.i18n import best_match, is_supported, language, language_name, languages, set_resolver, t
+from services.i18n import (
+    best_match,
+    enable_pseudo_locale,
+    is_supported,
+    language,
+    language_name,
+    languages,
+    set_resolver,
+    t,
+)
 
 KEY = "language"
 _users: UserService | None = None
 
 
-def configure(users: UserService) -> None:
+def configure(users: UserService, *, pseudo_locale: bool = False) -> None:
     """Once at start: pages and their handlers speak the browser's language; the switch saves to ``users``."""
     global _users
     _users = users
     set_resolver(browser_language)
+    enable_pseudo_locale(pseudo_locale)
 
 
 def browser_language() -> str | None:

@@ -13,7 +13,8 @@ def register(services: Services) -> None:
     from pages import auth, bookings, checkout, confirmation, home, mailbox, movie, profile, showtime, staff, ticket
     from pages import password as password_pages
 
-    language.configure(services.users)  # pages speak the browser's language; the header's switch saves it
+    # Pages speak the browser's language; the header's switch saves it on the account.
+    language.configure(services.users, pseudo_locale=services.settings.pseudo_locale)
     for module in (home, auth, password_pages, movie, profile, showtime, checkout, confirmation, bookings, ticket,
                    mailbox):
         module.register(services)

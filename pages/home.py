@@ -98,13 +98,14 @@ def _filters(everything: list[Listing], filters: dict[str, str]) -> None:
             value=filters["genre"] if filters["genre"] in genres else ALL,
             on_change=lambda e: ui.navigate.to(_link(filters, genre=e.value or "")),
         ).props(f'dense outlined dark options-dark aria-label="{t("Genre")}"').classes(
-            "w-[calc(50%_-_6px)] sm:w-44"
+            "w-full min-[420px]:w-[calc(50%_-_6px)] sm:w-56"  # full width on phones: translations run long
         ).mark("genre-filter")
         ui.select(
             {ALL: t("All languages")} | {lang: lang for lang in languages},
             value=filters["language"] if filters["language"] in languages else ALL,
             on_change=lambda e: ui.navigate.to(_link(filters, language=e.value or "")),
-        ).props(f'dense outlined dark options-dark aria-label="{t("Language")}"').classes("w-44").mark(
+        ).props(f'dense outlined dark options-dark aria-label="{t("Language")}"').classes(
+            "w-full min-[420px]:w-[calc(50%_-_6px)] sm:w-56").mark(
             "language-filter"
         )
         if any(filters.values()):
