@@ -42,6 +42,24 @@ FOOTER_H = 15.0
 PROBE_PAGE_H = 600.0
 
 
+# Fallback font family -> (bundled font, the Unicode block it covers, the language written in it).
+SCRIPT_FONTS = {
+    "Deva": ("MovieMagicDevanagari", ("\u0900", "\u097f"), "hi"),
+    "Telu": ("MovieMagicTelugu", ("\u0c00", "\u0c7f"), "te"),
+    "Taml": ("MovieMagicTamil", ("\u0b80", "\u0bff"), "ta"),
+}
+
+
+def _scripts(booking: Booking) -> list[str]:
+    """The Indic scripts on this ticket: its language's, and any in the booking's own names."""
+    names = " ".join((booking.movie_title, booking.theater_name, booking.theater_address, booking.city,
+                      booking.screen_name))
+    speaking = language()
+    wanted = [family for family, (_, (low, high), code) in SCRIPT_FONTS.items()
+              if code == speaking or any(low <= char <= high for char in names)]
+    return sorted(wanted, key=lambda family: SCRIPT_FONTS[family][2] != speaking)
+
+
 def pdf_filename(booking: Booking) -> str:
     """``movie-magic-the-last-monsoon-2025-06-14-1930.pdf``: what a download is saved as."""
     slug = re.sub(r"[^a-z0-9]+", "-", booking.movie_title.lower()).strip("-") or "movie"
@@ -72,15 +90,17 @@ class _Ticket(FPDF):
         self.add_font("Mono", "", FONTS / "MovieMagicMono.ttf")
         # Hindi, Telugu and Tamil text: glyphs from the Noto subsets, shaped by HarfBuzz (conjuncts, vowel
         # signs placed and reordered); Latin text keeps DejaVu. The language is the request's (page or API).
-        for family, name in (("Deva", "MovieMagicDevanagari"), ("Telu", "MovieMagicTelugu"),
-                             ("Taml", "MovieMagicTamil")):
+        # Only the scripts this ticket uses are loaded (each font is parsed per document), the language's
+        # own first: joiners (ZWJ/ZWNJ) then stay in the run they join, in its font. A Latin-only ticket is
+        # drawn as before, unshaped.
+        scripts = _scripts(booking)
+        for family in scripts:
+            name = SCRIPT_FONTS[family][0]
             self.add_font(family, "", FONTS / f"{name}.ttf")
             self.add_font(family, "B", FONTS / f"{name}-Bold.ttf")
-        # The language's own script first: joiners (ZWJ/ZWNJ) then stay in the run they join, in its font.
-        scripts = ["Deva", "Telu", "Taml"]
-        first = {"hi": "Deva", "te": "Telu", "ta": "Taml"}.get(language())
-        self.set_fallback_fonts(sorted(scripts, key=lambda family: family != first), exact_match=False)
-        self.set_text_shaping(True)
+        if scripts:
+            self.set_fallback_fonts(scripts, exact_match=False)
+            self.set_text_shaping(True)
         self.set_title(f"{booking.movie_title} - {t('Ticket')} {booking.reference}")
         self.set_author("Movie Magic")
         self.set_creator("Movie Magic")
