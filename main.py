@@ -20,6 +20,7 @@ from nicegui import app, core, ui
 
 import api
 import pages
+from components.language import LanguageFromQuery
 from components.service_call import call
 from components.session import SessionGuard
 from services.accounts.password_reset import PasswordResetService
@@ -207,6 +208,7 @@ def serve(settings: Settings) -> None:
     pages.register(services)
     # Before ui.run, so it runs inside NiceGUI's session middleware (it reads app.storage.user).
     app.add_middleware(SessionGuard, users=services.users)
+    app.add_middleware(LanguageFromQuery)  # ?lang=xx on any page (reads app.storage.user too)
     api.register(services)
     # Before backend.stop, so its shutdown runs first.
     start_notifications(services, sole_worker=backend.server is not None)

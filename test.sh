@@ -16,6 +16,8 @@ command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v git >/dev/null 2>&1 || missing+=(git)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# Noto Sans Devanagari/Telugu/Tamil: the sources of the PDF ticket's Indic font subsets (tools/make_fonts.py).
+[ -f /usr/share/fonts/truetype/noto/NotoSansTelugu-Regular.ttf ] || missing+=(fonts-noto-core)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -8,6 +8,7 @@ from nicegui import app
 
 from api import v1
 from api.body_limit import BodyLimitMiddleware
+from api.language import AcceptLanguageMiddleware
 from api.request_log import RequestLogMiddleware
 from api.security_headers import SecurityHeadersMiddleware
 from api.v1.deps import visitor_address
@@ -24,6 +25,7 @@ def register(services: Services) -> None:
                        other_limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
     app.add_middleware(RequestLogMiddleware)  # event=http.request lines (journalctl -u moviemagic on EC2)
+    app.add_middleware(AcceptLanguageMiddleware, prefix="/api/")  # e.g. the body-size refusal in the language
     checker = HealthCheck(services.aws)
 
     # Public and cheap: DynamoDB is read at most once per 10 s however often this is called.

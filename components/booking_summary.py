@@ -15,7 +15,7 @@ from nicegui import ui
 from components.hold_timer import HoldTimer
 from services.booking.pricing import Quote
 from services.formatting import format_money
-from services.i18n import t
+from services.i18n import t, tn
 
 _CSS = """
 .mm-summary { z-index: 1500; }
@@ -131,8 +131,7 @@ class BookingSummary:
         self._continue.set_text(t("Proceed to pay {total}", total=format_money(price.total, self._currency)))
         count = len(quote.seats)
         seat_ids = ", ".join(seat.seat_id for seat in quote.seats)
-        self._bar_seats.set_text(t("{n} seats · {seats}", n=count, seats=seat_ids) if count > 1 else
-                                 t("1 seat · {seats}", seats=seat_ids))
+        self._bar_seats.set_text(tn("{n} seat · {seats}", "{n} seats · {seats}", count, seats=seat_ids))
         self._bar_total.set_text(format_money(price.total, self._currency))
         self.timer.restart(seconds_left)
         self.bar_timer.restart(seconds_left)

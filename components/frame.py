@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from nicegui import ui
 
+from components.language import language_switch, set_html_lang
 from components.service_call import call
 from components.session import choose_city, current_city, current_user
 from components.theme import apply_theme
@@ -22,6 +23,7 @@ async def frame(
 ) -> AsyncIterator[ui.column]:
     """Header + a centred content column; yields the column. With a mailbox the account menu links it."""
     apply_theme()
+    set_html_lang()
     cities = await call(catalog.cities)
     city = current_city(cities)
     _header(cities, city, has_mailbox=mailbox is not None)
@@ -59,6 +61,7 @@ def _header(cities: list[str], city: str, *, has_mailbox: bool) -> None:
             ui.icon("place", size="18px").classes("text-accent")
         ui.space()
         _search_box().classes("max-sm:hidden w-64 lg:w-80")  # Quasar owns .hidden (!important)
+        language_switch()
         if user is None:
             ui.button(t("Log in"), on_click=lambda: ui.navigate.to("/login")).props("flat no-caps").classes(
                 "text-white"

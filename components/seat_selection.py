@@ -22,12 +22,12 @@ from services.booking.pricing import PricingService, Quote
 from services.catalog.models import Showtime
 from services.clock import Clock
 from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ShowClosed
-from services.i18n import t
+from services.i18n import N_, t
 
 WHY_NOT = {
-    "h": "Seat {seat} is being held by someone else right now. It may free up in a few minutes.",
-    "s": "Seat {seat} is already sold. Please choose another seat.",
-    "b": "Seat {seat} is not for sale.",
+    "h": N_("Seat {seat} is being held by someone else right now. It may free up in a few minutes."),
+    "s": N_("Seat {seat} is already sold. Please choose another seat."),
+    "b": N_("Seat {seat} is not for sale."),
 }
 
 

@@ -14,6 +14,8 @@ from typing import ParamSpec, TypeVar
 
 from nicegui import run
 
+from services.i18n import current_language, language
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -21,9 +23,14 @@ R = TypeVar("R")
 async def call(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """``function(*args, **kwargs)`` in a worker thread; its exceptions propagate unchanged."""
     results: list[R] = []
+    speaking = language()  # the worker thread has no page: its messages speak the caller's language
 
     def run_and_keep() -> None:
-        results.append(function(*args, **kwargs))
+        token = current_language.set(speaking)
+        try:
+            results.append(function(*args, **kwargs))
+        finally:
+            current_language.reset(token)
 
     await run.io_bound(run_and_keep)
     if not results:  # run.io_bound skipped or abandoned the call: the app is stopping

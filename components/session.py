@@ -24,6 +24,8 @@ def login(user: User) -> None:
         {"user_id": user.user_id, "email": user.email, "name": user.name, "role": user.role, "authenticated": True,
          "credentials_version": user.credentials_version}
     )
+    if user.language:  # the account's language follows the customer to this browser
+        app.storage.user["language"] = user.language
 
 
 def logout() -> None:

@@ -86,10 +86,10 @@ def _payment_form(services: Services, user: User, hold: Hold, total: str, back: 
         card = ui.input(t("Card number"), validation=_card_error).props(
             'outlined dark inputmode=numeric autocomplete=cc-number mask="#### #### #### #### ###" lazy-rules'
         ).classes("w-full").mark("card-number")
-        with ui.row().classes("w-full gap-3 flex-nowrap"):
+        with ui.row().classes("w-full gap-3"):  # wraps when a translated label needs the width
             expiry = ui.input(t("Expiry (MM/YY)"), validation=_expiry_error).props(
                 'outlined dark inputmode=numeric autocomplete=cc-exp mask="##/##" lazy-rules'
-            ).classes("flex-1").mark("card-expiry")
+            ).classes("flex-1 min-w-[12rem]").mark("card-expiry")
             cvc = ui.input(t("CVC"), validation=_cvc_error).props(
                 'outlined dark inputmode=numeric autocomplete=cc-csc mask="####" lazy-rules'
             ).classes("w-28").mark("card-cvc")

@@ -15,7 +15,7 @@ from components.session import choose_city, current_city
 from services.catalog.models import Listing
 from services.container import Services
 from services.formatting import day_month, day_name
-from services.i18n import t
+from services.i18n import t, tn
 
 ALL = ""
 
@@ -98,13 +98,14 @@ def _filters(everything: list[Listing], filters: dict[str, str]) -> None:
             value=filters["genre"] if filters["genre"] in genres else ALL,
             on_change=lambda e: ui.navigate.to(_link(filters, genre=e.value or "")),
         ).props(f'dense outlined dark options-dark aria-label="{t("Genre")}"').classes(
-            "w-[calc(50%_-_6px)] sm:w-44"
+            "w-full min-[420px]:w-[calc(50%_-_6px)] sm:w-56"  # full width on phones: translations run long
         ).mark("genre-filter")
         ui.select(
             {ALL: t("All languages")} | {lang: lang for lang in languages},
             value=filters["language"] if filters["language"] in languages else ALL,
             on_change=lambda e: ui.navigate.to(_link(filters, language=e.value or "")),
-        ).props(f'dense outlined dark options-dark aria-label="{t("Language")}"').classes("w-44").mark(
+        ).props(f'dense outlined dark options-dark aria-label="{t("Language")}"').classes(
+            "w-full min-[420px]:w-[calc(50%_-_6px)] sm:w-56").mark(
             "language-filter"
         )
         if any(filters.values()):
@@ -120,7 +121,7 @@ def _grid(listings: list[Listing], city: str, currency: str, filters: dict[str, 
             ui.label(t("Nothing matches in {city}.", city=city)).classes("text-lg text-white")
             ui.label(t("Try another date, genre or language.")).classes("mm-muted")
         return
-    ui.label(t("{n} movies", n=len(listings))).classes("mm-muted text-sm -mb-2")
+    ui.label(tn("{n} movie", "{n} movies", len(listings))).classes("mm-muted text-sm -mb-2")
     with (
         ui.element("div")
         .classes("grid w-full gap-4 sm:gap-6 grid-cols-2 sm:grid-cols-3 md:grid-cols-4 lg:grid-cols-5")

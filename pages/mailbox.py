@@ -20,7 +20,7 @@ from services.accounts.users import User
 from services.clock import parse_iso
 from services.container import Services
 from services.formatting import date_time
-from services.i18n import t
+from services.i18n import t, tn
 from services.notify.mailbox import MailItem
 
 POLL_SECONDS = 3.0
@@ -77,7 +77,7 @@ async def _mailbox(services: Services, user: User) -> None:
                 ui.label(t("No messages yet.")).classes("text-lg text-white")
                 ui.label(t("Book a show: its confirmation arrives here within seconds.")).classes("mm-muted")
             return
-        ui.label(t("{n} messages", n=len(shown)) if len(shown) != 1 else t("1 message")).classes(
+        ui.label(tn("{n} message", "{n} messages", len(shown))).classes(
             "mm-muted text-sm").mark("mailbox-count")
         for index, mail in enumerate(shown):
             _message(mail, expanded=index == 0, show_recipient=user.is_admin)

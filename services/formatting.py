@@ -2,22 +2,29 @@
 
 Money is integer minor units (paise, cents) everywhere; this only formats it. Moments are shown in the
 theater's own time zone (a show's ``timezone``, an IANA name), never the server's: the functions take the
-zone (or the show, which carries it) and convert. Names of days and months come from this module's own
-tables, not the process locale. Every function takes an optional ``language`` (default: the current one,
-``services.i18n.current_language``); only English exists today, and the languages issue plugs Babel in here.
+zone (or the show, which carries it) and convert. Names of days and months, the clock, digit grouping and
+time-zone names come from Babel's CLDR data for the language, never the process locale. Every function takes
+an optional ``language`` (default: the current one, ``services.i18n.language()``); rupees always use Indian
+grouping (lakhs, crores), whatever the language.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from services.i18n import current_language
+from babel import Locale
+from babel.dates import format_date, format_time, get_timezone_name
+from babel.numbers import format_currency, get_currency_symbol
 
-_SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£", "NPR": "रू"}
-_DAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
-_MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")}
+from services.i18n import SHIPPED
+from services.i18n import language as current
+
+_SYMBOLS = {"NPR": "रू"}  # where CLDR has only the code and customers read a sign
+_NARROW_SPACE = "\u202f"  # CLDR puts it before AM/PM; the PDF fonts lack it and a plain space reads the same
 
 
 class Scheduled(Protocol):
@@ -31,13 +38,19 @@ class Scheduled(Protocol):
 
 # Money --------------------------------------------------------------------------------------------
 def format_money(minor: int, currency: str = "INR", *, language: str | None = None) -> str:
-    """``₹1,23,456.50`` (Indian grouping for rupees), ``$1,234``: cents only when there are some."""
-    _language(language)
-    symbol = _SYMBOLS.get(currency, currency + " ")
-    major, cents = divmod(abs(minor), 100)
-    sign = "-" if minor < 0 else ""
-    grouped = _indian_grouping(major) if currency == "INR" else f"{major:,}"
-    return f"{sign}{symbol}{grouped}" + (f".{cents:02d}" if cents else "")
+    """``₹1,23,456.50`` (Indian grouping for rupees in every language), ``$1,234``: cents only when there are
+    some; the sign's place and spacing as the language writes it."""
+    locale = _locale(language)
+    pattern = locale.currency_formats["standard"].pattern.split(";")[0]
+    if currency == "INR" and "#,##,##0" not in pattern:
+        pattern = pattern.replace("#,##0", "#,##,##0")
+    if minor % 100 == 0:
+        pattern = pattern.replace(".00", "")
+    symbol = _SYMBOLS.get(currency) or get_currency_symbol(currency, locale=locale)
+    if symbol == currency:  # no sign for it: the code, then a space
+        pattern = pattern.replace("¤", "¤ ").replace("¤ \u00a0", "¤ ")
+    text = format_currency(Decimal(minor) / 100, currency, format=pattern, locale=locale, currency_digits=False)
+    return text.replace(get_currency_symbol(currency, locale=locale), symbol) if currency in _SYMBOLS else text
 
 
 # Moments in a theater's zone ----------------------------------------------------------------------
@@ -47,10 +60,11 @@ def in_zone(moment: datetime, zone: str) -> datetime:
 
 
 def clock_time(moment: datetime, zone: str, *, language: str | None = None) -> str:
-    """``7:30 PM`` on the theater's clock."""
-    _language(language)
-    local = in_zone(moment, zone)
-    return f"{local.hour % 12 or 12}:{local.minute:02d} {'PM' if local.hour >= 12 else 'AM'}"
+    """``7:30 PM`` on the theater's clock (``7:30 pm`` in Hindi)."""
+    code = _language(language)
+    local = in_zone(moment, zone).replace(tzinfo=None)
+    text = format_time(local, "h:mm a" if code == "en" else "short", locale=_locale(code))
+    return text.replace(_NARROW_SPACE, " ")
 
 
 def zone_abbreviation(moment: datetime, zone: str) -> str:
@@ -58,25 +72,29 @@ def zone_abbreviation(moment: datetime, zone: str) -> str:
     return in_zone(moment, zone).tzname() or zone
 
 
+def zone_name(moment: datetime, zone: str, *, language: str | None = None) -> str:
+    """``India Standard Time`` (``भारतीय मानक समय``): the theater's zone as people call it, not its IANA id."""
+    return get_timezone_name(in_zone(moment, zone), width="long", locale=_locale(language))
+
+
 def day_name(day: date, *, language: str | None = None) -> str:
     """``Sat``."""
-    return _DAYS[_language(language)][day.weekday()]
+    return format_date(day, "EEE", locale=_locale(language))
 
 
 def month_name(day: date, *, language: str | None = None) -> str:
     """``Jun``."""
-    return _MONTHS[_language(language)][day.month - 1]
+    return format_date(day, "MMM", locale=_locale(language))
 
 
 def day_month(day: date, *, language: str | None = None) -> str:
     """``14 Jun`` (a date chip)."""
-    return f"{day.day} {month_name(day, language=language)}"
+    return format_date(day, "d MMM", locale=_locale(language))
 
 
 def long_date(day: date, *, year: bool = False, language: str | None = None) -> str:
     """``Sat 14 Jun`` or, with the year, ``Sat 14 Jun 2025``."""
-    text = f"{day_name(day, language=language)} {day_month(day, language=language)}"
-    return f"{text} {day.year}" if year else text
+    return format_date(day, "EEE d MMM y" if year else "EEE d MMM", locale=_locale(language))
 
 
 def date_time(moment: datetime, zone: str, *, year: bool = False, zone_name: bool = False,
@@ -108,23 +126,22 @@ def show_zone(show: Scheduled) -> str:
     return zone_abbreviation(show.starts_at, show.timezone)
 
 
+def show_zone_name(show: Scheduled, *, language: str | None = None) -> str:
+    """``India Standard Time``: the theater's zone at the show, as a customer reads it."""
+    return zone_name(show.starts_at, show.timezone, language=language)
+
+
 # Helpers ------------------------------------------------------------------------------------------
 def _language(language: str | None) -> str:
-    """The language to format in; one without tables yet falls back to English, as ``t()`` does."""
-    wanted = language or current_language.get()
-    return wanted if wanted in _DAYS else "en"
+    """The language to format in; one Babel has no data for (the pseudo-locale) formats as English."""
+    wanted = language or current()
+    return wanted if wanted in SHIPPED else "en"
 
 
-def _indian_grouping(number: int) -> str:
-    """12,34,567 — lakhs and crores, as Indian customers read prices."""
-    text = str(number)
-    if len(text) <= 3:
-        return text
-    head, tail = text[:-3], text[-3:]
-    groups: list[str] = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    return ",".join(groups) + "," + tail
+@cache
+def _locale_of(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def _locale(language: str | None) -> Locale:
+    return _locale_of(_language(language))

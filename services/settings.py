@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     # How the kiosk machines print: "silent" when started by deploy/kiosk-launcher.sh (--kiosk-printing),
     # "dialog" when a plain browser shows the print dialog. The staff panel says which; the browser can't tell.
     kiosk_printing: Literal["dialog", "silent"] = "dialog"
+    # Layout checks: ?lang=xx shows every text longer and accented (services.i18n.pseudo). Never for customers.
+    pseudo_locale: bool = False
 
     # Embedded backend. Every acknowledged write is journaled (fsynced) at once; a snapshot compacts the
     # journal this often when something changed, or sooner when the journal passes snapshot_journal_mb.

@@ -350,3 +350,26 @@ def test_a_booking_carries_its_short_reference(client: TestClient, alice: dict[s
     assert len(reference) == 8 and reference == reference.upper()
     assert reference.lower() in booking["booking_id"]
     assert client.get(f"/bookings/{booking['booking_id']}", headers=alice).json()["reference"] == reference
+
+
+# Languages -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("header", "language", "message"), [
+    ("hi-IN,hi;q=0.9,en;q=0.8", "hi", "वह शो मौजूद नहीं है।"),
+    ("te", "te", "ఆ షో లేదు."),
+    ("fr-FR,ta;q=0.5", "ta", "அந்தக் காட்சி இல்லை."),
+    ("fr-FR", "en", "That showtime does not exist."),
+    (None, "en", "That showtime does not exist.")])
+def test_errors_are_in_the_accept_language_language(client: TestClient, header: str | None, language: str,
+                                                     message: str) -> None:
+    headers = {"Accept-Language": header} if header else {}
+    response = client.get("/showtimes/no-such-show/seats", headers=headers)
+    assert response.status_code == 404 and error(response) == {"code": "not_found", "message": message}
+    assert response.headers["content-language"] == language
+
+
+def test_a_service_refusal_in_a_worker_thread_speaks_the_language_too(client: TestClient,
+                                                                      alice: dict[str, str]) -> None:
+    response = client.post("/showtimes/tiny-show/holds", json={"seat_ids": ["A5"]},
+                           headers=alice | {"Accept-Language": "hi"})
+    assert response.status_code == 409
+    assert error(response)["message"] == "ये सीटें बुक नहीं हो सकतीं: A5।"

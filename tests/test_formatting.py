@@ -18,6 +18,7 @@ from services.formatting import (
     show_date,
     show_time,
     show_zone,
+    show_zone_name,
 )
 from services.i18n import current_language
 
@@ -76,5 +77,27 @@ def test_a_language_without_tables_falls_back_to_english() -> None:
     try:
         assert day_name(date(2025, 6, 4)) == "Wed"
         assert day_name(date(2025, 6, 4), language="en") == "Wed"
+    finally:
+        current_language.reset(token)
+
+
+@pytest.mark.parametrize(("language", "money", "when", "zone"), [
+    ("en", "₹1,23,456.50", "Sat 14 Jun 2025, 7:30 PM", "India Standard Time"),
+    ("hi", "₹1,23,456.50", "शनि 14 जून 2025, 7:30 pm", "भारतीय मानक समय"),
+    ("te", "₹1,23,456.50", "శని 14 జూన్ 2025, 7:30 PM", "భారతదేశ ప్రామాణిక సమయం"),
+    ("ta", "₹\u00a01,23,456.50", "சனி 14 ஜூன் 2025, 7:30 PM", "இந்திய நிலையான நேரம்"),
+])
+def test_each_language_reads_money_dates_and_zones_its_own_way_with_indian_grouping_for_rupees(
+        language: str, money: str, when: str, zone: str) -> None:
+    kolkata = Show(datetime(2025, 6, 14, 14, 0, tzinfo=UTC), "Asia/Kolkata")
+    assert format_money(12345650, "INR", language=language) == money
+    assert show_time(kolkata, year=True, language=language) == when
+    assert show_zone_name(kolkata, language=language) == zone
+
+
+def test_the_current_language_is_the_default() -> None:
+    token = current_language.set("hi")
+    try:
+        assert (day_name(date(2025, 6, 4)), format_money(1234500)) == ("बुध", "₹12,345")
     finally:
         current_language.reset(token)

@@ -12,6 +12,7 @@ import re
 from fastapi import FastAPI
 from starlette.routing import Mount
 
+from api.language import AcceptLanguageMiddleware
 from api.v1 import auth, booking, catalog, staff, tickets
 from api.v1.docs import install_docs
 from api.v1.errors import install_error_handlers
@@ -28,13 +29,15 @@ def create_app(services: Services) -> FastAPI:
         summary="Find shows, hold seats, book and cancel tickets.",
         description="Amounts are integer minor units (paise/cents) of `currency`. Errors are "
                     '`{"error": {"code": "...", "message": "..."}}`. Log in at `/auth/login` and send '
-                    "`Authorization: Bearer <token>`.",
+                    "`Authorization: Bearer <token>`. Error messages are in the request's `Accept-Language` language "
+                    "(en, hi, te, ta; English otherwise), named by the answer's `Content-Language`.",
         openapi_url="/openapi.json",
         docs_url=None,  # served by api.v1.docs from local assets instead of a CDN
         redoc_url=None,
     )
     api.state.services = services
     install_error_handlers(api)
+    api.add_middleware(AcceptLanguageMiddleware)  # error messages in the Accept-Language language
     install_docs(api)
     install_openapi(api)
     for module in (auth, catalog, booking, tickets, staff):

@@ -24,7 +24,7 @@ from services.booking.models import Booking
 from services.catalog.catalog import Movie, Showtime, Theater
 from services.container import Services
 from services.errors import DomainError, ServiceUnavailable, Unauthorized
-from services.i18n import current_language, t
+from services.i18n import current_language, t, tn
 from services.kiosk.idle import IdleWatch
 from services.kiosk.kiosks import Kiosk
 from services.platform.logs import log_event
@@ -227,7 +227,8 @@ class KioskController:
                 dialog.open()
             if self._warning_label is not None:
                 self._warning_label.set_text(
-                    t("For your privacy we will start over in {n} seconds.", n=seconds))
+                    tn("For your privacy we will start over in {n} second.",
+                       "For your privacy we will start over in {n} seconds.", seconds))
         finally:
             current_language.reset(token)
 

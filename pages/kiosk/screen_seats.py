@@ -14,7 +14,7 @@ from pages.kiosk.screens_browse import _foot_nav, _movie_header, _reach, tickets
 from services.booking.inventory import SeatMap
 from services.errors import ShowClosed
 from services.formatting import format_money
-from services.i18n import t
+from services.i18n import t, tn
 from services.kiosk.seat_moves import block_around
 
 TOUCH_SEAT_PX = 48  # a finger needs a seat at least this big: the map opens zoomed around the held block
@@ -86,11 +86,12 @@ def _summary(ctx: KioskController, count: int) -> Callable[[Selection], None]:
         ctx.remember_hold(current.hold.hold_id if current.hold else None)
         if current.hold is None or current.quote is None:
             picked.set_text("—")
-            total.set_text(t("Pick {n} seats on the map.", n=count))
+            total.set_text(tn("Pick {n} seat on the map.", "Pick {n} seats on the map.", count))
             pay.disable()
             return
         picked.set_text(", ".join(current.hold.seat_ids))
-        total.set_text(t("{n} tickets · {total} with fee and taxes", n=len(current.hold.seat_ids),
+        total.set_text(tn("{n} ticket · {total} with fee and taxes", "{n} tickets · {total} with fee and taxes",
+                            len(current.hold.seat_ids),
                          total=format_money(current.quote.price.total, current.quote.price.currency)))
         pay.enable()
 

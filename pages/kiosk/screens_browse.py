@@ -9,7 +9,7 @@ from components.movie_card import poster_url
 from pages.kiosk.controller import KioskController
 from services.catalog.catalog import Movie, Showtime
 from services.formatting import clock_time, format_money, show_clock
-from services.i18n import language_name, languages, t
+from services.i18n import language_name, languages, t, tn
 from services.kiosk.sales import MovieShows
 
 FEATURE_SECONDS = 6.0  # how long the attract screen features each film
@@ -211,7 +211,7 @@ async def tickets(ctx: KioskController, show: Showtime) -> None:
             with ui.element("div").classes("grid grid-cols-4 gap-5"):
                 for n in range(1, most + 1):
                     ui.button(str(n), on_click=ctx.act(lambda n=n: _to_seats(ctx, n)), color=None).props(
-                        f'unelevated aria-label="{t("{n} tickets", n=n)}"').classes(
+                        f'unelevated aria-label="{tn("{n} ticket", "{n} tickets", n)}"').classes(
                         "k-count k-soft").mark(f"count-{n}")
             ui.label(t("We pick the best seats together; you can move them on the next screen.")).classes(
                 "k-muted text-center")

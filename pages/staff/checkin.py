@@ -15,7 +15,7 @@ from components.staff_frame import staff_frame
 from services.booking.bookings import Booking
 from services.container import Services
 from services.errors import DomainError
-from services.i18n import t
+from services.i18n import t, tn
 from services.staff.access import StaffMember
 from services.staff.checkins import Admission
 
@@ -112,7 +112,7 @@ async def _checkin(services: Services, member: StaffMember) -> None:
 
 def _show_admitted(answer: ui.element, admission: Admission) -> None:
     people = len(admission.booking.seat_ids)
-    _show(answer, ok=True, headline=t("{n} people", n=people) if people != 1 else t("1 person"),
+    _show(answer, ok=True, headline=tn("{n} person", "{n} people", people),
           booking=admission.booking, kind="admitted")
 
 

@@ -16,11 +16,11 @@ from services.accounts.users import User
 from services.catalog.catalog import Theater, screen_key
 from services.container import Services
 from services.errors import DomainError
-from services.i18n import t
+from services.i18n import N_, t, tn
 from services.staff.access import StaffMember
 from services.staff.schedule import PlannedShow, RepeatRule, ShowRequest
 
-WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+WEEKDAYS = [N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun")]
 
 
 def register(services: Services) -> None:
@@ -205,7 +205,8 @@ def _confirm_cancel(services: Services, user: User, showtime_id: str, plan: Any)
             except DomainError as exc:
                 ui.notify(exc.message, type="negative")
             else:
-                ui.notify(t("Show cancelled; {n} bookings refunded.", n=cancelled.bookings_refunded), type="positive")
+                ui.notify(tn("Show cancelled; {n} booking refunded.", "Show cancelled; {n} bookings refunded.",
+                                     cancelled.bookings_refunded), type="positive")
             dialog.close()
             plan.refresh()
 

@@ -19,11 +19,11 @@ from services.booking.models import SeatState
 from services.catalog.catalog import Screen, Showtime, Theater
 from services.container import Services
 from services.errors import DomainError
-from services.i18n import t
+from services.i18n import N_, t
 from services.staff.access import StaffMember
 from services.staff.layouts import validate_layout
 
-TOOLS = {"s": "Seat", "w": "Wheelchair", "c": "Companion", "x": "Blocked", "_": "Gap"}
+TOOLS = {"s": N_("Seat"), "w": N_("Wheelchair"), "c": N_("Companion"), "x": N_("Blocked"), "_": N_("Gap")}
 _CELL_CSS = """
 .mm-row-cells { display: flex; gap: 2px; flex-wrap: nowrap; overflow-x: auto; }
 .mm-cell { width: 18px; height: 18px; border-radius: 4px; font-size: 10px; line-height: 18px; text-align: center;

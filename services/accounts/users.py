@@ -16,7 +16,7 @@ from services.accounts.registration_limit import RegistrationLimit
 from services.accounts.throttle import LoginThrottle
 from services.clock import Clock, iso
 from services.errors import EmailTaken, InvalidCredentials, InvalidRequest, NotFound
-from services.i18n import t
+from services.i18n import SHIPPED, t
 from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.logs import log_event
@@ -41,6 +41,7 @@ class User:
     # Staff only (see services/staff/access.py): the theaters they work for, and whether an admin disabled them.
     theaters: tuple[str, ...] = ()
     disabled: bool = False
+    language: str = ""  # the language the customer chose (services.i18n.SHIPPED); "" = not chosen yet
 
     @property
     def is_admin(self) -> bool:
@@ -192,6 +193,23 @@ class UserService:
             raise NotFound(t("No such account.")) from exc
         return _user(item)
 
+    def set_language(self, email: str, language: str) -> User:
+        """Keep the customer's language on the account: their pages, emails and tickets speak it."""
+        if language not in SHIPPED:
+            raise InvalidRequest(t("Please choose one of the offered languages."))
+        try:
+            item = dynamo.update_item(
+                self._table, {"email": normalize_email(email)},
+                UpdateExpression="SET #l = :language",
+                ConditionExpression="attribute_exists(email)",
+                ExpressionAttributeNames={"#l": "language"},
+                ExpressionAttributeValues={":language": language},
+                ReturnValues="ALL_NEW",
+            )
+        except dynamo.ConditionFailed as exc:
+            raise NotFound(t("No such account.")) from exc
+        return _user(item)
+
 
 def _validate(name: str, email: str, password: str, confirm: str | None) -> None:
     if not 1 <= len(name) <= 80 or not _printable(name):
@@ -230,11 +248,13 @@ def _printable(text: str, *, controls_allowed: bool = False) -> bool:
 
 def _new_item(user: User) -> dict[str, Any]:
     # Theater scopes and the disabled flag are set by the staff service (audited), never at registration.
-    return {key: value for key, value in user.__dict__.items() if key not in ("theaters", "disabled")}
+    item = {key: value for key, value in user.__dict__.items() if key not in ("theaters", "disabled", "language")}
+    return item | ({"language": user.language} if user.language else {})
 
 
 def _user(item: dict[str, Any]) -> User:
     role = item.get("role", "customer")
     return User(item["user_id"], item["email"], item["name"], role if role in ROLES else "customer",
                 item["created_at"], credentials_version=int(item.get("credentials_version", 0)),
-                theaters=tuple(item.get("theaters", ())), disabled=bool(item.get("disabled", False)))
+                theaters=tuple(item.get("theaters", ())), disabled=bool(item.get("disabled", False)),
+                language=str(item.get("language", "")))

@@ -23,7 +23,7 @@ from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso
 from services.errors import HoldExpired, NotFound, ServiceUnavailable, TooLateToCancel
 from services.formatting import date_time
-from services.i18n import t
+from services.i18n import language, t
 from services.live.hub import SeatChange
 from services.notify.outbox import outbox_put
 from services.platform import dynamo
@@ -161,6 +161,7 @@ class BookingService:
             screen_id=screen.screen_id, screen_name=screen.name, starts_at=showtime.starts_at, seats=seats,
             price=price, created_at=iso(now), payment_id=authorization.authorization_id,
             card_last4=authorization.card_last4,
+            extra={"language": language()},  # the customer's emails speak the language they booked in
         )
 
     # Cancellation ---------------------------------------------------------------------------------

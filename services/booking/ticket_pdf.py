@@ -3,21 +3,23 @@
 A white card on a light page: a dark marquee band with the brand, the movie, when (theater time, with
 its zone), where, the seats by category, a perforation, then the stub with the QR code (drawn as vector
 squares, so it stays sharp at any zoom) beside the booking id and the amounts. The fonts ship with the
-app (``assets/fonts``: DejaVu subsets with ₹ and accented letters), so no system font is needed.
+app (``assets/fonts``: DejaVu subsets with ₹ and accented letters, Noto subsets for Devanagari, Telugu and
+Tamil, shaped with HarfBuzz), so no system font is needed. Text is in the request's language.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
 from services.booking.models import Booking
 from services.booking.tickets import qr_code
-from services.formatting import show_clock, show_date, show_zone
-from services.i18n import t
+from services.formatting import show_clock, show_date, show_zone, show_zone_name
+from services.i18n import language, t
 from services.notify.messages import amount_rows, seat_groups, ticket_url
 
 FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
@@ -38,6 +40,24 @@ GOLD = (251, 191, 36)
 CHIP = (246, 244, 250)
 FOOTER_H = 15.0
 PROBE_PAGE_H = 600.0
+
+
+# Fallback font family -> (bundled font, the Unicode block it covers, the language written in it).
+SCRIPT_FONTS = {
+    "Deva": ("MovieMagicDevanagari", ("\u0900", "\u097f"), "hi"),
+    "Telu": ("MovieMagicTelugu", ("\u0c00", "\u0c7f"), "te"),
+    "Taml": ("MovieMagicTamil", ("\u0b80", "\u0bff"), "ta"),
+}
+
+
+def _scripts(booking: Booking) -> list[str]:
+    """The Indic scripts on this ticket: its language's, and any in the booking's own names."""
+    names = " ".join((booking.movie_title, booking.theater_name, booking.theater_address, booking.city,
+                      booking.screen_name))
+    speaking = language()
+    wanted = [family for family, (_, (low, high), code) in SCRIPT_FONTS.items()
+              if code == speaking or any(low <= char <= high for char in names)]
+    return sorted(wanted, key=lambda family: SCRIPT_FONTS[family][2] != speaking)
 
 
 def pdf_filename(booking: Booking) -> str:
@@ -68,10 +88,34 @@ class _Ticket(FPDF):
         self.add_font("Sans", "B", FONTS / "MovieMagicSans-Bold.ttf")
         self.add_font("Condensed", "B", FONTS / "MovieMagicSansCondensed-Bold.ttf")
         self.add_font("Mono", "", FONTS / "MovieMagicMono.ttf")
+        # Hindi, Telugu and Tamil text: glyphs from the Noto subsets, shaped by HarfBuzz (conjuncts, vowel
+        # signs placed and reordered); Latin text keeps DejaVu. The language is the request's (page or API).
+        # Only the scripts this ticket uses are loaded (each font is parsed per document), the language's
+        # own first: joiners (ZWJ/ZWNJ) then stay in the run they join, in its font. A Latin-only ticket is
+        # drawn as before, unshaped.
+        scripts = _scripts(booking)
+        for family in scripts:
+            name = SCRIPT_FONTS[family][0]
+            self.add_font(family, "", FONTS / f"{name}.ttf")
+            self.add_font(family, "B", FONTS / f"{name}-Bold.ttf")
+        if scripts:
+            self.set_fallback_fonts(scripts, exact_match=False)
+            self.set_text_shaping(True)
         self.set_title(f"{booking.movie_title} - {t('Ticket')} {booking.reference}")
         self.set_author("Movie Magic")
         self.set_creator("Movie Magic")
-        self.set_lang("en")
+        self.set_lang(language())
+
+    # fpdf2 2.8.9 with text shaping: after a run in a fallback font (an Indic word), the next text in the
+    # same font and size as before is written without re-selecting its font, so Latin glyphs land in the
+    # Indic font (boxes). Marking the font unset before each text call makes fpdf2 select it again.
+    def cell(self, *args: Any, **kwargs: Any) -> bool:
+        self.current_font_is_set_on_page = False
+        return super().cell(*args, **kwargs)
+
+    def multi_cell(self, *args: Any, **kwargs: Any) -> Any:
+        self.current_font_is_set_on_page = False
+        return super().multi_cell(*args, **kwargs)
 
     def draw(self) -> float:
         """Draw the ticket; returns the page height it needs."""
@@ -121,7 +165,7 @@ class _Ticket(FPDF):
         booking = self.booking
         self._write_at(LEFT, y, show_date(booking, year=True).upper(), "Sans", "B", 10, RED, spacing=0.4)
         self._write_at(LEFT, y + 5.6, f"{show_clock(booking)}  {show_zone(booking)}", "Sans", "B", 15, INK)
-        self._write_at(LEFT, y + 12.6, t("Theater time ({zone})", zone=self.booking.timezone), "Sans", "", 6.5,
+        self._write_at(LEFT, y + 12.6, t("Theater time ({zone})", zone=show_zone_name(booking)), "Sans", "", 6.5,
                        MUTED)
         return y + 16
 
@@ -246,7 +290,8 @@ class _Ticket(FPDF):
                   spacing: float = 0) -> None:
         self.set_font(family, style, size)
         self.set_text_color(*color)
-        self.set_char_spacing(spacing)
+        # Letter spacing would pull an Indic syllable's signs apart from their consonant.
+        self.set_char_spacing(spacing if text.isascii() else 0)
         self.set_xy(x, y)
         self.cell(width, height or size * 0.3528 * 1.25, text, align=align)
         self.set_char_spacing(0)

@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from services.booking.models import Booking
 from services.booking.pricing import PricedSeat
-from services.formatting import format_money, show_time
-from services.i18n import t
+from services.formatting import format_money, show_time, show_zone_name
+from services.i18n import speaking, t, tn
 
 Kind = Literal["booking_confirmed", "booking_cancelled", "password_reset"]
 MAX_SUBJECT = 99  # SNS: "less than 100 characters", no line breaks
@@ -70,11 +70,12 @@ class MessageComposer:
     def compose(self, kind: Kind, booking_item: dict[str, Any]) -> Message:
         """The message for an outbox record's copy of the booking."""
         booking = Booking.from_item(booking_item)
-        if kind == "booking_cancelled":
-            return Message(kind, booking.booking_id, booking.email, self._cancelled_subject(booking),
-                           self._cancelled_body(booking))
-        return Message(kind, booking.booking_id, booking.email, self._confirmed_subject(booking),
-                       self._confirmed_body(booking))
+        with speaking(booking.extra.get("language")):  # the language the customer booked in
+            if kind == "booking_cancelled":
+                return Message(kind, booking.booking_id, booking.email, self._cancelled_subject(booking),
+                               self._cancelled_body(booking))
+            return Message(kind, booking.booking_id, booking.email, self._confirmed_subject(booking),
+                           self._confirmed_body(booking))
 
     def stored(self, kind: Kind, record: dict[str, Any]) -> Message:
         """An outbox record's message: composed up front (account emails) or from its booking copy."""
@@ -150,7 +151,7 @@ class MessageComposer:
             (t("Reference"), booking.reference),
             (t("Booking"), booking.booking_id),
             (t("Movie"), booking.movie_title),
-            (t("When"), f"{show_time(booking, year=True, zone_name=True)} ({booking.timezone})"),
+            (t("When"), f"{show_time(booking, year=True, zone_name=True)} ({show_zone_name(booking)})"),
             (t("Theater"), booking.theater_name),
             (t("Address"), booking.theater_address or booking.city),
             (t("Screen"), booking.screen_name),
@@ -173,5 +174,5 @@ def _table(rows: list[tuple[str, str]]) -> list[str]:
 def _duration(minutes: int) -> str:
     if minutes % 60 == 0:
         hours = minutes // 60
-        return t("1 hour") if hours == 1 else t("{n} hours", n=hours)
-    return t("{n} minutes", n=minutes)
+        return tn("{n} hour", "{n} hours", hours)
+    return tn("{n} minute", "{n} minutes", minutes)

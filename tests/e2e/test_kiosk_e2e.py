@@ -99,7 +99,7 @@ def to_seats(kiosk: Page, tickets: int = 2, film: int = 0) -> list[str]:
     expect(kiosk.get_by_text("Pick a time")).to_be_visible()
     kiosk.locator(".k-time").first.tap()
     expect(kiosk.get_by_text("How many tickets?")).to_be_visible()
-    kiosk.get_by_role("button", name=f"{tickets} tickets").tap()
+    kiosk.get_by_role("button", name=f"{tickets} ticket" + ("s" if tickets != 1 else "")).tap()
     expect(kiosk.locator(".sg[data-ready]")).to_have_count(1, timeout=15_000)
     picked = kiosk.locator(".k-side .text-accent").first
     expect(picked).to_have_text(re.compile(r"^[A-Z]+\d+(, [A-Z]+\d+)*$"), timeout=10_000)
