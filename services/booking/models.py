@@ -35,6 +35,23 @@ HoldStatus = Literal["active", "released", "confirmed"]
 
 
 @dataclass(frozen=True)
+class TicketLine:
+    """General-admission tickets of one type in a hold (events): the price is fixed when the hold is placed."""
+
+    type_id: str
+    name: str
+    quantity: int
+    price: int  # minor units, each
+
+    def to_item(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> TicketLine:
+        return cls(str(item["type_id"]), str(item["name"]), int(item["quantity"]), int(item["price"]))
+
+
+@dataclass(frozen=True)
 class Hold:
     hold_id: str
     showtime_id: str
@@ -46,6 +63,7 @@ class Hold:
     revision: int
     booking_id: str | None = None
     quote: Quote | None = None  # filled when the hold is placed (revision is then 0: read the hold for it)
+    tickets: tuple[TicketLine, ...] = ()  # general-admission tickets (events), beside or instead of seats
 
     def is_live(self, now: datetime) -> bool:
         return self.status == "active" and self.expires_at >= now.replace(microsecond=0)
@@ -136,6 +154,11 @@ class Booking:
     @property
     def seat_ids(self) -> list[str]:
         return [seat.seat_id for seat in self.seats]
+
+    @property
+    def numbered_seat_ids(self) -> list[str]:
+        """The hall's seats only (general-admission tickets have ticket numbers, no seat item)."""
+        return [seat.seat_id for seat in self.seats if seat.is_seat]
 
     @property
     def reference(self) -> str:
