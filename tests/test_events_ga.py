@@ -23,6 +23,7 @@ from services.errors import (
     SoldOut,
 )
 from services.events.models import Availability, TicketType
+from services.platform.schema import REPORTS
 from services.staff.checkins import AlreadyAdmitted
 from tests.conftest import fake_clock
 from tests.events_helpers import add_event, add_ga_show, counters
@@ -131,6 +132,20 @@ def test_release_and_cancellation_give_tickets_back(gig: Services) -> None:
     assert cancelled.status == "cancelled" and counters(gig, "gig-ga") == (30, 30, 0, 0)
 
 
+def test_holding_again_replaces_the_holders_hold_and_keeps_its_countdown(gig: Services) -> None:
+    quotas = gig.events.quotas
+    first = quotas.hold("gig-ga", {"standing": 4}, "rita")
+    fake_clock(gig).advance(minutes=2)
+    second = quotas.hold("gig-ga", {"standing": 1}, "rita")
+    assert second.hold_id == first.hold_id and second.expires_at == first.expires_at
+    assert counters(gig, "gig-ga") == (30, 29, 1, 0)  # the 3 tickets dropped went back
+    rita = Guest("rita", "rita@example.com")
+    booking = gig.bookings.checkout(second.hold_id, rita, CARD)
+    assert len(booking.seats) == 1 and counters(gig, "gig-ga") == (30, 29, 0, 1)
+    third = quotas.hold("gig-ga", {"standing": 2}, "rita")  # after a sale: a new hold
+    assert third.hold_id != first.hold_id and counters(gig, "gig-ga") == (30, 27, 2, 1)
+
+
 def test_sales_windows_and_early_bird_prices(small: Services) -> None:
     add_event(small)
     now = small.clock.now()
@@ -190,8 +205,10 @@ def test_an_event_ticket_checks_in_once(small: Services) -> None:
     assert admission.booking.booking_id == booking.booking_id
     with pytest.raises(AlreadyAdmitted):
         small.staff.checkins.admit(usher, token)
-    report = small.staff.reports  # tickets by type: the show's counters name the ticket type
-    assert report is not None
+    # Tickets by type: the show's sales counters count the ticket type like a seat category.
+    day = booking.local_start().date().isoformat()
+    show = small.aws.table(REPORTS).get_item(Key={"scope": "show#tiny-theater", "key": f"{day}#gig-tonight"})["Item"]
+    assert show["cat_standing"] == 2 and show["admitted"] == 2 and show["movie_title"] == "Tiny Gig"
 
 
 def test_a_seated_only_show_refuses_ticket_types(small: Services) -> None:

@@ -16,16 +16,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
+from services.booking.bookings import booking_id_for
 from services.booking.inventory import InventoryService, new_hold_id, transact
 from services.booking.models import Booking, Hold, SeatState, TicketLine, booking_reference
-from services.booking.pricing import PricedSeat, PricingService
+from services.booking.pricing import PricedSeat, PricingService, Quote
 from services.catalog.catalog import CatalogService
-from services.clock import Clock, iso
+from services.clock import Clock, iso, parse_iso
 from services.errors import InvalidRequest, OverLimit, SeatUnavailable, ServiceUnavailable, ShowClosed, SoldOut
 from services.events.models import TicketType
 from services.i18n import t
@@ -38,7 +40,8 @@ from services.platform.schema import HOLDS, QUOTAS
 from services.settings import Settings
 
 TYPE_PREFIX = "type#"
-HOLD_PREFIX = "hold#"
+HOLD_PREFIX = "hold#"  # + the holder: one GA hold per holder and performance (a new order replaces it)
+_HOLD_ROUNDS = 4  # reads-and-writes of one hold request before telling the user to try again
 # Hold entries keep a TTL this long after they expire: only to tidy the table, never for correctness.
 _TIDY_AFTER = timedelta(hours=1)
 # How many distinct ticket types one order may name (each is one action of the transaction's 100).
@@ -98,29 +101,54 @@ class QuotaService:
             seats = list(dict.fromkeys(seats))
         now = self._clock.now().replace(microsecond=0)
         lines = self._lines(self.ticket_types(showtime_id), wanted, now)
-        hold = Hold(new_hold_id(), showtime_id, holder, tuple(seats),
-                    now + timedelta(minutes=self._settings.hold_minutes), iso(now), "active", 1, tickets=lines)
-        for attempt in range(2):
+        for _round in range(_HOLD_ROUNDS):
+            previous = self._entry(showtime_id, holder)
+            hold = self._next_hold(showtime_id, holder, tuple(seats), lines, previous, now)
+            actions, counted, dropped = self._hold_actions(hold, previous, now)
             try:
-                transact(self._aws, self._hold_actions(hold, now))
+                transact(self._aws, actions)
             except TransactionCancelled as exc:
                 codes = exc.codes
             else:
-                self._inventory.publish(showtime_id, [SeatChange(s, SeatState.HELD, hold.hold_id) for s in seats])
+                self._inventory.publish(showtime_id, [SeatChange(s, SeatState.HELD, hold.hold_id) for s in seats]
+                                        + [SeatChange(s, SeatState.AVAILABLE) for s in dropped])
                 log_event("ga.held", hold_id=hold.hold_id, showtime_id=showtime_id, seats=seats or None,
                           tickets={line.type_id: line.quantity for line in lines}, expires_at=iso(hold.expires_at))
-                return hold
-            short = [line for line, code in zip(lines, codes, strict=False) if code]
-            taken = [seat for seat, code in zip(seats, codes[len(lines):], strict=False) if code]
+                return self._quoted(hold)
+            taken = [seat for seat, code in zip(seats, codes[len(counted):], strict=False) if code]
             if taken:
                 raise SeatUnavailable(t("Sorry, these seats were just taken: {seats}. Please choose others.",
                                         seats=", ".join(taken)), taken)
-            if not short:
-                break  # a clash on the hold's own items: an id collision is not a thing to retry forever
-            if attempt == 0 and self.expire_due([showtime_id]):  # expired holds gave tickets back: once more
+            if any(codes[len(counted) + len(seats):]):
+                continue  # the holder's own hold changed meanwhile (another tab or request): read again
+            short = [type_id for type_id, code in zip(counted, codes, strict=False) if code]
+            if short and self.expire_due([showtime_id]):  # expired holds gave tickets back: once more
                 continue
-            raise self._sold_out(showtime_id, short)
+            raise self._sold_out(showtime_id, [line for line in lines if line.type_id in short] or list(lines))
         raise ServiceUnavailable(_busy())
+
+    def _entry(self, showtime_id: str, holder: str) -> dict[str, Any] | None:
+        """The holder's GA hold entry on this show (live, or expired and not yet swept), or None."""
+        return dynamo.get_item(self._table, {"showtime_id": showtime_id, "quota_key": _entry_key(holder)},
+                               consistent=True, message=_busy())
+
+    def _next_hold(self, showtime_id: str, holder: str, seats: tuple[str, ...], lines: tuple[TicketLine, ...],
+                   previous: dict[str, Any] | None, now: datetime) -> Hold:
+        """A live previous hold is replaced in place (same id, same expiry: changing the order does not reset
+        the countdown); otherwise a new hold. Its quote: the seats' prices, then the tickets as booked."""
+        if previous is not None and parse_iso(str(previous["expires_at"])) >= now:
+            hold_id, expires_at = str(previous["hold_id"]), parse_iso(str(previous["expires_at"]))
+            revision = int(previous.get("revision", 1)) + 1
+        else:
+            hold_id, expires_at, revision = new_hold_id(), now + timedelta(minutes=self._settings.hold_minutes), 1
+        return Hold(hold_id, showtime_id, holder, seats, expires_at, iso(now), "active", revision, tickets=lines)
+
+    def _quoted(self, hold: Hold) -> Hold:
+        showtime = self._catalog.showtime(hold.showtime_id)
+        priced = self._pricing.quote(showtime, self._catalog.layout_of(showtime), hold.seat_ids).seats \
+            if hold.seat_ids else ()
+        priced += self.ga_tickets(hold, booking_id_for(hold.hold_id))
+        return replace(hold, quote=Quote(priced, self._pricing.price([seat.price for seat in priced])))
 
     def _lines(self, types: list[TicketType], wanted: Mapping[str, int], now: datetime) -> tuple[TicketLine, ...]:
         if not isinstance(wanted, Mapping):
@@ -147,41 +175,64 @@ class QuotaService:
             raise InvalidRequest(t("Please choose at most {n} ticket types at a time.", n=MAX_TYPES_PER_ORDER))
         return tuple(lines)
 
-    def _hold_actions(self, hold: Hold, now: datetime) -> list[dict[str, Any]]:
-        """The counters first (one per ticket type, in ``hold.tickets`` order), then the seats, then the hold's
-        entry and record: the caller reads the cancellation reasons in that order."""
-        actions: list[dict[str, Any]] = [{"Update": {
-            "TableName": self.quotas_table,
-            "Key": {"showtime_id": hold.showtime_id, "quota_key": TYPE_PREFIX + line.type_id},
-            "UpdateExpression": "ADD #free :minus, #held :q",
-            "ConditionExpression": "#free >= :q",
-            "ExpressionAttributeNames": {"#free": "free", "#held": "held"},  # FREE is a reserved word
-            "ExpressionAttributeValues": {":q": line.quantity, ":minus": -line.quantity},
-        }} for line in hold.tickets]
+    def _hold_actions(self, hold: Hold, previous: dict[str, Any] | None,
+                      now: datetime) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+        """The transaction and the ticket types it counts, in order: one counter update per type whose count
+        changes (net of the previous hold's tickets, which go back), the new seats, the previous hold's seats
+        that are dropped, the holder's entry (conditional on the version read), the hold's record."""
+        old = {str(line["type_id"]): int(line["quantity"]) for line in (previous or {}).get("tickets", [])}
+        new = {line.type_id: line.quantity for line in hold.tickets}
+        actions: list[dict[str, Any]] = []
+        counted: list[str] = []
+        for type_id in sorted(old.keys() | new.keys()):
+            taken = new.get(type_id, 0) - old.get(type_id, 0)
+            if taken == 0:
+                continue
+            counted.append(type_id)
+            action = self._counter(hold.showtime_id, type_id, free=-taken, held=taken)
+            if taken > 0:  # the one condition that keeps a quota from being oversold
+                action["Update"]["ConditionExpression"] = "#c0 >= :need"
+                action["Update"]["ExpressionAttributeValues"][":need"] = taken
+            actions.append(action)
         actions += [self._inventory.hold_seat_action(hold, seat_id, now) for seat_id in hold.seat_ids]
+        dropped: list[str] = []
+        if previous is not None and str(previous["hold_id"]) == hold.hold_id:
+            before = replace(hold, seat_ids=tuple(previous.get("seat_ids", [])))
+            dropped = [s for s in self._inventory.seats_of_hold(before) if s not in hold.seat_ids]
+            actions += [self._inventory.free_held_seat_action(hold, seat_id) for seat_id in dropped]
         ttl = int((hold.expires_at + _TIDY_AFTER).timestamp())
-        actions.append({"Put": {
-            "TableName": self.quotas_table,
-            "Item": {"showtime_id": hold.showtime_id, "quota_key": HOLD_PREFIX + hold.hold_id, "hold_id": hold.hold_id,
-                     "holder": hold.holder, "tickets": [line.to_item() for line in hold.tickets],
-                     "expires_at": iso(hold.expires_at), "ttl": ttl},
-            "ConditionExpression": "attribute_not_exists(quota_key)",
-        }})
+        entry = {"showtime_id": hold.showtime_id, "quota_key": _entry_key(hold.holder), "hold_id": hold.hold_id,
+                 "holder": hold.holder, "tickets": [line.to_item() for line in hold.tickets],
+                 "seat_ids": list(hold.seat_ids), "expires_at": iso(hold.expires_at), "revision": hold.revision,
+                 "version": int((previous or {}).get("version", 0)) + 1, "ttl": ttl}
+        put: dict[str, Any] = {"TableName": self.quotas_table, "Item": entry}
+        if previous is None:
+            put["ConditionExpression"] = "attribute_not_exists(quota_key)"
+        else:
+            put["ConditionExpression"] = "version = :seen"
+            put["ExpressionAttributeValues"] = {":seen": int(previous.get("version", 0))}
+        actions.append({"Put": put})
+        values: dict[str, Any] = {
+            ":showtime": hold.showtime_id, ":holder": hold.holder, ":seats": list(hold.seat_ids),
+            ":tickets": [line.to_item() for line in hold.tickets], ":expires": iso(hold.expires_at),
+            ":now": iso(now), ":active": "active", ":revision": hold.revision, ":ttl": ttl + 86400,
+        }
+        if hold.revision == 1:
+            condition = "attribute_not_exists(hold_id)"
+        else:
+            condition = "#s = :active AND revision = :before"
+            values[":before"] = hold.revision - 1
         actions.append({"Update": {
             "TableName": self.holds_table,
             "Key": {"hold_id": hold.hold_id},
             "UpdateExpression": "SET showtime_id = :showtime, holder = :holder, seat_ids = :seats, tickets = :tickets, "
-                                "expires_at = :expires, created_at = :now, updated_at = :now, #s = :active, "
-                                "revision = :one, #ttl = :ttl",
-            "ConditionExpression": "attribute_not_exists(hold_id)",
+                                "expires_at = :expires, created_at = if_not_exists(created_at, :now), "
+                                "updated_at = :now, #s = :active, revision = :revision, #ttl = :ttl",
+            "ConditionExpression": condition,
             "ExpressionAttributeNames": {"#s": "status", "#ttl": "ttl"},
-            "ExpressionAttributeValues": {
-                ":showtime": hold.showtime_id, ":holder": hold.holder, ":seats": list(hold.seat_ids),
-                ":tickets": [line.to_item() for line in hold.tickets], ":expires": iso(hold.expires_at),
-                ":now": iso(now), ":active": "active", ":one": 1, ":ttl": ttl + 86400,
-            },
+            "ExpressionAttributeValues": values,
         }})
-        return actions
+        return actions, counted, dropped
 
     def _sold_out(self, showtime_id: str, short: list[TicketLine]) -> SoldOut:
         left = {ticket.type_id: ticket.free for ticket in self.ticket_types(showtime_id)}
@@ -203,11 +254,11 @@ class QuotaService:
         if hold.status == "released":
             return 0
         for _attempt in range(3):
-            entry = dynamo.get_item(self._table, {"showtime_id": hold.showtime_id, "quota_key": HOLD_PREFIX + hold_id},
-                                    consistent=True, message=_busy())
+            entry = self._entry(hold.showtime_id, holder)
+            if entry is not None and entry["hold_id"] != hold_id:
+                entry = None  # that is a newer hold of the holder; this one's tickets went back already
             seats = self._inventory.seats_of_hold(hold)
-            actions = (self._give_back(hold.showtime_id, hold_id, entry, "attribute_exists(quota_key)", {})
-                       if entry else [])
+            actions = self._give_back(entry, "hold_id = :hold", {":hold": hold_id}) if entry else []
             actions += [self._inventory.free_held_seat_action(hold, seat_id) for seat_id in seats]
             actions.append({"Update": {
                 "TableName": self.holds_table,
@@ -243,7 +294,8 @@ class QuotaService:
                 KeyConditionExpression=Key("showtime_id").eq(showtime_id) & Key("expires_at").lt(now),
             ).items
             for entry in expired:
-                actions = self._give_back(showtime_id, str(entry["hold_id"]), entry, "expires_at < :now", {":now": now})
+                actions = self._give_back(entry, "hold_id = :hold AND expires_at < :now",
+                                          {":hold": entry["hold_id"], ":now": now})
                 try:
                     transact(self._aws, actions)
                 except TransactionCancelled:
@@ -259,13 +311,14 @@ class QuotaService:
                         for show in self._catalog.upcoming_in_city(city, listing="event") if show.has_ticket_types]
         return self.expire_due(showtime_ids)
 
-    def _give_back(self, showtime_id: str, hold_id: str, entry: dict[str, Any], condition: str,
-                   values: dict[str, Any]) -> list[dict[str, Any]]:
+    def _give_back(self, entry: dict[str, Any], condition: str, values: dict[str, Any]) -> list[dict[str, Any]]:
+        """Delete a hold's entry (on ``condition``) and return its tickets to ``free``."""
+        showtime_id = str(entry["showtime_id"])
         actions: list[dict[str, Any]] = [{"Delete": {
             "TableName": self.quotas_table,
-            "Key": {"showtime_id": showtime_id, "quota_key": HOLD_PREFIX + hold_id},
+            "Key": {"showtime_id": showtime_id, "quota_key": entry["quota_key"]},
             "ConditionExpression": condition,
-            **({"ExpressionAttributeValues": values} if values else {}),
+            "ExpressionAttributeValues": values,
         }}]
         for line in entry.get("tickets", []):
             actions.append(self._counter(showtime_id, str(line["type_id"]), free=int(line["quantity"]),
@@ -290,9 +343,9 @@ class QuotaService:
             return []
         actions: list[dict[str, Any]] = [{"Delete": {
             "TableName": self.quotas_table,
-            "Key": {"showtime_id": hold.showtime_id, "quota_key": HOLD_PREFIX + hold.hold_id},
-            "ConditionExpression": "hold_id = :hold AND expires_at >= :now",
-            "ExpressionAttributeValues": {":hold": hold.hold_id, ":now": iso(now)},
+            "Key": {"showtime_id": hold.showtime_id, "quota_key": _entry_key(hold.holder)},
+            "ConditionExpression": "hold_id = :hold AND revision = :revision AND expires_at >= :now",
+            "ExpressionAttributeValues": {":hold": hold.hold_id, ":revision": hold.revision, ":now": iso(now)},
         }}]
         actions += [self._counter(hold.showtime_id, line.type_id, held=-line.quantity, sold=line.quantity)
                     for line in hold.tickets]
@@ -352,6 +405,10 @@ class QuotaService:
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
         }}
+
+
+def _entry_key(holder: str) -> str:
+    return HOLD_PREFIX + holder
 
 
 def _check_ticket(ticket: TicketType) -> None:
