@@ -18,7 +18,7 @@ from services.booking import rules
 from services.booking.inventory import InventoryService
 from services.booking.models import Booking, Customer, Hold, SeatState
 from services.booking.payments import Authorization, CardPayment, PaymentGateway
-from services.booking.pricing import Price, PricedSeat, PricingService
+from services.booking.pricing import Price, PricedSeat, PricingService, Quote
 from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso
 from services.errors import HoldExpired, NotFound, ServiceUnavailable, TooLateToCancel
@@ -39,6 +39,17 @@ def booking_id_for(hold_id: str) -> str:
     return f"bk-{hold_id}"
 
 
+def quote_hold(catalog: CatalogService, pricing: PricingService, hold: Hold) -> Quote:
+    """What paying for a hold costs: its seats at the show's prices, then its general-admission tickets (events)
+    at the prices fixed when they were held, numbered as they will be booked. The one way a hold is priced."""
+    seats: tuple[PricedSeat, ...] = ()
+    if hold.seat_ids:
+        showtime = catalog.showtime(hold.showtime_id)
+        seats = pricing.quote(showtime, catalog.layout_of(showtime), hold.seat_ids).seats
+    seats += hold.ga_tickets(booking_id_for(hold.hold_id))
+    return Quote(seats, pricing.price([seat.price for seat in seats]))
+
+
 class BookingCounters(Protocol):
     """Aggregates kept in the same transaction as each sale and cancellation (services/booking/counters.py)."""
 
@@ -49,7 +60,6 @@ class BookingCounters(Protocol):
 class GeneralAdmission(Protocol):
     """Event tickets without a seat (services/events/quotas.py): sold and given back in the same transactions."""
 
-    def ga_tickets(self, hold: Hold, booking_id: str) -> tuple[PricedSeat, ...]: ...
     def sell_actions(self, hold: Hold, now: datetime) -> list[dict[str, Any]]: ...
     def cancel_actions(self, booking: Booking) -> list[dict[str, Any]]: ...
 
@@ -90,11 +100,8 @@ class BookingService:
             raise HoldExpired(t("Your hold on these seats has expired. Please choose your seats again."))
         showtime = self._catalog.showtime(hold.showtime_id)
         self._inventory.ensure_on_sale(showtime)
-        seats = self._pricing.quote(showtime, self._catalog.layout_of(showtime), hold.seat_ids).seats \
-            if hold.seat_ids else ()
-        if hold.tickets and self._general_admission is not None:  # an event's GA tickets, priced when held
-            seats += self._general_admission.ga_tickets(hold, booking_id_for(hold_id))
-        price = self._pricing.price([seat.price for seat in seats])
+        quote = self.quote(hold)
+        seats, price = quote.seats, quote.price
         # Keyed by hold and revision: a double submit shares one authorization, a changed selection gets its own.
         key = f"{hold_id}#{hold.revision}"
         authorization = self._payments.authorize(key, price.total, price.currency, payment)
@@ -121,6 +128,9 @@ class BookingService:
                   seats=booking.seat_ids, total=booking.price.total, currency=booking.price.currency,
                   card_last4=booking.card_last4)
         return booking
+
+    def quote(self, hold: Hold) -> Quote:
+        return quote_hold(self._catalog, self._pricing, hold)
 
     def _after_cancelled(self, booking_id: str, authorization: Authorization, reasons: list[str | None]) -> Booking:
         existing = self._find_or_none(booking_id)

@@ -68,6 +68,18 @@ class Hold:
     def is_live(self, now: datetime) -> bool:
         return self.status == "active" and self.expires_at >= now.replace(microsecond=0)
 
+    def ga_tickets(self, booking_id: str) -> tuple[PricedSeat, ...]:
+        """The general-admission tickets as booking lines: the ticket type as category, a ticket number
+        ("<booking reference>-<n>") as seat id, so tickets, emails and reports list them like seats."""
+        reference = booking_reference(booking_id)
+        tickets: list[PricedSeat] = []
+        for line in self.tickets:
+            for _ in range(line.quantity):
+                number = len(tickets) + 1
+                tickets.append(PricedSeat(f"{reference}-{number}", "", number, line.type_id, line.name, line.price,
+                                          admission="ga"))
+        return tuple(tickets)
+
 
 @dataclass(frozen=True)
 class SeatView:

@@ -22,10 +22,10 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from services.booking.bookings import booking_id_for
+from services.booking.bookings import quote_hold
 from services.booking.inventory import InventoryService, new_hold_id, transact
-from services.booking.models import Booking, Hold, SeatState, TicketLine, booking_reference
-from services.booking.pricing import PricedSeat, PricingService, Quote
+from services.booking.models import Booking, Hold, SeatState, TicketLine
+from services.booking.pricing import PricingService
 from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso, parse_iso
 from services.errors import InvalidRequest, OverLimit, SeatUnavailable, ServiceUnavailable, ShowClosed, SoldOut
@@ -144,11 +144,8 @@ class QuotaService:
         return Hold(hold_id, showtime_id, holder, seats, expires_at, iso(now), "active", revision, tickets=lines)
 
     def _quoted(self, hold: Hold) -> Hold:
-        showtime = self._catalog.showtime(hold.showtime_id)
-        priced = self._pricing.quote(showtime, self._catalog.layout_of(showtime), hold.seat_ids).seats \
-            if hold.seat_ids else ()
-        priced += self.ga_tickets(hold, booking_id_for(hold.hold_id))
-        return replace(hold, quote=Quote(priced, self._pricing.price([seat.price for seat in priced])))
+        """The hold with the quote a page or the API shows."""
+        return replace(hold, quote=quote_hold(self._catalog, self._pricing, hold))
 
     def _lines(self, types: list[TicketType], wanted: Mapping[str, int], now: datetime) -> tuple[TicketLine, ...]:
         if not isinstance(wanted, Mapping):
@@ -326,17 +323,6 @@ class QuotaService:
         return actions
 
     # Selling (inside the booking service's transactions) --------------------------------------------
-    def ga_tickets(self, hold: Hold, booking_id: str) -> tuple[PricedSeat, ...]:
-        """The hold's GA tickets as booking lines: the ticket type as category, a ticket number as seat id."""
-        reference = booking_reference(booking_id)
-        tickets: list[PricedSeat] = []
-        for line in hold.tickets:
-            for _ in range(line.quantity):
-                number = len(tickets) + 1
-                tickets.append(PricedSeat(f"{reference}-{number}", "", number, line.type_id, line.name, line.price,
-                                          admission="ga"))
-        return tuple(tickets)
-
     def sell_actions(self, hold: Hold, now: datetime) -> list[dict[str, Any]]:
         """The hold's entry must still be live (deleted: sold), and its tickets move from held to sold."""
         if not hold.tickets:
