@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.v1 import PREFIX, create_app
+from services.booking.models import Guest
+from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
 from services.events.demo import DemoEvents
 from tests.conftest import CATALOG_DIR
@@ -111,3 +113,14 @@ def test_demo_events_are_found_by_city_kind_genre_language_and_performer(small: 
     assert all(theater.kind == "cinema" for theater in small.catalog.theaters_in("Mumbai"))
     # Loading again adds nothing and resets no counter.
     assert DemoEvents(small.aws, small.clock, CATALOG_DIR).load().performances == 0
+
+
+def test_a_seated_play_sells_numbered_seats_through_the_seat_path(small: Services) -> None:
+    DemoEvents(small.aws, small.clock, CATALOG_DIR).load()
+    play = small.events.catalog.performances("the-ninth-monsoon-play")[-1]
+    assert play.admission == "seated" and not small.events.quotas.ticket_types(play.showtime_id)
+    hold = small.inventory.hold(play.showtime_id, ["A1", "A2"], "playgoer")
+    booking = small.bookings.checkout(hold.hold_id, Guest("playgoer", "p@example.com"), CardPayment(APPROVE_CARD))
+    assert (booking.movie_title, booking.screen_name, booking.theater_name) == (
+        "The Ninth Monsoon", "Main stage", "Prithvi Stage, Juhu")
+    assert booking.numbered_seat_ids == ["A1", "A2"]
