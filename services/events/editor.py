@@ -79,13 +79,14 @@ class EventEditor:
             "release_date": event.release_date,
         }
         now = self._clock.now().replace(microsecond=0)
-        dynamo.transact_write(self._aws, [
+        self._write([
             {"Put": {"TableName": self.movies_table, "Item": item,
-                     "ConditionExpression": "attribute_not_exists(movie_id) OR catalog = :event",
+                     "ConditionExpression": "attribute_not_exists(movie_id) OR #c = :event",
+                     "ExpressionAttributeNames": {"#c": "catalog"},  # CATALOG is a reserved word
                      "ExpressionAttributeValues": {":event": "event"}}},
             self._audit.put_action("global", member, "event.saved", event.movie_id, now, before=None,
                                    after={"title": item["title"], "kind": event.kind}),
-        ], t("The event could not be saved just now. Please try again."))
+        ], t("That id belongs to a movie, not an event."))
         self._catalog.invalidate()
         return event
 
@@ -108,15 +109,23 @@ class EventEditor:
                                  message=t("The venue could not be saved just now. Please try again."))
         item["screens"] = (stored or {}).get("screens", [])
         now = self._clock.now().replace(microsecond=0)
-        dynamo.transact_write(self._aws, [
+        self._write([
             {"Put": {"TableName": self.theaters_table, "Item": item,
-                     "ConditionExpression": "attribute_not_exists(theater_id) OR kind = :venue",
+                     "ConditionExpression": "attribute_not_exists(theater_id) OR #k = :venue",
+                     "ExpressionAttributeNames": {"#k": "kind"},
                      "ExpressionAttributeValues": {":venue": "venue"}}},
             self._audit.put_action("global", member, "venue.saved", venue.theater_id, now, before=None,
                                    after={"name": item["name"], "city": item["city"]}),
-        ], t("The venue could not be saved just now. Please try again."))
+        ], t("That id belongs to a cinema, not a venue."))
         self._catalog.invalidate()
         return venue
+
+    def _write(self, actions: list[dict[str, Any]], refused: str) -> None:
+        """A catalog write with its audit entry; ``refused``: why its condition failed (a client mistake)."""
+        try:
+            dynamo.transact_write(self._aws, actions, t("The change could not be saved just now. Please try again."))
+        except dynamo.TransactionCancelled as exc:
+            raise InvalidRequest(refused) from exc
 
     # Performances and ticket types (the venue's managers) -------------------------------------------
     def add_performance(self, user: User | None, draft: PerformanceDraft) -> str:
@@ -165,7 +174,7 @@ class EventEditor:
 
     def save_ticket_type(self, user: User | None, showtime_id: str, ticket: TicketType) -> TicketType:
         """Add a ticket type to a performance, or change one (price, limit, sales window, early bird, capacity:
-        never below what is already sold or held)."""
+        never below what is already sold or held). Returns it as stored, with its counters."""
         showtime = self._catalog.showtime(showtime_id)
         member = self._access.require(user, "manage", showtime.theater_id)
         if not showtime.has_ticket_types:
@@ -188,5 +197,5 @@ class EventEditor:
                 raise InvalidRequest(t("That ticket type was just added by someone else.")) from exc
             raise InvalidRequest(t("The capacity cannot go below the {n} tickets already sold or held.",
                                    n=current.held + current.sold)) from exc
-        return ticket
+        return next(saved for saved in self._quotas.ticket_types(showtime_id) if saved.type_id == ticket.type_id)
 
