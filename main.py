@@ -61,7 +61,7 @@ from services.staff.container import build_staff
 ROOT = Path(__file__).parent
 ASSETS = ROOT / "assets"
 HOLD_SWEEP_SECONDS = 1.0  # how soon an expired hold turns free on open maps
-GA_SWEEP_SECONDS = 10.0  # how soon an expired general-admission hold's tickets are counted free again
+GA_SWEEP_SECONDS = 30.0  # how soon an expired general-admission hold's tickets are counted free again
 
 
 def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> Services:
@@ -165,8 +165,9 @@ def start_live_jobs(services: Services) -> None:
         except DomainError as exc:
             log_event("ga.sweep_failed", error=exc.message)
 
-    # Expired GA holds give their tickets back (a hold that finds too few also sweeps its show first).
-    app.timer(GA_SWEEP_SECONDS, sweep_general_admission)
+    # Expired GA holds give their tickets back (a hold that finds too few also sweeps its show first, so this
+    # only keeps the "tickets left" figures fresh); not at start-up, when the first pages are being built.
+    app.timer(GA_SWEEP_SECONDS, sweep_general_admission, immediate=False)
     if services.settings.live_poller:
         poller = LivePoller(services.inventory, services.live)
         app.timer(services.settings.live_poll_seconds, lambda: call(poller.poll_once))

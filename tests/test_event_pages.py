@@ -18,7 +18,8 @@ from services.settings import Settings
 from tests.conftest import CATALOG_DIR
 from tests.test_flow_booking import log_in
 
-pytestmark = pytest.mark.usefixtures("app_env")  # before `user` starts the app: its settings, its tables
+# Before `user` starts the app: its settings, its tables, the demo events in them (the app caches its catalog).
+pytestmark = pytest.mark.usefixtures("app_env", "backstage")
 COMEDY = "laugh-riot-late-night"
 
 
