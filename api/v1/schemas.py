@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
 
 from services.booking.models import Booking, Hold, SeatMap, SeatState
 from services.booking.pricing import Price
@@ -181,6 +181,12 @@ class HoldRequest(BaseModel):
     quantity: StrictInt | None = Field(default=None, ge=0, le=1000, examples=[2])
     tickets: list[TicketsIn] = Field(default_factory=list, max_length=20,
                                      description="events: several ticket types at once")
+
+    @model_validator(mode="after")
+    def _something(self) -> HoldRequest:
+        if not self.seat_ids and self.ticket_type is None and not self.tickets:
+            raise ValueError("give seat_ids, or a ticket_type with a quantity (events)")
+        return self
 
     def wanted_tickets(self) -> dict[str, int]:
         """The general-admission tickets asked for, by type (empty: a seats-only hold)."""
