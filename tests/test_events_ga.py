@@ -128,6 +128,8 @@ def test_release_and_cancellation_give_tickets_back(gig: Services) -> None:
     assert booking.price.subtotal == 3 * 50000
     again = gig.bookings.checkout(hold.hold_id, buyer, CARD)  # a double submit finds the same booking
     assert again.booking_id == booking.booking_id and counters(gig, "gig-ga")[3] == 3
+    email = gig.messages.compose("booking_confirmed", booking.to_item()).body
+    assert "Venue" in email and "Entry" in email and f"{booking.reference}-3 (Standing)" in email
     cancelled = gig.bookings.cancel(booking.booking_id, buyer)
     assert cancelled.status == "cancelled" and counters(gig, "gig-ga") == (30, 30, 0, 0)
 
