@@ -45,7 +45,12 @@ def register(services: Services) -> None:
                 return
             if not hold.is_live(services.clock.now()):
                 showtime = await call(services.catalog.showtime, hold.showtime_id)
-                _dead_end(t("Your hold has expired."), t("Choose again"), _back(hold, showtime))
+                if hold.tickets:
+                    _dead_end(t("Your hold on these tickets has expired."), t("Choose tickets again"),
+                              _back(hold, showtime))
+                else:
+                    _dead_end(t("Your hold on these seats has expired."), t("Choose seats again"),
+                              _back(hold, showtime))
                 return
             await _checkout(services, user, hold)
 
