@@ -37,6 +37,8 @@ from services.catalog.demo import DemoCatalog
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.errors import DomainError
+from services.events.container import build_events, build_quotas
+from services.events.demo import DemoEvents
 from services.kiosk.access import KioskAccess
 from services.kiosk.kiosks import KioskService
 from services.kiosk.sales import KioskSales
@@ -60,6 +62,7 @@ from services.staff.container import build_staff
 ROOT = Path(__file__).parent
 ASSETS = ROOT / "assets"
 HOLD_SWEEP_SECONDS = 1.0  # how soon an expired hold turns free on open maps
+GA_SWEEP_SECONDS = 30.0  # how soon an expired general-admission hold's tickets are counted free again
 
 
 def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> Services:
@@ -75,8 +78,10 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     users.on_registered = subscriptions.on_registered
     messages = MessageComposer(settings.base_url, settings.cancel_cutoff_minutes)
     tickets = TicketService(aws, settings)
-    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, SalesCounters(aws))
+    quotas = build_quotas(aws, clock, settings, catalog, inventory, pricing)  # events' general admission (issue 17)
+    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, SalesCounters(aws), quotas)
     staff = build_staff(aws, clock, settings, users, tickets, catalog, bookings)
+    events = build_events(aws, clock, catalog, quotas, staff.access, staff.audit)
     kiosks = KioskService(aws, clock, settings, catalog, KioskAccess(staff.access))  # lobby kiosks (issue 13)
     kiosk_sales = KioskSales(clock, settings, catalog, inventory, bookings, kiosks, subscriptions)
     return Services(
@@ -102,6 +107,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         kiosk_sales=kiosk_sales,
         terminal=DemoTerminal(clock, settings.kiosk_terminal_seconds),
         staff=staff,
+        events=events,
         mailbox=mailbox,
         ses_sender=SesSender(aws, clock, subscriptions) if settings.ses_enabled else None,
     )
@@ -112,6 +118,8 @@ def prepare_data(services: Services) -> None:
     if services.settings.should_seed_demo:
         report = DemoCatalog(services.aws, services.clock, ASSETS / "catalog").load()
         log_event("catalog.seeded", movies=report.movies, theaters=report.theaters, showtimes=report.showtimes)
+        events = DemoEvents(services.aws, services.clock, ASSETS / "catalog").load()
+        log_event("events.seeded", events=events.events, venues=events.venues, performances=events.performances)
     if services.settings.backend == "embedded":
         password = services.users.ensure_admin(services.settings.admin_email)
         if password:
@@ -151,6 +159,16 @@ def start_live_jobs(services: Services) -> None:
                 log_event("hold.sweep_failed", error=exc.message)
 
     app.timer(HOLD_SWEEP_SECONDS, sweep)
+
+    async def sweep_general_admission() -> None:
+        try:
+            await call(services.events.quotas.expire_upcoming)
+        except DomainError as exc:
+            log_event("ga.sweep_failed", error=exc.message)
+
+    # Expired GA holds give their tickets back (a hold that finds too few also sweeps its show first, so this
+    # only keeps the "tickets left" figures fresh); not at start-up, when the first pages are being built.
+    app.timer(GA_SWEEP_SECONDS, sweep_general_admission, immediate=False)
     if services.settings.live_poller:
         poller = LivePoller(services.inventory, services.live)
         app.timer(services.settings.live_poll_seconds, lambda: call(poller.poll_once))

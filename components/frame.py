@@ -74,8 +74,8 @@ def _header(cities: list[str], city: str, *, has_mailbox: bool) -> None:
 
 
 def _search_box() -> ui.input:
-    search = ui.input(placeholder=t("Search movies")).props(
-        f'dense outlined dark rounded clearable aria-label="{t("Search movies")}"'
+    search = ui.input(placeholder=t("Search movies and events")).props(
+        f'dense outlined dark rounded clearable aria-label="{t("Search movies and events")}"'
     )
     with search.add_slot("prepend"):
         ui.icon("search", size="18px")

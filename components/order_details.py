@@ -15,9 +15,10 @@ from services.i18n import t
 
 
 def show_facts(movie: Movie, theater: Theater, showtime: Showtime) -> None:
-    screen = theater.screen(showtime.screen_id)
+    # A general-admission performance at a venue has no screen.
+    hall = theater.screen(showtime.screen_id).name if showtime.has_seats else t("General admission")
     extra = " · ".join(x for x in (movie.certificate, showtime.language, showtime.format) if x)
-    facts(movie.title, poster_url(movie), f"{theater.name} · {screen.name}", theater.address,
+    facts(movie.title, poster_url(movie), f"{theater.name} · {hall}", theater.address,
           show_time(showtime), extra)
 
 

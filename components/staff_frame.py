@@ -33,6 +33,7 @@ def nav_items() -> list[NavItem]:
         NavItem(t("Dashboard"), "space_dashboard", "/staff", "checkin"),
         NavItem(t("Schedule"), "calendar_month", "/staff/schedule", "manage"),
         NavItem(t("Screens"), "event_seat", "/staff/screens", "manage"),
+        NavItem(t("Events"), "celebration", "/staff/events", "manage"),  # issue 17
         NavItem(t("Bookings"), "confirmation_number", "/staff/bookings", "manage"),
         NavItem(t("Check-in"), "qr_code_scanner", "/staff/checkin", "checkin"),
         NavItem(t("Reports"), "insights", "/staff/reports", "manage"),

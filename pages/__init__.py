@@ -19,6 +19,9 @@ def register(services: Services) -> None:
                    mailbox):
         module.register(services)
     staff.register(services)  # the staff console: pages/staff/
+    from pages import event  # live events beside movies (issue 17)
+
+    event.register(services)
     app.on_page_exception(show_error_page)  # e.g. AWS throttled while a page was being built
     # Issue 13: the lobby kiosk and its staff page.
     from pages import kiosk

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import quote
 
 from nicegui import ui
 
@@ -20,6 +21,7 @@ from components.session import require_user
 from services.accounts.users import User
 from services.booking.models import Hold
 from services.booking.payments import CardPayment, card_digits
+from services.catalog.models import Showtime
 from services.container import Services
 from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed
 from services.formatting import format_money
@@ -42,8 +44,13 @@ def register(services: Services) -> None:
                 ui.navigate.to(f"/booking/{hold.booking_id}")
                 return
             if not hold.is_live(services.clock.now()):
-                _dead_end(t("Your hold on these seats has expired."), t("Choose seats again"),
-                          f"/showtime/{hold.showtime_id}")
+                showtime = await call(services.catalog.showtime, hold.showtime_id)
+                if hold.tickets:
+                    _dead_end(t("Your hold on these tickets has expired."), t("Choose tickets again"),
+                              _back(hold, showtime))
+                else:
+                    _dead_end(t("Your hold on these seats has expired."), t("Choose seats again"),
+                              _back(hold, showtime))
                 return
             await _checkout(services, user, hold)
 
@@ -53,10 +60,10 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
     showtime = await call(catalog.showtime, hold.showtime_id)
     movie = await call(catalog.movie, showtime.movie_id)
     theater = await call(catalog.theater, showtime.theater_id)
-    quote = services.pricing.quote(showtime, catalog.layout_of(showtime), hold.seat_ids)
+    quote = await call(services.bookings.quote, hold)
     currency = quote.price.currency
     seconds_left = hold.expires_at.timestamp() - services.clock.now().timestamp()
-    back = f"/showtime/{hold.showtime_id}"
+    back = _back(hold, showtime)
 
     ui.label(t("Checkout")).classes("mm-title text-3xl text-white").mark("page-title")
     with ui.row().classes("w-full gap-6 items-start flex-nowrap max-md:flex-col"):
@@ -64,11 +71,20 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
             show_facts(movie, theater, showtime)
             order_lines(quote.seats, quote.price)
             with ui.row().classes("w-full items-center justify-between"):
-                ui.link(t("Change seats"), back).classes("text-accent text-sm").mark("change-seats")
+                ui.link(t("Change tickets") if hold.tickets else t("Change seats"), back).classes(
+                    "text-accent text-sm").mark("change-seats")
                 with ui.row().classes("items-center gap-2"):
-                    ui.label(t("Seats held for")).classes("mm-muted text-sm")
+                    ui.label(t("Tickets held for") if hold.tickets else t("Seats held for")).classes(
+                        "mm-muted text-sm")
                     HoldTimer(seconds_left, lambda: _expired_dialog(back)).mark("checkout-timer")
         _payment_form(services, user, hold, format_money(quote.price.total, currency), back)
+
+
+def _back(hold: Hold, showtime: Showtime) -> str:
+    """Where "change" leads: the seat map, or an event's page for general-admission tickets."""
+    if hold.tickets:
+        return f"/event/{showtime.movie_id}?show={quote(showtime.showtime_id)}"
+    return f"/showtime/{hold.showtime_id}"
 
 
 def _payment_form(services: Services, user: User, hold: Hold, total: str, back: str) -> None:

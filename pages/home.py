@@ -1,4 +1,5 @@
-"""Home: what plays in the chosen city, filtered by date, genre and language, searchable by title."""
+"""Home: what plays in the chosen city, movies and live events, filtered by date, kind, genre and language,
+searchable by title (and an event's performers)."""
 
 from __future__ import annotations
 
@@ -8,38 +9,53 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
+from components.event_card import event_card, kind_label
 from components.frame import frame
 from components.movie_card import movie_card
 from components.service_call import call
 from components.session import choose_city, current_city
-from services.catalog.models import Listing
+from services.catalog.models import Listing, Theater
 from services.container import Services
+from services.events.catalog import EventListing
 from services.formatting import day_month, day_name
 from services.i18n import t, tn
 
 ALL = ""
+MOVIES = "movies"  # the kind filter's value for films only (an event's kind otherwise)
 
 
 def register(services: Services) -> None:
     @ui.page("/")
-    async def home(city: str = "", date: str = "", genre: str = "", language: str = "", q: str = "") -> None:
+    async def home(city: str = "", date: str = "", genre: str = "", language: str = "", q: str = "",
+                   kind: str = "") -> None:
         cities = await call(services.catalog.cities)
         if city in cities:
             choose_city(city)
         async with frame(services.catalog, services.mailbox, wide=True):
             chosen_city = current_city(cities)
-            filters = {"date": date, "genre": genre, "language": language, "q": q}
+            filters = {"date": date, "genre": genre, "language": language, "q": q, "kind": kind}
             day = _parse_day(date)
             everything = await call(services.catalog.now_showing, chosen_city)
-            listings = await call(
+            all_events = await call(services.events.catalog.events_in, chosen_city)
+            listings = [] if kind and kind != MOVIES else await call(
                 lambda: services.catalog.now_showing(
                     chosen_city, on=day, genre=genre or None, language=language or None, query=q or None
                 )
             )
+            events = [] if kind == MOVIES else await call(
+                lambda: services.events.catalog.events_in(
+                    chosen_city, on=day, kind=kind or None, genre=genre or None, language=language or None,
+                    query=q or None,
+                )
+            )
             _hero(chosen_city, q)
             _date_strip(services, chosen_city, filters)
-            _filters(everything, filters)
-            _grid(listings, chosen_city, services.settings.currency, filters)
+            _filters(everything, all_events, filters)
+            if events:
+                venues = {theater.theater_id: theater for theater in await call(services.catalog.theaters)}
+                _events(events, venues, chosen_city, filters)
+            if listings or not events:  # "nothing matches" only when neither films nor events do
+                _grid(listings, chosen_city, services.settings.currency, filters)
 
 
 def _parse_day(text: str) -> date | None:
@@ -89,10 +105,21 @@ def _date_chip(label: str, value: str, filters: dict[str, str]) -> None:
         )
 
 
-def _filters(everything: list[Listing], filters: dict[str, str]) -> None:
-    genres = sorted({genre for listing in everything for genre in listing.movie.genres})
-    languages = sorted({language for listing in everything for language in listing.languages})
+def _filters(everything: list[Listing], events: list[EventListing], filters: dict[str, str]) -> None:
+    genres = sorted({genre for listing in everything for genre in listing.movie.genres}
+                    | {genre for listing in events for genre in listing.event.genres})
+    languages = sorted({language for listing in everything for language in listing.languages}
+                       | {show.language for listing in events for show in listing.performances})
+    kinds = sorted({listing.event.kind for listing in events})
     with ui.row().classes("gap-3 items-center w-full"):
+        if kinds:
+            ui.select(
+                {ALL: t("Movies and events"), MOVIES: t("Movies")} | {kind: kind_label(kind) for kind in kinds},
+                value=filters["kind"] if filters["kind"] in (MOVIES, *kinds) else ALL,
+                on_change=lambda e: ui.navigate.to(_link(filters, kind=e.value or "")),
+            ).props(f'dense outlined dark options-dark aria-label="{t("What")}"').classes(
+                "w-full sm:w-52"
+            ).mark("kind-filter")
         ui.select(
             {ALL: t("All genres")} | {g: g for g in genres},
             value=filters["genre"] if filters["genre"] in genres else ALL,
@@ -112,6 +139,19 @@ def _filters(everything: list[Listing], filters: dict[str, str]) -> None:
             ui.button(t("Clear filters"), icon="filter_alt_off", on_click=lambda: ui.navigate.to("/")).props(
                 "flat no-caps dense"
             )
+
+
+def _events(events: list[EventListing], venues: dict[str, Theater], city: str, filters: dict[str, str]) -> None:
+    """Live events of the city: a strip that scrolls sideways on a phone, beside the films below it."""
+    with ui.row().classes("w-full items-baseline justify-between -mb-2"):
+        ui.label(t("Live events in {city}", city=city)).classes("mm-title text-xl sm:text-2xl text-white").mark(
+            "events-title")
+        ui.label(tn("{n} event", "{n} events", len(events))).classes("mm-muted text-sm")
+    with ui.row().classes("w-full gap-4 flex-nowrap overflow-x-auto pb-2").mark("event-strip"):
+        for listing in events:
+            query = {"city": city} | ({"date": filters["date"]} if filters["date"] else {})
+            with ui.element("div").classes("shrink-0 w-36 sm:w-44"):
+                event_card(listing, venues, f"/event/{listing.event.movie_id}?{urlencode(query)}")
 
 
 def _grid(listings: list[Listing], city: str, currency: str, filters: dict[str, str]) -> None:

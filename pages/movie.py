@@ -31,6 +31,9 @@ def register(services: Services) -> None:
             except Exception:
                 _not_found()
                 return
+            if movie.is_event:  # an event's listing has its own page (dates, venues, ticket types)
+                ui.navigate.to(f"/event/{movie_id}")
+                return
             showtimes = await call(services.catalog.upcoming_for_movie, movie_id, chosen_city)
             theaters = {theater.theater_id: theater for theater in services.catalog.theaters_in(chosen_city)}
             _hero(movie)

@@ -134,17 +134,19 @@ def _band(booking: Booking, poster: str) -> None:
 
 
 def _facts(booking: Booking) -> None:
+    # General-admission tickets (events) have a ticket type and a ticket number instead of a seat.
+    general = not booking.numbered_seat_ids
     with ui.column().classes("w-full px-5 pt-4 pb-3 gap-3"):
         with ui.column().classes("gap-0"):
-            ui.label(t("THEATER")).classes("mm-ticket-label")
+            ui.label(t("VENUE") if general else t("THEATER")).classes("mm-ticket-label")
             ui.label(booking.theater_name).classes("font-bold text-base").mark("ticket-theater")
             ui.label(booking.theater_address or booking.city).classes("mm-ticket-muted text-sm")
         with ui.row().classes("w-full gap-8"):
-            _fact(t("SCREEN"), booking.screen_name)
+            _fact(t("ENTRY") if general else t("SCREEN"), booking.screen_name)
             _fact(t("TICKETS"), str(len(booking.seats)))
             _fact(t("TIME ZONE"), show_zone_name(booking))
         with ui.column().classes("gap-1").mark("ticket-seats"):
-            ui.label(t("SEATS")).classes("mm-ticket-label")
+            ui.label(t("TICKET NUMBERS") if general else t("SEATS")).classes("mm-ticket-label")
             for name, ids, price in seat_groups(booking.seats):
                 with ui.row().classes("items-center gap-2 flex-wrap"):
                     ui.label(f"{name} · {format_money(price, booking.price.currency)}").classes(

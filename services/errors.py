@@ -82,3 +82,15 @@ class ServiceUnavailable(DomainError):
     """AWS had a bad moment; nothing was changed and the user may try again."""
 
     code = "service_unavailable"
+
+
+class SoldOut(DomainError):
+    """A general-admission ticket type has fewer tickets left than asked for (events, issue 17)."""
+
+    code = "sold_out"
+
+
+class OverLimit(InvalidRequest):
+    """More tickets of one type than one order may have (a client mistake: 422)."""
+
+    code = "over_limit"

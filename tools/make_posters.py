@@ -1,4 +1,4 @@
-"""Generate minimalist poster art for every movie in assets/catalog/movies.json.
+"""Generate minimalist poster art for every movie in assets/catalog/movies.json and every event in events.json.
 
 Run from the project root: ``python tools/make_posters.py``. Writes assets/posters/<movie_id>.svg.
 Deterministic: all randomness is seeded from the movie_id. No external fonts, images or URLs; element ids
@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"  # tools/ sits beside assets/, which is served
 MOVIES_FILE = ASSETS / "catalog" / "movies.json"
+EVENTS_FILE = ASSETS / "catalog" / "events.json"  # live events (issue 17): same art, "live" credits
 OUT_DIR = ASSETS / "posters"
 W, H = 400, 600
 MARGIN = 28
@@ -1088,7 +1089,6 @@ def title_block(p: Poster) -> list[str]:
 def credits(p: Poster) -> list[str]:
     movie = p.movie
     small = f'font-family="{SMALL_FONT}" text-anchor="middle"'
-    released = date.fromisoformat(movie["release_date"])
     tagline = wrap(movie["tagline"], 14, W - 2 * MARGIN, 0.9)
     parts = [
         fitted_text("MOVIE MAGIC PRESENTS", 200, 34, 10.5, f'fill="{p.paper}" opacity="0.9" {small}', spacing=4.5),
@@ -1105,8 +1105,13 @@ def credits(p: Poster) -> list[str]:
         fitted_text(line, 200, 520 + i * 17, 14, f'fill="{p.paper}" font-style="italic" {small}', factor=0.9)
         for i, line in enumerate(tagline)
     )
-    footer = f"DIRECTED BY {movie['director'].upper()}"
-    when = f"IN CINEMAS {released.day} {released.strftime('%B').upper()}  \u00b7  {movie['certificate']}"
+    if movie.get("kind"):  # an event: who presents it, and that it is live
+        footer = f"PRESENTED BY {movie['director'].upper()}"
+        when = f"LIVE  \u00b7  {movie['kind'].upper()}  \u00b7  {movie['certificate']}"
+    else:
+        released = date.fromisoformat(movie["release_date"])
+        footer = f"DIRECTED BY {movie['director'].upper()}"
+        when = f"IN CINEMAS {released.day} {released.strftime('%B').upper()}  \u00b7  {movie['certificate']}"
     parts.append(fitted_text(footer, 200, 566, 9, f'fill="{p.paper}" opacity="0.75" {small}', spacing=2))
     parts.append(fitted_text(when, 200, 583, 9.5, f'fill="{p.accent}" font-weight="bold" {small}', spacing=2.5))
     return parts
@@ -1148,6 +1153,7 @@ def render(movie: dict) -> str:
 
 def main() -> None:
     movies = json.loads(MOVIES_FILE.read_text(encoding="utf-8"))
+    movies += json.loads(EVENTS_FILE.read_text(encoding="utf-8"))["events"]
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     for movie in movies:
         path = ASSETS / movie["poster"]

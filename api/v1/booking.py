@@ -21,18 +21,27 @@ _AUTH: dict[int | str, dict[str, Any]] = {
 @router.post("/showtimes/{showtime_id}/holds", status_code=201, response_model=HoldOut,
              responses={**_AUTH, 404: {"model": ErrorResponse},
                         409: {"model": ErrorResponse,
-                              "description": "seat_unavailable (with seats), show_closed or limit_reached"},
-                        422: {"model": ErrorResponse}})
+                              "description": "seat_unavailable (with seats), show_closed, limit_reached, or "
+                                             "sold_out (events: too few tickets of a type left)"},
+                        422: {"model": ErrorResponse, "description": "over_limit (events: more tickets of a type "
+                                                                     "than one order may have) or invalid_request"}})
 def hold(showtime_id: str, body: HoldRequest, services: ServicesDep, user: UserDep) -> HoldOut:
     """Hold 1–10 seats, all or none, for a few minutes. Holding again replaces your hold's seats. One live
-    hold per show, and at most 20 held seats across shows (409 limit_reached)."""
+    hold per show, and at most 20 held seats across shows (409 limit_reached).
+
+    Events: `{"ticket_type": "standing", "quantity": 2}` (or `tickets: [...]`) holds general-admission
+    tickets; at a mixed performance `seat_ids` beside them are held in the same all-or-nothing hold."""
+    wanted = body.wanted_tickets()
+    if wanted:
+        return HoldOut.of(services.events.quotas.hold(showtime_id, wanted, user.user_id, body.seat_ids))
     return HoldOut.of(services.inventory.hold(showtime_id, body.seat_ids, user.user_id))
 
 
 @router.delete("/holds/{hold_id}", status_code=204, response_class=Response,
                responses={**_AUTH, 404: {"model": ErrorResponse}})
 def release(hold_id: str, services: ServicesDep, user: UserDep) -> Response:
-    services.inventory.release(hold_id, user.user_id)
+    """Give back a hold's seats and general-admission tickets."""
+    services.events.quotas.release(hold_id, user.user_id)
     return Response(status_code=204)
 
 

@@ -30,6 +30,7 @@ from services.errors import (
     SeatUnavailable,
     ServiceUnavailable,
     ShowClosed,
+    SoldOut,
     TooLateToCancel,
     TooManyAttempts,
     Unauthorized,
@@ -57,6 +58,7 @@ STATUS: dict[type[DomainError], int] = {
     InvalidTicket: 422,
     CheckinRefused: 409,
     ScheduleConflict: 409,
+    SoldOut: 409,
 }
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
 
 from services.booking.models import Booking, Hold, SeatMap, SeatState
 from services.booking.pricing import Price
@@ -167,16 +167,47 @@ class PriceOut(BaseModel):
         return cls(**price.to_item())
 
 
+class TicketsIn(BaseModel):
+    ticket_type: StrictStr = Field(max_length=64, examples=["standing"])
+    quantity: StrictInt = Field(ge=0, le=1000, examples=[2], description="up to the type's per-order limit")
+
+
 class HoldRequest(BaseModel):
-    seat_ids: list[Annotated[StrictStr, Field(max_length=16)]] = Field(min_length=1, max_length=100,
+    seat_ids: list[Annotated[StrictStr, Field(max_length=16)]] = Field(default_factory=list, max_length=100,
                                                                       examples=[["F7", "F8"]],
                                       description="1 to 10 seats; holding again replaces your hold's seats")
+    ticket_type: StrictStr | None = Field(default=None, max_length=64, examples=["standing"],
+                                          description="events: a general-admission ticket type (with quantity)")
+    quantity: StrictInt | None = Field(default=None, ge=0, le=1000, examples=[2])
+    tickets: list[TicketsIn] = Field(default_factory=list, max_length=20,
+                                     description="events: several ticket types at once")
+
+    @model_validator(mode="after")
+    def _something(self) -> HoldRequest:
+        if not self.seat_ids and self.ticket_type is None and not self.tickets:
+            raise ValueError("give seat_ids, or a ticket_type with a quantity (events)")
+        return self
+
+    def wanted_tickets(self) -> dict[str, int]:
+        """The general-admission tickets asked for, by type (empty: a seats-only hold)."""
+        wanted = {line.ticket_type: line.quantity for line in self.tickets}
+        if self.ticket_type is not None:
+            wanted[self.ticket_type] = wanted.get(self.ticket_type, 0) + (1 if self.quantity is None else self.quantity)
+        return wanted
+
+
+class HeldTicketsOut(BaseModel):
+    ticket_type: str
+    name: str
+    quantity: int
+    price: int = Field(description="each, in minor units")
 
 
 class HoldOut(BaseModel):
     hold_id: str
     showtime_id: str
     seat_ids: list[str]
+    tickets: list[HeldTicketsOut] = Field(default_factory=list, description="events: general-admission tickets")
     expires_at: str = Field(description="UTC, ISO 8601")
     price: PriceOut
 
@@ -184,6 +215,8 @@ class HoldOut(BaseModel):
     def of(cls, hold: Hold) -> HoldOut:
         assert hold.quote is not None
         return cls(hold_id=hold.hold_id, showtime_id=hold.showtime_id, seat_ids=list(hold.seat_ids),
+                   tickets=[HeldTicketsOut(ticket_type=line.type_id, name=line.name, quantity=line.quantity,
+                                           price=line.price) for line in hold.tickets],
                    expires_at=iso(hold.expires_at), price=PriceOut.of(hold.quote.price))
 
 
@@ -200,10 +233,11 @@ class BookingRequest(BaseModel):
 
 
 class BookedSeatOut(BaseModel):
-    seat_id: str
-    category: str
+    seat_id: str = Field(description="the seat, or a general-admission ticket's number")
+    category: str = Field(description="the seat category, or the general-admission ticket type")
     category_name: str
     price: int
+    admission: Literal["seat", "ga"] = "seat"
 
 
 class BookingOut(BaseModel):
@@ -235,7 +269,7 @@ class BookingOut(BaseModel):
             theater_address=booking.theater_address, city=booking.city, screen=booking.screen_name,
             starts_at=booking.local_start().isoformat(), seat_ids=booking.seat_ids,
             seats=[BookedSeatOut(seat_id=s.seat_id, category=s.category, category_name=s.category_name,
-                                 price=s.price) for s in booking.seats],
+                                 price=s.price, admission="seat" if s.is_seat else "ga") for s in booking.seats],
             price=PriceOut.of(booking.price), created_at=booking.created_at, refund=booking.refund,
             cancelled_at=booking.cancelled_at, ticket_token=ticket_token,
         )

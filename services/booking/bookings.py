@@ -18,7 +18,7 @@ from services.booking import rules
 from services.booking.inventory import InventoryService
 from services.booking.models import Booking, Customer, Hold, SeatState
 from services.booking.payments import Authorization, CardPayment, PaymentGateway
-from services.booking.pricing import Price, PricedSeat, PricingService
+from services.booking.pricing import Price, PricedSeat, PricingService, Quote
 from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso
 from services.errors import HoldExpired, NotFound, ServiceUnavailable, TooLateToCancel
@@ -39,11 +39,29 @@ def booking_id_for(hold_id: str) -> str:
     return f"bk-{hold_id}"
 
 
+def quote_hold(catalog: CatalogService, pricing: PricingService, hold: Hold) -> Quote:
+    """What paying for a hold costs: its seats at the show's prices, then its general-admission tickets (events)
+    at the prices fixed when they were held, numbered as they will be booked. The one way a hold is priced."""
+    seats: tuple[PricedSeat, ...] = ()
+    if hold.seat_ids:
+        showtime = catalog.showtime(hold.showtime_id)
+        seats = pricing.quote(showtime, catalog.layout_of(showtime), hold.seat_ids).seats
+    seats += hold.ga_tickets(booking_id_for(hold.hold_id))
+    return Quote(seats, pricing.price([seat.price for seat in seats]))
+
+
 class BookingCounters(Protocol):
     """Aggregates kept in the same transaction as each sale and cancellation (services/booking/counters.py)."""
 
     def on_sale(self, booking: Booking) -> list[dict[str, Any]]: ...
     def on_cancel(self, booking: Booking) -> list[dict[str, Any]]: ...
+
+
+class GeneralAdmission(Protocol):
+    """Event tickets without a seat (services/events/quotas.py): sold and given back in the same transactions."""
+
+    def sell_actions(self, hold: Hold, now: datetime) -> list[dict[str, Any]]: ...
+    def cancel_actions(self, booking: Booking) -> list[dict[str, Any]]: ...
 
 
 class BookingService:
@@ -57,6 +75,7 @@ class BookingService:
         pricing: PricingService,
         payments: PaymentGateway,
         counters: BookingCounters | None = None,
+        general_admission: GeneralAdmission | None = None,
     ) -> None:
         self._aws = aws
         self._clock = clock
@@ -66,6 +85,7 @@ class BookingService:
         self._pricing = pricing
         self._payments = payments
         self._counters = counters
+        self._general_admission = general_admission
         self._table = aws.table(BOOKINGS)
         self._table_name = aws.table_name(BOOKINGS)
 
@@ -80,14 +100,17 @@ class BookingService:
             raise HoldExpired(t("Your hold on these seats has expired. Please choose your seats again."))
         showtime = self._catalog.showtime(hold.showtime_id)
         self._inventory.ensure_on_sale(showtime)
-        quote = self._pricing.quote(showtime, self._catalog.layout_of(showtime), hold.seat_ids)
+        quote = self.quote(hold)
+        seats, price = quote.seats, quote.price
         # Keyed by hold and revision: a double submit shares one authorization, a changed selection gets its own.
         key = f"{hold_id}#{hold.revision}"
-        authorization = self._payments.authorize(key, quote.price.total, quote.price.currency, payment)
+        authorization = self._payments.authorize(key, price.total, price.currency, payment)
         now = self._clock.now().replace(microsecond=0)  # the bank may be slow: the seats must be live now
-        booking = self._new_booking(hold, customer, quote.seats, quote.price, authorization, now)
+        booking = self._new_booking(hold, customer, seats, price, authorization, now)
         item = booking.to_item()
         actions = self._inventory.sell_actions(hold, booking.booking_id, now)
+        if self._general_admission is not None:
+            actions += self._general_admission.sell_actions(hold, now)
         actions.append({"Put": {"TableName": self._table_name, "Item": item,
                                 "ConditionExpression": "attribute_not_exists(booking_id)"}})
         actions.append(outbox_put(self._aws, "booking_confirmed", item, iso(now)))
@@ -100,11 +123,14 @@ class BookingService:
         except TransactionCancelled as exc:
             return self._after_cancelled(booking.booking_id, authorization, exc.codes)
         self._capture(booking)
-        self._inventory.publish(hold.showtime_id, [SeatChange(s, SeatState.SOLD) for s in booking.seat_ids])
+        self._inventory.publish(hold.showtime_id, [SeatChange(s, SeatState.SOLD) for s in booking.numbered_seat_ids])
         log_event("booking.confirmed", booking_id=booking.booking_id, showtime_id=booking.showtime_id,
                   seats=booking.seat_ids, total=booking.price.total, currency=booking.price.currency,
                   card_last4=booking.card_last4)
         return booking
+
+    def quote(self, hold: Hold) -> Quote:
+        return quote_hold(self._catalog, self._pricing, hold)
 
     def _after_cancelled(self, booking_id: str, authorization: Authorization, reasons: list[str | None]) -> Booking:
         existing = self._find_or_none(booking_id)
@@ -122,7 +148,8 @@ class BookingService:
     def _after_unknown_outcome(self, booking_id: str, authorization: Authorization) -> Booking:
         existing = self._find_or_none(booking_id)  # raises ServiceUnavailable when still unreachable
         if existing is not None:  # it did commit; only the answer was lost
-            self._inventory.publish(existing.showtime_id, [SeatChange(s, SeatState.SOLD) for s in existing.seat_ids])
+            self._inventory.publish(existing.showtime_id,
+                                    [SeatChange(s, SeatState.SOLD) for s in existing.numbered_seat_ids])
             return self._settle(existing, authorization)
         self._void(authorization)
         raise ServiceUnavailable(t("We could not complete your booking. Nothing was charged; please try again."))
@@ -151,14 +178,15 @@ class BookingService:
                      authorization: Authorization, now: datetime) -> Booking:
         showtime = self._catalog.showtime(hold.showtime_id)
         theater = self._catalog.theater(showtime.theater_id)
-        screen = theater.screen(showtime.screen_id)
-        movie = self._catalog.movie(showtime.movie_id)
+        # A general-admission performance at a venue has no screen: its "hall" is general admission.
+        screen_name = theater.screen(showtime.screen_id).name if showtime.has_seats else t("General admission")
+        movie = self._catalog.movie(showtime.movie_id)  # or the event (a listing in the same table)
         return Booking(
             booking_id=booking_id_for(hold.hold_id), hold_id=hold.hold_id, user_id=customer.user_id,
             email=customer.email, status="confirmed", showtime_id=showtime.showtime_id, movie_id=movie.movie_id,
             movie_title=movie.title, theater_id=theater.theater_id, theater_name=theater.name,
             theater_address=theater.address, city=theater.city, timezone=theater.timezone,
-            screen_id=screen.screen_id, screen_name=screen.name, starts_at=showtime.starts_at, seats=seats,
+            screen_id=showtime.screen_id, screen_name=screen_name, starts_at=showtime.starts_at, seats=seats,
             price=price, created_at=iso(now), payment_id=authorization.authorization_id,
             card_last4=authorization.card_last4,
             extra={"language": language()},  # the customer's emails speak the language they booked in
@@ -203,7 +231,9 @@ class BookingService:
             "ExpressionAttributeValues": {":cancelled": "cancelled", ":confirmed": "confirmed",
                                           ":refund": cancelled.refund, ":now": iso(now)},
         }}]
-        actions += self._inventory.free_sold_actions(booking.showtime_id, booking.seat_ids, booking_id)
+        actions += self._inventory.free_sold_actions(booking.showtime_id, booking.numbered_seat_ids, booking_id)
+        if self._general_admission is not None:
+            actions += self._general_admission.cancel_actions(booking)
         actions.append(outbox_put(self._aws, "booking_cancelled", cancelled.to_item(), iso(now)))
         actions += extra_actions
         if self._counters is not None:
@@ -219,7 +249,8 @@ class BookingService:
             self._refund(current)
             return current
         self._refund(cancelled)
-        self._inventory.publish(booking.showtime_id, [SeatChange(s, SeatState.AVAILABLE) for s in booking.seat_ids])
+        self._inventory.publish(booking.showtime_id,
+                                [SeatChange(s, SeatState.AVAILABLE) for s in booking.numbered_seat_ids])
         log_event("booking.cancelled", booking_id=booking_id, seats=booking.seat_ids, refund=cancelled.refund)
         return cancelled
 

@@ -21,7 +21,7 @@ from boto3.dynamodb.conditions import Key
 
 from services.booking import rules
 from services.booking.best_seats import best_block
-from services.booking.models import Hold, SeatMap, SeatState, SeatView
+from services.booking.models import Hold, SeatMap, SeatState, SeatView, TicketLine
 from services.booking.pricing import PricingService
 from services.catalog.catalog import CatalogService
 from services.catalog.models import Showtime
@@ -250,6 +250,22 @@ class InventoryService:
             "ExpressionAttributeValues": values,
         }}
 
+    def hold_seat_action(self, hold: Hold, seat_id: str, now: datetime) -> dict[str, Any]:
+        """The transaction action that holds one seat for ``hold`` (a mixed event order holds seats and GA
+        tickets in one transaction: services/events/quotas.py)."""
+        return self._hold_seat(hold, seat_id, now)
+
+    def free_held_seat_action(self, hold: Hold, seat_id: str) -> dict[str, Any]:
+        return self._free_held_seat(hold, seat_id)
+
+    def seats_of_hold(self, hold: Hold) -> list[str]:
+        """The hold's seats that are still held by it (strongly consistent read of the show's seat items)."""
+        if not hold.seat_ids:
+            return []
+        items, _ = self._read_partition(hold.showtime_id)
+        return [seat_id for seat_id in hold.seat_ids
+                if (item := items.get(seat_id)) and item["status"] == HELD and item["hold_id"] == hold.hold_id]
+
     def _hold_seat(self, hold: Hold, seat_id: str, now: datetime) -> dict[str, Any]:
         return {"Put": {
             "TableName": self.seats_table,
@@ -468,4 +484,5 @@ def _hold(item: dict[str, Any]) -> Hold:
         status=item.get("status", "active"),
         revision=int(item.get("revision", 0)),
         booking_id=item.get("booking_id"),
+        tickets=tuple(TicketLine.from_item(line) for line in item.get("tickets", [])),
     )

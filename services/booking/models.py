@@ -35,6 +35,23 @@ HoldStatus = Literal["active", "released", "confirmed"]
 
 
 @dataclass(frozen=True)
+class TicketLine:
+    """General-admission tickets of one type in a hold (events): the price is fixed when the hold is placed."""
+
+    type_id: str
+    name: str
+    quantity: int
+    price: int  # minor units, each
+
+    def to_item(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> TicketLine:
+        return cls(str(item["type_id"]), str(item["name"]), int(item["quantity"]), int(item["price"]))
+
+
+@dataclass(frozen=True)
 class Hold:
     hold_id: str
     showtime_id: str
@@ -46,9 +63,22 @@ class Hold:
     revision: int
     booking_id: str | None = None
     quote: Quote | None = None  # filled when the hold is placed (revision is then 0: read the hold for it)
+    tickets: tuple[TicketLine, ...] = ()  # general-admission tickets (events), beside or instead of seats
 
     def is_live(self, now: datetime) -> bool:
         return self.status == "active" and self.expires_at >= now.replace(microsecond=0)
+
+    def ga_tickets(self, booking_id: str) -> tuple[PricedSeat, ...]:
+        """The general-admission tickets as booking lines: the ticket type as category, a ticket number
+        ("<booking reference>-<n>") as seat id, so tickets, emails and reports list them like seats."""
+        reference = booking_reference(booking_id)
+        tickets: list[PricedSeat] = []
+        for line in self.tickets:
+            for _ in range(line.quantity):
+                number = len(tickets) + 1
+                tickets.append(PricedSeat(f"{reference}-{number}", "", number, line.type_id, line.name, line.price,
+                                          admission="ga"))
+        return tuple(tickets)
 
 
 @dataclass(frozen=True)
@@ -136,6 +166,11 @@ class Booking:
     @property
     def seat_ids(self) -> list[str]:
         return [seat.seat_id for seat in self.seats]
+
+    @property
+    def numbered_seat_ids(self) -> list[str]:
+        """The hall's seats only (general-admission tickets have ticket numbers, no seat item)."""
+        return [seat.seat_id for seat in self.seats if seat.is_seat]
 
     @property
     def reference(self) -> str:

@@ -26,14 +26,24 @@ class PricedSeat:
     category: str
     category_name: str
     price: int
+    # "seat": a numbered seat of the hall; "ga": a general-admission ticket (events), whose seat_id is its
+    # ticket number and whose category is its ticket type, so tickets, emails and reports list it unchanged.
+    admission: str = "seat"
+
+    @property
+    def is_seat(self) -> bool:
+        return self.admission == "seat"
 
     def to_item(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        item = dict(self.__dict__)
+        if self.is_seat:  # stored bookings of seats stay as they were
+            del item["admission"]
+        return item
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> PricedSeat:
         return cls(str(item["seat_id"]), str(item["row"]), int(item["number"]), str(item["category"]),
-                   str(item["category_name"]), int(item["price"]))
+                   str(item["category_name"]), int(item["price"]), str(item.get("admission", "seat")))
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,9 @@ class _Ticket(FPDF):
 
     def _where(self, y: float) -> float:
         half = INNER_W / 2
-        self._label(LEFT, y, t("THEATER"))
+        # General-admission tickets (events): a ticket type and ticket numbers instead of a screen and seats.
+        general = not self.booking.numbered_seat_ids
+        self._label(LEFT, y, t("VENUE") if general else t("THEATER"))
         self.set_xy(LEFT, y + 3.6)
         self.set_text_color(*INK)
         self.set_font("Sans", "B", 9.5)
@@ -181,14 +183,14 @@ class _Ticket(FPDF):
         self.multi_cell(INNER_W, 3.6, self.booking.theater_address or self.booking.city, new_x=XPos.LEFT,
                         new_y=YPos.NEXT)
         y = self.get_y() + 3
-        self._label(LEFT, y, t("SCREEN"))
+        self._label(LEFT, y, t("ENTRY") if general else t("SCREEN"))
         self._label(LEFT + half, y, t("TICKETS"))
         self._write_at(LEFT, y + 3.6, self.booking.screen_name, "Sans", "B", 9.5, INK)
         self._write_at(LEFT + half, y + 3.6, str(len(self.booking.seats)), "Sans", "B", 9.5, INK)
         return y + 9
 
     def _seats(self, y: float) -> float:
-        self._label(LEFT, y, t("SEATS"))
+        self._label(LEFT, y, t("TICKET NUMBERS") if not self.booking.numbered_seat_ids else t("SEATS"))
         y += 4
         for name, ids, _ in seat_groups(self.booking.seats):
             self._write_at(LEFT, y, name, "Sans", "", 7, MUTED)

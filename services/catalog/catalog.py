@@ -90,7 +90,11 @@ class CatalogService:
         return sorted({theater.city for theater in self.theaters()})
 
     def theaters_in(self, city: str) -> list[Theater]:
-        return [theater for theater in self.theaters() if theater.city == city]
+        """The city's cinemas (event venues are theaters of kind "venue": ``venues_in``)."""
+        return [theater for theater in self.theaters() if theater.city == city and theater.kind == "cinema"]
+
+    def venues_in(self, city: str) -> list[Theater]:
+        return [theater for theater in self.theaters() if theater.city == city and theater.kind == "venue"]
 
     def theater(self, theater_id: str) -> Theater:
         for theater in self.theaters():
@@ -129,6 +133,14 @@ class CatalogService:
 
         return self._cache.get("all-movies", load)
 
+    def all_events(self) -> list[Movie]:
+        """Every event listing (concerts, comedy, plays...): in the Movies table under ``catalog = "event"``."""
+        def load() -> list[Movie]:
+            items = _query_all(self._movies, IndexName="all-movies", KeyConditionExpression=Key("catalog").eq("event"))
+            return [_movie(item) for item in items]
+
+        return self._cache.get("all-events", load)
+
     def _load_movies(self, movie_ids: list[str]) -> dict[str, Movie]:
         items = dynamo.batch_get_all(self._aws, self._aws.table_name(MOVIES), [{"movie_id": m} for m in movie_ids])
         return {movie.movie_id: movie for movie in map(_movie, items)}
@@ -161,13 +173,16 @@ class CatalogService:
 
         return self._cache.get(("layout", key), load)
 
-    def upcoming_in_city(self, city: str) -> list[Showtime]:
-        """Shows in a city that have not started yet, soonest first (one index Query, cached)."""
+    def upcoming_in_city(self, city: str, listing: str = "movie") -> list[Showtime]:
+        """Shows (``listing="event"``: event performances) in a city that have not started yet, soonest first
+        (one index Query, cached)."""
         now = self._clock.now()
         items = self._cache.get(("city", city), lambda: self._query_window("by-city-start", "city", city))
-        return [showtime for showtime in items if showtime.starts_at > now and showtime.status != "cancelled"]
+        return [showtime for showtime in items
+                if showtime.starts_at > now and showtime.status != "cancelled" and showtime.listing == listing]
 
     def upcoming_for_movie(self, movie_id: str, city: str | None = None) -> list[Showtime]:
+        """A movie's shows, or an event's performances (its id is the showtimes' ``movie_id``)."""
         now = self._clock.now()
         items = self._cache.get(("movie", movie_id), lambda: self._query_window("by-movie-start", "movie_id", movie_id))
         return [s for s in items if s.starts_at > now and (city is None or s.city == city) and s.status != "cancelled"]
@@ -203,7 +218,8 @@ class CatalogService:
         listings = [
             Listing(movies[movie_id], tuple(shows))
             for movie_id, shows in by_movie.items()
-            if movie_id in movies and _matches(movies[movie_id], genre=genre, query=query)
+            if movie_id in movies and not movies[movie_id].is_event
+            and _matches(movies[movie_id], genre=genre, query=query)
         ]
         return sorted(listings, key=lambda listing: _best_first(listing.movie))
 
@@ -245,6 +261,8 @@ class CatalogService:
             timezone=item["timezone"],
             status=item.get("status", "scheduled"),
             layout_version=int(item.get("layout_version", 1)),
+            listing=item.get("listing", "movie"),
+            admission=item.get("admission", "seated"),
         )
 
 
@@ -284,6 +302,7 @@ def _movie(item: dict[str, Any]) -> Movie:
         cast=tuple(item.get("cast", [])),
         synopsis=item.get("synopsis", ""),
         poster=item.get("poster", ""),
+        kind=item.get("kind", "movie"),
     )
 
 
@@ -306,4 +325,6 @@ def _theater(item: dict[str, Any]) -> Theater:
         address=item.get("address", ""),
         timezone=item["timezone"],
         screens=screens,
+        kind=item.get("kind", "cinema"),
+        map_url=item.get("map_url", ""),
     )

@@ -35,6 +35,14 @@ class Movie:
     cast: tuple[str, ...]
     synopsis: str
     poster: str
+    # "movie", or an event's kind ("concert", "comedy", "theatre", ...): events are listings in the same table,
+    # their performers in ``cast``, description in ``synopsis``, age rating in ``certificate``, duration in
+    # ``runtime_min`` (docs/ARCHITECTURE.md, Events).
+    kind: str = "movie"
+
+    @property
+    def is_event(self) -> bool:
+        return self.kind != "movie"
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,8 @@ class Theater:
     address: str
     timezone: str
     screens: tuple[Screen, ...]
+    kind: str = "cinema"  # or "venue": a place where events are performed (a club, an arena, a theatre)
+    map_url: str = ""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -82,6 +92,16 @@ class Showtime:
     timezone: str
     status: str = "scheduled"  # or "cancelled" (staff console): no longer listed nor sold
     layout_version: int = 1  # the screen's layout version it was scheduled with (kept when the layout is edited)
+    listing: str = "movie"  # or "event": ``movie_id`` is then the event's id (a performance of it)
+    admission: str = "seated"  # "seated" (the hall's seats), "general" (GA ticket types only) or "mixed" (both)
+
+    @property
+    def has_seats(self) -> bool:
+        return self.admission != "general"
+
+    @property
+    def has_ticket_types(self) -> bool:
+        return self.admission != "seated"
 
     @property
     def screen_key(self) -> str:
@@ -96,7 +116,7 @@ class Showtime:
 
     @property
     def min_price(self) -> int:
-        return min(self.prices.values())
+        return min(self.prices.values(), default=0)
 
 
 @dataclass(frozen=True)

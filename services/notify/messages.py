@@ -147,6 +147,17 @@ class MessageComposer:
         return "\n".join(lines)
 
     def _facts(self, booking: Booking) -> list[str]:
+        if not booking.numbered_seat_ids:  # general admission (events): venue, entry, ticket numbers
+            return _table([
+                (t("Reference"), booking.reference),
+                (t("Booking"), booking.booking_id),
+                (t("Event"), booking.movie_title),
+                (t("When"), f"{show_time(booking, year=True, zone_name=True)} ({booking.timezone})"),
+                (t("Venue"), booking.theater_name),
+                (t("Address"), booking.theater_address or booking.city),
+                (t("Entry"), booking.screen_name),
+                (t("Tickets"), seats_text(booking)),
+            ])
         return _table([
             (t("Reference"), booking.reference),
             (t("Booking"), booking.booking_id),

@@ -117,7 +117,19 @@ REPORTS = Table("Reports", "scope", "key")
 # scheduled with, so editing a hall never changes a show already on sale.
 LAYOUTS = Table("Layouts", "screen_key", "version", number_attributes=frozenset({"version"}))
 
+# Events (issue 17): general-admission quotas per performance (a showtime). "type#<id>" items are ticket types
+# with their counters (capacity = free + held + sold, changed only by conditional ADDs in the hold, sale and
+# cancel transactions); "hold#<hold_id>" items are live GA holds. Only those carry expires_at, so the sparse
+# "ga-holds-by-expiry" index lets the sweeper read just the expired ones (TTL only tidies up).
+QUOTAS = Table(
+    "Quotas",
+    "showtime_id",
+    "quota_key",
+    indexes=(Index("ga-holds-by-expiry", "showtime_id", "expires_at"),),
+    ttl_attribute="ttl",
+)
+
 ALL_TABLES: tuple[Table, ...] = (
     USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, THROTTLES, KIOSKS, AUDIT, SCHEDULE, REPORTS,
-    LAYOUTS,
+    LAYOUTS, QUOTAS,
 )
