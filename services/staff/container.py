@@ -18,6 +18,7 @@ from services.staff.cancellation import ShowCancellation
 from services.staff.checkins import CheckinService
 from services.staff.desk import BookingDesk
 from services.staff.layouts import LayoutEditor
+from services.staff.movies import MovieEditor
 from services.staff.reports import ReportService
 from services.staff.schedule import ScheduleService
 from services.staff.team import StaffTeam
@@ -34,6 +35,7 @@ class StaffServices:
     reports: ReportService
     desk: BookingDesk
     layouts: LayoutEditor
+    movies: MovieEditor
 
 
 def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, tickets: TicketService,
@@ -51,4 +53,5 @@ def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, 
         reports=ReportService(aws, catalog, access),
         desk=BookingDesk(aws, clock, settings, users, catalog, bookings, access, audit),
         layouts=LayoutEditor(aws, clock, catalog, access, audit),
+        movies=MovieEditor(aws, clock, catalog, access, audit),
     )
