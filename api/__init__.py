@@ -6,7 +6,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from nicegui import app
 
-from api import v1
+from api import posters, v1
 from api.body_limit import BodyLimitMiddleware
 from api.request_log import RequestLogMiddleware
 from api.security_headers import SecurityHeadersMiddleware
@@ -41,4 +41,5 @@ def register(services: Services) -> None:
         result = checker.deep()
         return JSONResponse(result, status_code=200 if result["status"] == "ok" else 503)
 
+    posters.register(services)
     v1.register(services)

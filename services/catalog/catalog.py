@@ -284,6 +284,7 @@ def _movie(item: dict[str, Any]) -> Movie:
         cast=tuple(item.get("cast", [])),
         synopsis=item.get("synopsis", ""),
         poster=item.get("poster", ""),
+        poster_key=item.get("poster_key", ""),
     )
 
 

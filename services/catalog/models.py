@@ -34,7 +34,8 @@ class Movie:
     director: str
     cast: tuple[str, ...]
     synopsis: str
-    poster: str
+    poster: str  # a file under /assets (the demo's posters)
+    poster_key: str = ""  # an uploaded poster's S3 stem (services/catalog/posters.py); wins over ``poster``
 
 
 @dataclass(frozen=True)

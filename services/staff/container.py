@@ -9,6 +9,7 @@ from services.booking.bookings import BookingService
 from services.booking.counters import SalesCounters
 from services.booking.tickets import TicketService
 from services.catalog.catalog import CatalogService
+from services.catalog.posters import PosterStore
 from services.clock import Clock
 from services.platform.aws import Aws
 from services.settings import Settings
@@ -36,6 +37,7 @@ class StaffServices:
     desk: BookingDesk
     layouts: LayoutEditor
     movies: MovieEditor
+    posters: PosterStore
 
 
 def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, tickets: TicketService,
@@ -53,5 +55,6 @@ def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, 
         reports=ReportService(aws, catalog, access),
         desk=BookingDesk(aws, clock, settings, users, catalog, bookings, access, audit),
         layouts=LayoutEditor(aws, clock, catalog, access, audit),
-        movies=MovieEditor(aws, clock, catalog, access, audit),
+        posters=PosterStore(aws),
+        movies=MovieEditor(aws, clock, catalog, access, audit, PosterStore(aws)),
     )

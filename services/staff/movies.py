@@ -13,6 +13,7 @@ from typing import Any
 
 from services.accounts.users import User
 from services.catalog.catalog import CatalogService
+from services.catalog.posters import PosterStore
 from services.clock import Clock
 from services.errors import InvalidRequest, NotFound, ServiceUnavailable
 from services.i18n import t
@@ -68,8 +69,9 @@ def validate_draft(draft: MovieDraft) -> MovieDraft:
 
 class MovieEditor:
     def __init__(self, aws: Aws, clock: Clock, catalog: CatalogService, access: AccessService,
-                 audit: AuditLog) -> None:
+                 audit: AuditLog, posters: PosterStore) -> None:
         self._aws = aws
+        self._posters = posters
         self._clock = clock
         self._catalog = catalog
         self._access = access
@@ -128,6 +130,22 @@ class MovieEditor:
             self._audit.put_action(GLOBAL, member, "movie.retired", movie_id, self._clock.now(),
                                    {"title": before.get("title")}, None),
         ], t("This movie is retired already."))
+
+    def upload_poster(self, user: User | None, movie_id: str, data: bytes) -> str:
+        """Check, resize and store an uploaded image as the movie's poster; returns its S3 stem."""
+        member = self._access.require(user, "admin")
+        before = self._read(movie_id)
+        # Stored before the item points at it: a failed write leaves an unused image, never a broken poster.
+        stem = self._posters.store(movie_id, data)
+        self._write([
+            {"Update": {"TableName": self._aws.table_name(MOVIES), "Key": {"movie_id": movie_id},
+                        "UpdateExpression": "SET poster_key = :key",
+                        "ConditionExpression": "attribute_exists(movie_id)",
+                        "ExpressionAttributeValues": {":key": stem}}},
+            self._audit.put_action(GLOBAL, member, "movie.poster", movie_id, self._clock.now(),
+                                   {"poster_key": before.get("poster_key", "")}, {"poster_key": stem}),
+        ], t("That movie does not exist."))
+        return stem
 
     def _read(self, movie_id: str) -> dict[str, Any]:
         item = dynamo.get_item(self._movies, {"movie_id": movie_id}, consistent=True)
