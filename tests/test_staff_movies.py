@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
+from api.v1 import PREFIX, create_app
 from services.container import Services
 from services.errors import Forbidden, InvalidRequest, NotFound
 from services.staff.audit import GLOBAL
 from services.staff.movies import MovieDraft
-from tests.staff_helpers import admin, staff
+from tests.staff_helpers import PASSWORD, admin, staff
 
 DRAFT = MovieDraft(title="  The Long Reel ", synopsis="A projectionist's last night.", genres=("Drama", "Drama"),
                    languages=("English", "Hindi"), certificate="UA", runtime_min=128, release_date="2026-12-25")
@@ -77,3 +80,30 @@ def test_only_admins_edit_movies(small: Services) -> None:
     with pytest.raises(Forbidden):
         small.staff.movies.retire(manager, "tiny-movie")
     assert "tiny-movie" in {m.movie_id for m in small.catalog.all_movies()}
+
+
+def test_the_api_edits_movies_for_admins_only(small: Services) -> None:
+    admin(small)
+    parent = FastAPI()
+    parent.mount(PREFIX, create_app(small))
+    body = {"movie_id": "long-reel", "title": "The Long Reel", "synopsis": "", "genres": ["Drama"],
+            "languages": ["English"], "certificate": "UA", "runtime_min": 128, "release_date": "2026-12-25"}
+    with TestClient(parent, base_url="http://testserver" + PREFIX) as client:
+        def token(email: str) -> dict[str, str]:
+            answer = client.post("/auth/login", json={"email": email, "password": PASSWORD}).json()
+            return {"Authorization": f"Bearer {answer['access_token']}"}
+
+        assert client.post("/staff/movies", json=body).status_code == 401
+        client.post("/auth/register", json={"name": "Carl", "email": "carl@example.com", "password": PASSWORD})
+        refused = client.post("/staff/movies", json=body, headers=token("carl@example.com"))
+        assert refused.status_code == 403 and refused.json()["error"]["code"]
+        boss = token("boss@example.com")
+        assert client.post("/staff/movies", json=body, headers=boss).json() == {"movie_id": "long-reel"}
+        bad = client.post("/staff/movies", json={**body, "movie_id": "other", "runtime_min": 0}, headers=boss)
+        assert bad.status_code == 422 and "runtime" in bad.json()["error"]["message"]
+        changed = {k: v for k, v in body.items() if k != "movie_id"} | {"title": "Reel Two"}
+        assert client.put("/staff/movies/long-reel", json=changed, headers=boss).status_code == 204
+        assert client.put("/staff/movies/nope", json=changed, headers=boss).status_code == 404
+        assert client.post("/staff/movies/long-reel/retire", headers=boss).status_code == 204
+    assert small.catalog.movie("long-reel").title == "Reel Two"
+    assert "long-reel" not in {m.movie_id for m in small.catalog.all_movies()}
