@@ -38,6 +38,7 @@ def nav_items() -> list[NavItem]:
         NavItem(t("Reports"), "insights", "/staff/reports", "manage"),
         NavItem(t("Audit"), "history", "/staff/audit", "manage"),
         NavItem(t("Staff"), "badge", "/staff/team", "admin"),
+        NavItem(t("Catalog"), "movie", "/staff/movies", "admin"),
         NavItem(t("Kiosks"), "point_of_sale", "/staff/kiosks", "admin"),
     ]
 

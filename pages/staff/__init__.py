@@ -7,7 +7,7 @@ from services.container import Services
 
 
 def register(services: Services) -> None:
-    from pages.staff import audit, bookings, checkin, dashboard, reports, schedule, screens, team
+    from pages.staff import audit, bookings, checkin, dashboard, movies, reports, schedule, screens, team
 
-    for module in (dashboard, schedule, screens, bookings, checkin, reports, audit, team):
+    for module in (dashboard, schedule, screens, bookings, checkin, reports, audit, team, movies):
         module.register(services)
