@@ -23,7 +23,7 @@ from services.platform.schema import MOVIES
 from services.staff.access import AccessService
 from services.staff.audit import GLOBAL, AuditLog
 
-CERTIFICATES = ("U", "UA", "A", "S", "G", "PG", "PG-13", "R", "NC-17")
+CERTIFICATES = ("U", "UA", "UA 7+", "UA 13+", "UA 16+", "A", "S", "G", "PG", "PG-13", "R", "NC-17")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 MAX_TITLE, MAX_SYNOPSIS, MAX_LIST = 120, 2000, 10
 
