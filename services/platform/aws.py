@@ -35,8 +35,9 @@ class Aws:
     session: boto3.session.Session
     dynamodb: Any  # boto3 DynamoDB ServiceResource
     sns: Any  # boto3 SNS client
-    sqs: Any  # boto3 SQS client (embedded mailbox only)
+    sqs: Any  # boto3 SQS client (embedded mailbox; the SES sender's queue)
     s3: Any  # boto3 S3 client (poster images)
+    ses: Any = None  # boto3 SES client (the SES sender)
 
     @property
     def ddb(self) -> Any:
@@ -75,4 +76,5 @@ def connect(settings: Settings, endpoint_url: str | None = None) -> Aws:
         sns=session.client("sns", **kwargs),
         sqs=session.client("sqs", **kwargs),
         s3=session.client("s3", **kwargs),
+        ses=session.client("ses", **kwargs),
     )
