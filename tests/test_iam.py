@@ -404,24 +404,31 @@ def test_every_statement_names_only_this_stacks_resources() -> None:
                     table, suffix = resource["Fn::Sub"].removeprefix("${").split(".Arn}")
                     assert table in tables and suffix == "/index/*" and actions == {"dynamodb:Query"}, resource
             assert len(resources) == len({str(r) for r in resources})
-        elif prefixes == {"sns"} and resources == ["*"]:  # subscription-level actions have no resource type
-            assert actions <= SUBSCRIPTION_LEVEL_ACTIONS, statement
-        elif prefixes == {"sns"}:
-            assert resources == [{"Ref": "BookingsTopic"}] and not actions & SUBSCRIPTION_LEVEL_ACTIONS, statement
-        elif prefixes == {"s3"}:  # poster images: objects of the stack's own bucket only
-            assert actions == POSTER_ACTIONS, statement
-            assert resources == [{"Fn::Sub": "${PostersBucket.Arn}/*"}], statement
-        elif prefixes == {"sqs"}:  # the SES sender's own queue; SNS alone may send to it (queue policy)
-            assert resources == [{"Fn::GetAtt": ["SesQueue", "Arn"]}] and "sqs:SendMessage" not in actions, statement
-        elif prefixes == {"ses"}:  # mail only from the SesSender identity (the address, or its domain)
-            assert actions == {"ses:SendEmail"} and len(resources) == 2, statement
-            assert all("identity/" in json.dumps(resource) for resource in resources), statement
-        elif prefixes == {"logs"}:  # the CloudWatch agent: write to the stack's own log group only
-            assert actions == LOG_ACTIONS and resources == [{"Fn::GetAtt": ["AppLogGroup", "Arn"]}], statement
-        elif prefixes == {"secretsmanager"}:
-            assert actions == {"secretsmanager:GetSecretValue"} and resources == [{"Ref": "AppSecret"}], statement
-        else:  # Session Manager's agent: these five actions have no resource to scope them to
-            assert actions == SESSION_MANAGER_ACTIONS and resources == ["*"], statement
+        else:
+            _assert_scoped_to_this_stack(statement, prefixes, actions, resources)
+
+
+def _assert_scoped_to_this_stack(statement: dict[str, Any], prefixes: set[str], actions: set[str],
+                                 resources: list[Any]) -> None:
+    """The non-DynamoDB statements: each service's actions on this stack's own resource only."""
+    if prefixes == {"sns"} and resources == ["*"]:  # subscription-level actions have no resource type
+        assert actions <= SUBSCRIPTION_LEVEL_ACTIONS, statement
+    elif prefixes == {"sns"}:
+        assert resources == [{"Ref": "BookingsTopic"}] and not actions & SUBSCRIPTION_LEVEL_ACTIONS, statement
+    elif prefixes == {"s3"}:  # poster images: objects of the stack's own bucket only
+        assert actions == POSTER_ACTIONS, statement
+        assert resources == [{"Fn::Sub": "${PostersBucket.Arn}/*"}], statement
+    elif prefixes == {"sqs"}:  # the SES sender's own queue; SNS alone may send to it (queue policy)
+        assert resources == [{"Fn::GetAtt": ["SesQueue", "Arn"]}] and "sqs:SendMessage" not in actions, statement
+    elif prefixes == {"ses"}:  # mail only from the SesSender identity (the address, or its domain)
+        assert actions == {"ses:SendEmail"} and len(resources) == 2, statement
+        assert all("identity/" in json.dumps(resource) for resource in resources), statement
+    elif prefixes == {"logs"}:  # the CloudWatch agent: write to the stack's own log group only
+        assert actions == LOG_ACTIONS and resources == [{"Fn::GetAtt": ["AppLogGroup", "Arn"]}], statement
+    elif prefixes == {"secretsmanager"}:
+        assert actions == {"secretsmanager:GetSecretValue"} and resources == [{"Ref": "AppSecret"}], statement
+    else:  # Session Manager's agent: these five actions have no resource to scope them to
+        assert actions == SESSION_MANAGER_ACTIONS and resources == ["*"], statement
 
 
 def test_subscribe_is_email_only_and_the_topic_is_encrypted() -> None:
