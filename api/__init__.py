@@ -11,6 +11,7 @@ from api.body_limit import BodyLimitMiddleware
 from api.request_log import RequestLogMiddleware
 from api.security_headers import SecurityHeadersMiddleware
 from api.v1.deps import visitor_address
+from services.catalog.posters import MAX_BYTES as POSTER_MAX_BYTES
 from services.container import Services
 from services.platform.health import HealthCheck
 
@@ -21,7 +22,7 @@ def register(services: Services) -> None:
     # The last added runs first; all run inside NiceGUI's own middlewares (added later by ui.run).
     settings = services.settings
     app.add_middleware(BodyLimitMiddleware, json_limit=settings.max_json_body_bytes,
-                       other_limit=settings.max_body_bytes)
+                       other_limit=settings.max_body_bytes, upload_limit=POSTER_MAX_BYTES)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
     app.add_middleware(RequestLogMiddleware)  # event=http.request lines (journalctl -u moviemagic on EC2)
     checker = HealthCheck(services.aws)

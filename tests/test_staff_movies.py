@@ -107,3 +107,22 @@ def test_the_api_edits_movies_for_admins_only(small: Services) -> None:
         assert client.post("/staff/movies/long-reel/retire", headers=boss).status_code == 204
     assert small.catalog.movie("long-reel").title == "Reel Two"
     assert "long-reel" not in {m.movie_id for m in small.catalog.all_movies()}
+
+
+def test_a_retired_movie_is_listed_for_admins_and_comes_back(small: Services) -> None:
+    boss = admin(small)
+    small.staff.movies.retire(boss, "tiny-movie")
+    assert [m.movie_id for m in small.staff.movies.retired(boss)] == ["tiny-movie"]
+    assert small.catalog.all_movies() == []
+    with pytest.raises(InvalidRequest, match="retired already"):
+        small.staff.movies.retire(boss, "tiny-movie")
+    with pytest.raises(Forbidden):
+        small.staff.movies.retired(staff(small, "maya", "manager", ["tiny-theater"]).user)
+
+    small.staff.movies.unretire(boss, "tiny-movie")
+    assert [m.movie_id for m in small.catalog.all_movies()] == ["tiny-movie"]
+    assert small.staff.movies.retired(boss) == []
+    with pytest.raises(InvalidRequest, match="catalogue already"):
+        small.staff.movies.unretire(boss, "tiny-movie")
+    actions = [e.action for e in small.staff.audit.recent([GLOBAL]) if e.target == "tiny-movie"]
+    assert actions == ["movie.unretired", "movie.retired"]

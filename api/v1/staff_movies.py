@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field, StrictInt, StrictStr
 
 from api.v1.deps import ServicesDep, UserDep
 from api.v1.errors import LoggedRoute
 from api.v1.schemas import ErrorResponse
+from services.catalog.posters import FORMATS, MAX_BYTES, MAX_SIDE, MIN_SIDE, poster_key
 from services.staff.movies import MovieDraft
 
 router = APIRouter(prefix="/staff", tags=["staff"], route_class=LoggedRoute)
@@ -61,3 +62,46 @@ def retire_movie(movie_id: str, services: ServicesDep, user: UserDep) -> Respons
     """Take a movie out of the catalogue; shows and bookings keep reading it (admins)."""
     services.staff.movies.retire(user, movie_id)
     return Response(status_code=204)
+
+
+@router.post("/movies/{movie_id}/unretire", status_code=204, response_class=Response, responses=_RESPONSES)
+def unretire_movie(movie_id: str, services: ServicesDep, user: UserDep) -> Response:
+    """Bring a retired movie back into the catalogue (admins)."""
+    services.staff.movies.unretire(user, movie_id)
+    return Response(status_code=204)
+
+
+class PosterOut(BaseModel):
+    movie_id: str
+    poster_url: str = Field(examples=["/posters/the-long-reel/0123456789abcdef-page.webp"])
+    card_url: str = Field(examples=["/posters/the-long-reel/0123456789abcdef-card.webp"])
+
+
+async def _image_body(request: Request) -> bytes:
+    # The body limit middleware has already refused anything over the poster limit (413), so this holds
+    # at most that much.
+    return await request.body()
+
+
+_IMAGE_SCHEMA = {"type": "string", "format": "binary"}
+_POSTER_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **_RESPONSES,
+    413: {"model": ErrorResponse, "description": f"the image is over {MAX_BYTES // (1024 * 1024)} MB"},
+    415: {"model": ErrorResponse, "description": "not a PNG, JPEG or WebP image (checked by content, not name)"},
+    422: {"model": ErrorResponse, "description": f"empty, or not {MIN_SIDE} to {MAX_SIDE} pixels on each side"},
+}
+
+
+@router.put(
+    "/movies/{movie_id}/poster", response_model=PosterOut, responses=_POSTER_RESPONSES,
+    openapi_extra={"requestBody": {"required": True, "description": "the image file itself as the body",
+                                   "content": {f"image/{kind.lower()}": {"schema": _IMAGE_SCHEMA}
+                                               for kind in FORMATS}}},
+)
+def upload_poster(movie_id: str, services: ServicesDep, user: UserDep,
+                  data: Annotated[bytes, Depends(_image_body)]) -> PosterOut:
+    """Replace a movie's poster (admins): the image as the request body, at most 5 MB. It is resized to the
+    sizes the pages show and served at the returned URLs with long-lived caching."""
+    stem = services.staff.movies.upload_poster(user, movie_id, data)
+    return PosterOut(movie_id=movie_id, poster_url=f"/posters/{poster_key(stem, 'page')}",
+                     card_url=f"/posters/{poster_key(stem, 'card')}")

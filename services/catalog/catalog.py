@@ -123,11 +123,12 @@ class CatalogService:
         return found
 
     def all_movies(self) -> list[Movie]:
-        def load() -> list[Movie]:
-            items = _query_all(self._movies, IndexName="all-movies", KeyConditionExpression=Key("catalog").eq("movie"))
-            return [_movie(item) for item in items]
+        return self._cache.get("all-movies", lambda: self.movies_in("movie"))
 
-        return self._cache.get("all-movies", load)
+    def movies_in(self, partition: str) -> list[Movie]:
+        """The movies of one partition of the all-movies index ("movie": the catalogue; "retired"), by title."""
+        items = _query_all(self._movies, IndexName="all-movies", KeyConditionExpression=Key("catalog").eq(partition))
+        return [_movie(item) for item in items]
 
     def _load_movies(self, movie_ids: list[str]) -> dict[str, Movie]:
         items = dynamo.batch_get_all(self._aws, self._aws.table_name(MOVIES), [{"movie_id": m} for m in movie_ids])

@@ -30,6 +30,18 @@ CONTENT_TYPE = "image/webp"
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}/[0-9a-f]{16}-(card|page)\.webp$")
 
 
+class UnsupportedImage(InvalidRequest):
+    """Not a PNG, JPEG or WebP image by its content (the API answers 415)."""
+
+    code = "unsupported_media_type"
+
+
+class ImageTooLarge(InvalidRequest):
+    """Over the poster's byte limit (the API answers 413)."""
+
+    code = "payload_too_large"
+
+
 @dataclass(frozen=True)
 class PosterImage:
     body: bytes
@@ -42,21 +54,21 @@ def checked_image(data: bytes) -> Image.Image:
     if not data:
         raise InvalidRequest(t("Choose an image to upload."))
     if len(data) > MAX_BYTES:
-        raise InvalidRequest(t("A poster is at most {n} MB.", n=MAX_BYTES // (1024 * 1024)))
+        raise ImageTooLarge(t("A poster is at most {n} MB.", n=MAX_BYTES // (1024 * 1024)))
     try:
         with warnings.catch_warnings():
             # A decompression bomb is an error here, not a warning.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
-                raise InvalidRequest(t("A poster is a PNG, JPEG or WebP image."))
+                raise UnsupportedImage(t("A poster is a PNG, JPEG or WebP image."))
             width, height = image.size
             if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
                 raise InvalidRequest(t("A poster is {low} to {high} pixels on each side.", low=MIN_SIDE, high=MAX_SIDE))
             image.load()  # decode it all: a truncated or corrupt file fails here, not when served
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning,
             Image.DecompressionBombError) as exc:
-        raise InvalidRequest(t("A poster is a PNG, JPEG or WebP image.")) from exc
+        raise UnsupportedImage(t("A poster is a PNG, JPEG or WebP image.")) from exc
     return image
 
 

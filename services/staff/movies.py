@@ -1,7 +1,9 @@
 """Admins edit the catalogue's movies: add, change, retire. Validated, audited in the same transaction.
 
-Retiring removes the movie's ``catalog`` attribute, so it leaves the ``all-movies`` index (the catalogue
-and the search) while its item stays readable by id: bookings and shows already made still show it.
+Retiring moves the movie's ``catalog`` attribute from "movie" to "retired": it leaves the catalogue's
+partition of the ``all-movies`` index (the catalogue and the search) and joins the retired one (the staff
+page lists it there to bring it back, one Query, no Scan), while its item stays readable by id: bookings
+and shows already made still show it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from services.accounts.users import User
 from services.catalog.catalog import CatalogService
+from services.catalog.models import Movie
 from services.catalog.posters import PosterStore
 from services.clock import Clock
 from services.errors import InvalidRequest, NotFound, ServiceUnavailable
@@ -26,6 +29,7 @@ from services.staff.audit import GLOBAL, AuditLog
 CERTIFICATES = ("U", "UA", "UA 7+", "UA 13+", "UA 16+", "A", "S", "G", "PG", "PG-13", "R", "NC-17")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 MAX_TITLE, MAX_SYNOPSIS, MAX_LIST = 120, 2000, 10
+LISTED, RETIRED = "movie", "retired"  # the movie's partition of the all-movies index
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ class MovieEditor:
         if not _ID.match(movie_id):
             raise InvalidRequest(t("A movie id is 2 to 63 lowercase letters, digits and hyphens."))
         clean = validate_draft(draft)
-        item = {"movie_id": movie_id, "catalog": "movie", **_fields(clean), "rating": 0, "votes": 0}
+        item = {"movie_id": movie_id, "catalog": LISTED, **_fields(clean), "rating": 0, "votes": 0}
         self._write([
             {"Put": {"TableName": self._aws.table_name(MOVIES), "Item": item,
                      "ConditionExpression": "attribute_not_exists(movie_id)"}},
@@ -116,20 +120,33 @@ class MovieEditor:
 
     def retire(self, user: User | None, movie_id: str) -> None:
         """Take a movie out of the catalogue (its shows and bookings keep reading it by id)."""
+        self._move(user, movie_id, LISTED, RETIRED, "movie.retired", t("This movie is retired already."))
+
+    def unretire(self, user: User | None, movie_id: str) -> None:
+        """Bring a retired movie back into the catalogue."""
+        self._move(user, movie_id, RETIRED, LISTED, "movie.unretired", t("This movie is in the catalogue already."))
+
+    def retired(self, user: User | None) -> list[Movie]:
+        """The retired movies, by title (admins): one Query of the index's retired partition."""
+        self._access.require(user, "admin")
+        return self._catalog.movies_in(RETIRED)
+
+    def _move(self, user: User | None, movie_id: str, source: str, target: str, action: str, already: str) -> None:
         member = self._access.require(user, "admin")
         before = self._read(movie_id)
-        if "catalog" not in before:
-            raise InvalidRequest(t("This movie is retired already."))
+        if before.get("catalog") != source:
+            raise InvalidRequest(already)
         self._write([
             {"Update": {"TableName": self._aws.table_name(MOVIES), "Key": {"movie_id": movie_id},
-                        "UpdateExpression": "REMOVE #catalog SET retired = :yes",
-                        "ConditionExpression": "attribute_exists(#catalog)",
+                        "UpdateExpression": "SET #catalog = :target, retired = :retired",
+                        "ConditionExpression": "#catalog = :source",
                         # CATALOG is a DynamoDB reserved word.
                         "ExpressionAttributeNames": {"#catalog": "catalog"},
-                        "ExpressionAttributeValues": {":yes": True}}},
-            self._audit.put_action(GLOBAL, member, "movie.retired", movie_id, self._clock.now(),
-                                   {"title": before.get("title")}, None),
-        ], t("This movie is retired already."))
+                        "ExpressionAttributeValues": {":target": target, ":source": source,
+                                                      ":retired": target == RETIRED}}},
+            self._audit.put_action(GLOBAL, member, action, movie_id, self._clock.now(),
+                                   {"title": before.get("title"), "catalog": source}, {"catalog": target}),
+        ], already)
 
     def upload_poster(self, user: User | None, movie_id: str, data: bytes) -> str:
         """Check, resize and store an uploaded image as the movie's poster; returns its S3 stem."""
