@@ -23,6 +23,7 @@ from services.staff.movies import MovieEditor
 from services.staff.reports import ReportService
 from services.staff.schedule import ScheduleService
 from services.staff.team import StaffTeam
+from services.staff.theaters import TheaterEditor
 
 
 @dataclass
@@ -38,6 +39,7 @@ class StaffServices:
     layouts: LayoutEditor
     movies: MovieEditor
     posters: PosterStore
+    theaters: TheaterEditor
 
 
 def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, tickets: TicketService,
@@ -45,6 +47,7 @@ def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, 
     access = AccessService(users)
     audit = AuditLog(aws)
     schedule = ScheduleService(aws, clock, settings, catalog, access, audit)
+    posters = PosterStore(aws)
     return StaffServices(
         access=access,
         audit=audit,
@@ -55,6 +58,7 @@ def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, 
         reports=ReportService(aws, catalog, access),
         desk=BookingDesk(aws, clock, settings, users, catalog, bookings, access, audit),
         layouts=LayoutEditor(aws, clock, catalog, access, audit),
-        posters=PosterStore(aws),
-        movies=MovieEditor(aws, clock, catalog, access, audit, PosterStore(aws)),
+        posters=posters,
+        movies=MovieEditor(aws, clock, catalog, access, audit, posters),
+        theaters=TheaterEditor(aws, clock, catalog, access, audit),
     )
