@@ -9,7 +9,11 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
+from api.v1 import PREFIX, create_app
+from services.accounts.users import User
 from services.booking.models import SeatState
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
@@ -161,3 +165,68 @@ def test_a_new_theater_sells_a_ticket_end_to_end(small: Services) -> None:
         "confirmed", "Harbour Lights", "Hall 1", 60000)
     assert {s.seat_id: s.status for s in small.inventory.seat_map(show.showtime_id, None).seats
             if s.seat_id in ("C3", "C4")} == {"C3": SeatState.SOLD, "C4": SeatState.SOLD}
+
+
+def test_the_api_sets_up_a_theater_that_sells_through_the_api(small: Services) -> None:
+    """Admins only change theaters; managers list only theirs; a theater made over the API takes a show
+    scheduled by its manager and a customer's booking, all over the API."""
+    boss = admin(small)
+    other_manager = staff(small, "maya", "manager", ["tiny-theater"]).user
+    usher = staff(small, "ulla", "usher", ["tiny-theater"]).user
+    shopper = customer(small, "carl")
+    parent = FastAPI()
+    parent.mount(PREFIX, create_app(small))
+
+    def auth(user: User) -> dict[str, str]:
+        return {"Authorization": f"Bearer {small.tokens.issue(user).access_token}"}
+
+    theater = {"theater_id": "harbour-lights", "name": "Harbour Lights", "city": "Kochi", "address": "2 Marine Dr",
+               "timezone": "Asia/Kolkata"}
+    screen = {"screen_id": "hall-1", "name": "Hall 1", "format": "2D", "rows": 4, "seats_per_row": 8,
+              "prices": {"classic": 18000, "prime": 26000}}
+    with TestClient(parent, base_url="http://testserver" + PREFIX) as client:
+        assert client.post("/staff/theaters", json=theater).status_code == 401
+        for someone in (other_manager, usher, shopper):
+            refused = client.post("/staff/theaters", json=theater, headers=auth(someone))
+            assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+        for someone in (usher, shopper):
+            assert client.get("/staff/theaters", headers=auth(someone)).status_code == 403
+        bad = client.post("/staff/theaters", json={**theater, "timezone": "Kochi/Time"}, headers=auth(boss))
+        assert bad.status_code == 422 and "timezone" in bad.json()["error"]["message"]
+        made = client.post("/staff/theaters", json=theater, headers=auth(boss))
+        assert made.status_code == 201 and made.json() == {"theater_id": "harbour-lights"}
+        assert client.post("/staff/theaters", json=theater, headers=auth(boss)).status_code == 422  # taken
+        added = client.post("/staff/theaters/harbour-lights/screens", json=screen, headers=auth(boss))
+        assert added.status_code == 201 and added.json() == {"screen_id": "harbour-lights.hall-1"}
+        assert client.post("/staff/theaters/nowhere/screens", json=screen, headers=auth(boss)).status_code == 404
+        assert client.put("/staff/theaters/harbour-lights/screens/hall-1", json={"name": "Big Hall", "format": "3D"},
+                          headers=auth(boss)).status_code == 204
+        assert client.put("/staff/theaters/harbour-lights", json={**theater, "address": "4 Marine Dr"},
+                          headers=auth(boss)).status_code == 204
+        assert client.put("/staff/theaters/harbour-lights", json={**theater, "timezone": "Asia/Dubai"},
+                          headers=auth(boss)).status_code == 422
+
+        assert [t["theater_id"] for t in client.get("/staff/theaters", headers=auth(other_manager)).json()] == [
+            "tiny-theater"]
+        listed = {t["theater_id"]: t for t in client.get("/staff/theaters", headers=auth(boss)).json()}
+        assert listed["harbour-lights"]["address"] == "4 Marine Dr"
+        assert listed["harbour-lights"]["screens"] == [{"screen_id": "harbour-lights.hall-1", "name": "Big Hall",
+                                                        "format": "3D", "seats": 32, "layout_version": 1,
+                                                        "prices": {"classic": 18000, "prime": 26000}}]
+
+        known = [theater.theater_id for theater in small.catalog.theaters()]
+        nina = small.staff.team.create(boss, "Nina", "nina@example.com", "manager", ["harbour-lights"], known).user
+        starts = datetime.combine(small.clock.now().astimezone(ZoneInfo("Asia/Kolkata")).date() + timedelta(days=3),
+                                  time(20, 0), tzinfo=ZoneInfo("Asia/Kolkata"))
+        show = {"movie_id": "tiny-movie", "screen_id": "harbour-lights.hall-1", "starts_at": starts.isoformat()}
+        assert client.post("/staff/showtimes", json=show, headers=auth(other_manager)).status_code == 403
+        scheduled = client.post("/staff/showtimes", json=show, headers=auth(nina))
+        assert scheduled.status_code == 201, scheduled.text
+        showtime_id = scheduled.json()["showtime_id"]
+        hold = client.post(f"/showtimes/{showtime_id}/holds", json={"seat_ids": ["D1", "D2"]}, headers=auth(shopper))
+        assert hold.status_code == 201, hold.text
+        booked = client.post("/bookings", json={"hold_id": hold.json()["hold_id"],
+                                                "payment": {"method": "card", "card_number": "4242 4242 4242 4242"}},
+                             headers=auth(shopper))
+        assert booked.status_code == 201, booked.text
+        assert booked.json()["status"] == "confirmed"
