@@ -32,6 +32,7 @@ def nav_items() -> list[NavItem]:
     return [
         NavItem(t("Dashboard"), "space_dashboard", "/staff", "checkin"),
         NavItem(t("Schedule"), "calendar_month", "/staff/schedule", "manage"),
+        NavItem(t("Theaters"), "theaters", "/staff/theaters", "manage"),
         NavItem(t("Screens"), "event_seat", "/staff/screens", "manage"),
         NavItem(t("Bookings"), "confirmation_number", "/staff/bookings", "manage"),
         NavItem(t("Check-in"), "qr_code_scanner", "/staff/checkin", "checkin"),

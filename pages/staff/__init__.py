@@ -7,7 +7,7 @@ from services.container import Services
 
 
 def register(services: Services) -> None:
-    from pages.staff import audit, bookings, checkin, dashboard, movies, reports, schedule, screens, team
+    from pages.staff import audit, bookings, checkin, dashboard, movies, reports, schedule, screens, team, theaters
 
-    for module in (dashboard, schedule, screens, bookings, checkin, reports, audit, team, movies):
+    for module in (dashboard, schedule, screens, bookings, checkin, reports, audit, team, movies, theaters):
         module.register(services)
