@@ -113,7 +113,7 @@ def _row(services: Services, admin: User, movie: Movie, refresh: Refresh) -> Non
         with ui.column().classes("gap-0 min-w-[12rem] flex-1"):
             ui.label(movie.title).classes("text-white font-bold")
             ui.label(f"{movie.movie_id} · {movie.certificate} · {movie.runtime_min} min · "
-                     f"{', '.join(movie.languages)}").classes("mm-muted text-sm break-all")
+                     f"{', '.join(movie.languages)}").classes("mm-muted text-sm [overflow-wrap:anywhere]")
         ui.button(t("Edit"), on_click=lambda: _edit_dialog(services, admin, movie, refresh)).props(
             "unelevated no-caps").mark("movie-edit", f"edit-{movie.movie_id}")
 
@@ -134,7 +134,7 @@ def _retired_row(services: Services, admin: User, movie: Movie, refresh: Refresh
     with ui.row().classes("mm-surface w-full px-4 py-2 items-center gap-3 flex-wrap opacity-80").mark("retired-row"):
         with ui.column().classes("gap-0 min-w-[12rem] flex-1"):
             ui.label(movie.title).classes("text-white")
-            ui.label(movie.movie_id).classes("mm-muted text-sm break-all")
+            ui.label(movie.movie_id).classes("mm-muted text-sm [overflow-wrap:anywhere]")
 
         async def unretire() -> None:
             try:
@@ -154,6 +154,7 @@ def _edit_dialog(services: Services, admin: User, movie: Movie, refresh: Refresh
     with ui.dialog() as dialog, ui.card().classes("mm-surface w-full max-w-3xl gap-3").mark("movie-editor"):
         ui.label(t("Edit {title}", title=movie.title)).classes("text-white text-lg font-bold")
         form = _MovieForm("edit", movie)
+        replaced: list[str] = []  # posters uploaded here: the list behind shows the new one on close
         with ui.row().classes("w-full items-center gap-3 flex-wrap"):
             poster = ui.image(poster_url(movie, "card")).classes("w-20 shrink-0").props(
                 f'alt="{t("Poster of {title}", title=movie.title)}"').mark("edit-poster-image")
@@ -167,6 +168,7 @@ def _edit_dialog(services: Services, admin: User, movie: Movie, refresh: Refresh
                     return
                 fresh = await call(services.catalog.movie, movie.movie_id)
                 poster.set_source(poster_url(fresh, "card"))
+                replaced.append(fresh.poster_key)
                 ui.notify(t("Poster saved."), type="positive")
 
             ui.upload(label=t("Replace poster (PNG, JPEG, WebP, up to 5 MB)"), on_upload=uploaded, auto_upload=True,
@@ -179,9 +181,14 @@ def _edit_dialog(services: Services, admin: User, movie: Movie, refresh: Refresh
                 dialog.close()
                 await refresh()
 
+        async def close() -> None:
+            dialog.close()
+            if replaced:
+                await refresh()
+
         with ui.row().classes("gap-2"):
             ui.button(t("Save changes"), on_click=save).props("unelevated no-caps").mark("edit-save")
-            ui.button(t("Close"), on_click=dialog.close).props("flat no-caps").mark("edit-close")
+            ui.button(t("Close"), on_click=close).props("flat no-caps").mark("edit-close")
     dialog.open()
 
 

@@ -86,6 +86,8 @@ async def _theaters(services: Services, member: StaffMember) -> None:
             async def create() -> None:
                 new_id = (theater_id.value or "").strip()
                 if await _attempt(form.error, lambda: call(services.staff.theaters.create, user, new_id, form.draft())):
+                    for field in (theater_id, form.name, form.city, form.address, form.timezone):
+                        field.set_value("")
                     ui.notify(t("Theater added. Now add its screens."), type="positive")
                     await listing.refresh()
 
@@ -109,7 +111,8 @@ def _theater_card(services: Services, user: User, member: StaffMember, theater: 
             with ui.column().classes("gap-0 flex-1 min-w-[14rem]"):
                 ui.label(theater.name).classes("text-white text-lg font-bold")
                 ui.label(f"{theater.city} · {theater.address}").classes("mm-muted text-sm")
-                ui.label(f"{theater.timezone} · {theater.theater_id}").classes("mm-muted text-xs break-all")
+                ui.label(f"{theater.timezone} · {theater.theater_id}").classes(
+                    "mm-muted text-xs [overflow-wrap:anywhere]")
             if member.is_admin:
                 ui.button(t("Edit theater"), on_click=lambda: _edit_theater(services, user, theater, refresh)).props(
                     "outline no-caps").mark(f"edit-theater-{theater.theater_id}")
