@@ -63,6 +63,9 @@ class _TheaterForm:
             self.timezone = ui.input(t("Timezone (IANA, e.g. Asia/Kolkata)"),
                                      value=theater.timezone if theater else "", autocomplete=_zone_names()).props(
                 _DENSE).mark(f"{prefix}-timezone")
+        if theater is not None and theater.screens:  # the service refuses to move them; say so before a try
+            self.city.props("readonly").tooltip(t("Fixed: this theater has screens."))
+            self.timezone.props("readonly").tooltip(t("Fixed: this theater has screens."))
         self.error = ui.label().classes("text-negative text-sm").mark(f"{prefix}-error")
 
     def draft(self) -> TheaterDraft:
@@ -176,9 +179,11 @@ def _add_screen(services: Services, user: User, theater: Theater, refresh: Refre
             rows = ui.number(t("Rows"), value=10, min=1, max=30, precision=0).props(_DENSE).mark("screen-rows")
             seats = ui.number(t("Seats a row"), value=14, min=1, max=40, precision=0).props(_DENSE).mark(
                 "screen-seats")
-            classic = ui.number(t("Classic price"), value=200, min=0, precision=2).props(_DENSE).mark(
-                "screen-price-classic")
-            prime = ui.number(t("Prime price"), value=300, min=0, precision=2).props(_DENSE).mark("screen-price-prime")
+            currency = services.settings.currency
+            classic = ui.number(t("Classic price ({currency})", currency=currency), value=200, min=0,
+                                precision=2).props(_DENSE).mark("screen-price-classic")
+            prime = ui.number(t("Prime price ({currency})", currency=currency), value=300, min=0, precision=2).props(
+                _DENSE).mark("screen-price-prime")
         error = ui.label().classes("text-negative text-sm").mark("screen-error")
 
         async def save() -> None:

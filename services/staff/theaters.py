@@ -113,9 +113,9 @@ class TheaterEditor:
         self._table_name = aws.table_name(THEATERS)
 
     def visible(self, user: User | None) -> list[Theater]:
-        """The theaters this staff member manages (all, for admins), fresh from the table's index."""
+        """The theaters this staff member manages (all, for admins): the catalog's (every write here clears its
+        cache, so this process shows a change at once; other instances within the cache's lifetime)."""
         member = self._access.require(user, "manage")
-        self._catalog.invalidate()  # staff see what was just saved, not a cached copy
         everything = self._catalog.theaters()
         scope = set(member.theater_scope([theater.theater_id for theater in everything]))
         return [theater for theater in everything if theater.theater_id in scope]
