@@ -54,7 +54,9 @@ async def _dashboard(services: Services, member: StaffMember) -> None:
             todays = sorted(shows[theater.theater_id], key=lambda s: s.starts_at)
             with ui.column().classes("mm-surface p-4 gap-2").mark("staff-theater"):
                 ui.label(theater.name).classes("text-white font-bold")
-                ui.label(f"{theater.city} · {len(theater.screens)} " + t("screens")).classes("mm-muted text-sm")
+                count = len(theater.screens)
+                screens_text = t("1 screen") if count == 1 else t("{n} screens", n=count)
+                ui.label(f"{theater.city} · {screens_text}").classes("mm-muted text-sm")
                 if not todays:
                     ui.label(t("No more shows today.")).classes("mm-muted text-sm")
                 screens = {screen.screen_id: screen.name for screen in theater.screens}
