@@ -6,12 +6,13 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from nicegui import app
 
-from api import v1
+from api import posters, v1
 from api.body_limit import BodyLimitMiddleware
 from api.language import AcceptLanguageMiddleware
 from api.request_log import RequestLogMiddleware
 from api.security_headers import SecurityHeadersMiddleware
 from api.v1.deps import visitor_address
+from services.catalog.posters import MAX_BYTES as POSTER_MAX_BYTES
 from services.container import Services
 from services.platform.health import HealthCheck
 
@@ -22,7 +23,7 @@ def register(services: Services) -> None:
     # The last added runs first; all run inside NiceGUI's own middlewares (added later by ui.run).
     settings = services.settings
     app.add_middleware(BodyLimitMiddleware, json_limit=settings.max_json_body_bytes,
-                       other_limit=settings.max_body_bytes)
+                       other_limit=settings.max_body_bytes, upload_limit=POSTER_MAX_BYTES)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
     app.add_middleware(RequestLogMiddleware)  # event=http.request lines (journalctl -u moviemagic on EC2)
     app.add_middleware(AcceptLanguageMiddleware, prefix="/api/")  # e.g. the body-size refusal in the language
@@ -43,4 +44,5 @@ def register(services: Services) -> None:
         result = checker.deep()
         return JSONResponse(result, status_code=200 if result["status"] == "ok" else 503)
 
+    posters.register(services)
     v1.register(services)

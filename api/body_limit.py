@@ -4,6 +4,9 @@ A declared ``Content-Length`` over the limit is answered 413 at once, without re
 without one (chunked) is counted as it streams in, and the request fails with 413 as soon as it passes
 the limit, so a client can never make the server hold more than the limit per request. JSON API bodies
 get a small limit (they are a few hundred bytes); everything else (NiceGUI's own endpoints) a larger one.
+The poster uploads, and only they, get the poster limit plus room for multipart framing: the API's
+``PUT /api/v1/staff/movies/{id}/poster`` and NiceGUI's upload endpoint (its only ``ui.upload`` is the
+catalog page's poster picker). The poster service checks the image's own size exactly.
 Answers are the API's JSON error shape.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -18,6 +22,8 @@ from starlette.exceptions import HTTPException
 from services.i18n import t
 
 API_PREFIX = "/api/"
+UPLOAD_PATHS = re.compile(r"^/api/v1/staff/movies/[^/]+/poster$|^/_nicegui/client/[^/]+/upload/[0-9]+$")
+MULTIPART_MARGIN = 64 * 1024  # boundaries and part headers around the file
 
 
 class BodyTooLarge(HTTPException):
@@ -29,16 +35,22 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: Any, json_limit: int, other_limit: int) -> None:
+    def __init__(self, app: Any, json_limit: int, other_limit: int, upload_limit: int | None = None) -> None:
         self.app = app
         self.json_limit = json_limit
         self.other_limit = other_limit
+        self.upload_limit = upload_limit
+
+    def limit_for(self, path: str) -> int:
+        if self.upload_limit is not None and UPLOAD_PATHS.match(path):
+            return self.upload_limit + MULTIPART_MARGIN
+        return self.json_limit if path.startswith(API_PREFIX) else self.other_limit
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.json_limit if scope["path"].startswith(API_PREFIX) else self.other_limit
+        limit = self.limit_for(scope["path"])
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             await _refuse(send, limit)

@@ -9,7 +9,9 @@ from services.formatting import format_money
 from services.i18n import t
 
 
-def poster_url(movie: Movie) -> str:
+def poster_url(movie: Movie, size: str = "card") -> str:
+    if movie.poster_key:  # an uploaded poster, served from S3 by the app (api/posters.py)
+        return f"/posters/{movie.poster_key}-{size}.webp"
     return f"/assets/{movie.poster}" if movie.poster else "/assets/favicon.svg"
 
 

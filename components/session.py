@@ -71,7 +71,7 @@ def choose_city(city: str) -> None:
 
 # Pages a login link may send the user on to; never back into the account forms themselves.
 _NOT_AFTER_LOGIN = {"/login", "/logout", "/register", "/forgot-password", "/reset-password"}
-_NOT_PAGES = ("/_nicegui", "/assets/", "/api/", "/healthz", "/favicon")
+_NOT_PAGES = ("/_nicegui", "/assets/", "/posters/", "/api/", "/healthz", "/favicon")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

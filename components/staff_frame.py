@@ -32,6 +32,7 @@ def nav_items() -> list[NavItem]:
     return [
         NavItem(t("Dashboard"), "space_dashboard", "/staff", "checkin"),
         NavItem(t("Schedule"), "calendar_month", "/staff/schedule", "manage"),
+        NavItem(t("Theaters"), "theaters", "/staff/theaters", "manage"),
         NavItem(t("Screens"), "event_seat", "/staff/screens", "manage"),
         NavItem(t("Events"), "celebration", "/staff/events", "manage"),  # issue 17
         NavItem(t("Bookings"), "confirmation_number", "/staff/bookings", "manage"),
@@ -39,6 +40,7 @@ def nav_items() -> list[NavItem]:
         NavItem(t("Reports"), "insights", "/staff/reports", "manage"),
         NavItem(t("Audit"), "history", "/staff/audit", "manage"),
         NavItem(t("Staff"), "badge", "/staff/team", "admin"),
+        NavItem(t("Catalog"), "movie", "/staff/movies", "admin"),
         NavItem(t("Kiosks"), "point_of_sale", "/staff/kiosks", "admin"),
     ]
 

@@ -49,7 +49,7 @@ def _not_found() -> None:
 
 def _hero(movie: Movie) -> None:
     with ui.row().classes("w-full gap-6 flex-nowrap max-sm:flex-col"):
-        ui.image(poster_url(movie)).classes("mm-poster w-48 sm:w-64 shrink-0 self-center sm:self-start").props(
+        ui.image(poster_url(movie, "page")).classes("mm-poster w-48 sm:w-64 shrink-0 self-center sm:self-start").props(
             f'alt="{t("Poster of {title}", title=movie.title)}"'
         )
         with ui.column().classes("gap-3 min-w-0"):

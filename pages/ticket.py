@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from nicegui import app, ui
 
 from components.frame import frame
+from components.movie_card import poster_url
 from components.service_call import call
 from components.session import current_user, require_user
 from services.accounts.users import User
@@ -85,7 +86,7 @@ def _poster(services: Services, movie_id: str) -> str:
         movie = services.catalog.movie(movie_id)
     except DomainError:
         return ""
-    return f"/assets/{movie.poster}" if movie.poster else ""
+    return poster_url(movie) if movie.poster or movie.poster_key else ""
 
 
 def _not_found() -> None:

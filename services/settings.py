@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     table_prefix: str = Field(default="moviemagic-", pattern=r"^[A-Za-z0-9_.-]{0,40}$")
     topic_name: str = Field(default="moviemagic-bookings", pattern=r"^[A-Za-z0-9_-]{1,256}$")
     topic_arn: str = Field(default="", pattern=r"^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+)?$")
+    # Poster images (S3). Empty: "<table_prefix>posters", so each prefix (each test, each stage) has its own.
+    posters_bucket: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$")
     data_dir: Path = Path(".moviemagic")
     seed_demo: bool | None = None  # None: seed in embedded mode only
 

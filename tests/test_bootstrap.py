@@ -38,7 +38,7 @@ def run_deploy(tmp_path: Path, status: int, reason: str) -> tuple[int, list[str]
         "AWS_REGION": "us-east-1", "STACK_NAME": "moviemagic", "SIGNAL_RESOURCE": "AppInstance",
         "TABLE_PREFIX": "moviemagic-", "TOPIC_ARN": "arn:aws:sns:us-east-1:1:t", "TOPIC_NAME": "t",
         "SECRET_ARN": "arn:aws:secretsmanager:us-east-1:1:secret:s", "PUBLIC_URL": "https://d1.cloudfront.net",
-        "LOG_GROUP": "/moviemagic/moviemagic",
+        "LOG_GROUP": "/moviemagic/moviemagic", "POSTERS_BUCKET": "moviemagic-postersbucket-1a2b3c",
     }
     result = subprocess.run(["bash", "-c", f'source "{BOOTSTRAP}" && deploy && signal 0'], env=environment,
                             capture_output=True, text=True, check=False, timeout=30)

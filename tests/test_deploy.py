@@ -177,7 +177,8 @@ SAMPLE = {
     "BookingsTopic.TopicName": "moviemagic-BookingsTopic-ABC123",
     "AppSecret": f"arn:aws:secretsmanager:{REGION}:123456789012:secret:AppSecret-xyz-AbCdEf",
     "AppAddress": "203.0.113.10", "PublicUrl": "https://d111111abcdef8.cloudfront.net",
-    "AppLogGroup": "/moviemagic/moviemagic", "SesSender": "", "SesQueueName": "",
+    "AppLogGroup": "/moviemagic/moviemagic", "PostersBucket": "moviemagic-postersbucket-1a2b3c4d5e6f",
+    "SesSender": "", "SesQueueName": "",
 }
 
 
@@ -227,6 +228,7 @@ def _environment_file(values: dict[str, str], secret: str) -> dict[str, str]:
                  "TOPIC_ARN": values["BookingsTopic"], "TOPIC_NAME": values["BookingsTopic.TopicName"],
                  "PUBLIC_URL": values["PublicUrl"], "DATA_DIR": "/var/lib/moviemagic",
                  "STAFF_EMAIL": values["StaffEmail"], "SEED_DEMO": values["SeedDemoCatalog"],
+                 "POSTERS_BUCKET": values["PostersBucket"],
                  "SES_SENDER": values["SesSender"], "SES_QUEUE_NAME": values["SesQueueName"] or "moviemagic-ses"}
 
     def expand(match: re.Match[str]) -> str:
@@ -250,6 +252,7 @@ def test_environment_file_is_valid_aws_mode_settings(monkeypatch: pytest.MonkeyP
     settings = load_settings()  # refuses aws mode without every secret, or with a malformed value
     assert (settings.backend, settings.host, settings.port) == ("aws", "127.0.0.1", 8080)
     assert settings.topic_arn == SAMPLE["BookingsTopic"] and settings.should_seed_demo
+    assert settings.posters_bucket == SAMPLE["PostersBucket"]
     secrets = [settings.storage_secret, settings.ticket_secret, settings.api_secret]
     assert "".join(secrets) == secret and len(set(secrets)) == 3
 

@@ -50,7 +50,7 @@ def test_the_public_answer_reads_dynamodb_once_per_window(aws: Aws, tmp_path: Pa
 def test_an_unreachable_table_is_reported_and_rechecked(aws: Aws, tmp_path: Path) -> None:
     ticks = Ticks()
     broken = Aws(settings=aws.settings.model_copy(update={"table_prefix": "missing-"}), session=aws.session,
-                 dynamodb=aws.dynamodb, sns=aws.sns, sqs=aws.sqs)
+                 dynamodb=aws.dynamodb, sns=aws.sns, sqs=aws.sqs, s3=aws.s3)
     checker = HealthCheck(broken, max_age=10, monotonic=ticks, root=tmp_path)
     assert checker.summary() == {"status": "unavailable", "dynamodb": "unreachable", "commit": None}
     assert checker.deep()["code"] == "ResourceNotFoundException"

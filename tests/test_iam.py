@@ -375,7 +375,8 @@ def test_indexes_are_queried_only_and_only_where_the_code_queries() -> None:
     with_indexes = {table.logical_name for table in ALL_TABLES if table.indexes}
     queried = {table for table, action in called_table_actions() if action == "dynamodb:Query"}
     index_grants = [s for s in role_statements(template) for r in _as_list(s["Resource"])
-                    if isinstance(r, dict) and "Fn::Sub" in r and not set(_as_list(s["Action"])) & {"ses:SendEmail"}]
+                    if isinstance(r, dict) and "Fn::Sub" in r and "PostersBucket" not in r["Fn::Sub"]
+                    and not set(_as_list(s["Action"])) & {"ses:SendEmail"}]
     assert index_grants and all(set(_as_list(s["Action"])) == {"dynamodb:Query"} for s in index_grants)
     indexed = set()
     for statement in index_grants:
@@ -403,21 +404,31 @@ def test_every_statement_names_only_this_stacks_resources() -> None:
                     table, suffix = resource["Fn::Sub"].removeprefix("${").split(".Arn}")
                     assert table in tables and suffix == "/index/*" and actions == {"dynamodb:Query"}, resource
             assert len(resources) == len({str(r) for r in resources})
-        elif prefixes == {"sns"} and resources == ["*"]:  # subscription-level actions have no resource type
-            assert actions <= SUBSCRIPTION_LEVEL_ACTIONS, statement
-        elif prefixes == {"sns"}:
-            assert resources == [{"Ref": "BookingsTopic"}] and not actions & SUBSCRIPTION_LEVEL_ACTIONS, statement
-        elif prefixes == {"sqs"}:  # the SES sender's own queue; SNS alone may send to it (queue policy)
-            assert resources == [{"Fn::GetAtt": ["SesQueue", "Arn"]}] and "sqs:SendMessage" not in actions, statement
-        elif prefixes == {"ses"}:  # mail only from the SesSender identity (the address, or its domain)
-            assert actions == {"ses:SendEmail"} and len(resources) == 2, statement
-            assert all("identity/" in json.dumps(resource) for resource in resources), statement
-        elif prefixes == {"logs"}:  # the CloudWatch agent: write to the stack's own log group only
-            assert actions == LOG_ACTIONS and resources == [{"Fn::GetAtt": ["AppLogGroup", "Arn"]}], statement
-        elif prefixes == {"secretsmanager"}:
-            assert actions == {"secretsmanager:GetSecretValue"} and resources == [{"Ref": "AppSecret"}], statement
-        else:  # Session Manager's agent: these five actions have no resource to scope them to
-            assert actions == SESSION_MANAGER_ACTIONS and resources == ["*"], statement
+        else:
+            _assert_scoped_to_this_stack(statement, prefixes, actions, resources)
+
+
+def _assert_scoped_to_this_stack(statement: dict[str, Any], prefixes: set[str], actions: set[str],
+                                 resources: list[Any]) -> None:
+    """The non-DynamoDB statements: each service's actions on this stack's own resource only."""
+    if prefixes == {"sns"} and resources == ["*"]:  # subscription-level actions have no resource type
+        assert actions <= SUBSCRIPTION_LEVEL_ACTIONS, statement
+    elif prefixes == {"sns"}:
+        assert resources == [{"Ref": "BookingsTopic"}] and not actions & SUBSCRIPTION_LEVEL_ACTIONS, statement
+    elif prefixes == {"s3"}:  # poster images: objects of the stack's own bucket only
+        assert actions == POSTER_ACTIONS, statement
+        assert resources == [{"Fn::Sub": "${PostersBucket.Arn}/*"}], statement
+    elif prefixes == {"sqs"}:  # the SES sender's own queue; SNS alone may send to it (queue policy)
+        assert resources == [{"Fn::GetAtt": ["SesQueue", "Arn"]}] and "sqs:SendMessage" not in actions, statement
+    elif prefixes == {"ses"}:  # mail only from the SesSender identity (the address, or its domain)
+        assert actions == {"ses:SendEmail"} and len(resources) == 2, statement
+        assert all("identity/" in json.dumps(resource) for resource in resources), statement
+    elif prefixes == {"logs"}:  # the CloudWatch agent: write to the stack's own log group only
+        assert actions == LOG_ACTIONS and resources == [{"Fn::GetAtt": ["AppLogGroup", "Arn"]}], statement
+    elif prefixes == {"secretsmanager"}:
+        assert actions == {"secretsmanager:GetSecretValue"} and resources == [{"Ref": "AppSecret"}], statement
+    else:  # Session Manager's agent: these five actions have no resource to scope them to
+        assert actions == SESSION_MANAGER_ACTIONS and resources == ["*"], statement
 
 
 def test_subscribe_is_email_only_and_the_topic_is_encrypted() -> None:
@@ -504,3 +515,20 @@ def seed(aws, table):
 def test_the_instance_is_given_the_topic_arn_so_it_never_lists_topics() -> None:
     """Why topic.py is out of the scan: with the ARN in its settings the app never calls ListTopics."""
     assert "MOVIEMAGIC_TOPIC_ARN=$TOPIC_ARN" in TEMPLATE.read_text()
+
+
+# boto3 S3 client method -> IAM action; the role grants exactly these on the posters' bucket.
+S3_METHODS = {"put_object": "s3:PutObject", "get_object": "s3:GetObject", "head_bucket": "s3:ListBucket",
+              "create_bucket": "s3:CreateBucket", "delete_object": "s3:DeleteObject",
+              "list_objects_v2": "s3:ListBucket"}
+POSTER_ACTIONS = {"s3:GetObject", "s3:PutObject"}
+
+
+def test_the_role_grants_exactly_the_s3_actions_the_code_calls() -> None:
+    called: set[str] = set()
+    for path in _scanned_files():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in S3_METHODS \
+                    and "s3" in ast.unparse(node.func.value):
+                called.add(S3_METHODS[node.func.attr])
+    assert called == POSTER_ACTIONS == granted_actions(role_statements(load_template()), "s3")

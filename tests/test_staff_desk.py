@@ -20,9 +20,14 @@ def test_find_by_reference_email_or_show_within_the_theaters(small: Services) ->
     assert [b.booking_id for b in desk.find(manager, booking.booking_id.upper())] == [booking.booking_id]
     assert [b.booking_id for b in desk.find(manager, " Carl@Example.com ")] == [booking.booking_id]
     assert [b.booking_id for b in desk.find(manager, "tiny-today")] == [booking.booking_id]
+    # The reference the customer reads out (pages, emails, PDF), in either case.
+    assert len(booking.reference) == 8 and booking.reference in booking.booking_id.upper()
+    for typed in (booking.reference, booking.reference.lower()):
+        assert [b.booking_id for b in desk.find(manager, typed)] == [booking.booking_id]
     assert desk.find(manager, "nobody@example.com") == [] and desk.find(manager, "no-such-show") == []
     elsewhere = staff(small, "otto", "manager", ["other-theater"]).user
     assert desk.find(elsewhere, booking.booking_id) == [] and desk.find(elsewhere, "carl@example.com") == []
+    assert desk.find(elsewhere, booking.reference) == []
     with pytest.raises(Forbidden):
         desk.view(elsewhere, booking.booking_id)
     with pytest.raises(Forbidden):

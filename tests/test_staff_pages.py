@@ -19,9 +19,9 @@ pytestmark = pytest.mark.usefixtures("mailbox_env")
 HOME = "lumiere-bandra-mumbai"
 OTHER = "rangmahal-andheri-mumbai"
 PAGES = ["/staff", "/staff/schedule", "/staff/screens", "/staff/bookings", "/staff/checkin", "/staff/reports",
-         "/staff/audit", "/staff/team"]
+         "/staff/audit", "/staff/team", "/staff/theaters"]
 MANAGER_PAGES = ["/staff", "/staff/schedule", "/staff/screens", "/staff/bookings", "/staff/checkin",
-                 "/staff/reports", "/staff/audit"]
+                 "/staff/reports", "/staff/audit", "/staff/theaters"]
 
 
 def make_staff(services: Services, name: str, role: str, theaters: list[str]) -> NewAccount:

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from api.v1.deps import visitor_address
 from services.booking.tickets import InvalidTicket
+from services.catalog.posters import ImageTooLarge, UnsupportedImage
 from services.errors import (
     DomainError,
     EmailTaken,
@@ -41,6 +42,9 @@ from services.staff.checkins import CheckinRefused
 from services.staff.schedule import ScheduleConflict
 
 STATUS: dict[type[DomainError], int] = {
+    # Subclasses before their base: the first match wins.
+    UnsupportedImage: 415,
+    ImageTooLarge: 413,
     InvalidRequest: 422,
     Unauthorized: 401,
     InvalidCredentials: 401,

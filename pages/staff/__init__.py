@@ -7,7 +7,19 @@ from services.container import Services
 
 
 def register(services: Services) -> None:
-    from pages.staff import audit, bookings, checkin, dashboard, events, reports, schedule, screens, team
+    from pages.staff import (
+        audit,
+        bookings,
+        checkin,
+        dashboard,
+        events,
+        movies,
+        reports,
+        schedule,
+        screens,
+        team,
+        theaters,
+    )
 
-    for module in (dashboard, schedule, screens, bookings, checkin, reports, audit, team, events):
+    for module in (dashboard, schedule, screens, bookings, checkin, reports, audit, team, movies, theaters, events):
         module.register(services)

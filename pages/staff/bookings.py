@@ -14,12 +14,25 @@ from components.session import current_user
 from components.staff_frame import staff_frame
 from services.accounts.users import User
 from services.booking.bookings import Booking
+from services.clock import parse_iso
 from services.container import Services
 from services.errors import DomainError
-from services.formatting import format_money
+from services.formatting import date_time, format_money, show_time
 from services.i18n import t
 from services.staff.access import StaffMember
 from services.staff.desk import DeskView
+
+_EMAIL_KINDS = {"booking_confirmed": "Confirmation", "booking_cancelled": "Cancellation"}
+
+
+def _when(stamp: str | None, zone: str) -> str:
+    """A stored UTC moment on the theater's clock, as people read it (empty when there is none)."""
+    if not stamp:
+        return ""
+    try:
+        return date_time(parse_iso(stamp), zone, zone_name=True)
+    except ValueError:
+        return stamp
 
 
 def register(services: Services) -> None:
@@ -36,7 +49,7 @@ async def _desk(services: Services, member: StaffMember, initial: str) -> None:
     assert user is not None
     ui.label(t("Bookings desk")).classes("mm-title text-2xl text-white").mark("page-title")
     with ui.row().classes("w-full items-center gap-3 flex-nowrap") as search_row:
-        search = ui.input(t("Booking reference, customer email or show id"), value=initial).props(
+        search = ui.input(t("Booking reference (e.g. 3F9A1C2B), customer email or show id"), value=initial).props(
             "outlined dark clearable").classes("flex-1 min-w-0").mark("desk-search")
     results = ui.column().classes("w-full gap-2").mark("desk-results")
     detail = ui.column().classes("w-full gap-3").mark("desk-detail")
@@ -76,9 +89,11 @@ async def _desk(services: Services, member: StaffMember, initial: str) -> None:
 def _result_row(booking: Booking, on_open: Callable[[], Awaitable[None]]) -> None:
     with ui.row().classes("mm-surface w-full px-4 py-3 items-center gap-3 flex-wrap cursor-pointer").on(
             "click", on_open).mark("desk-result"):
-        ui.label(booking.booking_id).classes("font-mono text-accent text-sm break-all")
-        ui.label(f"{booking.movie_title} · {booking.local_start():%d %b %H:%M}").classes("text-white")
-        ui.label(" · ".join(booking.seat_ids)).classes("mm-muted")
+        ui.label(booking.reference).classes("font-mono text-accent").mark("desk-reference")
+        with ui.column().classes("gap-0 min-w-0"):
+            ui.label(f"{booking.movie_title} · {show_time(booking)}").classes("text-white")
+            ui.label(f"{booking.theater_name} · {booking.screen_name} · {', '.join(booking.seat_ids)}").classes(
+                "mm-muted text-sm")
         ui.space()
         ui.badge(t("Cancelled") if booking.status == "cancelled" else t("Confirmed"),
                  color="negative" if booking.status == "cancelled" else "positive")
@@ -90,20 +105,24 @@ def _detail(services: Services, user: User, view: DeskView, reload: Callable[[],
     with ui.column().classes("mm-surface w-full p-4 gap-2").mark("desk-booking"):
         ui.label(f"{booking.movie_title} · {booking.theater_name} · {booking.screen_name}").classes(
             "text-white font-bold text-lg")
-        ui.label(f"{booking.local_start():%a %d %b %Y %H:%M} · {booking.email}").classes("mm-muted")
+        ui.label(t("Reference {reference}", reference=booking.reference)).classes("font-mono text-accent").mark(
+            "desk-booking-reference")
+        ui.label(f"{show_time(booking, year=True, zone_name=True)} · {booking.email}").classes("mm-muted")
         ui.label(t("Seats: {seats}", seats=", ".join(f"{s.seat_id} ({s.category_name})" for s in booking.seats)))
         paid = format_money(booking.price.total, currency)
         ui.label(t("Paid {total} by card ending {last4} · payment {ref}", total=paid,
                    last4=booking.card_last4 or "—", ref=booking.payment_id)).classes("text-sm")
         if booking.status == "cancelled":
-            ui.label(t("Cancelled {when}; refunded {refund}", when=booking.cancelled_at or "",
+            ui.label(t("Cancelled {when}; refunded {refund}", when=_when(booking.cancelled_at, booking.timezone),
                        refund=format_money(booking.refund or 0, currency))).classes("text-negative").mark("desk-refund")
-        ui.label(t("Admitted at {when} by {who}", when=view.admitted_at, who=view.admitted_by) if view.admitted_at
+        ui.label(t("Admitted at {when} by {who}", when=_when(view.admitted_at, booking.timezone), who=view.admitted_by)
+                 if view.admitted_at
                  else t("Not admitted yet")).classes("text-sm").mark("desk-checkin")
         ui.label(t("Emails")).classes("text-white font-bold mt-2")
         for email in view.emails:
-            ui.label(f"{email.kind} · {email.created_at} · " + (t("sent") if email.sent else t("waiting"))).classes(
-                "text-sm font-mono").mark("desk-email")
+            kind = _EMAIL_KINDS.get(email.kind, email.kind)
+            ui.label(f"{t(kind)} · {_when(email.created_at, booking.timezone)} · "
+                     + (t("sent") if email.sent else t("waiting"))).classes("text-sm").mark("desk-email")
     if booking.status != "confirmed":
         return
     with ui.column().classes("mm-surface w-full p-4 gap-3").mark("desk-actions"):

@@ -8,6 +8,7 @@ from components.service_call import call
 from components.staff_frame import nav_items, staff_frame
 from services.catalog.catalog import Showtime, Theater
 from services.container import Services
+from services.formatting import show_clock
 from services.i18n import t
 from services.staff.access import StaffMember
 
@@ -45,17 +46,23 @@ async def _dashboard(services: Services, member: StaffMember) -> None:
     everything = await call(services.catalog.theaters)
     mine = [theater for theater in everything if member.is_admin or theater.theater_id in member.theaters]
     shows = await call(_todays_shows, services, mine)
+    movie_ids = {showtime.movie_id for todays in shows.values() for showtime in todays}
+    titles = {movie_id: movie.title for movie_id, movie in (await call(services.catalog.movies, movie_ids)).items()}
     ui.label(t("Today at your theaters")).classes("text-lg text-white mt-2")
     with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2 xl:grid-cols-3"):
         for theater in mine:
             todays = sorted(shows[theater.theater_id], key=lambda s: s.starts_at)
             with ui.column().classes("mm-surface p-4 gap-2").mark("staff-theater"):
                 ui.label(theater.name).classes("text-white font-bold")
-                ui.label(f"{theater.city} · {len(theater.screens)} " + t("screens")).classes("mm-muted text-sm")
+                count = len(theater.screens)
+                screens_text = t("1 screen") if count == 1 else t("{n} screens", n=count)
+                ui.label(f"{theater.city} · {screens_text}").classes("mm-muted text-sm")
                 if not todays:
                     ui.label(t("No more shows today.")).classes("mm-muted text-sm")
+                screens = {screen.screen_id: screen.name for screen in theater.screens}
                 for showtime in todays[:6]:
-                    ui.label(f"{showtime.local_start():%H:%M} · {showtime.screen_id} · {showtime.language}"
-                             ).classes("text-sm")
+                    movie = titles.get(showtime.movie_id, showtime.movie_id)
+                    ui.label(f"{show_clock(showtime)} · {movie} · {screens.get(showtime.screen_id, showtime.screen_id)}"
+                             f" · {showtime.language}").classes("text-sm").mark("staff-show")
                 if len(todays) > 6:
                     ui.label(t("and {n} more", n=len(todays) - 6)).classes("mm-muted text-sm")

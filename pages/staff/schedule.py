@@ -37,8 +37,14 @@ async def _schedule(services: Services, member: StaffMember) -> None:
     assert user is not None
     all_theaters = await call(services.catalog.theaters)
     scope = member.theater_scope([theater.theater_id for theater in all_theaters])
-    theaters = {theater.theater_id: theater for theater in all_theaters if theater.theater_id in scope}
+    # A theater without screens has nothing to schedule on yet (the theaters page adds them).
+    theaters = {theater.theater_id: theater for theater in all_theaters
+                if theater.theater_id in scope and theater.screens}
     movies = {movie.movie_id: movie for movie in await call(services.catalog.all_movies)}
+    if not theaters:
+        ui.label(t("Schedule")).classes("mm-title text-2xl text-white").mark("page-title")
+        ui.label(t("None of your theaters has a screen yet.")).classes("mm-muted")
+        return
     first_theater = next(iter(theaters.values()))
     today = services.clock.now().astimezone(first_theater.tz).date()
     form: dict[str, Any] = {"theater": first_theater.theater_id, "screen": first_theater.screens[0].screen_id,

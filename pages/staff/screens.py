@@ -35,11 +35,11 @@ _CELL_CSS = """
 
 def register(services: Services) -> None:
     @ui.page("/staff/screens")
-    async def screens_page() -> None:
+    async def screens_page(theater: str | None = None, screen: str | None = None) -> None:
         async with staff_frame(services, "/staff/screens", "manage") as member:
             if member is None:
                 return
-            await _editor(services, member)
+            await _editor(services, member, theater, screen)
 
 
 def _stored(screen: Screen) -> dict[str, Any]:
@@ -62,11 +62,17 @@ def _stored(screen: Screen) -> dict[str, Any]:
             "categories": [{"code": c.code, "name": c.name} for c in layout.categories], "rows": rows}
 
 
-async def _editor(services: Services, member: StaffMember) -> None:
+async def _editor(services: Services, member: StaffMember, theater_id: str | None, screen_id: str | None) -> None:
     ui.add_css(_CELL_CSS)
     everything = await call(services.catalog.theaters)
     scope = member.theater_scope([theater.theater_id for theater in everything])
-    view = _EditorView(services, {theater.theater_id: theater for theater in everything if theater.theater_id in scope})
+    # A theater without screens has no hall to edit yet (the theaters page adds them).
+    mine = {theater.theater_id: theater for theater in everything if theater.theater_id in scope and theater.screens}
+    if not mine:
+        ui.label(t("Screens and seat layouts")).classes("mm-title text-2xl text-white").mark("page-title")
+        ui.label(t("None of your theaters has a screen yet.")).classes("mm-muted")
+        return
+    view = _EditorView(services, mine, theater_id, screen_id)
     ui.label(t("Screens and seat layouts")).classes("mm-title text-2xl text-white").mark("page-title")
     with ui.row().classes("w-full items-end gap-3 flex-wrap"):
         ui.select({k: v.name for k, v in view.theaters.items()}, value=view.theater_id, label=t("Theater"),
@@ -78,12 +84,15 @@ async def _editor(services: Services, member: StaffMember) -> None:
 class _EditorView:
     """One editing session: the hall as data, the painting tool, and the parts of the page that redraw."""
 
-    def __init__(self, services: Services, theaters: dict[str, Theater]) -> None:
+    def __init__(self, services: Services, theaters: dict[str, Theater], theater_id: str | None = None,
+                 screen_id: str | None = None) -> None:
         self.services = services
         self.user = current_user()
         self.theaters = theaters
-        first = next(iter(theaters.values()))
-        self.theater_id, self.screen_id, self.tool = first.theater_id, first.screens[0].screen_id, "s"
+        # The theaters page links here with ?theater=&screen=; anything unknown falls back to the first hall.
+        first = theaters.get(theater_id or "") or next(iter(theaters.values()))
+        chosen = next((s.screen_id for s in first.screens if s.screen_id == screen_id), first.screens[0].screen_id)
+        self.theater_id, self.screen_id, self.tool = first.theater_id, chosen, "s"
         self.data: dict[str, Any] = {}
         self.prices: dict[str, int] = {}
         self.message: ui.label | None = None

@@ -184,8 +184,9 @@ class Booking:
         """The stored item: everything a confirmation email or a ticket needs, without other lookups."""
         item = {
             **self.extra,
-            "booking_id": self.booking_id, "hold_id": self.hold_id, "user_id": self.user_id, "email": self.email,
-            "status": self.status, "showtime_id": self.showtime_id, "movie_id": self.movie_id,
+            "booking_id": self.booking_id, "reference": self.reference, "hold_id": self.hold_id,
+            "user_id": self.user_id, "email": self.email, "status": self.status, "showtime_id": self.showtime_id,
+            "movie_id": self.movie_id,
             "movie_title": self.movie_title, "theater_id": self.theater_id, "theater_name": self.theater_name,
             "theater_address": self.theater_address, "city": self.city, "timezone": self.timezone,
             "screen_id": self.screen_id, "screen_name": self.screen_name, "starts_at": iso(self.starts_at),
@@ -202,7 +203,7 @@ class Booking:
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> Booking:
-        known = set(cls.__dataclass_fields__) | {"starts_at_local", "seat_ids", "currency"}
+        known = set(cls.__dataclass_fields__) | {"starts_at_local", "seat_ids", "currency", "reference"}
         return cls(
             booking_id=item["booking_id"], hold_id=item["hold_id"], user_id=item["user_id"], email=item["email"],
             status=item["status"], showtime_id=item["showtime_id"], movie_id=item["movie_id"],

@@ -127,19 +127,17 @@ class CatalogService:
         return found
 
     def all_movies(self) -> list[Movie]:
-        def load() -> list[Movie]:
-            items = _query_all(self._movies, IndexName="all-movies", KeyConditionExpression=Key("catalog").eq("movie"))
-            return [_movie(item) for item in items]
+        return self._cache.get("all-movies", lambda: self.movies_in("movie"))
 
-        return self._cache.get("all-movies", load)
+    def movies_in(self, partition: str) -> list[Movie]:
+        """The listings of one partition of the all-movies index ("movie": the catalogue; "retired"; "event"),
+        by title."""
+        items = _query_all(self._movies, IndexName="all-movies", KeyConditionExpression=Key("catalog").eq(partition))
+        return [_movie(item) for item in items]
 
     def all_events(self) -> list[Movie]:
         """Every event listing (concerts, comedy, plays...): in the Movies table under ``catalog = "event"``."""
-        def load() -> list[Movie]:
-            items = _query_all(self._movies, IndexName="all-movies", KeyConditionExpression=Key("catalog").eq("event"))
-            return [_movie(item) for item in items]
-
-        return self._cache.get("all-events", load)
+        return self._cache.get("all-events", lambda: self.movies_in("event"))
 
     def _load_movies(self, movie_ids: list[str]) -> dict[str, Movie]:
         items = dynamo.batch_get_all(self._aws, self._aws.table_name(MOVIES), [{"movie_id": m} for m in movie_ids])
@@ -302,6 +300,7 @@ def _movie(item: dict[str, Any]) -> Movie:
         cast=tuple(item.get("cast", [])),
         synopsis=item.get("synopsis", ""),
         poster=item.get("poster", ""),
+        poster_key=item.get("poster_key", ""),
         kind=item.get("kind", "movie"),
     )
 

@@ -34,7 +34,8 @@ class Movie:
     director: str
     cast: tuple[str, ...]
     synopsis: str
-    poster: str
+    poster: str  # a file under /assets (the demo's posters)
+    poster_key: str = ""  # an uploaded poster's S3 stem (services/catalog/posters.py); wins over ``poster``
     # "movie", or an event's kind ("concert", "comedy", "theatre", ...): events are listings in the same table,
     # their performers in ``cast``, description in ``synopsis``, age rating in ``certificate``, duration in
     # ``runtime_min`` (docs/ARCHITECTURE.md, Events).

@@ -36,6 +36,7 @@ class Aws:
     dynamodb: Any  # boto3 DynamoDB ServiceResource
     sns: Any  # boto3 SNS client
     sqs: Any  # boto3 SQS client (embedded mailbox; the SES sender's queue)
+    s3: Any  # boto3 S3 client (poster images)
     ses: Any = None  # boto3 SES client (the SES sender)
 
     @property
@@ -53,6 +54,12 @@ class Aws:
     def table_name(self, table: Table) -> str:
         return self.settings.table_name(table.logical_name)
 
+    @property
+    def posters_bucket(self) -> str:
+        # S3 bucket names are lowercase with hyphens; a table prefix may hold capitals or underscores.
+        derived = f"{self.settings.table_prefix}posters".lower().replace("_", "-").strip(".-")
+        return self.settings.posters_bucket or derived
+
 
 def connect(settings: Settings, endpoint_url: str | None = None) -> Aws:
     """Build clients for the configured backend; ``endpoint_url`` overrides (embedded server, tests)."""
@@ -68,5 +75,6 @@ def connect(settings: Settings, endpoint_url: str | None = None) -> Aws:
         dynamodb=session.resource("dynamodb", **kwargs),
         sns=session.client("sns", **kwargs),
         sqs=session.client("sqs", **kwargs),
+        s3=session.client("s3", **kwargs),
         ses=session.client("ses", **kwargs),
     )

@@ -19,9 +19,25 @@ def provision(aws: Aws, tables: tuple[Table, ...] = ALL_TABLES) -> list[str]:
     for table in tables:
         changes += _ensure_ttl(aws, table)
     changes += _ensure_topic(aws)
+    changes += _ensure_bucket(aws)
     if aws.settings.ses_enabled:
         changes += _ensure_ses_queue(aws)
     return changes
+
+
+def _ensure_bucket(aws: Aws) -> list[str]:
+    """The posters' bucket (private: the app serves posters itself)."""
+    try:
+        aws.s3.head_bucket(Bucket=aws.posters_bucket)
+        return []
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] not in ("404", "NoSuchBucket", "NotFound"):
+            raise
+    region = aws.settings.region
+    # us-east-1 is S3's default location and refuses to be named as a constraint.
+    where = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    aws.s3.create_bucket(Bucket=aws.posters_bucket, **where)
+    return [f"created bucket {aws.posters_bucket}"]
 
 
 def _ensure_table(aws: Aws, table: Table) -> list[str]:

@@ -86,7 +86,9 @@ HOLDS = Table("Holds", "hold_id", ttl_attribute="ttl")
 BOOKINGS = Table(
     "Bookings",
     "booking_id",
-    indexes=(Index("by-user-created", "user_id", "created_at"), Index("by-showtime", "showtime_id", "created_at")),
+    indexes=(Index("by-user-created", "user_id", "created_at"), Index("by-showtime", "showtime_id", "created_at"),
+             # The desk finds a booking by the reference its customer reads out (Booking.reference).
+             Index("by-reference", "reference")),
 )
 # Outgoing notifications, written in the booking's own transaction. "pending" exists only until the
 # message is published, so the index holds just the work still to do (a sparse index).

@@ -9,6 +9,7 @@ from services.booking.bookings import BookingService
 from services.booking.counters import SalesCounters
 from services.booking.tickets import TicketService
 from services.catalog.catalog import CatalogService
+from services.catalog.posters import PosterStore
 from services.clock import Clock
 from services.platform.aws import Aws
 from services.settings import Settings
@@ -18,9 +19,11 @@ from services.staff.cancellation import ShowCancellation
 from services.staff.checkins import CheckinService
 from services.staff.desk import BookingDesk
 from services.staff.layouts import LayoutEditor
+from services.staff.movies import MovieEditor
 from services.staff.reports import ReportService
 from services.staff.schedule import ScheduleService
 from services.staff.team import StaffTeam
+from services.staff.theaters import TheaterEditor
 
 
 @dataclass
@@ -34,6 +37,9 @@ class StaffServices:
     reports: ReportService
     desk: BookingDesk
     layouts: LayoutEditor
+    movies: MovieEditor
+    posters: PosterStore
+    theaters: TheaterEditor
 
 
 def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, tickets: TicketService,
@@ -41,6 +47,7 @@ def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, 
     access = AccessService(users)
     audit = AuditLog(aws)
     schedule = ScheduleService(aws, clock, settings, catalog, access, audit)
+    posters = PosterStore(aws)
     return StaffServices(
         access=access,
         audit=audit,
@@ -51,4 +58,7 @@ def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, 
         reports=ReportService(aws, catalog, access),
         desk=BookingDesk(aws, clock, settings, users, catalog, bookings, access, audit),
         layouts=LayoutEditor(aws, clock, catalog, access, audit),
+        posters=posters,
+        movies=MovieEditor(aws, clock, catalog, access, audit, posters),
+        theaters=TheaterEditor(aws, clock, catalog, access, audit),
     )
