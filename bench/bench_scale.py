@@ -300,10 +300,26 @@ async def main() -> None:
             out(rss_mb_a_after_load=apps[0].rss_kb() / 1024, rss_mb_b_after_load=apps[1].rss_kb() / 1024)
             await soak(apps, showtime_id, movie_ids, args.soak_rounds, args.soak_visitors)
         finally:
-            for app in apps:
+            for index, app in enumerate(apps):
                 app.stop()
+                report_log_errors("ab"[index], app.log())
             backend.stop()
             redis.stop()
+
+
+def report_log_errors(name: str, log: str) -> None:
+    """What failed inside an app (the exception lines of its tracebacks and its ERROR lines), counted."""
+    lines = log.splitlines()
+    failures: Counter[str] = Counter()
+    for index, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            end = next((j for j in range(index + 1, len(lines)) if lines[j] and not lines[j].startswith(" ")), None)
+            if end is not None:
+                failures[lines[end][:160]] += 1
+        elif " ERROR " in line:
+            failures[line.split(" ERROR ", 1)[1][:160]] += 1
+    for failure, count in failures.most_common(8):
+        print(f"# app {name}: {count} x {failure}", flush=True)
 
 
 if __name__ == "__main__":
