@@ -182,9 +182,11 @@ def test_a_message_from_this_instance_or_in_a_strange_shape_is_not_news(redis_se
     listener = RedisChannel(redis_server.url, "test-live")
     listener.start(lambda showtime_id, _changes: heard.append(showtime_id), connected.set)
     other = RedisChannel(redis_server.url, "test-live")
+    other.start(lambda *_: None, lambda: None)
     stranger = redis.Redis.from_url(redis_server.url)
     try:
         wait_for(connected.is_set)
+        wait_for(other.connected.is_set)
         listener.send("mine", [SeatChange("A1", SOLD)])
         stranger.publish("test-live", b"not json")
         stranger.publish("test-live", b'{"o": "x", "s": "s1", "c": [["A1", "nonsense", null]]}')

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import queue
 import threading
 import uuid
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from services.platform.logs import log_event
 
 MessageHandler = Callable[[str, list[SeatChange]], None]
 _RETRY_SECONDS = (0.2, 0.5, 1.0, 2.0)  # between attempts to subscribe again after a lost connection
+_BACKLOG = 10_000  # messages waiting to be published; beyond that Redis is not keeping up: drop, resync later
 
 
 class RedisChannel:
@@ -40,18 +42,35 @@ class RedisChannel:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self.connected = threading.Event()  # set while subscribed
+        self._outbox: queue.Queue[str | None] = queue.Queue(maxsize=_BACKLOG)
+        self._sender = threading.Thread(target=self._send_loop, name="live-channel-send", daemon=True)
+        self._sender.start()
 
     def send(self, showtime_id: str, changes: list[SeatChange]) -> bool:
-        """Tell the other instances (after the write committed). False when Redis is unreachable: the others
-        catch up on their next resync (on reconnect, and every ``live_resync_seconds``)."""
+        """Tell the other instances (after the write committed). Returns at once: a thread of its own
+        publishes, in order, so a slow or unreachable Redis never holds up a booking. False when the channel
+        is down (the message is dropped; the others catch up when they resubscribe, and every
+        ``live_resync_seconds``)."""
+        if not self.connected.is_set():
+            return False
         message = {"o": self.instance_id, "s": showtime_id,
                    "c": [[c.seat_id, c.status.value, c.hold_id] for c in changes]}
         try:
-            self._redis.publish(self.name, json.dumps(message, separators=(",", ":")))
+            self._outbox.put_nowait(json.dumps(message, separators=(",", ":")))
             return True
-        except redis.RedisError as exc:
-            log_event("live.channel_publish_failed", showtime_id=showtime_id, error=type(exc).__name__)
+        except queue.Full:
+            log_event("live.channel_backlog_full", showtime_id=showtime_id)
             return False
+
+    def _send_loop(self) -> None:
+        while True:
+            message = self._outbox.get()
+            if message is None:
+                return
+            try:
+                self._redis.publish(self.name, message)
+            except redis.RedisError as exc:
+                log_event("live.channel_publish_failed", error=type(exc).__name__)
 
     def start(self, on_message: MessageHandler, on_connected: Callable[[], None]) -> None:
         """Listen in a thread of its own until ``stop``; survives Redis restarts."""
@@ -63,6 +82,9 @@ class RedisChannel:
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        with contextlib.suppress(queue.Full):
+            self._outbox.put_nowait(None)
+        self._sender.join(timeout=5)
         self._redis.close()
 
     def _listen(self, on_message: MessageHandler, on_connected: Callable[[], None]) -> None:
