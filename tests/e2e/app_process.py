@@ -105,7 +105,7 @@ def start_app_at(root: Path, data_dir: Path, **settings: str) -> RunningApp:
         try:
             if requests.get(f"{app.url}/healthz", timeout=1).status_code == 200:
                 return app
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a busy machine
             pass
         time.sleep(0.2)
     app.stop()
