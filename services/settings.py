@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     # Live seat map across instances (off for a single process).
     live_poller: bool = False
     live_poll_seconds: float = Field(default=3.0, gt=0, le=60)
-    # Several instances behind a load balancer (docs/DEPLOY.md, "Grow past one instance"): one Redis carries
+    # Several instances behind a load balancer (docs/DEPLOY.md, "Growing past one instance"): one Redis carries
     # the live seat-map channel and NiceGUI's user and tab storage, so maps stay in sync and a login
     # survives a switch of instance. Empty: one process, nothing extra to run.
     redis_url: str = Field(default="", pattern=r"^(rediss?://\S+)?$")
