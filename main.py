@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 from nicegui import app, core, ui
+from nicegui.storage import Storage
 
 import api
 import pages
@@ -43,8 +44,10 @@ from services.kiosk.access import KioskAccess
 from services.kiosk.kiosks import KioskService
 from services.kiosk.sales import KioskSales
 from services.kiosk.terminal import DemoTerminal
+from services.live.channel import RedisChannel
 from services.live.hub import LiveHub
 from services.live.poller import LivePoller
+from services.live.sync import LiveSync
 from services.notify.mailbox import MailboxService
 from services.notify.messages import MessageComposer
 from services.notify.notifications import NotificationWorker
@@ -174,6 +177,27 @@ def start_live_jobs(services: Services) -> None:
         app.timer(services.settings.live_poll_seconds, lambda: call(poller.poll_once))
 
 
+def share_across_instances(services: Services) -> None:
+    """Several instances (MOVIEMAGIC_REDIS_URL): NiceGUI's user and tab storage live in Redis, so a login and
+    a basket survive the load balancer moving a browser; every seat change goes over the Redis channel and
+    each instance re-reads what its viewers watch (services/live/sync.py)."""
+    settings = services.settings
+    Storage.redis_url = settings.redis_url  # read by NiceGUI whenever it creates a user's or a tab's storage
+    Storage.redis_key_prefix = f"{settings.table_prefix}nicegui:"
+    channel = RedisChannel(settings.redis_url, settings.live_channel)
+    sync = LiveSync(services.inventory.live_states, services.live, settings.live_resync_seconds)
+    services.live.channel = channel
+    services.live.on_change = sync.mark
+    sync.start()
+    channel.start(sync.on_message, on_connected=sync.mark_watched)
+
+    def stop() -> None:
+        channel.stop()
+        sync.stop()
+
+    app.on_shutdown(stop)
+
+
 def start_notifications(services: Services, *, sole_worker: bool = False) -> None:
     """The outbox worker publishes pending confirmations every few seconds (in a thread: boto3 blocks);
     on the embedded backend the mailbox then collects what SNS delivered. ``sole_worker``: this process
@@ -232,6 +256,10 @@ def serve(settings: Settings) -> None:
     start_notifications(services, sole_worker=backend.server is not None)
     app.on_shutdown(backend.stop)
     start_live_jobs(services)
+    if settings.redis_url:
+        share_across_instances(services)
+    # A tab's storage outlives its tab by this much, not NiceGUI's 30 days (nothing here keeps data in it).
+    app.storage.max_tab_storage_age = settings.tab_storage_minutes * 60
 
     # Everything loaded so far lives as long as the process: keep it out of the cyclic collector's full
     # passes, which otherwise grow with it and stall every open seat map (measured 50-450 ms).

@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 
 # System packages: Chromium for the browser tests, poppler for reading PDF tickets,
 # the ShellCheck linter and systemd-analyze for the scripts and deploy files, nginx (tests/test_nginx.py
-# runs deploy/nginx.conf), git (tests/test_release.py).
+# runs deploy/nginx.conf), git (tests/test_release.py), redis-server (several instances).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
@@ -15,6 +15,8 @@ command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v git >/dev/null 2>&1 || missing+=(git)
+# Redis: the shared live channel and sessions of several app instances (tests/e2e/test_two_instances.py).
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 # Noto Sans Devanagari/Telugu/Tamil: the sources of the PDF ticket's Indic font subsets (tools/make_fonts.py).
 [ -f /usr/share/fonts/truetype/noto/NotoSansTelugu-Regular.ttf ] || missing+=(fonts-noto-core)

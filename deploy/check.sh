@@ -23,18 +23,21 @@ step() { echo "deploy/check.sh: $*"; }
 # resource, which the comments next to each resource already give people.
 step "cfn-lint deploy/cloudformation.yaml (all rules, informational included)"
 "$CFN_LINT" --include-checks I --include-experimental --ignore-checks I4010 -- deploy/cloudformation.yaml
+step "cfn-lint deploy/cloudformation-scale.yaml (several instances; all rules, informational included)"
+"$CFN_LINT" --include-checks I --include-experimental --ignore-checks I4010 -- deploy/cloudformation-scale.yaml
 
 # checkov in its own venv (requirements-checkov.txt explains why); every check the template does not
 # pass is skipped in the template itself, next to the resource, with the reason.
-step "checkov deploy/cloudformation.yaml (0 failed; skips justified in the template)"
+step "checkov deploy/cloudformation.yaml and cloudformation-scale.yaml (0 failed; skips justified in the templates)"
 if [ ! -x .venv-checkov/bin/checkov ]; then
     python3 -m venv .venv-checkov
     .venv-checkov/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 fi
-.venv-checkov/bin/checkov --file deploy/cloudformation.yaml --framework cloudformation --skip-download \
-    --compact --quiet
+for template in deploy/cloudformation.yaml deploy/cloudformation-scale.yaml; do
+    .venv-checkov/bin/checkov --file "$template" --framework cloudformation --skip-download --compact --quiet
+done
 
-step "the template carries the current deploy/release.sh and deploy/bootstrap.sh"
+step "the templates carry the current deploy/release.sh and deploy/bootstrap.sh"
 "$PYTHON" deploy/embed_bootstrap.py --check
 
 step "shellcheck deploy/*.sh"

@@ -1,4 +1,5 @@
-"""Copy deploy/release.sh and deploy/bootstrap.sh into the user data of deploy/cloudformation.yaml, verbatim.
+"""Copy deploy/release.sh and deploy/bootstrap.sh into the user data of deploy/cloudformation.yaml (and of
+deploy/cloudformation-scale.yaml, the several-instances stack), verbatim.
 
 The template must carry the scripts themselves (a new server has nothing else at first boot), and the files
 keep them readable and checkable (shellcheck, tests/test_release.py). Run this after editing either script:
@@ -14,6 +15,7 @@ from pathlib import Path
 
 DEPLOY = Path(__file__).resolve().parent
 TEMPLATE = DEPLOY / "cloudformation.yaml"
+TEMPLATES = [TEMPLATE, DEPLOY / "cloudformation-scale.yaml"]
 SCRIPTS = [DEPLOY / "release.sh", DEPLOY / "bootstrap.sh"]
 
 
@@ -38,16 +40,19 @@ def with_all_scripts(template_text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    current = TEMPLATE.read_text()
-    wanted = with_all_scripts(current)
-    if current == wanted:
-        return 0
-    if "--check" in argv:
-        print(f"{TEMPLATE.name} does not carry the current deploy scripts: run python deploy/embed_bootstrap.py")
-        return 1
-    TEMPLATE.write_text(wanted)
-    print(f"copied {', '.join(script.name for script in SCRIPTS)} into {TEMPLATE.name}")
-    return 0
+    status = 0
+    for template in TEMPLATES:
+        current = template.read_text()
+        wanted = with_all_scripts(current)
+        if current == wanted:
+            continue
+        if "--check" in argv:
+            print(f"{template.name} does not carry the current deploy scripts: run python deploy/embed_bootstrap.py")
+            status = 1
+            continue
+        template.write_text(wanted)
+        print(f"copied {', '.join(script.name for script in SCRIPTS)} into {template.name}")
+    return status
 
 
 if __name__ == "__main__":

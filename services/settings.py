@@ -80,6 +80,13 @@ class Settings(BaseSettings):
     # Live seat map across instances (off for a single process).
     live_poller: bool = False
     live_poll_seconds: float = Field(default=3.0, gt=0, le=60)
+    # Several instances behind a load balancer (docs/DEPLOY.md, "Growing past one instance"): one Redis carries
+    # the live seat-map channel and NiceGUI's user and tab storage, so maps stay in sync and a login
+    # survives a switch of instance. Empty: one process, nothing extra to run.
+    redis_url: str = Field(default="", pattern=r"^(rediss?://\S+)?$")
+    live_resync_seconds: float = Field(default=30.0, ge=1, le=3600)  # safety net for a lost channel message
+    # A browser tab's server-side storage is dropped after this long untouched (NiceGUI's default: 30 days).
+    tab_storage_minutes: int = Field(default=120, ge=5, le=7 * 24 * 60)
 
     # Request limits: JSON API bodies, other HTTP bodies and websocket messages (bytes).
     max_json_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
@@ -134,6 +141,11 @@ class Settings(BaseSettings):
     def shared_embedded(self) -> bool:
         """An app on the embedded backend that uses a running `python main.py backend` instead of its own."""
         return self.backend == "embedded" and self.endpoint_url is not None
+
+    @property
+    def live_channel(self) -> str:
+        """The Redis pub/sub channel of this deployment's seat changes (one per table prefix)."""
+        return f"{self.table_prefix}live-seats"
 
     @property
     def should_seed_demo(self) -> bool:

@@ -229,7 +229,8 @@ def _environment_file(values: dict[str, str], secret: str) -> dict[str, str]:
                  "PUBLIC_URL": values["PublicUrl"], "DATA_DIR": "/var/lib/moviemagic",
                  "STAFF_EMAIL": values["StaffEmail"], "SEED_DEMO": values["SeedDemoCatalog"],
                  "POSTERS_BUCKET": values["PostersBucket"],
-                 "SES_SENDER": values["SesSender"], "SES_QUEUE_NAME": values["SesQueueName"] or "moviemagic-ses"}
+                 "SES_SENDER": values["SesSender"], "SES_QUEUE_NAME": values["SesQueueName"] or "moviemagic-ses",
+                 "REDIS_URL": values.get("RedisUrl", "")}  # set by deploy/cloudformation-scale.yaml only
 
     def expand(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(2)

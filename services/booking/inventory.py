@@ -104,6 +104,22 @@ class InventoryService:
         return SeatMap(showtime, layout, tuple(seats), mine[0]["hold_id"] if mine else None,
                        parse_iso(mine[0]["expires_at"]) if mine else None, scanned)
 
+    def live_states(self, showtime_id: str) -> dict[str, SeatChange]:
+        """Every bookable seat of the hall as a live change says it (held with its hold id, sold, or
+        available): what an instance re-reads to bring its open maps up to date. One Query + cached layout."""
+        layout = self._catalog.layout_of(self._catalog.showtime(showtime_id))
+        items, _ = self._read_partition(showtime_id)
+        now = iso(self._clock.now())
+        states = {}
+        for spec in layout.seats:
+            if spec.blocked:
+                continue  # never changes while the show runs: not news
+            item = items.get(spec.seat_id)
+            status = _state(item, now, None)
+            states[spec.seat_id] = SeatChange(spec.seat_id, status,
+                                              item["hold_id"] if item and status == SeatState.HELD else None)
+        return states
+
     def best_seats(self, showtime_id: str, count: int, viewer: str | None = None) -> list[str]:
         """The best block of ``count`` free seats side by side (``best_seats.best_block``); [] when none.
         Seats the viewer holds count as free (they would be replaced by this choice)."""

@@ -1,1 +1,1 @@
-"""Live seat-map updates: the in-process hub and the cross-instance poller."""
+"""Live seat-map updates: the in-process hub; across instances the Redis channel and sync (or the poller)."""

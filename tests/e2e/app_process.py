@@ -94,8 +94,9 @@ def start_app(data_dir: Path, **settings: str) -> RunningApp:
 
 
 def start_app_at(root: Path, data_dir: Path, **settings: str) -> RunningApp:
-    """``start_app`` for the checkout at ``root`` (benches compare another checkout's code)."""
-    port = free_port()
+    """``start_app`` for the checkout at ``root`` (benches compare another checkout's code). A ``port``
+    setting puts it at that port (an instance restarted where its browsers were); else a free one."""
+    port = int(settings.pop("port", 0)) or free_port()
     app = _launch(["main.py"], data_dir, port, {"port": str(port)} | settings, f"http://127.0.0.1:{port}", root)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -104,7 +105,7 @@ def start_app_at(root: Path, data_dir: Path, **settings: str) -> RunningApp:
         try:
             if requests.get(f"{app.url}/healthz", timeout=1).status_code == 200:
                 return app
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a busy machine
             pass
         time.sleep(0.2)
     app.stop()
