@@ -21,7 +21,15 @@ from services.booking.models import Hold
 from services.booking.pricing import PricingService, Quote
 from services.catalog.models import Showtime
 from services.clock import Clock
-from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ShowClosed
+from services.errors import (
+    DomainError,
+    HoldExpired,
+    InvalidRequest,
+    NotFound,
+    SeatRuleBroken,
+    SeatUnavailable,
+    ShowClosed,
+)
 from services.i18n import t
 
 WHY_NOT = {
@@ -139,6 +147,10 @@ class SeatSelection:
                 result = None
             else:
                 result = None
+        except SeatRuleBroken as exc:  # the seats are free; the choice would strand one: say how to fix it
+            self._grid.settle(touched)
+            ui.notify(exc.message, type="warning", multi_line=True, timeout=8000)
+            return
         except SeatUnavailable as exc:
             ui.notify(exc.message, type="warning")
             await self._reread(touched)

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     # Booking rules.
     hold_minutes: int = Field(default=8, ge=1, le=60)
     max_seats_per_booking: int = Field(default=10, ge=1, le=50)
+    # Refuse a hold that leaves a single empty seat on its own (services/booking/seat_rules.py).
+    single_seat_rule: bool = True
     max_held_seats: int = Field(default=20, ge=1, le=500)  # live held seats per account across all shows
     sales_cutoff_minutes: int = Field(default=10, ge=0, le=24 * 60)
     cancel_cutoff_minutes: int = Field(default=120, ge=0, le=7 * 24 * 60)

@@ -50,6 +50,9 @@ def make_settings(endpoint: str, **overrides: object) -> Settings:
         "ticket_secret": TEST_SECRET + "-ticket",
         "api_secret": TEST_SECRET + "-api",
         "bcrypt_rounds": 4,
+        # The tests written before the single-seat rule pick seats freely to test other things; the rule's
+        # own tests (tests/test_seat_rules.py) and the e2e apps run with it on, as the product does.
+        "single_seat_rule": False,
     }
     return Settings(**(values | overrides))  # type: ignore[arg-type]
 

@@ -19,11 +19,12 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from services.booking import rules
+from services.booking import rules, seat_rules
 from services.booking.best_seats import best_block
 from services.booking.models import Hold, SeatMap, SeatState, SeatView
 from services.booking.pricing import PricingService
 from services.catalog.catalog import CatalogService
+from services.catalog.layouts import Layout
 from services.catalog.models import Showtime
 from services.clock import Clock, iso, parse_iso
 from services.errors import (
@@ -31,6 +32,7 @@ from services.errors import (
     InvalidRequest,
     LimitReached,
     NotFound,
+    SeatRuleBroken,
     SeatUnavailable,
     ServiceUnavailable,
     ShowClosed,
@@ -112,7 +114,7 @@ class InventoryService:
         seat_map = self.seat_map(showtime_id, viewer)
         free = (SeatState.AVAILABLE, SeatState.HELD_BY_YOU)
         codes = {seat.seat_id: "a" if seat.status in free else "x" for seat in seat_map.seats}
-        return best_block(seat_map.layout, codes, count) or []
+        return best_block(seat_map.layout, codes, count, leave_no_single=self._settings.single_seat_rule) or []
 
     def get_hold(self, hold_id: str, holder: str | None = None) -> Hold:
         """A hold as stored (strongly consistent); NotFound when missing or held by someone else."""
@@ -153,6 +155,9 @@ class InventoryService:
         blocked = [seat_id for seat_id in wanted if layout.seat(seat_id).blocked]  # type: ignore[union-attr]
         if blocked:
             raise SeatUnavailable(t("These seats cannot be booked: {seats}.", seats=", ".join(blocked)), blocked)
+        for companion, space in seat_rules.companions_alone(layout, wanted)[:1]:
+            raise SeatRuleBroken(t("Seat {seat} is a companion seat: it can be booked only together with the "
+                                   "wheelchair space {space} beside it.", seat=companion, space=space), [companion])
         for _round in range(_HOLD_ROUNDS):
             now = self._clock.now().replace(microsecond=0)
             # The slots first: any hold of this holder committed after this read changes their version,
@@ -167,6 +172,7 @@ class InventoryService:
             live = self._live_slots(slots_item, now)
             self._check_cap(live, showtime_id, len(wanted))
             mine = [item for item in items.values() if _state(item, iso(now), holder) == SeatState.HELD_BY_YOU]
+            self._check_single_seats(layout, items, iso(now), holder, wanted)
             current = live.get(showtime_id)
             if current is not None:
                 hold_id, expires_at = str(current["hold_id"]), parse_iso(str(current["expires_at"]))
@@ -183,6 +189,21 @@ class InventoryService:
                           released=dropped or None, expires_at=iso(expires_at))
                 return hold
         raise LimitReached(t("Your seats are being changed by another of your requests. Please try again."))
+
+    def _check_single_seats(self, layout: Layout, items: dict[str, dict[str, Any]], now: str, holder: str,
+                            wanted: list[str]) -> None:
+        """SeatRuleBroken when this hold (replacing the holder's seats) would leave a single seat on its own.
+        Checked against the seats as read; a parallel hold elsewhere in the row may still strand one (rare,
+        and never a double sale), which the next hold beside it does not count against its customer."""
+        if not self._settings.single_seat_rule:
+            return
+        taken = {seat_id for seat_id, item in items.items() if _state(item, now, holder) != SeatState.AVAILABLE}
+        mine = {seat_id for seat_id, item in items.items() if _state(item, now, holder) == SeatState.HELD_BY_YOU}
+        lone = seat_rules.lone_seats_left(layout, taken, (taken - mine) | set(wanted), wanted)
+        if lone:
+            raise SeatRuleBroken(t("That would leave seat {seat} empty on its own, and a single seat is hard to "
+                                   "fill. Add {seat} to your seats, or move them so no single seat is left.",
+                                   seat=lone[0]), lone)
 
     def _write_hold(self, hold: Hold, dropped: list[str], now: datetime, slots_item: dict[str, Any] | None,
                     live: dict[str, dict[str, Any]]) -> bool:
