@@ -25,6 +25,7 @@ from components.session import SessionGuard
 from services.accounts.password_reset import PasswordResetService
 from services.accounts.tokens import TokenService
 from services.accounts.users import UserService
+from services.booking.availability import AvailabilityService
 from services.booking.bookings import BookingService
 from services.booking.counters import SalesCounters
 from services.booking.inventory import InventoryService
@@ -89,6 +90,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         payments=payments,
         inventory=inventory,
         bookings=bookings,
+        availability=AvailabilityService(aws, catalog),
         tokens=TokenService(settings, clock, users),
         password_reset=PasswordResetService(aws, clock, settings, users, messages),
         messages=messages,
