@@ -21,7 +21,9 @@ _AUTH: dict[int | str, dict[str, Any]] = {
 @router.post("/showtimes/{showtime_id}/holds", status_code=201, response_model=HoldOut,
              responses={**_AUTH, 404: {"model": ErrorResponse},
                         409: {"model": ErrorResponse,
-                              "description": "seat_unavailable (with seats), show_closed or limit_reached"},
+                              "description": "seat_unavailable (with seats), seat_rule (a single empty seat "
+                                             "left on its own, or a companion seat without its wheelchair "
+                                             "space; with seats), show_closed or limit_reached"},
                         422: {"model": ErrorResponse}})
 def hold(showtime_id: str, body: HoldRequest, services: ServicesDep, user: UserDep) -> HoldOut:
     """Hold 1–10 seats, all or none, for a few minutes. Holding again replaces your hold's seats. One live
@@ -34,6 +36,17 @@ def hold(showtime_id: str, body: HoldRequest, services: ServicesDep, user: UserD
 def release(hold_id: str, services: ServicesDep, user: UserDep) -> Response:
     services.inventory.release(hold_id, user.user_id)
     return Response(status_code=204)
+
+
+@router.post("/holds/{hold_id}/extend", response_model=HoldOut,
+             responses={**_AUTH, 404: {"model": ErrorResponse},
+                        409: {"model": ErrorResponse,
+                              "description": "hold_expired (or changed meanwhile), limit_reached (extended before)"},
+                        422: {"model": ErrorResponse, "description": "invalid_request: not yet in the hold's last "
+                                                                     "minute"}})
+def extend(hold_id: str, services: ServicesDep, user: UserDep) -> HoldOut:
+    """Keep your held seats a few minutes longer: once per hold, in its last minute (the seat page warns then)."""
+    return HoldOut.of(services.inventory.extend(hold_id, user.user_id))
 
 
 @router.post("/bookings", status_code=201, response_model=BookingOut,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -310,6 +311,65 @@ class InventoryService:
             },
         }}
 
+    # Extending ------------------------------------------------------------------------------------
+    def extend(self, hold_id: str, holder: str) -> Hold:
+        """Once per hold, in its last ``hold_extend_window_seconds``: keep the seats
+        ``hold_extension_minutes`` longer (the seat page's warning offers it; the API too). One transaction:
+        every seat still held by this live hold, the hold record (not extended before), the holder's slot."""
+        hold = self.get_hold(hold_id, holder)
+        now = self._clock.now().replace(microsecond=0)
+        if not hold.is_live(now):
+            raise HoldExpired(t("Your hold has ended and the seats were released. Please choose seats again."))
+        if hold.extended:
+            raise LimitReached(t("You have already kept these seats longer once. Please finish your booking."))
+        window = self._settings.hold_extend_window_seconds
+        if (hold.expires_at - now).total_seconds() > window:
+            raise InvalidRequest(t("You can ask for more time in the last {n} seconds of your hold.", n=window))
+        expires_at = hold.expires_at + timedelta(minutes=self._settings.hold_extension_minutes)
+        ttl = int((expires_at + _TIDY_AFTER).timestamp())
+        actions: list[dict[str, Any]] = [{"Update": {
+            "TableName": self.seats_table,
+            "Key": {"showtime_id": hold.showtime_id, "seat_id": seat_id},
+            "UpdateExpression": "SET expires_at = :expires, #ttl = :ttl, updated_at = :now",
+            "ConditionExpression": "#s = :held AND hold_id = :hold AND expires_at >= :now",
+            "ExpressionAttributeNames": _NAMES,
+            "ExpressionAttributeValues": {":expires": iso(expires_at), ":ttl": ttl, ":now": iso(now),
+                                          ":held": HELD, ":hold": hold_id},
+        }} for seat_id in hold.seat_ids]
+        actions.append({"Update": {
+            "TableName": self.holds_table,
+            "Key": {"hold_id": hold_id},
+            "UpdateExpression": "SET expires_at = :expires, #x = :yes, updated_at = :now, #ttl = :ttl "
+                                "ADD revision :one",
+            "ConditionExpression": "#s = :active AND revision = :revision AND attribute_not_exists(#x)",
+            "ExpressionAttributeNames": {**_NAMES, "#x": "extended"},  # a reserved word too
+            "ExpressionAttributeValues": {":expires": iso(expires_at), ":yes": True, ":now": iso(now),
+                                          ":ttl": ttl + int(timedelta(days=1).total_seconds()), ":one": 1,
+                                          ":active": "active", ":revision": hold.revision},
+        }})
+        slots_item = self._read_slots(holder)
+        entry = ((slots_item or {}).get("slots") or {}).get(hold.showtime_id)
+        if slots_item is not None and entry is not None and entry.get("hold_id") == hold_id:
+            actions.append({"Update": {  # the slot's copy of the expiry, so the cap keeps counting these seats
+                "TableName": self.holds_table,
+                "Key": {"hold_id": _slots_key(holder)},
+                "UpdateExpression": "SET slots.#show.expires_at = :expires, #ttl = :ttl ADD version :one",
+                "ConditionExpression": "version = :seen",
+                "ExpressionAttributeNames": {"#show": hold.showtime_id, "#ttl": "ttl"},
+                "ExpressionAttributeValues": {":expires": iso(expires_at), ":one": 1,
+                                              ":seen": int(slots_item.get("version", 0)),
+                                              ":ttl": max(int(slots_item.get("ttl", 0)), ttl)},
+            }})
+        try:
+            transact(self._aws, actions)
+        except TransactionCancelled as exc:
+            raise HoldExpired(t("Your seats changed meanwhile (booked, released or expired). Please look at "
+                                "them again.")) from exc
+        log_event("hold.extended", hold_id=hold_id, showtime_id=hold.showtime_id, expires_at=iso(expires_at))
+        showtime = self._catalog.showtime(hold.showtime_id)
+        quote = self._pricing.quote(showtime, self._catalog.layout_of(showtime), hold.seat_ids)
+        return replace(self.get_hold(hold_id, holder), quote=quote)
+
     # Releasing ------------------------------------------------------------------------------------
     def release(self, hold_id: str, holder: str) -> list[str]:
         """Free a hold's seats (on request or when the user leaves); returns the seats freed. Idempotent."""
@@ -489,4 +549,5 @@ def _hold(item: dict[str, Any]) -> Hold:
         status=item.get("status", "active"),
         revision=int(item.get("revision", 0)),
         booking_id=item.get("booking_id"),
+        extended=bool(item.get("extended", False)),
     )

@@ -46,6 +46,7 @@ class Hold:
     revision: int
     booking_id: str | None = None
     quote: Quote | None = None  # filled when the hold is placed (revision is then 0: read the hold for it)
+    extended: bool = False  # the one extension was used (InventoryService.extend)
 
     def is_live(self, now: datetime) -> bool:
         return self.status == "active" and self.expires_at >= now.replace(microsecond=0)
