@@ -182,7 +182,9 @@ class InventoryService:
             else:
                 hold_id, expires_at = new_hold_id(), now + timedelta(minutes=self._settings.hold_minutes)
             dropped = [item["seat_id"] for item in mine if item["hold_id"] == hold_id and item["seat_id"] not in wanted]
-            hold = Hold(hold_id, showtime_id, holder, tuple(wanted), expires_at, iso(now), "active", 0, quote=quote)
+            extended = bool(current.get("extended")) if current is not None else False
+            hold = Hold(hold_id, showtime_id, holder, tuple(wanted), expires_at, iso(now), "active", 0, quote=quote,
+                        extended=extended)
             if self._write_hold(hold, dropped, now, slots_item, live):
                 self._publish(showtime_id, [SeatChange(s, SeatState.HELD, hold_id) for s in wanted]
                               + [SeatChange(s, SeatState.AVAILABLE) for s in dropped])
@@ -242,7 +244,8 @@ class InventoryService:
                                      message=_busy())
             # The hold record is the authority on expiry (the entry's copy is for skipping reads).
             if record is not None and record.get("status") == "active" and parse_iso(record["expires_at"]) >= now:
-                live[showtime_id] = {**entry, "expires_at": record["expires_at"]}
+                live[showtime_id] = {**entry, "expires_at": record["expires_at"],
+                                     "extended": bool(record.get("extended", False))}
         return live
 
     def _check_cap(self, live: dict[str, dict[str, Any]], showtime_id: str, wanted: int) -> None:
