@@ -55,6 +55,8 @@ _HOLD_ID = re.compile(r"h-[0-9a-f]{32}")
 _HOLD_ROUNDS = 4  # reads-and-writes of one hold request before telling the user to try again
 # Held seat items keep a TTL this long after they expire: only to tidy the table, never for correctness.
 _TIDY_AFTER = timedelta(hours=1)
+# The seat page offers the extension when its countdown (rounded, on the browser's clock) reaches the window.
+_EXTEND_GRACE_SECONDS = 5
 # Names used in every expression (status and ttl are DynamoDB reserved words).
 _NAMES = {"#s": "status", "#ttl": "ttl"}
 
@@ -326,7 +328,7 @@ class InventoryService:
         if hold.extended:
             raise LimitReached(t("You have already kept these seats longer once. Please finish your booking."))
         window = self._settings.hold_extend_window_seconds
-        if (hold.expires_at - now).total_seconds() > window:
+        if (hold.expires_at - now).total_seconds() > window + _EXTEND_GRACE_SECONDS:
             raise InvalidRequest(t("You can ask for more time in the last {n} seconds of your hold.", n=window))
         expires_at = hold.expires_at + timedelta(minutes=self._settings.hold_extension_minutes)
         ttl = int((expires_at + _TIDY_AFTER).timestamp())

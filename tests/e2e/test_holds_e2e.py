@@ -1,6 +1,6 @@
 """Holds that respect people, in real Chromium: the countdown's last-minute warning and its one extension,
 and seats going back on sale when the customer closes the tab (not 8 minutes later), but not on the way
-to checkout."""
+to checkout. Also the seat map's "accessible seats" filter."""
 
 from __future__ import annotations
 
@@ -63,6 +63,14 @@ def test_the_last_minute_warning_and_one_extension(holds_app: RunningApp, show: 
     page = contexts().new_page()
     register(page, holds_app, "Esha")
     open_map(page, holds_app, show)
+    # The "accessible seats" filter highlights the wheelchair spaces and companion seats, and lets go again.
+    toggle = page.get_by_role("button", name="Accessible seats")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".sg.sg-acc-only")).to_have_count(1)
+    assert page.locator(".sg-seat.acc").count() == 8  # C1, C2, C15, C16, F1, F2, F11, F12 in the lounge
+    toggle.click()
+    expect(page.locator(".sg.sg-acc-only")).to_have_count(0)
     seat(page, "B5").click()
     expect_state(page, "B5", "m")
     shorten(holds_app, show, "B5", 68)
