@@ -67,7 +67,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     catalog = CatalogService(aws, clock)
     live = LiveHub()
     pricing = PricingService(settings)
-    payments = DemoGateway()
+    payments = DemoGateway(settings.upi_collect_seconds)
     inventory = InventoryService(aws, clock, settings, catalog, pricing, live)
     users = UserService(aws, clock, settings, bcrypt_rounds=settings.bcrypt_rounds)
     mailbox = MailboxService(aws, clock) if settings.mailbox_enabled else None

@@ -82,6 +82,12 @@ class PaymentDeclined(DomainError):
     code = "payment_declined"
 
 
+class PaymentTimedOut(PaymentDeclined):
+    """A UPI collect request was not approved in time (nothing was charged)."""
+
+    code = "payment_timed_out"
+
+
 class TooLateToCancel(DomainError):
     code = "too_late_to_cancel"
 

@@ -53,6 +53,7 @@ def make_settings(endpoint: str, **overrides: object) -> Settings:
         # The tests written before the single-seat rule pick seats freely to test other things; the rule's
         # own tests (tests/test_seat_rules.py) and the e2e apps run with it on, as the product does.
         "single_seat_rule": False,
+        "upi_collect_seconds": 0.2,  # the demo UPI app answers quickly in tests
     }
     return Settings(**(values | overrides))  # type: ignore[arg-type]
 

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Response
 from api.v1.deps import ServicesDep, UserDep
 from api.v1.errors import LoggedRoute
 from api.v1.schemas import BookingOut, BookingRequest, ErrorResponse, HoldOut, HoldRequest
-from services.booking.payments import CardPayment
 
 router = APIRouter(tags=["booking"], route_class=LoggedRoute)
 # FastAPI types ``responses`` as dict[int | str, dict[str, Any]]; an inferred dict[int, ...] would not fit.
@@ -50,14 +49,14 @@ def extend(hold_id: str, services: ServicesDep, user: UserDep) -> HoldOut:
 
 
 @router.post("/bookings", status_code=201, response_model=BookingOut,
-             responses={**_AUTH, 402: {"model": ErrorResponse, "description": "payment_declined"},
+             responses={**_AUTH, 402: {"model": ErrorResponse,
+                                       "description": "payment_declined, or payment_timed_out (UPI)"},
                         404: {"model": ErrorResponse},
                         409: {"model": ErrorResponse, "description": "hold_expired or show_closed"},
                         422: {"model": ErrorResponse}})
 def book(body: BookingRequest, services: ServicesDep, user: UserDep) -> BookingOut:
     """Pay for a hold. Sending the same hold again returns the same booking (never a second one)."""
-    payment = CardPayment(body.payment.card_number, body.payment.method)
-    return BookingOut.of(services.bookings.checkout(body.hold_id, user, payment))
+    return BookingOut.of(services.bookings.checkout(body.hold_id, user, body.payment.payment()))
 
 
 @router.get("/bookings", response_model=list[BookingOut], responses=_AUTH)

@@ -139,6 +139,11 @@ class Booking:
         return [seat.seat_id for seat in self.seats]
 
     @property
+    def upi_vpa(self) -> str:
+        """The UPI ID it was paid from ("" when paid by card)."""
+        return str(self.extra.get("upi_vpa", ""))
+
+    @property
     def reference(self) -> str:
         """The short booking reference a person reads out at the counter (pages, emails, API)."""
         return booking_reference(self.booking_id)

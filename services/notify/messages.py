@@ -112,6 +112,7 @@ class MessageComposer:
             "",
             *_table(amount_rows(booking)),
             *([t("Paid by card ending {last4}.", last4=booking.card_last4)] if booking.card_last4 else []),
+            *([t("Paid by UPI from {vpa}.", vpa=booking.upi_vpa)] if booking.upi_vpa else []),
             "",
             t("Please arrive 15 minutes early. You can cancel up to {hours} before the show in My bookings:",
               hours=_duration(self._cutoff_minutes)),
@@ -129,7 +130,8 @@ class MessageComposer:
 
     def _cancelled_body(self, booking: Booking) -> str:
         refund = format_money(booking.refund or 0, booking.price.currency)
-        card = t(" to your card ending {last4}", last4=booking.card_last4) if booking.card_last4 else ""
+        card = (t(" to your card ending {last4}", last4=booking.card_last4) if booking.card_last4
+                else t(" to your UPI ID {vpa}", vpa=booking.upi_vpa) if booking.upi_vpa else "")
         lines = [
             t("Your booking has been cancelled and its seats released."),
             t("We are refunding {refund}{card}; banks usually take 5 to 7 working days.", refund=refund, card=card),
