@@ -71,7 +71,10 @@ def _header(cities: list[str], city: str, *, has_mailbox: bool) -> None:
 
 
 def _search_box() -> ui.input:
-    search = ui.input(placeholder=t("Search movies")).props(
+    # The query stays in the box on the results page (home with ?q=...), so it can be corrected.
+    request = ui.context.client.request
+    typed = request.query_params.get("q", "") if request is not None and request.url.path == "/" else ""
+    search = ui.input(placeholder=t("Search movies"), value=typed[:200]).props(
         f'dense outlined dark rounded clearable aria-label="{t("Search movies")}"'
     )
     with search.add_slot("prepend"):
