@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from services.i18n import current_language
+from services.i18n import current_language, t
 
 _SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£", "NPR": "रू"}
 _DAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
@@ -101,6 +101,20 @@ def show_date(show: Scheduled, *, year: bool = False, language: str | None = Non
 def show_clock(show: Scheduled, *, language: str | None = None) -> str:
     """``7:30 PM``, the theater's clock at the start of the show."""
     return clock_time(show.starts_at, show.timezone, language=language)
+
+
+# Human names of the time zones the theaters are in (a customer never reads "Asia/Kolkata").
+_ZONE_NAMES = {"Asia/Kolkata": "India Standard Time", "Asia/Calcutta": "India Standard Time",
+               "Asia/Kathmandu": "Nepal Time", "Asia/Dhaka": "Bangladesh Time", "Asia/Colombo": "Sri Lanka Time",
+               "Asia/Dubai": "Gulf Standard Time", "Asia/Singapore": "Singapore Time", "UTC": "UTC"}
+
+
+def zone_label(zone: str, moment: datetime | None = None) -> str:
+    """``India Standard Time (IST)``: the zone's human name and abbreviation (just the abbreviation when
+    the zone has no name here)."""
+    abbreviation = zone_abbreviation(moment or datetime.now(ZoneInfo("UTC")), zone)
+    name = _ZONE_NAMES.get(zone)
+    return f"{t(name)} ({abbreviation})" if name and name != abbreviation else abbreviation
 
 
 def show_zone(show: Scheduled) -> str:

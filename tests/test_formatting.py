@@ -78,3 +78,12 @@ def test_a_language_without_tables_falls_back_to_english() -> None:
         assert day_name(date(2025, 6, 4), language="en") == "Wed"
     finally:
         current_language.reset(token)
+
+
+def test_time_zones_read_as_people_name_them() -> None:
+    from services.formatting import zone_label
+
+    moment = datetime(2025, 6, 13, 13, 0, tzinfo=UTC)
+    assert zone_label("Asia/Kolkata", moment) == "India Standard Time (IST)"
+    assert zone_label("Asia/Kathmandu", moment) == "Nepal Time (+0545)"
+    assert zone_label("America/New_York", moment) == "EDT"  # no name here: the abbreviation, never the IANA id

@@ -98,7 +98,7 @@ def test_the_pdf_shows_the_booking_and_its_qr_verifies(small: Services, booking:
     local = booking.local_start()
     day = f"{local:%a} {local.day} {local:%b %Y}".upper()
     for fact in ("The Tiny Picture", "Tiny Cinema", "1 Test Road", "Screen 1", day,
-                 f"{local:%I:%M %p}".lstrip("0"), "IST", "Asia/Kolkata", "A1", "A2", "C3", "Classic", "Prime",
+                 f"{local:%I:%M %p}".lstrip("0"), "IST", "India Standard Time", "A1", "A2", "C3", "Classic", "Prime",
                  "₹750", "₹90", "₹151.20", "₹991.20", "Total paid", "CONFIRMED", "https://tickets.example.com/ticket/"):
         assert fact in text, fact
     assert f"BOOKING REF {booking.reference}" in text  # the short reference, as on every page

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from services.booking.models import Booking
 from services.booking.pricing import PricedSeat
-from services.formatting import format_money, show_time
+from services.formatting import format_money, show_time, zone_label
 from services.i18n import t
 
 Kind = Literal["booking_confirmed", "booking_cancelled", "password_reset"]
@@ -150,9 +150,9 @@ class MessageComposer:
     def _facts(self, booking: Booking) -> list[str]:
         return _table([
             (t("Reference"), booking.reference),
-            (t("Booking"), booking.booking_id),
+            (t("Booking"), booking.reference),
             (t("Movie"), booking.movie_title),
-            (t("When"), f"{show_time(booking, year=True, zone_name=True)} ({booking.timezone})"),
+            (t("When"), f"{show_time(booking, year=True)} {zone_label(booking.timezone, booking.starts_at)}"),
             (t("Theater"), booking.theater_name),
             (t("Address"), booking.theater_address or booking.city),
             (t("Screen"), booking.screen_name),
