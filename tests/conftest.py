@@ -51,7 +51,7 @@ def make_settings(endpoint: str, **overrides: object) -> Settings:
         "api_secret": TEST_SECRET + "-api",
         "bcrypt_rounds": 4,
         # The tests written before the single-seat rule pick seats freely to test other things; the rule's
-        # own tests (tests/test_seat_rules.py) and the e2e apps run with it on, as the product does.
+        # own tests (tests/test_seat_rules.py, tests/e2e/test_holds_e2e.py) turn it on, as the product has it.
         "single_seat_rule": False,
         "upi_collect_seconds": 0.2,  # the demo UPI app answers quickly in tests
     }

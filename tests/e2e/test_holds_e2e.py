@@ -24,8 +24,8 @@ from tests.e2e.test_seatmap_live import expect_state, open_map, register, seat
 
 @pytest.fixture(scope="module")
 def holds_app(app_factory: Callable[..., RunningApp]) -> RunningApp:
-    """An app of its own: this module shortens holds in its tables."""
-    return app_factory()
+    """An app of its own (this module shortens holds in its tables), with the seat rules as the product has them."""
+    return app_factory(single_seat_rule="true")
 
 
 @pytest.fixture(scope="module")
