@@ -24,7 +24,7 @@ from services.formatting import day_month, day_name, show_clock, show_time
 from services.i18n import t
 
 PICK_KEY = "pick_before_login"
-LEAVE_KEY = "seat_page:"  # + showtime id: the newest page of this browser showing that show (its client id)
+LEAVE_KEY = "seat_page:"  # + holder:showtime: the newest page of that customer showing that show (client id)
 
 
 def register(services: Services) -> None:
@@ -139,16 +139,22 @@ def _release_on_leave(services: Services, showtime_id: str, selection: SeatSelec
     checkout, and when a newer page of this browser shows the same show (a reload resumes the hold there).
     Expiry stays the backstop (a crash, a lost connection to this server)."""
     client = ui.context.client
-    pages = app.storage.user  # the browser's storage, captured: the handler runs outside any request
-    key = f"{LEAVE_KEY}{showtime_id}"
-    pages[key] = client.id
     leaving = {"to_checkout": False}
+    if selection.holder is None:
+        return leaving
+    # Keyed by the holder (never shared between people); in the app's storage so the handler, which runs
+    # outside any request, can read it.
+    pages = app.storage.general
+    key = f"{LEAVE_KEY}{selection.holder}:{showtime_id}"
+    pages[key] = client.id
 
     def left() -> None:
         hold, holder = selection.hold, selection.holder
-        if leaving["to_checkout"] or hold is None or holder is None or pages.get(key) != client.id:
+        if pages.get(key) != client.id:  # a newer page of this customer shows the show (a reload)
             return
         pages.pop(key, None)
+        if leaving["to_checkout"] or hold is None or holder is None:
+            return
         background_tasks.create(_release(services, hold.hold_id, holder), name="release on leave")
 
     client.on_delete(left)
