@@ -27,6 +27,7 @@ from components.session import SessionGuard
 from services.accounts.password_reset import PasswordResetService
 from services.accounts.tokens import TokenService
 from services.accounts.users import UserService
+from services.booking.availability import AvailabilityService
 from services.booking.bookings import BookingService
 from services.booking.counters import SalesCounters
 from services.booking.inventory import InventoryService
@@ -73,7 +74,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     catalog = CatalogService(aws, clock)
     live = LiveHub()
     pricing = PricingService(settings)
-    payments = DemoGateway()
+    payments = DemoGateway(settings.upi_collect_seconds)
     inventory = InventoryService(aws, clock, settings, catalog, pricing, live)
     users = UserService(aws, clock, settings, bcrypt_rounds=settings.bcrypt_rounds)
     mailbox = MailboxService(aws, clock) if settings.mailbox_enabled else None
@@ -98,6 +99,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         payments=payments,
         inventory=inventory,
         bookings=bookings,
+        availability=AvailabilityService(aws, catalog),
         tokens=TokenService(settings, clock, users),
         password_reset=PasswordResetService(aws, clock, settings, users, messages),
         messages=messages,

@@ -42,6 +42,9 @@ class BookingSummary:
         on_clear: Callable[[], Any],
         on_expired: Callable[[], Any],
         max_seats: int,
+        on_extend: Callable[[], Any] | None = None,
+        warn_seconds: int = 60,
+        extension_minutes: int = 4,
     ) -> None:
         ui.add_css(_CSS)
         self._currency = currency
@@ -51,6 +54,18 @@ class BookingSummary:
             .classes("mm-surface mm-summary w-full lg:w-80 shrink-0 p-4 lg:p-5 gap-3 lg:sticky lg:top-24")
             .mark("booking-summary") as self.root
         ):
+            # The hold's last minute: a warning with the one extension (both layouts; above the phone bar).
+            with ui.column().classes("w-full gap-2 rounded-lg p-3 bg-rose-500/15 border border-rose-400/50").props(
+                'role="alert"'
+            ).mark("hold-warning") as self._warning:
+                ui.label(t("Your seats are held for less than a minute.")).classes("text-white font-medium")
+                self._extend = ui.button(
+                    t("Keep them {n} more minutes", n=extension_minutes), on_click=on_extend or (lambda: None)
+                ).props("unelevated no-caps color=rose-5").classes("w-full").mark("extend-hold")
+                self._extended_note = ui.label(t("You have had your extra time. Please finish your booking.")
+                                               ).classes("mm-muted text-sm")
+            self._warning.set_visibility(False)
+            self._can_extend = on_extend is not None
             # Wide screens: the full card.
             with ui.column().classes("w-full gap-3 max-lg:hidden"):
                 ui.label(t("Your seats")).classes("mm-title text-xl text-white")
@@ -74,7 +89,7 @@ class BookingSummary:
                         self._total = ui.label().classes("text-white font-bold text-lg").mark("summary-total")
                     with ui.row().classes("w-full items-center justify-between"):
                         ui.label(t("Seats held for")).classes("mm-muted text-sm")
-                        self.timer = HoldTimer(0, on_expired)
+                        self.timer = HoldTimer(0, on_expired, warn_at=warn_seconds, on_warn=self.warn)
                     self._continue = (
                         ui.button(on_click=on_continue).props("unelevated no-caps size=lg").classes("w-full")
                         .mark("continue")
@@ -96,6 +111,21 @@ class BookingSummary:
             self._live = ui.label().classes("sr-only").props('aria-live="polite"')
         self.show(None, 0)
 
+    def allow_extension(self, allowed: bool) -> None:
+        """Whether the warning offers the extension (not when this hold had it already, e.g. before a reload)."""
+        self._can_extend = allowed
+
+    def warn(self) -> None:
+        """The hold's last stretch: say so, offering the one extension unless it was used."""
+        self._extend.set_visibility(self._can_extend)
+        self._extended_note.set_visibility(not self._can_extend)
+        self._warning.set_visibility(True)
+
+    def extended(self) -> None:
+        """The extension was granted: the warning goes (``show`` restarts the countdown)."""
+        self._can_extend = False
+        self._warning.set_visibility(False)
+
     def _price_row(self, name: str) -> ui.label:
         with ui.row().classes("mm-price-row"):
             ui.label(name).classes("mm-muted")
@@ -107,6 +137,8 @@ class BookingSummary:
         empty = quote is None or not quote.seats
         self._empty.set_visibility(empty)
         self._details.set_visibility(not empty)
+        if empty or seconds_left > self.timer.warn_at:
+            self._warning.set_visibility(False)
         self.root.classes(add="max-lg:hidden" if empty else "", remove="" if empty else "max-lg:hidden")
         if empty:
             self._live.set_text(t("No seats selected."))

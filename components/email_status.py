@@ -51,7 +51,7 @@ def _show(body: ui.row, email: str, status: SubscriptionStatus, subscribe: Calla
         ui.icon(icon, size="22px").classes(colour)
         with ui.column().classes("gap-1 min-w-0"):
             if status == "mailbox":
-                ui.label(t("This server runs on its embedded backend: no email leaves this computer. "
+                ui.label(t("This is a demo server: no email leaves this computer. "
                            "Your confirmations arrive in your Mailbox.")).classes("text-white")
                 ui.link(t("Open Mailbox"), "/mailbox").classes("text-accent").mark("email-status-mailbox")
             elif status == "confirmed":

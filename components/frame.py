@@ -74,7 +74,10 @@ def _header(cities: list[str], city: str, *, has_mailbox: bool) -> None:
 
 
 def _search_box() -> ui.input:
-    search = ui.input(placeholder=t("Search movies and events")).props(
+    # The query stays in the box on the results page (home with ?q=...), so it can be corrected.
+    request = ui.context.client.request
+    typed = request.query_params.get("q", "") if request is not None and request.url.path == "/" else ""
+    search = ui.input(placeholder=t("Search movies and events"), value=typed[:200]).props(
         f'dense outlined dark rounded clearable aria-label="{t("Search movies and events")}"'
     )
     with search.add_slot("prepend"):

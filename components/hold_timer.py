@@ -11,13 +11,17 @@ from services.i18n import t
 
 
 class HoldTimer(ui.element, component="hold_timer.js"):
-    def __init__(self, seconds: float = 0, on_expired: Callable[[], Any] | None = None) -> None:
+    def __init__(self, seconds: float = 0, on_expired: Callable[[], Any] | None = None, *,
+                 warn_at: int = 0, on_warn: Callable[[], Any] | None = None) -> None:
         super().__init__()
         self._props["seconds"] = max(0, int(seconds))
         self._props["label"] = t("Seats held for")
         self._props["expired"] = t("Hold expired")
+        self._props["warn-at"] = warn_at if on_warn is not None else 0
         if on_expired is not None:
             self.on("expired", lambda _: on_expired())
+        if on_warn is not None:
+            self.on("warn", lambda _: on_warn())
 
     def restart(self, seconds: float) -> None:
         """Count down from ``seconds`` (a new or changed hold); a tiny props update, not the page."""
@@ -27,3 +31,7 @@ class HoldTimer(ui.element, component="hold_timer.js"):
     @property
     def seconds(self) -> int:
         return int(self._props["seconds"])
+
+    @property
+    def warn_at(self) -> int:
+        return int(self._props["warn-at"])

@@ -34,10 +34,13 @@ function fill(template, values) {
 
 export default {
   template: `
-    <div class="sg" ref="root">
+    <div class="sg" ref="root" :class="{ 'sg-web': !focus_px }">
       <div class="sg-bar">
         <div class="sg-bar-slot"><slot></slot></div>
         <div class="sg-zoom">
+          <button type="button" class="sg-zb sg-acc-btn" :class="{ on: accOnly }" :aria-pressed="String(accOnly)"
+                  :title="labels.accessible_hint" @click="toggleAccessible">
+            <i class="material-icons" aria-hidden="true">accessible</i><span>{{ labels.accessible }}</span></button>
           <button type="button" class="sg-zb" :aria-label="labels.zoom_out" :title="labels.zoom_out" @click="zoomBy(1 / 1.5)">
             <i class="material-icons" aria-hidden="true">remove</i></button>
           <button type="button" class="sg-zb" :aria-label="labels.zoom_in" :title="labels.zoom_in" @click="zoomBy(1.5)">
@@ -80,6 +83,9 @@ export default {
     labels: Object,
     focus_px: { type: Number, default: 0 },
   },
+  data() {
+    return { accOnly: false }; // the "accessible seats" filter: highlights wheelchair spaces and companion seats
+  },
   computed: {
     legend() {
       const l = this.labels.legend;
@@ -121,6 +127,12 @@ export default {
     this.resizeObserver?.disconnect();
   },
   methods: {
+    toggleAccessible() {
+      // The root's other classes (sg-zoomed, sg-nonum) are set by hand: toggle this one by hand too, so a
+      // re-render of the root's class binding never wipes them.
+      this.accOnly = !this.accOnly;
+      this.$refs.root.classList.toggle("sg-acc-only", this.accOnly);
+    },
     // Building ------------------------------------------------------------------------------------
     build(status) {
       // One HTML string, statuses and labels included: no second pass over 2,000 elements.

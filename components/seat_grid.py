@@ -79,6 +79,8 @@ def grid_labels() -> dict[str, Any]:
         "screen": t("All eyes this way"),
         "zoom_in": t("Zoom in"), "zoom_out": t("Zoom out"), "fit": t("Show the whole hall"),
         "zoom_hint": t("Pinch or tap to zoom in"),
+        "accessible": t("Accessible seats"),
+        "accessible_hint": t("Highlight wheelchair spaces and their companion seats"),
         "legend_title": t("Legend"),
         "legend": {
             "a": t("Available"), "m": t("Selected"), "h": t("Held by others"), "s": t("Sold"),

@@ -21,7 +21,15 @@ from services.booking.models import Hold
 from services.booking.pricing import PricingService, Quote
 from services.catalog.models import Showtime
 from services.clock import Clock
-from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, SeatUnavailable, ShowClosed
+from services.errors import (
+    DomainError,
+    HoldExpired,
+    InvalidRequest,
+    NotFound,
+    SeatRuleBroken,
+    SeatUnavailable,
+    ShowClosed,
+)
 from services.i18n import N_, t
 
 WHY_NOT = {
@@ -69,6 +77,10 @@ class SeatSelection:
     def hold(self) -> Hold | None:
         return self.current.hold
 
+    @property
+    def holder(self) -> str | None:
+        return self._holder
+
     async def resume(self) -> None:
         """Pick up the viewer's live hold on this showtime (a reload, or coming back from checkout)."""
         if self._grid.hold_id and self._holder:
@@ -111,9 +123,26 @@ class SeatSelection:
         if block is None:
             ui.notify(t("There are no {n} seats together any more. Try fewer seats.", n=count), type="warning")
             return
+        mine = list(self.hold.seat_ids) if self.hold else []
+        if mine and set(mine) != set(block) and not await _replace_asked(mine, block):
+            return
         await self.choose(block)
         if self.hold and set(block) <= set(self.hold.seat_ids):
             self._grid.focus_seat(block[0])
+
+    async def extend(self) -> bool:
+        """The hold's one extension (offered in its last minute); False, with the reason shown, when refused."""
+        async with self._lock:
+            if self.hold is None or self._holder is None:
+                return False
+            try:
+                hold = await call(self._inventory.extend, self.hold.hold_id, self._holder)
+            except DomainError as exc:
+                ui.notify(exc.message, type="warning", multi_line=True)
+                await self._refresh_hold()
+                return False
+            self._show(hold)
+            return True
 
     async def clear(self) -> None:
         async with self._lock:
@@ -139,6 +168,10 @@ class SeatSelection:
                 result = None
             else:
                 result = None
+        except SeatRuleBroken as exc:  # the seats are free; the choice would strand one: say how to fix it
+            self._grid.settle(touched)
+            ui.notify(exc.message, type="warning", multi_line=True, timeout=8000)
+            return
         except SeatUnavailable as exc:
             ui.notify(exc.message, type="warning")
             await self._reread(touched)
@@ -215,15 +248,28 @@ class SeatSelection:
 
     # Live: my seats went away (the hold expired and was swept, or it was booked in another tab) ----------
     def _lost(self, seat_ids: list[str]) -> None:
+        """Some of my seats turned free or someone else's. That is also what this page's own replacement of
+        seats looks like (best seats, a move) while its request is under way, so never conclude from it
+        that the hold ended: ask the service (after any request in flight), which tells only if it did."""
         if not self.hold:
             return
-        remaining = [s for s in self.hold.seat_ids if s not in seat_ids]
-        if remaining:
-            background_tasks.create(self._refresh_in_context(), name="refresh hold")
-            return
-        self.current = Selection(None, None)
-        self._on_change(self.current)
-        _tell_hold_ended(seat_ids)
+        background_tasks.create(self._refresh_in_context(), name="refresh hold")
+
+
+async def _replace_asked(mine: list[str], block: list[str]) -> bool:
+    """Best seats would replace the seats the customer picked: ask first."""
+    with ui.dialog() as dialog, ui.card().classes("mm-surface p-5 gap-3 max-w-sm").mark("replace-seats"):
+        ui.label(t("Replace your seats?")).classes("mm-title text-xl text-white")
+        ui.label(t("You picked {mine}. The best {n} seats together are {block}.", mine=", ".join(mine),
+                   n=len(block), block=", ".join(block))).classes("text-gray-200")
+        with ui.row().classes("w-full justify-end gap-2"):
+            ui.button(t("Keep my seats"), on_click=lambda: dialog.submit(False)).props(
+                "flat no-caps").classes("text-white").mark("keep-seats")
+            ui.button(t("Use the best seats"), on_click=lambda: dialog.submit(True)).props(
+                "unelevated no-caps").mark("use-best-seats")
+    answer = await dialog
+    dialog.delete()
+    return bool(answer)
 
 
 def _tell_hold_ended(seat_ids: list[str]) -> None:

@@ -106,7 +106,8 @@ def _confirm_cancel(services: Services, user: User, booking: Booking, refresh) -
         if kept:
             ui.label(t("{kept} (the convenience fee and its tax) is not refunded.",
                        kept=format_money(kept, currency))).classes("mm-muted text-sm")
-        ui.label(t("The refund goes back to the card ending {last4}.", last4=booking.card_last4)).classes(
+        ui.label(t("The refund goes back to the UPI ID {vpa}.", vpa=booking.upi_vpa) if booking.upi_vpa else
+                 t("The refund goes back to the card ending {last4}.", last4=booking.card_last4)).classes(
             "mm-muted text-sm")
 
         async def cancel() -> None:

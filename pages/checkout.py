@@ -8,6 +8,7 @@ lost answer or a reconnect lands on the one booking.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote
 
@@ -20,7 +21,7 @@ from components.service_call import call
 from components.session import require_user
 from services.accounts.users import User
 from services.booking.models import Hold
-from services.booking.payments import CardPayment, card_digits
+from services.booking.payments import CardPayment, Payment, UpiPayment, card_digits, upi_vpa
 from services.catalog.models import Showtime
 from services.container import Services
 from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed
@@ -90,56 +91,57 @@ def _back(hold: Hold, showtime: Showtime) -> str:
 def _payment_form(services: Services, user: User, hold: Hold, total: str, back: str) -> None:
     with ui.column().classes("mm-surface w-full md:w-96 shrink-0 p-5 gap-4").mark("payment"):
         ui.label(t("Payment")).classes("mm-title text-xl text-white")
-        with ui.row().classes("w-full items-center gap-3 rounded-xl p-3 flex-nowrap").style(
-            "border: 1.5px solid var(--mm-primary); background: rgba(225,29,72,.08)"
-        ).props(f'role="radio" aria-checked="true" aria-label="{t("Credit or debit card")}"'):
-            ui.icon("credit_card", size="26px").classes("text-white")
-            with ui.column().classes("gap-0"):
-                ui.label(t("Credit or debit card")).classes("text-white font-medium")
-                ui.label(t("Visa, Mastercard, RuPay")).classes("mm-muted text-xs")
-            ui.icon("check_circle", size="22px").classes("text-primary ml-auto").props('aria-hidden="true"')
-        ui.label(t("UPI and wallets are coming soon.")).classes("mm-muted text-xs -mt-2")
-        card = ui.input(t("Card number"), validation=_card_error).props(
-            'outlined dark inputmode=numeric autocomplete=cc-number mask="#### #### #### #### ###" lazy-rules'
-        ).classes("w-full").mark("card-number")
-        with ui.row().classes("w-full gap-3"):  # wraps when a translated label needs the width
-            expiry = ui.input(t("Expiry (MM/YY)"), validation=_expiry_error).props(
-                'outlined dark inputmode=numeric autocomplete=cc-exp mask="##/##" lazy-rules'
-            ).classes("flex-1 min-w-[12rem]").mark("card-expiry")
-            cvc = ui.input(t("CVC"), validation=_cvc_error).props(
-                'outlined dark inputmode=numeric autocomplete=cc-csc mask="####" lazy-rules'
-            ).classes("w-28").mark("card-cvc")
-        ui.label(t("Demo: pay with 4242 4242 4242 4242, any future date and any CVC. "
-                   "4000 0000 0000 0002 is declined.")).classes("mm-muted text-xs")
+        method = {"value": "card"}
+        with ui.column().classes("w-full gap-2").props(f'role="radiogroup" aria-label="{t("Payment method")}"'):
+            card_tile = _method_tile("credit_card", t("Credit or debit card"), t("Visa, Mastercard, RuPay"),
+                                     lambda: choose("card")).mark("method-card")
+            upi_tile = _method_tile("account_balance", t("UPI"), t("Pay from any UPI app: GPay, PhonePe, Paytm"),
+                                    lambda: choose("upi")).mark("method-upi")
+        card_fields, (card, expiry, cvc) = _card_fields()
+        upi_fields, vpa = _upi_fields()
+        waiting, waiting_text = _waiting()
         error = ui.label().classes("text-negative text-sm font-medium").props('role="alert"').mark("pay-error")
         error.set_visibility(False)
         busy = {"paying": False}
 
+        def choose(value: str) -> None:
+            if busy["paying"]:
+                return
+            method["value"] = value
+            for tile, name in ((card_tile, "card"), (upi_tile, "upi")):
+                _mark_tile(tile, name == value)
+            card_fields.set_visibility(value == "card")
+            upi_fields.set_visibility(value == "upi")
+            error.set_visibility(False)
+
+        def fixed() -> None:
+            """An error about what was typed goes as soon as the input changes (it may be fixed now)."""
+            error.set_visibility(False)
+
+        for field in (card, expiry, cvc, vpa):
+            field.on_value_change(fixed)
+        choose("card")
+
         async def pay() -> None:
             if busy["paying"]:
                 return
-            fields = (card, expiry, cvc)
-            if not all([field.validate() for field in fields]):  # every field, not just the first
-                next(field for field in fields if field.error).run_method("focus")
+            upi = method["value"] == "upi"
+            payment = _payment_of(upi, card, expiry, cvc, vpa)
+            if payment is None:
                 return
+            if isinstance(payment, UpiPayment):
+                waiting_text.set_text(t("Approve the payment request sent to {vpa} in your UPI app.",
+                                        vpa=payment.vpa))
+                waiting.set_visibility(True)
             busy["paying"] = True
             button.disable()
             button.props("loading")
             error.set_visibility(False)
             try:
-                booking = await call(
-                    services.bookings.checkout, hold.hold_id, user, CardPayment(card_digits(card.value or ""))
-                )
-            except (PaymentDeclined, InvalidRequest) as exc:
-                _show_error(error, exc.message)
-                card.run_method("focus")
-            except (HoldExpired, ShowClosed, NotFound) as exc:
-                _expired_dialog(back, exc.message)
-            except DomainError as exc:
-                _show_error(error, exc.message)
-            else:
-                ui.navigate.to(f"/booking/{booking.booking_id}")
-                return
+                if await _attempt(services, user, hold, payment, error, back, vpa if upi else card):
+                    return
+            finally:
+                waiting.set_visibility(False)
             busy["paying"] = False
             button.enable()
             button.props(remove="loading")
@@ -148,9 +150,102 @@ def _payment_form(services: Services, user: User, hold: Hold, total: str, back: 
             "unelevated no-caps size=lg"
         ).classes("w-full").mark("pay")
         cvc.on("keydown.enter", pay)
+        vpa.on("keydown.enter", pay)
         with ui.row().classes("items-start gap-1 mm-muted text-xs flex-nowrap"):
             ui.icon("lock", size="14px").classes("mt-px")
-            ui.label(t("Your card is checked once; you are charged only when your seats are confirmed."))
+            ui.label(t("Your payment is checked once; you are charged only when your seats are confirmed."))
+
+
+def _payment_of(upi: bool, card: ui.input, expiry: ui.input, cvc: ui.input, vpa: ui.input) -> Payment | None:
+    """The payment the form describes; None (the first wrong field focused) when a field needs fixing."""
+    fields = (vpa,) if upi else (card, expiry, cvc)
+    if not all([field.validate() for field in fields]):  # every field, not just the first
+        next(field for field in fields if field.error).run_method("focus")
+        return None
+    return UpiPayment(upi_vpa(vpa.value or "")) if upi else CardPayment(card_digits(card.value or ""))
+
+
+async def _attempt(services: Services, user: User, hold: Hold, payment: Payment, error: ui.label, back: str,
+                   field: ui.input) -> bool:
+    """Pay; True when booked (and on the way to the confirmation), else the reason is shown."""
+    try:
+        booking = await call(services.bookings.checkout, hold.hold_id, user, payment)
+    except (PaymentDeclined, InvalidRequest) as exc:
+        _show_error(error, exc.message)
+        field.run_method("focus")
+    except (HoldExpired, ShowClosed, NotFound) as exc:
+        _expired_dialog(back, exc.message)
+    except DomainError as exc:
+        _show_error(error, exc.message)
+    else:
+        ui.navigate.to(f"/booking/{booking.booking_id}")
+        return True
+    return False
+
+
+def _card_fields() -> tuple[ui.column, tuple[ui.input, ui.input, ui.input]]:
+    with ui.column().classes("w-full gap-3") as fields:
+        card = ui.input(t("Card number"), validation=_card_error).props(
+            'outlined dark inputmode=numeric autocomplete=cc-number mask="#### #### #### #### ###" lazy-rules'
+        ).classes("w-full").mark("card-number")
+        with ui.row().classes("w-full gap-3 items-start"):  # wraps when a translated label needs the width
+            expiry = ui.input(t("Expiry (MM/YY)"), validation=_expiry_error).props(
+                'outlined dark inputmode=numeric autocomplete=cc-exp mask="##/##" lazy-rules'
+            ).classes("flex-1 min-w-[12rem]").mark("card-expiry")
+            cvc = ui.input(t("CVC"), validation=_cvc_error).props(
+                'outlined dark inputmode=numeric autocomplete=cc-csc mask="####" lazy-rules'
+            ).classes("w-32 shrink-0").mark("card-cvc")
+        ui.label(t("Demo: pay with 4242 4242 4242 4242, any future date and any CVC. "
+                   "4000 0000 0000 0002 is declined.")).classes("mm-muted text-xs")
+    return fields, (card, expiry, cvc)
+
+
+def _upi_fields() -> tuple[ui.column, ui.input]:
+    with ui.column().classes("w-full gap-3") as fields:
+        vpa = ui.input(t("UPI ID"), placeholder="name@bank", validation=_vpa_error).props(
+            'outlined dark autocomplete=off autocapitalize=off spellcheck=false lazy-rules'
+        ).classes("w-full").mark("upi-vpa")
+        ui.label(t("We send a payment request to this UPI ID; approve it in your UPI app. Demo: success@upi "
+                   "approves, failure@upi is declined, timeout@upi is never answered.")).classes("mm-muted text-xs")
+    return fields, vpa
+
+
+def _waiting() -> tuple[ui.row, ui.label]:
+    """While a UPI collect request waits for the customer's app."""
+    with ui.row().classes("w-full items-center gap-3 rounded-lg p-3 bg-white/5 flex-nowrap").props(
+        'role="status"').mark("upi-waiting") as waiting:
+        ui.spinner(size="24px").classes("text-accent shrink-0")
+        text = ui.label().classes("text-white text-sm")
+    waiting.set_visibility(False)
+    return waiting, text
+
+
+def _method_tile(icon: str, title: str, note: str, on_click: Callable[[], None]) -> ui.row:
+    with ui.row().classes("w-full items-center gap-3 rounded-xl p-3 flex-nowrap cursor-pointer").props(
+        f'role="radio" tabindex="0" aria-label="{title}"'
+    ).on("click", on_click).on("keydown.enter", on_click).on("keydown.space", on_click) as tile:
+        ui.icon(icon, size="26px").classes("text-white")
+        with ui.column().classes("gap-0 min-w-0"):
+            ui.label(title).classes("text-white font-medium")
+            ui.label(note).classes("mm-muted text-xs")
+        ui.icon("check_circle", size="22px").classes("text-primary ml-auto shrink-0").props('aria-hidden="true"')
+    return tile
+
+
+def _mark_tile(tile: ui.row, chosen: bool) -> None:
+    tile.props(f'aria-checked="{"true" if chosen else "false"}"')
+    tile.style("border: 1.5px solid var(--mm-primary); background: rgba(225,29,72,.08)" if chosen else
+               "border: 1.5px solid rgba(255,255,255,.14); background: transparent")
+    check = tile.default_slot.children[-1]
+    check.set_visibility(chosen)
+
+
+def _vpa_error(value: str | None) -> str | None:
+    try:
+        upi_vpa(value or "")
+    except InvalidRequest:
+        return t("A UPI ID looks like name@bank.")
+    return None
 
 
 def _card_error(value: str | None) -> str | None:
@@ -173,7 +268,8 @@ def _expiry_error(value: str | None) -> str | None:
 
 
 def _cvc_error(value: str | None) -> str | None:
-    return None if re.fullmatch(r"\d{3,4}", (value or "").strip()) else t("3 or 4 digits on the back of your card.")
+    # Short: the field is narrow, and a longer hint ran into the demo note below it.
+    return None if re.fullmatch(r"\d{3,4}", (value or "").strip()) else t("3 or 4 digits")
 
 
 def _show_error(label: ui.label, message: str) -> None:

@@ -66,6 +66,10 @@ def _confirmation(booking: Booking, poster: str | None) -> None:
                 with ui.row().classes("items-center gap-2 mm-muted text-sm"):
                     ui.icon("credit_card", size="18px")
                     ui.label(t("Paid with card ending {last4}", last4=booking.card_last4))
+            elif booking.upi_vpa:
+                with ui.row().classes("items-center gap-2 mm-muted text-sm").mark("paid-upi"):
+                    ui.icon("account_balance", size="18px")
+                    ui.label(t("Paid by UPI from {vpa}", vpa=booking.upi_vpa))
         with ui.row().classes("w-full justify-center gap-3 flex-wrap"):
             if confirmed:
                 ui.button(t("View ticket"), icon="qr_code_2",

@@ -56,6 +56,48 @@ def register(services: Services) -> None:
                 _events(events, venues, chosen_city, filters)
             if listings or not events:  # "nothing matches" only when neither films nor events do
                 _grid(listings, chosen_city, services.settings.currency, filters)
+            if q:  # a search looks in every city; the chosen city's results come first, the others after
+                here = {listing.movie.movie_id for listing in listings}
+                others_box = ui.column().classes("w-full gap-4")
+        if q:
+            # Reading every city can take a moment: the page shows the chosen city's results first.
+            await ui.context.client.connected()
+            others = await call(lambda: _elsewhere(services, cities, chosen_city, here, day, filters))
+            with others_box:
+                _elsewhere_grid(others, services.settings.currency, filters)
+
+
+def _elsewhere(services: Services, cities: list[str], chosen: str, here: set[str], day: date | None,
+               filters: dict[str, str]) -> list[tuple[str, Listing]]:
+    """Each matching movie not playing in the chosen city, with the first other city it plays in."""
+    found: dict[str, tuple[str, Listing]] = {}
+    for city in cities:
+        if city == chosen:
+            continue
+        for listing in services.catalog.now_showing(city, on=day, genre=filters["genre"] or None,
+                                                    language=filters["language"] or None, query=filters["q"]):
+            if listing.movie.movie_id not in here:
+                found.setdefault(listing.movie.movie_id, (city, listing))
+    return list(found.values())
+
+
+def _elsewhere_grid(found: list[tuple[str, Listing]], currency: str, filters: dict[str, str]) -> None:
+    if not found:
+        return
+    ui.label(t("Playing in other cities")).classes("mm-title text-xl sm:text-2xl text-white mt-4")
+    with (
+        ui.element("div")
+        .classes("grid w-full gap-4 sm:gap-6 grid-cols-2 sm:grid-cols-3 md:grid-cols-4 lg:grid-cols-5")
+        .mark("elsewhere-grid")
+    ):
+        for city, listing in found:
+            query = {"city": city} | ({"date": filters["date"]} if filters["date"] else {})
+            with ui.column().classes("gap-1 min-w-0"):
+                movie_card(listing, f"/movie/{listing.movie.movie_id}?{urlencode(query)}", currency)
+                with ui.row().classes("items-center gap-1 mm-muted text-sm flex-nowrap"):
+                    ui.icon("place", size="16px").classes("text-accent")
+                    ui.label(t("in {city}", city=city))
+
 
 
 def _parse_day(text: str) -> date | None:
@@ -159,9 +201,10 @@ def _grid(listings: list[Listing], city: str, currency: str, filters: dict[str, 
         with ui.column().classes("mm-surface w-full items-center py-12 gap-2").mark("no-results"):
             ui.icon("theaters", size="48px").classes("mm-muted")
             ui.label(t("Nothing matches in {city}.", city=city)).classes("text-lg text-white")
-            ui.label(t("Try another date, genre or language.")).classes("mm-muted")
+            ui.label(t("Try another spelling, date, genre or language.") if filters["q"] else
+                     t("Try another date, genre or language.")).classes("mm-muted")
         return
-    ui.label(tn("{n} movie", "{n} movies", len(listings))).classes("mm-muted text-sm -mb-2")
+    ui.label(tn("{n} movie", "{n} movies", len(listings))).classes("mm-muted text-sm -mb-2").mark("result-count")
     with (
         ui.element("div")
         .classes("grid w-full gap-4 sm:gap-6 grid-cols-2 sm:grid-cols-3 md:grid-cols-4 lg:grid-cols-5")

@@ -15,7 +15,7 @@ from nicegui import ui
 
 from components.frame import frame
 from components.service_call import call
-from components.session import require_user
+from components.session import current_city, require_user
 from services.accounts.users import User
 from services.clock import parse_iso
 from services.container import Services
@@ -43,8 +43,8 @@ def register(services: Services) -> None:
 
 def _not_embedded() -> None:
     with ui.column().classes("mm-surface w-full p-6 gap-2").mark("mailbox-unavailable"):
-        ui.label(t("Confirmations are emailed by Amazon SNS on this server.")).classes("text-white")
-        ui.label(t("The Mailbox shows messages only when the app runs on its embedded backend.")).classes("mm-muted")
+        ui.label(t("Confirmations are sent to the email address of your account.")).classes("text-white")
+        ui.label(t("The Mailbox shows messages only on the demo server, where no email is sent.")).classes("mm-muted")
 
 
 async def _mailbox(services: Services, user: User) -> None:
@@ -54,11 +54,14 @@ async def _mailbox(services: Services, user: User) -> None:
     def load() -> list[MailItem]:
         return mailbox.all_messages() if user.is_admin else mailbox.messages_for(user.email)
 
-    intro = (t("Every message Amazon SNS would have emailed, to every recipient. Nothing leaves this computer.")
+    intro = (t("Every email Movie Magic would have sent, to every recipient. This is a demo: none of them "
+               "leaves this computer.")
              if user.is_admin else
-             t("What Amazon SNS would have emailed to {email}. In embedded mode nothing leaves this computer.",
-               email=user.email))
+             t("The emails Movie Magic would have sent to {email}. This is a demo: none of them leaves this "
+               "computer.", email=user.email))
     ui.label(intro).classes("mm-muted -mt-3")
+    theaters = services.catalog.theaters_in(current_city(await call(services.catalog.cities)))
+    zone = theaters[0].timezone if theaters else "Asia/Kolkata"  # the demo's home
     mails = await call(load)
     state: dict[str, Any] = {"mails": mails, "recipient": ALL}
 
@@ -80,7 +83,7 @@ async def _mailbox(services: Services, user: User) -> None:
         ui.label(tn("{n} message", "{n} messages", len(shown))).classes(
             "mm-muted text-sm").mark("mailbox-count")
         for index, mail in enumerate(shown):
-            _message(mail, expanded=index == 0, show_recipient=user.is_admin)
+            _message(mail, expanded=index == 0, show_recipient=user.is_admin, zone=zone)
 
     listing()
 
@@ -96,7 +99,7 @@ async def _mailbox(services: Services, user: User) -> None:
     ui.timer(POLL_SECONDS, poll, immediate=False)
 
 
-def _message(mail: MailItem, *, expanded: bool, show_recipient: bool) -> None:
+def _message(mail: MailItem, *, expanded: bool, show_recipient: bool, zone: str) -> None:
     cancelled = mail.kind == "booking_cancelled"
     with ui.expansion(value=expanded).classes("mm-surface w-full overflow-hidden").props(
             "dense-toggle header-class=q-pa-md").mark("mailbox-message") as expansion:
@@ -106,19 +109,19 @@ def _message(mail: MailItem, *, expanded: bool, show_recipient: bool) -> None:
             with ui.column().classes("gap-0 min-w-0 grow"):
                 with ui.row().classes("w-full items-baseline justify-between gap-2 flex-nowrap"):
                     ui.label(t("Movie Magic")).classes("text-white font-semibold truncate")
-                    ui.label(_when(mail.sent_at or mail.received_at)).classes("mm-muted text-xs shrink-0")
+                    ui.label(_when(mail.sent_at or mail.received_at, zone)).classes("mm-muted text-xs shrink-0")
                 ui.label(mail.subject).classes("text-white text-sm truncate w-full").mark("mailbox-subject")
                 if show_recipient:
                     ui.label(t("To: {email}", email=mail.recipient)).classes("mm-muted text-xs truncate")
         with ui.column().classes("w-full gap-3 px-1 sm:px-4 pb-4"):
             with ui.column().classes("gap-0 text-xs mm-muted"):
-                ui.label(t("From: Movie Magic <no-reply@sns.amazonaws.com>"))
+                ui.label(t("From: Movie Magic"))
                 ui.label(t("To: {email}", email=mail.recipient)).mark("mailbox-to")
                 ui.label(t("Subject: {subject}", subject=mail.subject))
             ui.label(mail.body).classes(
                 "w-full whitespace-pre-wrap break-words font-mono text-[0.7rem] sm:text-[0.8rem] leading-relaxed "
                 "text-gray-100 bg-black/30 rounded-lg p-2 sm:p-4").mark("mailbox-body")
-            ui.label(t("Amazon SNS adds an unsubscribe link below every email.")).classes("mm-muted text-xs")
+            ui.label(t("Every email ends with a link to unsubscribe.")).classes("mm-muted text-xs")
             if mail.booking_id:
                 with ui.row().classes("gap-2"):
                     if not cancelled:
@@ -130,9 +133,10 @@ def _message(mail: MailItem, *, expanded: bool, show_recipient: bool) -> None:
                         "flat no-caps").classes("text-accent")
 
 
-def _when(stamp: str) -> str:
+def _when(stamp: str, zone: str) -> str:
+    """When it arrived, on the clock of the city the reader chose (mail has no theater; never UTC)."""
     try:
         moment: datetime = parse_iso(stamp)
     except ValueError:
         return stamp
-    return date_time(moment, "UTC", zone_name=True)  # when it arrived: mail has no theater
+    return date_time(moment, zone, zone_name=True)

@@ -11,6 +11,7 @@ from components.frame import frame
 from components.movie_card import poster_url
 from components.service_call import call
 from components.session import choose_city, current_city
+from services.booking.availability import Fullness, ShowAvailability
 from services.booking.rules import on_sale
 from services.catalog.models import Movie, Showtime, Theater
 from services.container import Services
@@ -37,7 +38,7 @@ def register(services: Services) -> None:
             showtimes = await call(services.catalog.upcoming_for_movie, movie_id, chosen_city)
             theaters = {theater.theater_id: theater for theater in services.catalog.theaters_in(chosen_city)}
             _hero(movie)
-            _schedule(services, movie, showtimes, theaters, chosen_city, date)
+            await _schedule(services, movie, showtimes, theaters, chosen_city, date)
 
 
 def _not_found() -> None:
@@ -75,7 +76,7 @@ def _runtime(minutes: int) -> str:
     return f"{minutes // 60}h {minutes % 60:02d}m"
 
 
-def _schedule(
+async def _schedule(
     services: Services, movie: Movie, showtimes: list[Showtime], theaters: dict[str, Theater], city: str, chosen: str
 ) -> None:
     ui.label(t("Showtimes in {city}", city=city)).classes("mm-title text-2xl text-white mt-4")
@@ -102,13 +103,14 @@ def _schedule(
                 ui.label(month_name(day)).classes("text-xs")
     todays = [showtime for showtime in showtimes if showtime.local_date() == selected]
     now = services.clock.now()
+    availability = await call(services.availability.for_shows, todays)
     with ui.column().classes("w-full gap-3").mark("showtimes"):
         for theater_id, group in groupby(
             sorted(todays, key=lambda s: (s.theater_id, s.starts_at)), lambda s: s.theater_id
         ):
             theater = theaters.get(theater_id)
             if theater is not None:
-                _theater_row(services, theater, list(group), now)
+                _theater_row(services, theater, list(group), now, availability)
 
 
 def _selected_day(chosen: str, days: list[date]) -> date:
@@ -119,25 +121,41 @@ def _selected_day(chosen: str, days: list[date]) -> date:
     return wanted if wanted in days else days[0]
 
 
-def _theater_row(services: Services, theater: Theater, shows: list[Showtime], now: datetime) -> None:
+def _theater_row(services: Services, theater: Theater, shows: list[Showtime], now: datetime,
+                 availability: dict[str, ShowAvailability]) -> None:
     with ui.column().classes("mm-surface w-full p-4 gap-3"):
         with ui.column().classes("gap-0"):
             ui.label(theater.name).classes("font-bold text-white text-lg")
             ui.label(theater.address).classes("mm-muted text-sm")
         with ui.row().classes("gap-2 flex-wrap"):
             for showtime in shows:
-                _show_chip(services, theater, showtime, open_for_sale=on_sale(showtime, now, services.settings))
+                _show_chip(services, theater, showtime, availability[showtime.showtime_id],
+                           open_for_sale=on_sale(showtime, now, services.settings))
 
 
-def _show_chip(services: Services, theater: Theater, showtime: Showtime, *, open_for_sale: bool) -> None:
+# What a chip says about how full its show is, and the colour it says it in.
+FULLNESS = {
+    Fullness.FILLING_FAST: ("Filling fast", "text-amber-300"),
+    Fullness.ALMOST_FULL: ("Almost full", "text-orange-400"),
+    Fullness.SOLD_OUT: ("Sold out", "text-red-300"),
+}
+
+
+def _show_chip(services: Services, theater: Theater, showtime: Showtime, seats: ShowAvailability, *,
+               open_for_sale: bool) -> None:
     screen = theater.screen(showtime.screen_id)
     time_text = show_clock(showtime)
     details = f"{showtime.language} · {screen.format}"
-    price = format_money(showtime.min_price, services.settings.currency)
+    price = t("from {price}", price=format_money(seats.from_price, services.settings.currency))
     label = t(
-        "{time}, {details}, {screen}, from {price}", time=time_text, details=details, screen=screen.name, price=price
+        "{time}, {details}, {screen}, {price}", time=time_text, details=details, screen=screen.name, price=price
     )
-    if not open_for_sale:
+    sold_out = seats.fullness == Fullness.SOLD_OUT
+    open_for_sale = open_for_sale and not sold_out
+    state = FULLNESS.get(seats.fullness)
+    if state is not None:
+        label += ", " + t(state[0])
+    if not open_for_sale and not sold_out:
         label += ", " + t("booking closed")
     classes = "flex flex-col items-center px-4 py-2 rounded-lg border no-underline "
     with (
@@ -155,3 +173,6 @@ def _show_chip(services: Services, theater: Theater, showtime: Showtime, *, open
     ):
         ui.label(time_text).classes("font-bold")
         ui.label(details).classes("text-[11px] opacity-70")
+        ui.label(price).classes("text-[11px] opacity-90").mark("from-price")
+        if state is not None:
+            ui.label(t(state[0])).classes(f"text-[11px] font-bold {state[1]}").mark("fullness")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from itertools import groupby
 from urllib.parse import quote
 
-from nicegui import app, ui
+from nicegui import app, background_tasks, ui
 
 from components.booking_summary import BookingSummary
 from components.frame import frame
@@ -23,6 +24,7 @@ from services.formatting import day_month, day_name, show_clock, show_time
 from services.i18n import t
 
 PICK_KEY = "pick_before_login"
+LEAVE_KEY = "seat_page:"  # + holder:showtime: the newest page of that customer showing that show (client id)
 
 
 def register(services: Services) -> None:
@@ -69,6 +71,10 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
     async def expired() -> None:
         await selection.refresh()
 
+    async def extend() -> None:
+        if await selection.extend():
+            summary.extended()
+
     with ui.row().classes("w-full gap-6 items-start flex-nowrap max-lg:flex-col max-lg:pb-28"):
         with ui.column().classes("mm-surface flex-1 min-w-0 w-full p-2 sm:p-5 gap-3"):
             grid = SeatGrid(
@@ -77,10 +83,13 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
             ).classes("w-full")
         summary = BookingSummary(
             currency, prices, max_seats=services.settings.max_seats_per_booking,
-            on_continue=lambda: _to_checkout(selection), on_clear=clear, on_expired=expired,
+            on_continue=lambda: _to_checkout(selection, leaving), on_clear=clear, on_expired=expired,
+            on_extend=extend, warn_seconds=services.settings.hold_extend_window_seconds,
+            extension_minutes=services.settings.hold_extension_minutes,
         )
 
     def changed(current: Selection) -> None:
+        summary.allow_extension(current.hold is None or not current.hold.extended)
         summary.show(current.quote, current.seconds_left(services.clock.now().timestamp()))
 
     selection = SeatSelection(
@@ -89,6 +98,7 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
     )
     with grid:
         _best_seats(selection)
+    leaving = _release_on_leave(services, showtime.showtime_id, selection)
     await selection.resume()
     picked = _take_pick(showtime.showtime_id) if holder else None
     if picked:
@@ -113,11 +123,47 @@ def _best_seats(selection: SeatSelection) -> None:
                          on_click=lambda n=count: selection.suggest(n))
 
 
-def _to_checkout(selection: SeatSelection) -> None:
+def _to_checkout(selection: SeatSelection, leaving: dict[str, bool]) -> None:
     if selection.hold is None:
         ui.notify(t("Pick at least one seat first."), type="warning")
         return
+    leaving["to_checkout"] = True  # the seats go with the customer: not released when this page closes
     ui.navigate.to(f"/checkout/{selection.hold.hold_id}")
+
+
+def _release_on_leave(services: Services, showtime_id: str, selection: SeatSelection) -> dict[str, bool]:
+    """Seats go back on sale when the customer leaves the show page or closes the tab, not 8 minutes later.
+
+    NiceGUI deletes a page's client once its browser has been gone longer than the reconnect timeout (a
+    closed tab, another page; a short network drop reconnects and keeps it). Not released: on the way to
+    checkout, and when a newer page of this browser shows the same show (a reload resumes the hold there).
+    Expiry stays the backstop (a crash, a lost connection to this server)."""
+    client = ui.context.client
+    leaving = {"to_checkout": False}
+    if selection.holder is None:
+        return leaving
+    # Keyed by the holder (never shared between people); in the app's storage so the handler, which runs
+    # outside any request, can read it.
+    pages = app.storage.general
+    key = f"{LEAVE_KEY}{selection.holder}:{showtime_id}"
+    pages[key] = client.id
+
+    def left() -> None:
+        hold, holder = selection.hold, selection.holder
+        if pages.get(key) != client.id:  # a newer page of this customer shows the show (a reload)
+            return
+        pages.pop(key, None)
+        if leaving["to_checkout"] or hold is None or holder is None:
+            return
+        background_tasks.create(_release(services, hold.hold_id, holder), name="release on leave")
+
+    client.on_delete(left)
+    return leaving
+
+
+async def _release(services: Services, hold_id: str, holder: str) -> None:
+    with suppress(DomainError):  # booked meanwhile (another tab) or already gone: nothing to give back
+        await call(services.inventory.release, hold_id, holder)
 
 
 def _ask_to_log_in(showtime_id: str, seat_ids: list[str]) -> None:

@@ -22,7 +22,7 @@ from services.booking.models import Booking
 from services.booking.ticket_pdf import pdf_filename, render_ticket
 from services.container import Services
 from services.errors import DomainError, NotFound
-from services.formatting import format_money, show_clock, show_date, show_zone, show_zone_name
+from services.formatting import format_money, show_clock, show_date, show_zone, zone_label
 from services.i18n import t
 from services.notify.messages import amount_rows, seat_groups
 
@@ -145,7 +145,7 @@ def _facts(booking: Booking) -> None:
         with ui.row().classes("w-full gap-8"):
             _fact(t("ENTRY") if general else t("SCREEN"), booking.screen_name)
             _fact(t("TICKETS"), str(len(booking.seats)))
-            _fact(t("TIME ZONE"), show_zone_name(booking))
+            _fact(t("TIME ZONE"), zone_label(booking.timezone, booking.starts_at))
         with ui.column().classes("gap-1").mark("ticket-seats"):
             ui.label(t("TICKET NUMBERS") if general else t("SEATS")).classes("mm-ticket-label")
             for name, ids, price in seat_groups(booking.seats):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from services.accounts.password_reset import PasswordResetService
 from services.accounts.tokens import TokenService
 from services.accounts.users import UserService
+from services.booking.availability import AvailabilityService
 from services.booking.bookings import BookingService
 from services.booking.inventory import InventoryService
 from services.booking.payments import PaymentGateway
@@ -41,6 +42,7 @@ class Services:
     payments: PaymentGateway
     inventory: InventoryService
     bookings: BookingService
+    availability: AvailabilityService  # how full each show is, from its sales counters (the showtime chips)
     tokens: TokenService
     messages: MessageComposer
     tickets: TicketService

@@ -62,6 +62,14 @@ class SeatUnavailable(DomainError):
         self.seats = seats
 
 
+class SeatRuleBroken(SeatUnavailable):
+    """The seats are free, but holding them would break a fair seat rule (``services/booking/seat_rules.py``):
+    a single empty seat left on its own, or a companion seat without its wheelchair space. ``seats``: the
+    seats the message names."""
+
+    code = "seat_rule"
+
+
 class HoldExpired(DomainError):
     code = "hold_expired"
 
@@ -72,6 +80,12 @@ class ShowClosed(DomainError):
 
 class PaymentDeclined(DomainError):
     code = "payment_declined"
+
+
+class PaymentTimedOut(PaymentDeclined):
+    """A UPI collect request was not approved in time (nothing was charged)."""
+
+    code = "payment_timed_out"
 
 
 class TooLateToCancel(DomainError):

@@ -121,14 +121,18 @@ def show_clock(show: Scheduled, *, language: str | None = None) -> str:
     return clock_time(show.starts_at, show.timezone, language=language)
 
 
+# Human names of the time zones the theaters are in (a customer never reads "Asia/Kolkata").
+def zone_label(zone: str, moment: datetime, *, language: str | None = None) -> str:
+    """``India Standard Time (IST)``: the zone as people call it (Babel, in the language) and its abbreviation,
+    never the IANA id."""
+    abbreviation = zone_abbreviation(moment, zone)
+    name = zone_name(moment, zone, language=language)
+    return name if name == abbreviation else f"{name} ({abbreviation})"
+
+
 def show_zone(show: Scheduled) -> str:
     """``IST``."""
     return zone_abbreviation(show.starts_at, show.timezone)
-
-
-def show_zone_name(show: Scheduled, *, language: str | None = None) -> str:
-    """``India Standard Time``: the theater's zone at the show, as a customer reads it."""
-    return zone_name(show.starts_at, show.timezone, language=language)
 
 
 # Helpers ------------------------------------------------------------------------------------------

@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     # Booking rules.
     hold_minutes: int = Field(default=8, ge=1, le=60)
     max_seats_per_booking: int = Field(default=10, ge=1, le=50)
+    # Refuse a hold that leaves a single empty seat on its own (services/booking/seat_rules.py).
+    single_seat_rule: bool = True
+    # A hold's one extension: offered in its last this-many seconds, for this many more minutes.
+    hold_extend_window_seconds: int = Field(default=60, ge=10, le=600)
+    hold_extension_minutes: int = Field(default=4, ge=1, le=30)
+    # The demo payment gateway's UPI collect request: how long "the customer" takes to answer it.
+    upi_collect_seconds: float = Field(default=3.0, ge=0, le=60)
     max_held_seats: int = Field(default=20, ge=1, le=500)  # live held seats per account across all shows
     sales_cutoff_minutes: int = Field(default=10, ge=0, le=24 * 60)
     cancel_cutoff_minutes: int = Field(default=120, ge=0, le=7 * 24 * 60)

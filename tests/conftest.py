@@ -50,6 +50,10 @@ def make_settings(endpoint: str, **overrides: object) -> Settings:
         "ticket_secret": TEST_SECRET + "-ticket",
         "api_secret": TEST_SECRET + "-api",
         "bcrypt_rounds": 4,
+        # The tests written before the single-seat rule pick seats freely to test other things; the rule's
+        # own tests (tests/test_seat_rules.py, tests/e2e/test_holds_e2e.py) turn it on, as the product has it.
+        "single_seat_rule": False,
+        "upi_collect_seconds": 0.2,  # the demo UPI app answers quickly in tests
     }
     return Settings(**(values | overrides))  # type: ignore[arg-type]
 

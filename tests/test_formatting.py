@@ -18,7 +18,7 @@ from services.formatting import (
     show_date,
     show_time,
     show_zone,
-    show_zone_name,
+    zone_label,
 )
 from services.i18n import current_language
 
@@ -92,7 +92,7 @@ def test_each_language_reads_money_dates_and_zones_its_own_way_with_indian_group
     kolkata = Show(datetime(2025, 6, 14, 14, 0, tzinfo=UTC), "Asia/Kolkata")
     assert format_money(12345650, "INR", language=language) == money
     assert show_time(kolkata, year=True, language=language) == when
-    assert show_zone_name(kolkata, language=language) == zone
+    assert zone_label(kolkata.timezone, kolkata.starts_at, language=language) == f"{zone} (IST)"
 
 
 def test_the_current_language_is_the_default() -> None:
@@ -101,3 +101,8 @@ def test_the_current_language_is_the_default() -> None:
         assert (day_name(date(2025, 6, 4)), format_money(1234500)) == ("बुध", "₹12,345")
     finally:
         current_language.reset(token)
+def test_time_zones_read_as_people_name_them() -> None:
+    moment = datetime(2025, 6, 13, 13, 0, tzinfo=UTC)
+    assert zone_label("Asia/Kolkata", moment) == "India Standard Time (IST)"
+    assert zone_label("Asia/Kathmandu", moment) == "Nepal Time (+0545)"
+    assert zone_label("America/New_York", moment) == "Eastern Daylight Time (EDT)"  # never the IANA id

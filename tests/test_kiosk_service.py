@@ -180,8 +180,11 @@ def test_one_tap_moves_the_whole_group_next_to_the_tapped_seat(small: Services) 
     layout = small.catalog.layout_of(small.catalog.showtime("tiny-show"))
     # Row B is "ssss_ssss": B1-B4, a gap, B5-B8. Taken: B7.
     codes = {"B7": "s"}
-    assert block_around(layout, codes, "B2", 3) == ["B1", "B2", "B3"]
-    assert block_around(layout, codes, "B4", 3) == ["B2", "B3", "B4"]  # the gap ends the block
+    assert block_around(layout, codes, "B2", 3, leave_no_single=False) == ["B1", "B2", "B3"]
+    assert block_around(layout, codes, "B4", 3, leave_no_single=False) == ["B2", "B3", "B4"]  # the gap ends it
+    # The single-seat rule (on by default): three of B1-B4 always strand one; two move to the wall instead.
+    assert block_around(layout, codes, "B2", 3) is None
+    assert block_around(layout, codes, "B2", 2) == ["B1", "B2"]
     assert block_around(layout, codes, "B6", 2) == ["B5", "B6"]  # B7 is sold
     assert block_around(layout, codes, "B6", 3) is None
     assert block_around(layout, {"C5": "m", "C6": "m"}, "C4", 3) == ["C3", "C4", "C5"]  # my seats count as free

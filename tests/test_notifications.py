@@ -114,7 +114,8 @@ def test_each_owner_receives_only_their_confirmation_and_staff_receives_all(smal
     assert mail["Subject"].startswith("Booking confirmed: The Tiny Picture") and len(mail["Subject"]) < 100
     body = mail["Message"]
     for fact in (alice_booking.booking_id, "The Tiny Picture", "Tiny Cinema", "1 Test Road", "Screen 1",
-                 "IST (India Standard Time)", "A1, A2 (Classic)", "₹", f"/ticket/{alice_booking.booking_id}"):
+                 "India Standard Time (IST)", alice_booking.reference, "A1, A2 (Classic)", "₹",
+                 f"/ticket/{alice_booking.booking_id}"):
         assert fact in body
     assert small.notifications.run_once().published == 0  # nothing twice
 

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Response
 from api.v1.deps import ServicesDep, UserDep
 from api.v1.errors import LoggedRoute
 from api.v1.schemas import BookingOut, BookingRequest, ErrorResponse, HoldOut, HoldRequest
-from services.booking.payments import CardPayment
 
 router = APIRouter(tags=["booking"], route_class=LoggedRoute)
 # FastAPI types ``responses`` as dict[int | str, dict[str, Any]]; an inferred dict[int, ...] would not fit.
@@ -21,8 +20,10 @@ _AUTH: dict[int | str, dict[str, Any]] = {
 @router.post("/showtimes/{showtime_id}/holds", status_code=201, response_model=HoldOut,
              responses={**_AUTH, 404: {"model": ErrorResponse},
                         409: {"model": ErrorResponse,
-                              "description": "seat_unavailable (with seats), show_closed, limit_reached, or "
-                                             "sold_out (events: too few tickets of a type left)"},
+                              "description": "seat_unavailable (with seats), seat_rule (a single empty seat "
+                                             "left on its own, or a companion seat without its wheelchair "
+                                             "space; with seats), show_closed, limit_reached, or sold_out "
+                                             "(events: too few tickets of a type left)"},
                         422: {"model": ErrorResponse, "description": "over_limit (events: more tickets of a type "
                                                                      "than one order may have) or invalid_request"}})
 def hold(showtime_id: str, body: HoldRequest, services: ServicesDep, user: UserDep) -> HoldOut:
@@ -45,15 +46,26 @@ def release(hold_id: str, services: ServicesDep, user: UserDep) -> Response:
     return Response(status_code=204)
 
 
+@router.post("/holds/{hold_id}/extend", response_model=HoldOut,
+             responses={**_AUTH, 404: {"model": ErrorResponse},
+                        409: {"model": ErrorResponse,
+                              "description": "hold_expired (or changed meanwhile), limit_reached (extended before)"},
+                        422: {"model": ErrorResponse, "description": "invalid_request: not yet in the hold's last "
+                                                                     "minute"}})
+def extend(hold_id: str, services: ServicesDep, user: UserDep) -> HoldOut:
+    """Keep your held seats a few minutes longer: once per hold, in its last minute (the seat page warns then)."""
+    return HoldOut.of(services.inventory.extend(hold_id, user.user_id))
+
+
 @router.post("/bookings", status_code=201, response_model=BookingOut,
-             responses={**_AUTH, 402: {"model": ErrorResponse, "description": "payment_declined"},
+             responses={**_AUTH, 402: {"model": ErrorResponse,
+                                       "description": "payment_declined, or payment_timed_out (UPI)"},
                         404: {"model": ErrorResponse},
                         409: {"model": ErrorResponse, "description": "hold_expired or show_closed"},
                         422: {"model": ErrorResponse}})
 def book(body: BookingRequest, services: ServicesDep, user: UserDep) -> BookingOut:
     """Pay for a hold. Sending the same hold again returns the same booking (never a second one)."""
-    payment = CardPayment(body.payment.card_number, body.payment.method)
-    return BookingOut.of(services.bookings.checkout(body.hold_id, user, payment))
+    return BookingOut.of(services.bookings.checkout(body.hold_id, user, body.payment.payment()))
 
 
 @router.get("/bookings", response_model=list[BookingOut], responses=_AUTH)

@@ -11,6 +11,7 @@ from typing import Annotated, Literal, cast
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
 
 from services.booking.models import Booking, Hold, SeatMap, SeatState
+from services.booking.payments import CardPayment, Payment, UpiPayment
 from services.booking.pricing import Price
 from services.catalog.models import Movie, Screen, Showtime, Theater
 from services.clock import iso
@@ -221,10 +222,29 @@ class HoldOut(BaseModel):
 
 
 class PaymentIn(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"method": "card", "card_number": "4242424242424242"}]})
-    method: Literal["card"]
-    card_number: StrictStr = Field(max_length=64,
-                                   description="demo: 4242 4242 4242 4242 approves, 4000 0000 0000 0002 declines")
+    model_config = ConfigDict(json_schema_extra={"examples": [{"method": "card", "card_number": "4242424242424242"},
+                                                              {"method": "upi", "vpa": "success@upi"}]})
+    method: Literal["card", "upi"]
+    card_number: StrictStr | None = Field(default=None, max_length=64,
+                                          description="method card: demo 4242 4242 4242 4242 approves, "
+                                                      "4000 0000 0000 0002 declines")
+    vpa: StrictStr | None = Field(default=None, max_length=320,
+                                  description="method upi: the UPI ID the collect request goes to; demo "
+                                              "success@upi approves, failure@upi declines (402), timeout@upi "
+                                              "expires unanswered (402 payment_timed_out)")
+
+    @model_validator(mode="after")
+    def _one_way_to_pay(self) -> PaymentIn:
+        if self.method == "card" and not self.card_number:
+            raise ValueError("card payments need card_number")
+        if self.method == "upi" and not self.vpa:
+            raise ValueError("UPI payments need vpa")
+        return self
+
+    def payment(self) -> Payment:
+        if self.method == "upi":
+            return UpiPayment(self.vpa or "")
+        return CardPayment(self.card_number or "")
 
 
 class BookingRequest(BaseModel):

@@ -17,7 +17,7 @@ from boto3.dynamodb.conditions import Key
 from services.booking import rules
 from services.booking.inventory import InventoryService
 from services.booking.models import Booking, Customer, Hold, SeatState
-from services.booking.payments import Authorization, CardPayment, PaymentGateway
+from services.booking.payments import Authorization, Payment, PaymentGateway
 from services.booking.pricing import Price, PricedSeat, PricingService, Quote
 from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso
@@ -90,7 +90,7 @@ class BookingService:
         self._table_name = aws.table_name(BOOKINGS)
 
     # Checkout -------------------------------------------------------------------------------------
-    def checkout(self, hold_id: str, customer: Customer, payment: CardPayment) -> Booking:
+    def checkout(self, hold_id: str, customer: Customer, payment: Payment) -> Booking:
         """Pay for a live hold and turn its seats into a booking; the same hold gives the same booking."""
         hold = self._inventory.get_hold(hold_id, customer.user_id)
         if hold.status == "confirmed":
@@ -189,7 +189,8 @@ class BookingService:
             screen_id=showtime.screen_id, screen_name=screen_name, starts_at=showtime.starts_at, seats=seats,
             price=price, created_at=iso(now), payment_id=authorization.authorization_id,
             card_last4=authorization.card_last4,
-            extra={"language": language()},  # the customer's emails speak the language they booked in
+            # The customer's emails speak the language they booked in; a UPI payment shows its UPI ID.
+            extra={"language": language()} | ({"upi_vpa": authorization.upi_vpa} if authorization.upi_vpa else {}),
         )
 
     # Cancellation ---------------------------------------------------------------------------------

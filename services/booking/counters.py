@@ -32,7 +32,12 @@ def day_key(booking: Booking) -> tuple[str, str]:
 
 
 def show_key(booking: Booking) -> tuple[str, str]:
-    return f"show#{booking.theater_id}", f"{booking.local_start().date().isoformat()}#{booking.showtime_id}"
+    return show_key_of(booking.theater_id, booking.local_start().date().isoformat(), booking.showtime_id)
+
+
+def show_key_of(theater_id: str, local_date: str, showtime_id: str) -> tuple[str, str]:
+    """The show item's key (also read by ``availability.py`` for the showtime chips)."""
+    return f"show#{theater_id}", f"{local_date}#{showtime_id}"
 
 
 def lead_bucket(bought_at: datetime, starts_at: datetime) -> str:

@@ -14,16 +14,18 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from services.booking import rules
+from services.booking import rules, seat_rules
 from services.booking.best_seats import best_block
 from services.booking.models import Hold, SeatMap, SeatState, SeatView, TicketLine
 from services.booking.pricing import PricingService
 from services.catalog.catalog import CatalogService
+from services.catalog.layouts import Layout
 from services.catalog.models import Showtime
 from services.clock import Clock, iso, parse_iso
 from services.errors import (
@@ -31,6 +33,7 @@ from services.errors import (
     InvalidRequest,
     LimitReached,
     NotFound,
+    SeatRuleBroken,
     SeatUnavailable,
     ServiceUnavailable,
     ShowClosed,
@@ -52,6 +55,8 @@ _HOLD_ID = re.compile(r"h-[0-9a-f]{32}")
 _HOLD_ROUNDS = 4  # reads-and-writes of one hold request before telling the user to try again
 # Held seat items keep a TTL this long after they expire: only to tidy the table, never for correctness.
 _TIDY_AFTER = timedelta(hours=1)
+# The seat page offers the extension when its countdown (rounded, on the browser's clock) reaches the window.
+_EXTEND_GRACE_SECONDS = 5
 # Names used in every expression (status and ttl are DynamoDB reserved words).
 _NAMES = {"#s": "status", "#ttl": "ttl"}
 
@@ -128,7 +133,7 @@ class InventoryService:
         seat_map = self.seat_map(showtime_id, viewer)
         free = (SeatState.AVAILABLE, SeatState.HELD_BY_YOU)
         codes = {seat.seat_id: "a" if seat.status in free else "x" for seat in seat_map.seats}
-        return best_block(seat_map.layout, codes, count) or []
+        return best_block(seat_map.layout, codes, count, leave_no_single=self._settings.single_seat_rule) or []
 
     def get_hold(self, hold_id: str, holder: str | None = None) -> Hold:
         """A hold as stored (strongly consistent); NotFound when missing or held by someone else."""
@@ -169,6 +174,9 @@ class InventoryService:
         blocked = [seat_id for seat_id in wanted if layout.seat(seat_id).blocked]  # type: ignore[union-attr]
         if blocked:
             raise SeatUnavailable(t("These seats cannot be booked: {seats}.", seats=", ".join(blocked)), blocked)
+        for companion, space in seat_rules.companions_alone(layout, wanted)[:1]:
+            raise SeatRuleBroken(t("Seat {seat} is a companion seat: it can be booked only together with the "
+                                   "wheelchair space {space} beside it.", seat=companion, space=space), [companion])
         for _round in range(_HOLD_ROUNDS):
             now = self._clock.now().replace(microsecond=0)
             # The slots first: any hold of this holder committed after this read changes their version,
@@ -183,6 +191,7 @@ class InventoryService:
             live = self._live_slots(slots_item, now)
             self._check_cap(live, showtime_id, len(wanted))
             mine = [item for item in items.values() if _state(item, iso(now), holder) == SeatState.HELD_BY_YOU]
+            self._check_single_seats(layout, items, iso(now), holder, wanted)
             current = live.get(showtime_id)
             if current is not None:
                 hold_id, expires_at = str(current["hold_id"]), parse_iso(str(current["expires_at"]))
@@ -191,7 +200,9 @@ class InventoryService:
             else:
                 hold_id, expires_at = new_hold_id(), now + timedelta(minutes=self._settings.hold_minutes)
             dropped = [item["seat_id"] for item in mine if item["hold_id"] == hold_id and item["seat_id"] not in wanted]
-            hold = Hold(hold_id, showtime_id, holder, tuple(wanted), expires_at, iso(now), "active", 0, quote=quote)
+            extended = bool(current.get("extended")) if current is not None else False
+            hold = Hold(hold_id, showtime_id, holder, tuple(wanted), expires_at, iso(now), "active", 0, quote=quote,
+                        extended=extended)
             if self._write_hold(hold, dropped, now, slots_item, live):
                 self._publish(showtime_id, [SeatChange(s, SeatState.HELD, hold_id) for s in wanted]
                               + [SeatChange(s, SeatState.AVAILABLE) for s in dropped])
@@ -199,6 +210,21 @@ class InventoryService:
                           released=dropped or None, expires_at=iso(expires_at))
                 return hold
         raise LimitReached(t("Your seats are being changed by another of your requests. Please try again."))
+
+    def _check_single_seats(self, layout: Layout, items: dict[str, dict[str, Any]], now: str, holder: str,
+                            wanted: list[str]) -> None:
+        """SeatRuleBroken when this hold (replacing the holder's seats) would leave a single seat on its own.
+        Checked against the seats as read; a parallel hold elsewhere in the row may still strand one (rare,
+        and never a double sale), which the next hold beside it does not count against its customer."""
+        if not self._settings.single_seat_rule:
+            return
+        taken = {seat_id for seat_id, item in items.items() if _state(item, now, holder) != SeatState.AVAILABLE}
+        mine = {seat_id for seat_id, item in items.items() if _state(item, now, holder) == SeatState.HELD_BY_YOU}
+        lone = seat_rules.lone_seats_left(layout, taken, (taken - mine) | set(wanted), wanted)
+        if lone:
+            raise SeatRuleBroken(t("That would leave seat {seat} empty on its own, and a single seat is hard to "
+                                   "fill. Add {seat} to your seats, or move them so no single seat is left.",
+                                   seat=lone[0]), lone)
 
     def _write_hold(self, hold: Hold, dropped: list[str], now: datetime, slots_item: dict[str, Any] | None,
                     live: dict[str, dict[str, Any]]) -> bool:
@@ -236,7 +262,8 @@ class InventoryService:
                                      message=_busy())
             # The hold record is the authority on expiry (the entry's copy is for skipping reads).
             if record is not None and record.get("status") == "active" and parse_iso(record["expires_at"]) >= now:
-                live[showtime_id] = {**entry, "expires_at": record["expires_at"]}
+                live[showtime_id] = {**entry, "expires_at": record["expires_at"],
+                                     "extended": bool(record.get("extended", False))}
         return live
 
     def _check_cap(self, live: dict[str, dict[str, Any]], showtime_id: str, wanted: int) -> None:
@@ -320,6 +347,65 @@ class InventoryService:
                 ":ttl": int((hold.expires_at + _TIDY_AFTER + timedelta(days=1)).timestamp()),
             },
         }}
+
+    # Extending ------------------------------------------------------------------------------------
+    def extend(self, hold_id: str, holder: str) -> Hold:
+        """Once per hold, in its last ``hold_extend_window_seconds``: keep the seats
+        ``hold_extension_minutes`` longer (the seat page's warning offers it; the API too). One transaction:
+        every seat still held by this live hold, the hold record (not extended before), the holder's slot."""
+        hold = self.get_hold(hold_id, holder)
+        now = self._clock.now().replace(microsecond=0)
+        if not hold.is_live(now):
+            raise HoldExpired(t("Your hold has ended and the seats were released. Please choose seats again."))
+        if hold.extended:
+            raise LimitReached(t("You have already kept these seats longer once. Please finish your booking."))
+        window = self._settings.hold_extend_window_seconds
+        if (hold.expires_at - now).total_seconds() > window + _EXTEND_GRACE_SECONDS:
+            raise InvalidRequest(t("You can ask for more time in the last {n} seconds of your hold.", n=window))
+        expires_at = hold.expires_at + timedelta(minutes=self._settings.hold_extension_minutes)
+        ttl = int((expires_at + _TIDY_AFTER).timestamp())
+        actions: list[dict[str, Any]] = [{"Update": {
+            "TableName": self.seats_table,
+            "Key": {"showtime_id": hold.showtime_id, "seat_id": seat_id},
+            "UpdateExpression": "SET expires_at = :expires, #ttl = :ttl, updated_at = :now",
+            "ConditionExpression": "#s = :held AND hold_id = :hold AND expires_at >= :now",
+            "ExpressionAttributeNames": _NAMES,
+            "ExpressionAttributeValues": {":expires": iso(expires_at), ":ttl": ttl, ":now": iso(now),
+                                          ":held": HELD, ":hold": hold_id},
+        }} for seat_id in hold.seat_ids]
+        actions.append({"Update": {
+            "TableName": self.holds_table,
+            "Key": {"hold_id": hold_id},
+            "UpdateExpression": "SET expires_at = :expires, #x = :yes, updated_at = :now, #ttl = :ttl "
+                                "ADD revision :one",
+            "ConditionExpression": "#s = :active AND revision = :revision AND attribute_not_exists(#x)",
+            "ExpressionAttributeNames": {**_NAMES, "#x": "extended"},  # a reserved word too
+            "ExpressionAttributeValues": {":expires": iso(expires_at), ":yes": True, ":now": iso(now),
+                                          ":ttl": ttl + int(timedelta(days=1).total_seconds()), ":one": 1,
+                                          ":active": "active", ":revision": hold.revision},
+        }})
+        slots_item = self._read_slots(holder)
+        entry = ((slots_item or {}).get("slots") or {}).get(hold.showtime_id)
+        if slots_item is not None and entry is not None and entry.get("hold_id") == hold_id:
+            actions.append({"Update": {  # the slot's copy of the expiry, so the cap keeps counting these seats
+                "TableName": self.holds_table,
+                "Key": {"hold_id": _slots_key(holder)},
+                "UpdateExpression": "SET slots.#show.expires_at = :expires, #ttl = :ttl ADD version :one",
+                "ConditionExpression": "version = :seen",
+                "ExpressionAttributeNames": {"#show": hold.showtime_id, "#ttl": "ttl"},
+                "ExpressionAttributeValues": {":expires": iso(expires_at), ":one": 1,
+                                              ":seen": int(slots_item.get("version", 0)),
+                                              ":ttl": max(int(slots_item.get("ttl", 0)), ttl)},
+            }})
+        try:
+            transact(self._aws, actions)
+        except TransactionCancelled as exc:
+            raise HoldExpired(t("Your seats changed meanwhile (booked, released or expired). Please look at "
+                                "them again.")) from exc
+        log_event("hold.extended", hold_id=hold_id, showtime_id=hold.showtime_id, expires_at=iso(expires_at))
+        showtime = self._catalog.showtime(hold.showtime_id)
+        quote = self._pricing.quote(showtime, self._catalog.layout_of(showtime), hold.seat_ids)
+        return replace(self.get_hold(hold_id, holder), quote=quote)
 
     # Releasing ------------------------------------------------------------------------------------
     def release(self, hold_id: str, holder: str) -> list[str]:
@@ -501,4 +587,5 @@ def _hold(item: dict[str, Any]) -> Hold:
         revision=int(item.get("revision", 0)),
         booking_id=item.get("booking_id"),
         tickets=tuple(TicketLine.from_item(line) for line in item.get("tickets", [])),
+        extended=bool(item.get("extended", False)),
     )

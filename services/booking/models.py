@@ -64,6 +64,7 @@ class Hold:
     booking_id: str | None = None
     quote: Quote | None = None  # filled when the hold is placed (revision is then 0: read the hold for it)
     tickets: tuple[TicketLine, ...] = ()  # general-admission tickets (events), beside or instead of seats
+    extended: bool = False  # the one extension was used (InventoryService.extend)
 
     def is_live(self, now: datetime) -> bool:
         return self.status == "active" and self.expires_at >= now.replace(microsecond=0)
@@ -171,6 +172,11 @@ class Booking:
     def numbered_seat_ids(self) -> list[str]:
         """The hall's seats only (general-admission tickets have ticket numbers, no seat item)."""
         return [seat.seat_id for seat in self.seats if seat.is_seat]
+
+    @property
+    def upi_vpa(self) -> str:
+        """The UPI ID it was paid from ("" when paid by card)."""
+        return str(self.extra.get("upi_vpa", ""))
 
     @property
     def reference(self) -> str:

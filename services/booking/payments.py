@@ -5,22 +5,32 @@ fails it voids. A cancellation refunds. Card numbers stay here: callers see only
 
 Demo cards: ``4242 4242 4242 4242`` approves, ``4000 0000 0000 0002`` declines; any other well-formed
 number is declined too (this is a demo), and a malformed one is refused as invalid.
+
+UPI (a VPA such as ``name@bank``): the gateway sends a collect request that the customer approves in their
+UPI app; authorizing waits for that answer. Demo VPAs: ``success@upi`` approves, ``failure@upi`` is
+declined in the app, ``timeout@upi`` is never answered (the request expires); any other valid VPA is
+declined (this is a demo), a malformed one is refused as invalid. The demo waits ``collect_seconds`` first,
+as a person would take to open the app.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 import uuid
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
-from services.errors import InvalidRequest, NotFound, PaymentDeclined
+from services.errors import InvalidRequest, NotFound, PaymentDeclined, PaymentTimedOut
 from services.i18n import t
 
 AuthorizationStatus = Literal["authorized", "captured", "voided", "refunded"]
 APPROVE_CARD = "4242424242424242"
 DECLINE_CARD = "4000000000000002"
+UPI_APPROVE, UPI_DECLINE, UPI_TIMEOUT = "success@upi", "failure@upi", "timeout@upi"
+# name@handle: the name as the UPI apps allow it, the handle (the payment provider) letters and digits.
+_VPA = re.compile(r"[a-z0-9][a-z0-9._-]{1,255}@[a-z][a-z0-9]{1,63}")
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,23 @@ class CardPayment:
 
 
 @dataclass(frozen=True)
+class UpiPayment:
+    vpa: str  # the customer's UPI ID (virtual payment address), e.g. name@bank
+    method: Literal["upi"] = "upi"
+
+
+Payment = CardPayment | UpiPayment
+
+
+def upi_vpa(text: str) -> str:
+    """A UPI ID as typed, tidied (spaces, case); InvalidRequest when it is not one."""
+    vpa = (text or "").strip().lower()
+    if not _VPA.fullmatch(vpa):
+        raise InvalidRequest(t("That UPI ID is not valid. It looks like name@bank, e.g. asha@okhdfc."))
+    return vpa
+
+
+@dataclass(frozen=True)
 class Authorization:
     authorization_id: str
     idempotency_key: str
@@ -41,11 +68,13 @@ class Authorization:
     card_last4: str
     status: AuthorizationStatus
     refunded: int = 0
+    upi_vpa: str = ""  # paid by UPI: the payer's UPI ID (card_last4 is then empty)
 
 
 class PaymentGateway(Protocol):
-    def authorize(self, idempotency_key: str, amount: int, currency: str, payment: CardPayment) -> Authorization:
-        """Reserve ``amount``; the same key returns the same live authorization. Raises PaymentDeclined."""
+    def authorize(self, idempotency_key: str, amount: int, currency: str, payment: Payment) -> Authorization:
+        """Reserve ``amount``; the same key returns the same live authorization. Raises PaymentDeclined
+        (PaymentTimedOut when a UPI collect request was not approved in time)."""
         ...
 
     def capture(self, authorization_id: str) -> Authorization: ...
@@ -74,21 +103,26 @@ def _luhn_ok(digits: str) -> bool:
 class DemoGateway:
     """An in-process gateway for the demo and the tests; thread-safe and idempotent per key."""
 
-    def __init__(self) -> None:
+    def __init__(self, collect_seconds: float = 0.0) -> None:
+        self._collect_seconds = collect_seconds
         self._by_id: dict[str, Authorization] = {}
         self._by_key: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def authorize(self, idempotency_key: str, amount: int, currency: str, payment: CardPayment) -> Authorization:
-        if payment.method != "card":
-            raise InvalidRequest(t("Only card payments are accepted."))
-        digits = card_digits(payment.card_number)
-        if amount <= 0:
-            raise InvalidRequest(t("There is nothing to pay."))
-        if digits != APPROVE_CARD:
-            message = (t("Your card was declined. Please use another card.") if digits == DECLINE_CARD
-                       else t("This demo accepts only the test card 4242 4242 4242 4242."))
-            raise PaymentDeclined(message)
+    def authorize(self, idempotency_key: str, amount: int, currency: str, payment: Payment) -> Authorization:
+        if isinstance(payment, UpiPayment):
+            vpa, last4 = self._collect(upi_vpa(payment.vpa), amount), ""
+        elif payment.method == "card":
+            digits = card_digits(payment.card_number)
+            if amount <= 0:
+                raise InvalidRequest(t("There is nothing to pay."))
+            if digits != APPROVE_CARD:
+                message = (t("Your card was declined. Please use another card.") if digits == DECLINE_CARD
+                           else t("This demo accepts only the test card 4242 4242 4242 4242."))
+                raise PaymentDeclined(message)
+            vpa, last4 = "", digits[-4:]
+        else:
+            raise InvalidRequest(t("Please pay by card or UPI."))
         with self._lock:
             existing = self._by_id.get(self._by_key.get(idempotency_key, ""))
             if existing and existing.status in ("authorized", "captured") and existing.amount == amount:
@@ -96,10 +130,24 @@ class DemoGateway:
             if existing and existing.status == "authorized":  # the amount changed: replace it
                 self._by_id[existing.authorization_id] = replace(existing, status="voided")
             authorization = Authorization(f"auth-{uuid.uuid4().hex[:16]}", idempotency_key, amount, currency,
-                                          digits[-4:], "authorized")
+                                          last4, "authorized", upi_vpa=vpa)
             self._by_id[authorization.authorization_id] = authorization
             self._by_key[idempotency_key] = authorization.authorization_id
             return authorization
+
+    def _collect(self, vpa: str, amount: int) -> str:
+        """The demo's collect request: wait as the customer would, then the demo VPA decides."""
+        if amount <= 0:
+            raise InvalidRequest(t("There is nothing to pay."))
+        time.sleep(self._collect_seconds)
+        if vpa == UPI_DECLINE:
+            raise PaymentDeclined(t("The payment was declined in your UPI app. Nothing was charged."))
+        if vpa == UPI_TIMEOUT:
+            raise PaymentTimedOut(t("The payment request to {vpa} expired before it was approved. Nothing was "
+                                    "charged; please try again.", vpa=vpa))
+        if vpa != UPI_APPROVE:
+            raise PaymentDeclined(t("This demo approves only the UPI ID success@upi."))
+        return vpa
 
     def capture(self, authorization_id: str) -> Authorization:
         return self._move(authorization_id, {"authorized": "captured", "captured": "captured"})

@@ -18,7 +18,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 
 from services.booking.models import Booking
 from services.booking.tickets import qr_code
-from services.formatting import show_clock, show_date, show_zone, show_zone_name
+from services.formatting import show_clock, show_date, show_zone, zone_label
 from services.i18n import language, t
 from services.notify.messages import amount_rows, seat_groups, ticket_url
 
@@ -165,8 +165,8 @@ class _Ticket(FPDF):
         booking = self.booking
         self._write_at(LEFT, y, show_date(booking, year=True).upper(), "Sans", "B", 10, RED, spacing=0.4)
         self._write_at(LEFT, y + 5.6, f"{show_clock(booking)}  {show_zone(booking)}", "Sans", "B", 15, INK)
-        self._write_at(LEFT, y + 12.6, t("Theater time ({zone})", zone=show_zone_name(booking)), "Sans", "", 6.5,
-                       MUTED)
+        zone = zone_label(booking.timezone, booking.starts_at)
+        self._write_at(LEFT, y + 12.6, t("Theater time ({zone})", zone=zone), "Sans", "", 6.5, MUTED)
         return y + 16
 
     def _where(self, y: float) -> float:

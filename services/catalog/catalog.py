@@ -18,6 +18,7 @@ from boto3.dynamodb.conditions import Key
 from services.catalog.layout_versions import archived_layout
 from services.catalog.layouts import Layout, parse_layout
 from services.catalog.models import Listing, Movie, Screen, Showtime, Theater, screen_key
+from services.catalog.search import title_matches
 from services.clock import Clock, iso, parse_iso
 from services.errors import NotFound
 from services.i18n import t
@@ -266,10 +267,10 @@ class CatalogService:
 
 def _matches(movie: Movie, *, genre: str | None = None, language: str | None = None,
              query: str | None = None) -> bool:
-    """The movie search: genre and language exact, the query a case-insensitive part of the title."""
-    needle = (query or "").strip().casefold()
+    """The movie search: genre and language exact, the query a part of the title, typos forgiven
+    (``search.title_matches``)."""
     return ((not genre or genre in movie.genres) and (not language or language in movie.languages)
-            and (not needle or needle in movie.title.casefold()))
+            and title_matches(query, movie.title))
 
 
 def _best_first(movie: Movie) -> tuple[float, str]:

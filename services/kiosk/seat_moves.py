@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from services.booking.seat_rules import leaves_no_single
 from services.catalog.layouts import Layout
 
 
-def block_around(layout: Layout, codes: Mapping[str, str], seat_id: str, count: int) -> list[str] | None:
+def block_around(layout: Layout, codes: Mapping[str, str], seat_id: str, count: int, *,
+                 leave_no_single: bool = True) -> list[str] | None:
     """``count`` free neighbouring seats in ``seat_id``'s row that include it, as centred on it as the row
-    allows; None when there is no such block. ``codes`` are the map's (free seats may be missing)."""
+    allows; None when there is no such block. ``codes`` are the map's (free seats may be missing). With
+    ``leave_no_single`` (the single-seat rule) a block that would strand one seat of the run is skipped for
+    the nearest one that does not, so the hold that follows is never refused by the rule."""
     tapped = layout.seat(seat_id)
     if tapped is None or count < 1:
         return None
@@ -31,5 +35,10 @@ def block_around(layout: Layout, codes: Mapping[str, str], seat_id: str, count: 
     if seat_id not in run or len(run) < count:
         return None
     at = run.index(seat_id)
-    start = min(max(0, at - (count - 1) // 2), len(run) - count)
+    centred = min(max(0, at - (count - 1) // 2), len(run) - count)
+    starts = range(max(0, at - count + 1), min(at, len(run) - count) + 1)  # every block that keeps the seat
+    fair = [start for start in starts if not leave_no_single or leaves_no_single(len(run), start, count)]
+    if not fair:
+        return None
+    start = min(fair, key=lambda s: (abs(s - centred), s))
     return run[start : start + count]

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from services.booking.models import Booking
 from services.booking.pricing import PricedSeat
-from services.formatting import format_money, show_time, show_zone_name
+from services.formatting import format_money, show_time, zone_label
 from services.i18n import speaking, t, tn
 
 Kind = Literal["booking_confirmed", "booking_cancelled", "password_reset"]
@@ -113,6 +113,7 @@ class MessageComposer:
             "",
             *_table(amount_rows(booking)),
             *([t("Paid by card ending {last4}.", last4=booking.card_last4)] if booking.card_last4 else []),
+            *([t("Paid by UPI from {vpa}.", vpa=booking.upi_vpa)] if booking.upi_vpa else []),
             "",
             t("Please arrive 15 minutes early. You can cancel up to {hours} before the show in My bookings:",
               hours=_duration(self._cutoff_minutes)),
@@ -130,7 +131,8 @@ class MessageComposer:
 
     def _cancelled_body(self, booking: Booking) -> str:
         refund = format_money(booking.refund or 0, booking.price.currency)
-        card = t(" to your card ending {last4}", last4=booking.card_last4) if booking.card_last4 else ""
+        card = (t(" to your card ending {last4}", last4=booking.card_last4) if booking.card_last4
+                else t(" to your UPI ID {vpa}", vpa=booking.upi_vpa) if booking.upi_vpa else "")
         lines = [
             t("Your booking has been cancelled and its seats released."),
             t("We are refunding {refund}{card}; banks usually take 5 to 7 working days.", refund=refund, card=card),
@@ -160,9 +162,9 @@ class MessageComposer:
             ])
         return _table([
             (t("Reference"), booking.reference),
-            (t("Booking"), booking.booking_id),
+            (t("Booking"), booking.reference),
             (t("Movie"), booking.movie_title),
-            (t("When"), f"{show_time(booking, year=True, zone_name=True)} ({show_zone_name(booking)})"),
+            (t("When"), f"{show_time(booking, year=True)} {zone_label(booking.timezone, booking.starts_at)}"),
             (t("Theater"), booking.theater_name),
             (t("Address"), booking.theater_address or booking.city),
             (t("Screen"), booking.screen_name),

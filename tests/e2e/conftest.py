@@ -24,7 +24,9 @@ def app_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[.
     started: list[RunningApp] = []
 
     def factory(**settings: str) -> RunningApp:
-        app = start_app(tmp_path_factory.mktemp("app-data"), **settings)
+        # As in tests/conftest.py: the tests written before the single-seat rule pick seats freely; a test
+        # of the rule's behaviour starts its app with single_seat_rule="true" (the product's default).
+        app = start_app(tmp_path_factory.mktemp("app-data"), **({"single_seat_rule": "false"} | settings))
         started.append(app)
         return app
 
