@@ -35,6 +35,8 @@ from services.catalog.catalog import CatalogService
 from services.catalog.demo import DemoCatalog
 from services.clock import Clock, SystemClock
 from services.container import Services
+from services.engage.container import build_engage
+from services.engage.loyalty import LoyaltyService
 from services.errors import DomainError
 from services.kiosk.access import KioskAccess
 from services.kiosk.kiosks import KioskService
@@ -74,7 +76,9 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     users.on_registered = subscriptions.on_registered
     messages = MessageComposer(settings.base_url, settings.cancel_cutoff_minutes)
     tickets = TicketService(aws, settings)
-    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, SalesCounters(aws))
+    loyalty = LoyaltyService(aws, clock, settings)  # points ride in the sale and cancel transactions (issue 15)
+    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, SalesCounters(aws),
+                              loyalty=loyalty)
     staff = build_staff(aws, clock, settings, users, tickets, catalog, bookings)
     kiosks = KioskService(aws, clock, settings, catalog, KioskAccess(staff.access))  # lobby kiosks (issue 13)
     kiosk_sales = KioskSales(clock, settings, catalog, inventory, bookings, kiosks, subscriptions)
@@ -101,6 +105,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         kiosk_sales=kiosk_sales,
         terminal=DemoTerminal(clock, settings.kiosk_terminal_seconds),
         staff=staff,
+        engage=build_engage(aws, clock, catalog, bookings, staff, loyalty),
         mailbox=mailbox,
         ses_sender=SesSender(aws, clock, subscriptions) if settings.ses_enabled else None,
     )

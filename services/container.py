@@ -14,6 +14,7 @@ from services.booking.pricing import PricingService
 from services.booking.tickets import TicketService
 from services.catalog.catalog import CatalogService
 from services.clock import Clock
+from services.engage.container import EngageServices
 from services.kiosk.kiosks import KioskService
 from services.kiosk.sales import KioskSales
 from services.kiosk.terminal import CardTerminal
@@ -51,5 +52,6 @@ class Services:
     kiosk_sales: KioskSales
     terminal: CardTerminal
     staff: StaffServices  # the theater's side: roles, audit, staff accounts, check-in (issue 12)
+    engage: EngageServices  # coming back: reviews, loyalty points (issue 15)
     mailbox: MailboxService | None = None  # embedded backend: what SNS would have emailed
     ses_sender: SesSender | None = None  # MOVIEMAGIC_SES_SENDER set: mails customers through SES

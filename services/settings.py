@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     # "dialog" when a plain browser shows the print dialog. The staff panel says which; the browser can't tell.
     kiosk_printing: Literal["dialog", "silent"] = "dialog"
 
+    # Coming back (issue 15): loyalty points earned per whole ₹100 paid, and what one point is worth at checkout.
+    loyalty_points_per_100: int = Field(default=5, ge=0, le=1000)
+    loyalty_point_value_minor: int = Field(default=100, ge=1, le=100_000)
+
     # Embedded backend. Every acknowledged write is journaled (fsynced) at once; a snapshot compacts the
     # journal this often when something changed, or sooner when the journal passes snapshot_journal_mb.
     snapshot_seconds: float = Field(default=60.0, gt=0, le=3600)

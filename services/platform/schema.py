@@ -116,8 +116,21 @@ REPORTS = Table("Reports", "scope", "key")
 # Every version of every screen's seat layout (staff layout editor): a show keeps the version it was
 # scheduled with, so editing a hall never changes a show already on sale.
 LAYOUTS = Table("Layouts", "screen_key", "version", number_attributes=frozenset({"version"}))
+# Reviews (issue 15): per movie, one item per review (``review#<user_id>``), one per helpful vote
+# (``vote#<review_id>#<voter_id>``) and the ``summary`` aggregate (count, total of stars) that every
+# review change updates in its own transaction. The two indexes are sparse: only visible reviews carry
+# ``helpful_rank`` / ``listed_at``, so hiding a review takes it out of both lists.
+REVIEWS = Table(
+    "Reviews",
+    "movie_id",
+    "review_key",
+    indexes=(Index("by-helpful", "movie_id", "helpful_rank"), Index("by-newest", "movie_id", "listed_at")),
+)
+# Loyalty points (issue 15): per customer, the ``balance`` item (conditional: never below zero) and one
+# ``tx#...`` history entry per change, written in the booking's sale or cancellation transaction.
+LOYALTY = Table("Loyalty", "user_id", "entry")
 
 ALL_TABLES: tuple[Table, ...] = (
     USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, THROTTLES, KIOSKS, AUDIT, SCHEDULE, REPORTS,
-    LAYOUTS,
+    LAYOUTS, REVIEWS, LOYALTY,
 )

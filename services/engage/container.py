@@ -1,0 +1,31 @@
+"""The coming-back services (issue 15), built together: one field, ``services.engage``, in the container."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.booking.bookings import BookingService
+from services.catalog.catalog import CatalogService
+from services.clock import Clock
+from services.engage.attendance import Attendance
+from services.engage.loyalty import LoyaltyService
+from services.engage.reviews import ReviewService
+from services.platform.aws import Aws
+from services.staff.container import StaffServices
+
+
+@dataclass
+class EngageServices:
+    attendance: Attendance
+    reviews: ReviewService
+    loyalty: LoyaltyService
+
+
+def build_engage(aws: Aws, clock: Clock, catalog: CatalogService, bookings: BookingService,
+                 staff: StaffServices, loyalty: LoyaltyService) -> EngageServices:
+    attendance = Attendance(clock, catalog, bookings)
+    return EngageServices(
+        attendance=attendance,
+        reviews=ReviewService(aws, clock, catalog, attendance, staff.access, staff.audit),
+        loyalty=loyalty,
+    )
