@@ -12,7 +12,7 @@ import re
 from fastapi import FastAPI
 from starlette.routing import Mount
 
-from api.v1 import auth, booking, catalog, staff, tickets
+from api.v1 import auth, booking, catalog, engage, staff, tickets
 from api.v1.docs import install_docs
 from api.v1.errors import install_error_handlers
 from api.v1.openapi import install_openapi
@@ -37,7 +37,7 @@ def create_app(services: Services) -> FastAPI:
     install_error_handlers(api)
     install_docs(api)
     install_openapi(api)
-    for module in (auth, catalog, booking, tickets, staff):
+    for module in (auth, catalog, booking, tickets, staff, engage):
         api.include_router(module.router)
     return api
 

@@ -39,12 +39,13 @@ def release(hold_id: str, services: ServicesDep, user: UserDep) -> Response:
 @router.post("/bookings", status_code=201, response_model=BookingOut,
              responses={**_AUTH, 402: {"model": ErrorResponse, "description": "payment_declined"},
                         404: {"model": ErrorResponse},
-                        409: {"model": ErrorResponse, "description": "hold_expired or show_closed"},
+                        409: {"model": ErrorResponse,
+                              "description": "hold_expired, show_closed or not_enough_points"},
                         422: {"model": ErrorResponse}})
 def book(body: BookingRequest, services: ServicesDep, user: UserDep) -> BookingOut:
     """Pay for a hold. Sending the same hold again returns the same booking (never a second one)."""
     payment = CardPayment(body.payment.card_number, body.payment.method)
-    return BookingOut.of(services.bookings.checkout(body.hold_id, user, payment))
+    return BookingOut.of(services.bookings.checkout(body.hold_id, user, payment, body.redeem_points))
 
 
 @router.get("/bookings", response_model=list[BookingOut], responses=_AUTH)
