@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -31,7 +32,7 @@ def relogin(client: TestClient, email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def pay(client: TestClient, headers: dict[str, str], seat: str, showtime: str, points: int = 0) -> dict:
+def pay(client: TestClient, headers: dict[str, str], seat: str, showtime: str, points: int = 0) -> httpx.Response:
     hold = client.post(f"/showtimes/{showtime}/holds", json={"seat_ids": [seat]}, headers=headers)
     assert hold.status_code == 201, hold.text
     return client.post("/bookings", json={"hold_id": hold.json()["hold_id"], "payment": GOOD_CARD,
