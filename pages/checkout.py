@@ -8,6 +8,7 @@ lost answer or a reconnect lands on the one booking.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from nicegui import ui
@@ -20,6 +21,7 @@ from components.session import require_user
 from services.accounts.users import User
 from services.booking.models import Hold
 from services.booking.payments import CardPayment, card_digits
+from services.booking.pricing import Price
 from services.container import Services
 from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed
 from services.formatting import format_money
@@ -54,7 +56,6 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
     movie = await call(catalog.movie, showtime.movie_id)
     theater = await call(catalog.theater, showtime.theater_id)
     quote = services.pricing.quote(showtime, catalog.layout_of(showtime), hold.seat_ids)
-    currency = quote.price.currency
     seconds_left = hold.expires_at.timestamp() - services.clock.now().timestamp()
     back = f"/showtime/{hold.showtime_id}"
 
@@ -68,12 +69,18 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
                 with ui.row().classes("items-center gap-2"):
                     ui.label(t("Seats held for")).classes("mm-muted text-sm")
                     HoldTimer(seconds_left, lambda: _expired_dialog(back)).mark("checkout-timer")
-        _payment_form(services, user, hold, format_money(quote.price.total, currency), back)
+        # Loyalty points: how many can be spent here and the price they give, both from the loyalty service.
+        redeemable = await call(services.engage.loyalty.most_redeemable, user.user_id, quote.price)
+        discounted = (await call(services.engage.loyalty.redemption, user, quote.price, redeemable)).price
+        _payment_form(services, user, hold, quote.price, (redeemable, discounted), back)
 
 
-def _payment_form(services: Services, user: User, hold: Hold, total: str, back: str) -> None:
+def _payment_form(services: Services, user: User, hold: Hold, price: Price, points: tuple[int, Price],
+                  back: str) -> None:
+    total = format_money(price.total, price.currency)
     with ui.column().classes("mm-surface w-full md:w-96 shrink-0 p-5 gap-4").mark("payment"):
         ui.label(t("Payment")).classes("mm-title text-xl text-white")
+        use_points = _points_choice(price, *points, lambda shown: button.set_text(t("Pay {total}", total=shown)))
         with ui.row().classes("w-full items-center gap-3 rounded-xl p-3 flex-nowrap").style(
             "border: 1.5px solid var(--mm-primary); background: rgba(225,29,72,.08)"
         ).props(f'role="radio" aria-checked="true" aria-label="{t("Credit or debit card")}"'):
@@ -112,7 +119,8 @@ def _payment_form(services: Services, user: User, hold: Hold, total: str, back: 
             error.set_visibility(False)
             try:
                 booking = await call(
-                    services.bookings.checkout, hold.hold_id, user, CardPayment(card_digits(card.value or ""))
+                    services.bookings.checkout, hold.hold_id, user, CardPayment(card_digits(card.value or "")),
+                    use_points["points"],
                 )
             except (PaymentDeclined, InvalidRequest) as exc:
                 _show_error(error, exc.message)
@@ -135,6 +143,25 @@ def _payment_form(services: Services, user: User, hold: Hold, total: str, back: 
         with ui.row().classes("items-start gap-1 mm-muted text-xs flex-nowrap"):
             ui.icon("lock", size="14px").classes("mt-px")
             ui.label(t("Your card is checked once; you are charged only when your seats are confirmed."))
+
+
+def _points_choice(price: Price, redeemable: int, discounted: Price,
+                   show_total: Callable[[str], object]) -> dict[str, int]:
+    """A switch to spend the customer's points; returns the choice (read when paying). ``discounted`` is the
+    loyalty service's price; paying sends only the number of points and the server computes it again."""
+    choice = {"points": 0}
+    if redeemable <= 0:
+        return choice
+    saving = format_money(price.total - discounted.total, price.currency)
+
+    def toggle(on: bool) -> None:
+        choice["points"] = redeemable if on else 0
+        show_total(format_money((discounted if on else price).total, price.currency))
+
+    ui.switch(t("Use {n} loyalty points (−{money})", n=redeemable, money=saving),
+              on_change=lambda e: toggle(bool(e.value))).props("dense color=amber").classes("text-white").mark(
+        "use-points")
+    return choice
 
 
 def _card_error(value: str | None) -> str | None:

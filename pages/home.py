@@ -14,6 +14,7 @@ from components.service_call import call
 from components.session import choose_city, current_city
 from services.catalog.models import Listing
 from services.container import Services
+from services.engage.reviews import RatingSummary
 from services.formatting import day_month, day_name
 from services.i18n import t
 
@@ -39,7 +40,8 @@ def register(services: Services) -> None:
             _hero(chosen_city, q)
             _date_strip(services, chosen_city, filters)
             _filters(everything, filters)
-            _grid(listings, chosen_city, services.settings.currency, filters)
+            audience = await call(services.engage.reviews.summaries, [listing.movie.movie_id for listing in listings])
+            _grid(listings, chosen_city, services.settings.currency, filters, audience)
 
 
 def _parse_day(text: str) -> date | None:
@@ -113,7 +115,8 @@ def _filters(everything: list[Listing], filters: dict[str, str]) -> None:
             )
 
 
-def _grid(listings: list[Listing], city: str, currency: str, filters: dict[str, str]) -> None:
+def _grid(listings: list[Listing], city: str, currency: str, filters: dict[str, str],
+          audience: dict[str, RatingSummary]) -> None:
     if not listings:
         with ui.column().classes("mm-surface w-full items-center py-12 gap-2").mark("no-results"):
             ui.icon("theaters", size="48px").classes("mm-muted")
@@ -128,4 +131,5 @@ def _grid(listings: list[Listing], city: str, currency: str, filters: dict[str, 
     ):
         for listing in listings:
             query = {"city": city} | ({"date": filters["date"]} if filters["date"] else {})
-            movie_card(listing, f"/movie/{listing.movie.movie_id}?{urlencode(query)}", currency)
+            movie_card(listing, f"/movie/{listing.movie.movie_id}?{urlencode(query)}", currency,
+                       audience.get(listing.movie.movie_id))

@@ -9,6 +9,7 @@ from components.email_status import email_status
 from components.frame import frame
 from components.service_call import call
 from components.session import client_address_of_page, login, require_user
+from pages.profile_points import points_card
 from services.container import Services
 from services.errors import DomainError
 from services.i18n import t
@@ -48,6 +49,7 @@ def register(services: Services) -> None:
                 with ui.row().classes("gap-2"):
                     ui.button(t("Save"), on_click=save).props("unelevated no-caps").mark("profile-save")
                     ui.button(t("Log out"), on_click=lambda: ui.navigate.to("/logout")).props("flat no-caps")
+            await points_card(services, user)
             _change_password(services, user.email)
 
 
