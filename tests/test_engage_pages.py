@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from nicegui.elements.mixins.value_element import ValueElement
 from nicegui.testing import User as SimulatedUser
 
 from services.accounts.users import User
@@ -28,6 +29,13 @@ def book(services: Services, user: User, seats: int = 1, points: int = 0) -> Boo
     return services.bookings.checkout(hold.hold_id, user, CardPayment(APPROVE_CARD), points)
 
 
+def set_value(user: SimulatedUser, marker: str, value: object) -> None:
+    """Set a rating or a switch as a click would (the simulated user types and clicks, it has no 'set')."""
+    element = next(iter(user.find(marker=marker).elements))
+    assert isinstance(element, ValueElement)
+    element.set_value(value)
+
+
 def admitted(services: Services, booking: Booking) -> None:
     """Test data: the booking as the door leaves it after scanning the ticket (services/staff/checkins.py)."""
     services.aws.table(BOOKINGS).update_item(Key={"booking_id": booking.booking_id},
@@ -45,11 +53,12 @@ async def test_a_customer_who_saw_the_movie_rates_it_and_markup_stays_text(
     await user.should_see(marker="my-review", retries=100)
     await user.should_see("Not rated by our audience yet.")
     await user.should_see(marker="no-reviews")
-    next(iter(user.find(marker="my-rating").elements)).set_value(4)
+    set_value(user, "my-rating", 4)
     user.find(marker="my-review-text").type("<b>Loved</b> the <script>x</script> score")
     user.find(marker="save-review").click()
     await user.should_see("Thanks! Your review is saved.", retries=100)
-    await user.should_see("<b>Loved</b> the <script>x</script> score", marker="review-text")  # the characters typed
+    # The characters typed, shown as text:
+    await user.should_see(marker="review-text", content="<b>Loved</b> the <script>x</script> score")
     await user.open(f"/movie/{booking.movie_id}")
     await user.should_see(marker="audience-rating", retries=100)
     await user.should_see("4.0/5 (1)")
@@ -96,8 +105,9 @@ async def test_points_on_the_profile_and_spent_at_checkout(user: SimulatedUser, 
     await login(user, "alice")
     await user.open("/profile")
     await user.should_see(marker="points-balance", retries=100)
-    await user.should_see(str(earned), marker="points-balance")
-    await user.should_see(first.movie_title, marker="points-history")
+    await user.should_see(marker="points-balance", content=str(earned))
+    await user.should_see(marker="points-history")
+    await user.should_see(first.movie_title)
     # Spend them: a new hold, the checkout page offers the points and the server takes them off.
     soon = app_services.clock.now() + timedelta(hours=3)
     showtime = next(s for s in app_services.catalog.upcoming_in_city("Mumbai") if s.starts_at > soon)
@@ -105,7 +115,7 @@ async def test_points_on_the_profile_and_spent_at_checkout(user: SimulatedUser, 
     hold = app_services.inventory.hold(showtime.showtime_id, free[:1], alice.user_id)
     await user.open(f"/checkout/{hold.hold_id}")
     await user.should_see(marker="use-points", retries=100)
-    next(iter(user.find(marker="use-points").elements)).set_value(True)
+    set_value(user, "use-points", True)
     user.find(marker="card-number").type("4242 4242 4242 4242")
     user.find(marker="card-expiry").type("12/39")
     user.find(marker="card-cvc").type("123")
