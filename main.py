@@ -105,7 +105,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         kiosk_sales=kiosk_sales,
         terminal=DemoTerminal(clock, settings.kiosk_terminal_seconds),
         staff=staff,
-        engage=build_engage(aws, clock, catalog, bookings, staff, loyalty),
+        engage=build_engage(aws, clock, settings, catalog, bookings, staff, loyalty),
         mailbox=mailbox,
         ses_sender=SesSender(aws, clock, subscriptions) if settings.ses_enabled else None,
     )

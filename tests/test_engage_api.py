@@ -97,11 +97,21 @@ def test_points_over_the_api(client: TestClient, small: Services) -> None:
     assert [entry["kind"] for entry in points["history"]].count("redeemed") == 1
 
 
+def test_the_calendar_file_over_the_api(client: TestClient, small: Services) -> None:
+    alice, bob = login(client, "alice@example.com", "Alice"), login(client, "bob@example.com", "Bob")
+    booking = pay(client, alice, "A1", add_small_showtime(small, "tiny-api-ics", timedelta(hours=3))).json()
+    response = client.get(f"/bookings/{booking['booking_id']}/calendar.ics", headers=alice)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
+    assert "BEGIN:VEVENT" in response.text and "DTSTART;TZID=Asia/Kolkata:" in response.text
+    other = client.get(f"/bookings/{booking['booking_id']}/calendar.ics", headers=bob)
+    assert other.status_code == 404 and error(other)["code"] == "not_found"
+
+
 def test_the_routes_are_in_the_openapi_document(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/movies/{movie_id}/rating", "/movies/{movie_id}/reviews", "/movies/{movie_id}/reviews/mine",
                  "/movies/{movie_id}/reviews/{author_id}/helpful", "/staff/movies/{movie_id}/reviews/{author_id}/hide",
-                 "/loyalty"):
+                 "/loyalty", "/bookings/{booking_id}/calendar.ics"):
         assert path in paths, path
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
     assert "redeem_points" in schemas["BookingRequest"]["properties"]

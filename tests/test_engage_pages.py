@@ -14,6 +14,7 @@ from services.accounts.users import User
 from services.booking.models import Booking
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
+from services.formatting import show_time
 from services.platform.schema import BOOKINGS, LOYALTY
 from tests.test_ticket_pages import login, register
 
@@ -126,3 +127,24 @@ async def test_points_on_the_profile_and_spent_at_checkout(user: SimulatedUser, 
     assert booking.price.discount == earned * app_services.settings.loyalty_point_value_minor
     item = app_services.aws.table(LOYALTY).get_item(Key={"user_id": alice.user_id, "entry": "balance"})["Item"]
     assert int(item["points"]) == int(booking.extra["points_earned"])  # all spent, then earned anew
+
+
+async def test_add_to_calendar_and_book_again(user: SimulatedUser, app_services: Services) -> None:
+    alice = register(app_services, "alice")
+    booking = book(app_services, alice)
+    await login(user, "alice")
+    await user.open(f"/booking/{booking.booking_id}")
+    await user.should_see(marker="add-to-calendar", retries=100)
+    response = await user.http_client.get(f"/booking/{booking.booking_id}/calendar.ics")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
+    assert f"UID:{booking.booking_id}@moviemagic" in response.text and "TZID=Asia/Kolkata" in response.text
+    await user.open(f"/ticket/{booking.booking_id}")
+    await user.should_see(marker="add-to-calendar", retries=100)
+    await user.open("/bookings")
+    await user.should_see(marker="book-again", retries=100)
+    user.find(marker="book-again").click()
+    next_show = app_services.engage.rebooking.next_shows(booking)[0]
+    assert next_show.theater_id == booking.theater_id and next_show.movie_id == booking.movie_id
+    await user.should_see(show_time(next_show), retries=100)
+    user.find(marker=f"again-{next_show.showtime_id}").click()
+    await user.should_see(marker="seat-grid", retries=100)

@@ -8,9 +8,12 @@ from services.booking.bookings import BookingService
 from services.catalog.catalog import CatalogService
 from services.clock import Clock
 from services.engage.attendance import Attendance
+from services.engage.calendar import CalendarService
 from services.engage.loyalty import LoyaltyService
+from services.engage.rebooking import Rebooking
 from services.engage.reviews import ReviewService
 from services.platform.aws import Aws
+from services.settings import Settings
 from services.staff.container import StaffServices
 
 
@@ -19,13 +22,17 @@ class EngageServices:
     attendance: Attendance
     reviews: ReviewService
     loyalty: LoyaltyService
+    calendar: CalendarService
+    rebooking: Rebooking
 
 
-def build_engage(aws: Aws, clock: Clock, catalog: CatalogService, bookings: BookingService,
+def build_engage(aws: Aws, clock: Clock, settings: Settings, catalog: CatalogService, bookings: BookingService,
                  staff: StaffServices, loyalty: LoyaltyService) -> EngageServices:
     attendance = Attendance(clock, catalog, bookings)
     return EngageServices(
         attendance=attendance,
         reviews=ReviewService(aws, clock, catalog, attendance, staff.access, staff.audit),
         loyalty=loyalty,
+        calendar=CalendarService(clock, catalog, bookings, settings.base_url),
+        rebooking=Rebooking(clock, settings, catalog),
     )
