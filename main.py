@@ -36,7 +36,9 @@ from services.catalog.demo import DemoCatalog
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.engage.container import build_engage
+from services.engage.hooks import CombinedCounters
 from services.engage.loyalty import LoyaltyService
+from services.engage.reminders import Reminders
 from services.errors import DomainError
 from services.kiosk.access import KioskAccess
 from services.kiosk.kiosks import KioskService
@@ -77,8 +79,8 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     messages = MessageComposer(settings.base_url, settings.cancel_cutoff_minutes)
     tickets = TicketService(aws, settings)
     loyalty = LoyaltyService(aws, clock, settings)  # points ride in the sale and cancel transactions (issue 15)
-    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, SalesCounters(aws),
-                              loyalty=loyalty)
+    counters = CombinedCounters(SalesCounters(aws), Reminders(aws, settings))  # reminders: issue 15
+    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, counters, loyalty=loyalty)
     staff = build_staff(aws, clock, settings, users, tickets, catalog, bookings)
     kiosks = KioskService(aws, clock, settings, catalog, KioskAccess(staff.access))  # lobby kiosks (issue 13)
     kiosk_sales = KioskSales(clock, settings, catalog, inventory, bookings, kiosks, subscriptions)
