@@ -107,7 +107,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         kiosk_sales=kiosk_sales,
         terminal=DemoTerminal(clock, settings.kiosk_terminal_seconds),
         staff=staff,
-        engage=build_engage(aws, clock, settings, catalog, bookings, staff, loyalty),
+        engage=build_engage(aws, clock, settings, catalog, inventory, bookings, staff, loyalty),
         mailbox=mailbox,
         ses_sender=SesSender(aws, clock, subscriptions) if settings.ses_enabled else None,
     )
@@ -157,6 +157,14 @@ def start_live_jobs(services: Services) -> None:
                 log_event("hold.sweep_failed", error=exc.message)
 
     app.timer(HOLD_SWEEP_SECONDS, sweep)
+
+    async def offer_waiting() -> None:  # waiting lists (issue 15): freed seats to the next in line
+        try:
+            await call(services.engage.waitlist.sweep)
+        except DomainError as exc:
+            log_event("waitlist.sweep_failed", error=exc.message)
+
+    app.timer(services.settings.waitlist_sweep_seconds, offer_waiting)
     if services.settings.live_poller:
         poller = LivePoller(services.inventory, services.live)
         app.timer(services.settings.live_poll_seconds, lambda: call(poller.poll_once))

@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     loyalty_point_value_minor: int = Field(default=100, ge=1, le=100_000)
     # Reminder email this many hours before the show (0: none), sent through the outbox.
     reminder_hours: int = Field(default=3, ge=0, le=72)
+    # Waiting lists: how often freed seats are offered to the next in line (the offer is a hold: hold_minutes).
+    waitlist_sweep_seconds: float = Field(default=5.0, gt=0, le=600)
 
     # Embedded backend. Every acknowledged write is journaled (fsynced) at once; a snapshot compacts the
     # journal this often when something changed, or sooner when the journal passes snapshot_journal_mb.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.booking.bookings import BookingService
+from services.booking.inventory import InventoryService
 from services.catalog.catalog import CatalogService
 from services.clock import Clock
 from services.engage.attendance import Attendance
@@ -12,6 +13,7 @@ from services.engage.calendar import CalendarService
 from services.engage.loyalty import LoyaltyService
 from services.engage.rebooking import Rebooking
 from services.engage.reviews import ReviewService
+from services.engage.waitlist import WaitingList
 from services.platform.aws import Aws
 from services.settings import Settings
 from services.staff.container import StaffServices
@@ -24,10 +26,11 @@ class EngageServices:
     loyalty: LoyaltyService
     calendar: CalendarService
     rebooking: Rebooking
+    waitlist: WaitingList
 
 
-def build_engage(aws: Aws, clock: Clock, settings: Settings, catalog: CatalogService, bookings: BookingService,
-                 staff: StaffServices, loyalty: LoyaltyService) -> EngageServices:
+def build_engage(aws: Aws, clock: Clock, settings: Settings, catalog: CatalogService, inventory: InventoryService,
+                 bookings: BookingService, staff: StaffServices, loyalty: LoyaltyService) -> EngageServices:
     attendance = Attendance(clock, catalog, bookings)
     return EngageServices(
         attendance=attendance,
@@ -35,4 +38,5 @@ def build_engage(aws: Aws, clock: Clock, settings: Settings, catalog: CatalogSer
         loyalty=loyalty,
         calendar=CalendarService(clock, catalog, bookings, settings.base_url),
         rebooking=Rebooking(clock, settings, catalog),
+        waitlist=WaitingList(aws, clock, settings, catalog, inventory),
     )

@@ -16,7 +16,8 @@ from services.booking.pricing import PricedSeat
 from services.formatting import format_money, show_time
 from services.i18n import t
 
-Kind = Literal["booking_confirmed", "booking_cancelled", "password_reset", "booking_reminder"]
+Kind = Literal["booking_confirmed", "booking_cancelled", "password_reset", "booking_reminder",
+               "waitlist_offer"]
 MAX_SUBJECT = 99  # SNS: "less than 100 characters", no line breaks
 
 

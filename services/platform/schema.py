@@ -129,8 +129,12 @@ REVIEWS = Table(
 # Loyalty points (issue 15): per customer, the ``balance`` item (conditional: never below zero) and one
 # ``tx#...`` history entry per change, written in the booking's sale or cancellation transaction.
 LOYALTY = Table("Loyalty", "user_id", "entry")
+# Waiting lists for sold-out shows (issue 15), per show: ``q#<joined_at>#<user_id>`` entries in join order,
+# a ``u#<user_id>`` marker (one place per customer and show) and the ``state`` item, whose lease lets one
+# sweeper at a time make offers for the show. "open-lists" is sparse: only shows with people waiting.
+WAITLIST = Table("Waitlist", "showtime_id", "entry", indexes=(Index("open-lists", "open_list", "showtime_id"),))
 
 ALL_TABLES: tuple[Table, ...] = (
     USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, THROTTLES, KIOSKS, AUDIT, SCHEDULE, REPORTS,
-    LAYOUTS, REVIEWS, LOYALTY,
+    LAYOUTS, REVIEWS, LOYALTY, WAITLIST,
 )
