@@ -17,6 +17,7 @@ from tests.conftest import add_small_showtime
 from tests.engage_helpers import MOVIE, after_the_show
 from tests.staff_helpers import staff
 from tests.test_api import GOOD_CARD, error, login
+from tests.test_engage_waitlist import sell_out
 
 
 @pytest.fixture
@@ -111,7 +112,31 @@ def test_the_routes_are_in_the_openapi_document(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/movies/{movie_id}/rating", "/movies/{movie_id}/reviews", "/movies/{movie_id}/reviews/mine",
                  "/movies/{movie_id}/reviews/{author_id}/helpful", "/staff/movies/{movie_id}/reviews/{author_id}/hide",
-                 "/loyalty", "/bookings/{booking_id}/calendar.ics"):
+                 "/loyalty", "/bookings/{booking_id}/calendar.ics", "/showtimes/{showtime_id}/waitlist",
+                 "/showtimes/{showtime_id}/waitlist/mine"):
         assert path in paths, path
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
     assert "redeem_points" in schemas["BookingRequest"]["properties"]
+
+
+def test_the_waiting_list_over_the_api(client: TestClient, small: Services) -> None:
+    alice = login(client, "alice@example.com", "Alice")
+    early = client.post("/showtimes/tiny-show/waitlist", json={"seats": 2}, headers=alice)
+    assert early.status_code == 422 and "free seats" in error(early)["message"]
+    sell_out(small)
+    assert client.post("/showtimes/tiny-show/waitlist", json={"seats": 2}).status_code == 401
+    joined = client.post("/showtimes/tiny-show/waitlist", json={"seats": 2}, headers=alice)
+    assert joined.status_code == 201 and joined.json()["position"] == 1 and joined.json()["status"] == "waiting"
+    twice = client.post("/showtimes/tiny-show/waitlist", json={"seats": 1}, headers=alice)
+    assert twice.status_code == 409 and error(twice)["code"] == "already_exists"
+    crowd = small.users.get("crowd@example.com")
+    small.bookings.cancel(small.bookings.my_bookings(crowd.user_id)[0].booking_id, crowd)
+    assert small.engage.waitlist.sweep() == 1
+    offer = client.get("/showtimes/tiny-show/waitlist/mine", headers=alice).json()
+    assert offer["status"] == "offered" and offer["hold_id"] and offer["offer_expires_at"]
+    claimed = client.post("/bookings", json={"hold_id": offer["hold_id"], "payment": GOOD_CARD}, headers=alice)
+    assert claimed.status_code == 201 and len(claimed.json()["seat_ids"]) == 2
+    small.engage.waitlist.sweep()
+    gone = client.get("/showtimes/tiny-show/waitlist/mine", headers=alice)
+    assert gone.status_code == 404
+    assert client.delete("/showtimes/tiny-show/waitlist/mine", headers=alice).status_code == 404

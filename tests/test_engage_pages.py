@@ -5,6 +5,7 @@ on the profile and spending them at checkout."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from nicegui.elements.mixins.value_element import ValueElement
@@ -15,7 +16,9 @@ from services.booking.models import Booking
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
 from services.formatting import show_time
-from services.platform.schema import BOOKINGS, LOYALTY
+from services.platform.schema import BOOKINGS, LOYALTY, MOVIES, THEATERS
+from tests.conftest import SMALL_LAYOUT, SMALL_PRICES, add_small_showtime
+from tests.test_engage_waitlist import sell_out
 from tests.test_ticket_pages import login, register
 
 pytestmark = pytest.mark.usefixtures("mailbox_env")
@@ -148,3 +151,37 @@ async def test_add_to_calendar_and_book_again(user: SimulatedUser, app_services:
     await user.should_see(show_time(next_show), retries=100)
     user.find(marker=f"again-{next_show.showtime_id}").click()
     await user.should_see(marker="seat-grid", retries=100)
+
+
+def tiny_catalog(services: Services) -> None:
+    """The tests' tiny theater (24 seats) beside the demo catalog, so a show sells out in a few bookings."""
+    services.aws.table(MOVIES).put_item(Item={
+        "movie_id": "tiny-movie", "title": "The Tiny Picture", "genres": ["Drama"], "languages": ["English"],
+        "certificate": "U", "runtime_min": 100, "rating": Decimal("7.5"), "release_date": "2020-01-01",
+        "catalog": "movie"})
+    services.aws.table(THEATERS).put_item(Item={
+        "theater_id": "tiny-theater", "name": "Tiny Cinema", "city": "Testville", "address": "1 Test Road",
+        "timezone": "Asia/Kolkata", "catalog": "theater", "city_name": "Testville#Tiny Cinema",
+        "screens": [{"screen_id": "tiny-1", "name": "Screen 1", "format": "2D", "prices": SMALL_PRICES,
+                     "layout": SMALL_LAYOUT}]})
+    add_small_showtime(services, "tiny-show", timedelta(days=2))
+
+
+async def test_joining_the_waiting_list_of_a_sold_out_show(user: SimulatedUser, app_services: Services) -> None:
+    tiny_catalog(app_services)
+    sell_out(app_services)
+    register(app_services, "alice")
+    await login(user, "alice")
+    await user.open("/showtime/tiny-show")
+    await user.should_see(marker="waitlist", retries=100)
+    await user.should_see("Sold out")
+    user.find(marker="waitlist-join").click()
+    await user.should_see(marker="waitlist-place", retries=100)
+    await user.should_see("You are number 1 on the waiting list (1 seat). We email you when seats free up.")
+    crowd = app_services.users.get("crowd@example.com")
+    app_services.bookings.cancel(app_services.bookings.my_bookings(crowd.user_id)[0].booking_id, crowd)
+    assert app_services.engage.waitlist.sweep() == 1
+    await user.open("/showtime/tiny-show")
+    await user.should_see(marker="waitlist-claim", retries=100)
+    user.find(marker="waitlist-claim").click()
+    await user.should_see(marker="pay", retries=100)

@@ -15,6 +15,8 @@ from api.v1.engage_schemas import (
     ReviewOut,
     ReviewRequest,
     Sort,
+    WaitlistOut,
+    WaitlistRequest,
     rating_out,
 )
 from api.v1.errors import LoggedRoute
@@ -86,3 +88,28 @@ def loyalty(services: ServicesDep, user: UserDep) -> LoyaltyOut:
     points = services.engage.loyalty
     return LoyaltyOut(balance=points.balance(user.user_id), point_value=points.value_of(1),
                       history=[LoyaltyEntryOut.of(entry) for entry in points.history(user.user_id)])
+
+
+@router.post("/showtimes/{showtime_id}/waitlist", status_code=201, response_model=WaitlistOut,
+             responses={**_AUTH, **_NOT_FOUND,
+                        409: {"model": ErrorResponse, "description": "already_exists, or show_closed"}})
+def join_waitlist(showtime_id: str, body: WaitlistRequest, services: ServicesDep, user: UserDep) -> WaitlistOut:
+    """Join a show's waiting list (only while fewer seats than you need are free). When seats free up, the
+    first in line whose count fits gets them held and an email with the claim link."""
+    return WaitlistOut.of(services.engage.waitlist.join(user, showtime_id, body.seats))
+
+
+@router.get("/showtimes/{showtime_id}/waitlist/mine", response_model=WaitlistOut, responses={**_AUTH, **_NOT_FOUND})
+def my_waitlist(showtime_id: str, services: ServicesDep, user: UserDep) -> WaitlistOut:
+    """Your place on the list, or your offer (``hold_id``) once seats are held for you."""
+    entry = services.engage.waitlist.mine(user, showtime_id)
+    if entry is None:
+        raise NotFound(t("You are not on the waiting list for this show."))
+    return WaitlistOut.of(entry)
+
+
+@router.delete("/showtimes/{showtime_id}/waitlist/mine", status_code=204, response_class=Response,
+               responses={**_AUTH, **_NOT_FOUND})
+def leave_waitlist(showtime_id: str, services: ServicesDep, user: UserDep) -> Response:
+    services.engage.waitlist.leave(user, showtime_id)
+    return Response(status_code=204)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, StrictInt, StrictStr
 
 from services.engage.loyalty import LoyaltyEntry
 from services.engage.reviews import RatingSummary, Review
+from services.engage.waitlist import WaitEntry
 
 
 class RatingOut(BaseModel):
@@ -61,6 +62,27 @@ class LoyaltyOut(BaseModel):
     balance: int
     point_value: int = Field(description="what one point takes off at checkout, in minor units")
     history: list[LoyaltyEntryOut] = Field(description="newest first")
+
+
+class WaitlistRequest(BaseModel):
+    seats: StrictInt = Field(ge=1, le=50, examples=[2],
+                             description="how many seats you need (1 to the booking maximum)")
+
+
+class WaitlistOut(BaseModel):
+    showtime_id: str
+    seats: int
+    joined_at: str
+    status: Literal["waiting", "offered"]
+    position: int = Field(description="1 = next in line; 0 once seats are offered to you")
+    hold_id: str | None = Field(default=None, description="offered: pay for this hold (POST /bookings) to claim")
+    offer_expires_at: str | None = Field(default=None, description="offered: claim before this (UTC)")
+
+    @classmethod
+    def of(cls, entry: WaitEntry) -> WaitlistOut:
+        return cls(showtime_id=entry.showtime_id, seats=entry.seats, joined_at=entry.joined_at,
+                   status=entry.status, position=entry.position,  # type: ignore[arg-type]
+                   hold_id=entry.hold_id or None, offer_expires_at=entry.offer_expires_at or None)
 
 
 def rating_out(summary: RatingSummary) -> RatingOut:
