@@ -38,6 +38,7 @@ from services.container import Services
 from services.engage.container import build_engage
 from services.engage.hooks import CombinedCounters
 from services.engage.loyalty import LoyaltyService
+from services.engage.recommendations import Recommender
 from services.engage.reminders import Reminders
 from services.errors import DomainError
 from services.kiosk.access import KioskAccess
@@ -79,7 +80,8 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     messages = MessageComposer(settings.base_url, settings.cancel_cutoff_minutes)
     tickets = TicketService(aws, settings)
     loyalty = LoyaltyService(aws, clock, settings)  # points ride in the sale and cancel transactions (issue 15)
-    counters = CombinedCounters(SalesCounters(aws), Reminders(aws, settings))  # reminders: issue 15
+    recommender = Recommender(aws, clock, catalog)  # issue 15: reminders and recommendation aggregates
+    counters = CombinedCounters(SalesCounters(aws), Reminders(aws, settings), recommender)
     bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, counters, loyalty=loyalty)
     staff = build_staff(aws, clock, settings, users, tickets, catalog, bookings)
     kiosks = KioskService(aws, clock, settings, catalog, KioskAccess(staff.access))  # lobby kiosks (issue 13)
@@ -107,7 +109,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         kiosk_sales=kiosk_sales,
         terminal=DemoTerminal(clock, settings.kiosk_terminal_seconds),
         staff=staff,
-        engage=build_engage(aws, clock, settings, catalog, inventory, bookings, staff, loyalty),
+        engage=build_engage(aws, clock, settings, catalog, inventory, bookings, staff, loyalty, recommender),
         mailbox=mailbox,
         ses_sender=SesSender(aws, clock, subscriptions) if settings.ses_enabled else None,
     )

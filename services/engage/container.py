@@ -12,6 +12,7 @@ from services.engage.attendance import Attendance
 from services.engage.calendar import CalendarService
 from services.engage.loyalty import LoyaltyService
 from services.engage.rebooking import Rebooking
+from services.engage.recommendations import Recommender
 from services.engage.reviews import ReviewService
 from services.engage.waitlist import WaitingList
 from services.platform.aws import Aws
@@ -27,10 +28,12 @@ class EngageServices:
     calendar: CalendarService
     rebooking: Rebooking
     waitlist: WaitingList
+    recommendations: Recommender
 
 
 def build_engage(aws: Aws, clock: Clock, settings: Settings, catalog: CatalogService, inventory: InventoryService,
-                 bookings: BookingService, staff: StaffServices, loyalty: LoyaltyService) -> EngageServices:
+                 bookings: BookingService, staff: StaffServices, loyalty: LoyaltyService,
+                 recommender: Recommender) -> EngageServices:
     attendance = Attendance(clock, catalog, bookings)
     return EngageServices(
         attendance=attendance,
@@ -39,4 +42,5 @@ def build_engage(aws: Aws, clock: Clock, settings: Settings, catalog: CatalogSer
         calendar=CalendarService(clock, catalog, bookings, settings.base_url),
         rebooking=Rebooking(clock, settings, catalog),
         waitlist=WaitingList(aws, clock, settings, catalog, inventory),
+        recommendations=recommender,
     )

@@ -133,8 +133,11 @@ LOYALTY = Table("Loyalty", "user_id", "entry")
 # a ``u#<user_id>`` marker (one place per customer and show) and the ``state`` item, whose lease lets one
 # sweeper at a time make offers for the show. "open-lists" is sparse: only shows with people waiting.
 WAITLIST = Table("Waitlist", "showtime_id", "entry", indexes=(Index("open-lists", "open_list", "showtime_id"),))
+# Recommendations (issue 15): per city and week, tickets per movie; per movie, how often each other movie was
+# booked by the same customer; per customer, the movies they booked. Updated in the sale transaction.
+RECOMMENDATIONS = Table("Recommendations", "scope", "key")
 
 ALL_TABLES: tuple[Table, ...] = (
     USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, THROTTLES, KIOSKS, AUDIT, SCHEDULE, REPORTS,
-    LAYOUTS, REVIEWS, LOYALTY, WAITLIST,
+    LAYOUTS, REVIEWS, LOYALTY, WAITLIST, RECOMMENDATIONS,
 )
