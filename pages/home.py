@@ -12,6 +12,7 @@ from components.frame import frame
 from components.movie_card import movie_card
 from components.service_call import call
 from components.session import choose_city, current_city
+from pages.home_recommendations import recommendation_rows
 from services.catalog.models import Listing
 from services.container import Services
 from services.engage.reviews import RatingSummary
@@ -39,6 +40,8 @@ def register(services: Services) -> None:
             )
             _hero(chosen_city, q)
             _date_strip(services, chosen_city, filters)
+            if not any(filters.values()):  # recommendations on the plain home page, not in filtered results
+                await recommendation_rows(services, chosen_city)
             _filters(everything, filters)
             audience = await call(services.engage.reviews.summaries, [listing.movie.movie_id for listing in listings])
             _grid(listings, chosen_city, services.settings.currency, filters, audience)

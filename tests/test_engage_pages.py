@@ -185,3 +185,26 @@ async def test_joining_the_waiting_list_of_a_sold_out_show(user: SimulatedUser, 
     await user.should_see(marker="waitlist-claim", retries=100)
     user.find(marker="waitlist-claim").click()
     await user.should_see(marker="pay", retries=100)
+
+
+async def test_the_home_page_recommends(user: SimulatedUser, app_services: Services) -> None:
+    ann, bob = register(app_services, "ann"), register(app_services, "bob")
+    first = book(app_services, ann)
+    movies = [listing.movie for listing in app_services.catalog.now_showing("Mumbai")]
+    other = next(movie for movie in movies if movie.movie_id != first.movie_id)
+    soon = app_services.clock.now() + timedelta(hours=3)
+    show = next(s for s in app_services.catalog.upcoming_for_movie(other.movie_id, "Mumbai") if s.starts_at > soon)
+    free = [s.seat_id for s in app_services.inventory.seat_map(show.showtime_id).seats if s.status == "available"]
+    app_services.bookings.checkout(app_services.inventory.hold(show.showtime_id, free[:1], ann.user_id).hold_id, ann,
+                                   CardPayment(APPROVE_CARD))
+    book_same = app_services.inventory.hold(first.showtime_id, [
+        s.seat_id for s in app_services.inventory.seat_map(first.showtime_id).seats if s.status == "available"][:1],
+        bob.user_id)
+    app_services.bookings.checkout(book_same.hold_id, bob, CardPayment(APPROVE_CARD))
+    await login(user, "bob")
+    await user.open("/?city=Mumbai")
+    await user.should_see(marker="recs-popular", retries=100)
+    await user.should_see("Popular in Mumbai this week")
+    await user.should_see(marker="recs-for-you")
+    await user.should_see(f"Because you watched {first.movie_title}")
+    await user.should_see(other.title)
