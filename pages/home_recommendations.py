@@ -37,6 +37,6 @@ def _row(title: str, listings: list[Listing], city: str, services: Services, aud
         # A strip that scrolls sideways on a phone; cards keep the grid's width.
         with ui.row().classes("w-full gap-4 flex-nowrap overflow-x-auto pb-2"):
             for listing in listings:
-                with ui.element("div").classes("shrink-0 w-36 sm:w-44"):
+                with ui.element("div").classes("shrink-0 w-40 sm:w-44"):
                     movie_card(listing, f"/movie/{listing.movie.movie_id}?{urlencode({'city': city})}",
                                services.settings.currency, audience.get(listing.movie.movie_id))
