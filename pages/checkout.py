@@ -58,6 +58,10 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
     quote = services.pricing.quote(showtime, catalog.layout_of(showtime), hold.seat_ids)
     seconds_left = hold.expires_at.timestamp() - services.clock.now().timestamp()
     back = f"/showtime/{hold.showtime_id}"
+    # Loyalty points: how many can be spent here and the price they give, both from the loyalty service
+    # (read before anything is built, so the page builds at once).
+    redeemable = await call(services.engage.loyalty.most_redeemable, user.user_id, quote.price)
+    discounted = (await call(services.engage.loyalty.redemption, user, quote.price, redeemable)).price
 
     ui.label(t("Checkout")).classes("mm-title text-3xl text-white").mark("page-title")
     with ui.row().classes("w-full gap-6 items-start flex-nowrap max-md:flex-col"):
@@ -69,9 +73,6 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
                 with ui.row().classes("items-center gap-2"):
                     ui.label(t("Seats held for")).classes("mm-muted text-sm")
                     HoldTimer(seconds_left, lambda: _expired_dialog(back)).mark("checkout-timer")
-        # Loyalty points: how many can be spent here and the price they give, both from the loyalty service.
-        redeemable = await call(services.engage.loyalty.most_redeemable, user.user_id, quote.price)
-        discounted = (await call(services.engage.loyalty.redemption, user, quote.price, redeemable)).price
         _payment_form(services, user, hold, quote.price, (redeemable, discounted), back)
 
 

@@ -12,7 +12,7 @@ from components.frame import frame
 from components.movie_card import movie_card
 from components.service_call import call
 from components.session import choose_city, current_city
-from pages.home_recommendations import recommendation_rows
+from pages.home_recommendations import load_recommendations, recommendation_rows
 from services.catalog.models import Listing
 from services.container import Services
 from services.engage.reviews import RatingSummary
@@ -38,12 +38,15 @@ def register(services: Services) -> None:
                     chosen_city, on=day, genre=genre or None, language=language or None, query=q or None
                 )
             )
+            audience = await call(services.engage.reviews.summaries, [listing.movie.movie_id for listing in listings])
+            plain = not any(filters.values())  # recommendations on the plain home page, not in filtered results
+            recs = await load_recommendations(services, chosen_city) if plain else None
+            # Everything is read: the page builds at once from here.
             _hero(chosen_city, q)
             _date_strip(services, chosen_city, filters)
-            if not any(filters.values()):  # recommendations on the plain home page, not in filtered results
-                await recommendation_rows(services, chosen_city)
+            if recs is not None:
+                recommendation_rows(services, chosen_city, *recs)
             _filters(everything, filters)
-            audience = await call(services.engage.reviews.summaries, [listing.movie.movie_id for listing in listings])
             _grid(listings, chosen_city, services.settings.currency, filters, audience)
 
 

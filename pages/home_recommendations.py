@@ -12,17 +12,22 @@ from components.service_call import call
 from components.session import current_user
 from services.catalog.models import Listing
 from services.container import Services
+from services.engage.recommendations import Recommendations
 from services.engage.reviews import RatingSummary
 from services.i18n import t
 
 
-async def recommendation_rows(services: Services, city: str) -> None:
+async def load_recommendations(services: Services, city: str) -> tuple[Recommendations, dict[str, RatingSummary]]:
+    """What the rows show, read before the page is built (the rows then build at once)."""
     user = current_user()
     recs = await call(services.engage.recommendations.for_city, user.user_id if user else None, city)
-    shown = [*recs.for_you, *recs.popular]
-    if not shown:
-        return
-    audience = await call(services.engage.reviews.summaries, [listing.movie.movie_id for listing in shown])
+    shown = [listing.movie.movie_id for listing in (*recs.for_you, *recs.popular)]
+    audience = await call(services.engage.reviews.summaries, shown) if shown else {}
+    return recs, audience
+
+
+def recommendation_rows(services: Services, city: str, recs: Recommendations,
+                        audience: dict[str, RatingSummary]) -> None:
     if recs.because and recs.for_you:
         _row(t("Because you watched {title}", title=recs.because), recs.for_you, city, services, audience,
              "recs-for-you")

@@ -8,6 +8,7 @@ from components.service_call import call
 from services.accounts.users import User
 from services.clock import parse_iso
 from services.container import Services
+from services.engage.loyalty import LoyaltyEntry
 from services.formatting import format_money, long_date
 from services.i18n import t
 
@@ -17,10 +18,14 @@ def _kind(kind: str) -> str:
             "reversed": t("Taken back (cancelled)")}.get(kind, kind)
 
 
-async def points_card(services: Services, user: User) -> None:
+async def load_points(services: Services, user: User) -> tuple[int, list[LoyaltyEntry]]:
+    """The balance and history, read before the page is built (the card itself then builds at once)."""
     loyalty = services.engage.loyalty
-    balance = await call(loyalty.balance, user.user_id)
-    history = await call(loyalty.history, user.user_id)
+    return await call(loyalty.balance, user.user_id), await call(loyalty.history, user.user_id)
+
+
+def points_card(services: Services, balance: int, history: list[LoyaltyEntry]) -> None:
+    loyalty = services.engage.loyalty
     currency = services.settings.currency
     with ui.column().classes("mm-surface w-full max-w-xl mx-auto p-6 gap-3").mark("loyalty"):
         ui.label(t("Loyalty points")).classes("mm-title text-xl text-white")
