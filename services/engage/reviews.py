@@ -40,6 +40,8 @@ MAX_TEXT = 2000
 MAX_REASON = 300
 SUMMARY = "summary"
 ATTEMPTS = 5  # a review changed by a racing request is read again and the change retried this often
+# Votes race each other on the review's counter: each round one wins, so N voters at once need up to N rounds.
+VOTE_ATTEMPTS = 25
 Sort = Literal["helpful", "newest"]
 # The review read is still there, the same one (not deleted and written anew), and still visible.
 _SAME_VISIBLE = "review_id = :id AND attribute_not_exists(hidden_reason)"
@@ -190,7 +192,7 @@ class ReviewService:
         """One "helpful" vote per customer and review; never on one's own review."""
         if author_id == user.user_id:
             raise InvalidRequest(t("You cannot vote for your own review."))
-        for _attempt in range(ATTEMPTS):
+        for _attempt in range(VOTE_ATTEMPTS):
             current = self._get(movie_id, author_id)
             if current is None or current.get("hidden_reason"):
                 raise NotFound(t("That review does not exist."))
