@@ -38,6 +38,11 @@ from services.catalog.catalog import CatalogService
 from services.catalog.demo import DemoCatalog
 from services.clock import Clock, SystemClock
 from services.container import Services
+from services.engage.container import build_engage
+from services.engage.hooks import CombinedCounters
+from services.engage.loyalty import LoyaltyService
+from services.engage.recommendations import Recommender
+from services.engage.reminders import Reminders
 from services.errors import DomainError
 from services.events.container import build_events, build_quotas
 from services.events.demo import DemoEvents
@@ -83,7 +88,11 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     messages = MessageComposer(settings.base_url, settings.cancel_cutoff_minutes)
     tickets = TicketService(aws, settings)
     quotas = build_quotas(aws, clock, settings, catalog, inventory, pricing)  # events' general admission (issue 17)
-    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, SalesCounters(aws), quotas)
+    loyalty = LoyaltyService(aws, clock, settings)  # points ride in the sale and cancel transactions (issue 15)
+    recommender = Recommender(aws, clock, catalog)  # issue 15: reminders and recommendation aggregates
+    counters = CombinedCounters(SalesCounters(aws), Reminders(aws, settings), recommender)
+    bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, counters, quotas,
+                              loyalty=loyalty)
     staff = build_staff(aws, clock, settings, users, tickets, catalog, bookings)
     events = build_events(aws, clock, catalog, quotas, staff.access, staff.audit)
     kiosks = KioskService(aws, clock, settings, catalog, KioskAccess(staff.access))  # lobby kiosks (issue 13)
@@ -113,6 +122,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         terminal=DemoTerminal(clock, settings.kiosk_terminal_seconds),
         staff=staff,
         events=events,
+        engage=build_engage(aws, clock, settings, catalog, inventory, bookings, staff, loyalty, recommender),
         mailbox=mailbox,
         ses_sender=SesSender(aws, clock, subscriptions) if settings.ses_enabled else None,
     )
@@ -174,6 +184,13 @@ def start_live_jobs(services: Services) -> None:
     # Expired GA holds give their tickets back (a hold that finds too few also sweeps its show first, so this
     # only keeps the "tickets left" figures fresh); not at start-up, when the first pages are being built.
     app.timer(GA_SWEEP_SECONDS, sweep_general_admission, immediate=False)
+    async def offer_waiting() -> None:  # waiting lists (issue 15): freed seats to the next in line
+        try:
+            await call(services.engage.waitlist.sweep)
+        except DomainError as exc:
+            log_event("waitlist.sweep_failed", error=exc.message)
+
+    app.timer(services.settings.waitlist_sweep_seconds, offer_waiting)
     if services.settings.live_poller:
         poller = LivePoller(services.inventory, services.live)
         app.timer(services.settings.live_poll_seconds, lambda: call(poller.poll_once))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from services.catalog.models import Listing, Movie
+from services.engage.reviews import RatingSummary
 from services.formatting import format_money
 from services.i18n import t
 
@@ -15,7 +16,15 @@ def poster_url(movie: Movie, size: str = "card") -> str:
     return f"/assets/{movie.poster}" if movie.poster else "/assets/favicon.svg"
 
 
-def movie_card(listing: Listing, href: str, currency: str) -> None:
+def audience_text(audience: RatingSummary | None) -> str:
+    """The audience rating as people read it: "4.3/5 (12)", or "" with no reviews yet."""
+    if audience is None or audience.average is None:
+        return ""
+    return t("{average}/5 ({n})", average=f"{audience.average:.1f}", n=audience.count)
+
+
+def movie_card(listing: Listing, href: str, currency: str, audience: RatingSummary | None = None) -> None:
+    """``audience``: the customers' own rating (1–5 stars, issue 15) beside the catalog's critics' score."""
     movie = listing.movie
     label = t(
         "{title}, rated {rating}, from {price}",
@@ -23,6 +32,8 @@ def movie_card(listing: Listing, href: str, currency: str) -> None:
         rating=movie.rating,
         price=format_money(listing.from_price, currency),
     )
+    if audience_text(audience):
+        label += ", " + t("audience {rating}", rating=audience_text(audience))
     with (
         ui.link(target=href)
         .classes("mm-link mm-card flex flex-col gap-2 no-underline")
@@ -42,6 +53,10 @@ def movie_card(listing: Listing, href: str, currency: str) -> None:
                     "background:rgba(0,0,0,.7); border:1px solid rgba(255,255,255,.3)"
                 )
         ui.label(movie.title).classes("font-bold text-base leading-tight text-white line-clamp-2")
+        if audience_text(audience):
+            with ui.row().classes("items-center gap-1 -mt-1").mark("audience-rating"):
+                ui.icon("groups", size="14px").classes("text-accent").props('aria-hidden="true"')
+                ui.label(t("Audience {rating}", rating=audience_text(audience))).classes("text-xs text-white")
         ui.label(" · ".join(movie.genres[:2])).classes("mm-muted text-xs")
         ui.label(" · ".join(listing.languages)).classes("mm-muted text-xs")
         ui.label(t("from {price}", price=format_money(listing.from_price, currency))).classes(

@@ -60,6 +60,8 @@ def order_lines(seats: Iterable[PricedSeat], price: Price, *, refund: int | None
         _line(t("Tickets"), format_money(price.subtotal, currency))
         _line(t("Convenience fee"), format_money(price.fee, currency))
         _line(t("Taxes"), format_money(price.tax, currency))
+        if price.discount:
+            _line(t("Loyalty points"), "−" + format_money(price.discount, currency))
         ui.separator().classes("opacity-20")
         with ui.row().classes("w-full justify-between items-baseline"):
             ui.label(t("Total")).classes("text-white font-bold text-lg")

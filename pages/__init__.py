@@ -23,6 +23,9 @@ def register(services: Services) -> None:
 
     event.register(services)
     app.on_page_exception(show_error_page)  # e.g. AWS throttled while a page was being built
+    from pages import calendar_file  # issue 15: "Add to calendar"
+
+    calendar_file.register(services)
     # Issue 13: the lobby kiosk and its staff page.
     from pages import kiosk
     from pages.staff import kiosks as staff_kiosks

@@ -12,6 +12,7 @@ from pages.confirmation import status_chip
 from services.accounts.users import User
 from services.booking.models import Booking
 from services.booking.rules import can_cancel
+from services.catalog.models import Showtime
 from services.container import Services
 from services.errors import DomainError
 from services.formatting import format_money, show_time
@@ -42,13 +43,19 @@ def register(services: Services) -> None:
                 upcoming = sorted((b for b in bookings if b.status == "confirmed" and b.starts_at > now),
                                   key=lambda b: b.starts_at)
                 others = [b for b in bookings if b not in upcoming]
+                again: dict[tuple[str, str], list[Showtime]] = {}  # "Book again": per movie and theater
+                for booking in bookings:
+                    if (booking.movie_id, booking.theater_id) not in again:
+                        again[booking.movie_id, booking.theater_id] = await call(
+                            services.engage.rebooking.next_shows, booking)
                 for title, group in ((t("Upcoming"), upcoming), (t("Past and cancelled"), others)):
                     if group:
                         ui.label(title).classes("text-white font-bold text-lg mt-2")
                         with ui.column().classes("w-full gap-3"):
                             for booking in group:
                                 movie = movies.get(booking.movie_id)
-                                _card(services, user, booking, poster_url(movie) if movie else None, listing.refresh)
+                                _card(services, user, booking, poster_url(movie) if movie else None, listing.refresh,
+                                      again[booking.movie_id, booking.theater_id])
 
             await listing()
 
@@ -60,7 +67,8 @@ def _empty() -> None:
         ui.button(t("Find a movie"), on_click=lambda: ui.navigate.to("/")).props("unelevated no-caps")
 
 
-def _card(services: Services, user: User, booking: Booking, poster: str | None, refresh) -> None:  # noqa: ANN001
+def _card(services: Services, user: User, booking: Booking, poster: str | None, refresh,  # noqa: ANN001
+          next_shows: list[Showtime]) -> None:
     now = services.clock.now()
     cancellable = can_cancel(booking, now, services.settings)
     currency = booking.price.currency
@@ -87,11 +95,22 @@ def _card(services: Services, user: User, booking: Booking, poster: str | None, 
                     ui.button(t("Ticket"), icon="qr_code_2",
                               on_click=lambda: ui.navigate.to(f"/ticket/{booking.booking_id}")).props(
                         "outline dense no-caps").classes("px-3 text-white")
+                if next_shows:
+                    _book_again(next_shows)
                 if cancellable:
                     ui.button(t("Cancel"), on_click=lambda: _confirm_cancel(services, user, booking, refresh)).props(
                         "flat dense no-caps").classes("px-3 text-negative").mark("cancel-booking")
                 elif booking.status == "confirmed" and booking.starts_at > now:
                     ui.label(t("Cancellation closed")).classes("mm-muted text-xs self-center")
+
+
+def _book_again(shows: list[Showtime]) -> None:
+    """The next shows of this movie at this theater, one tap from the seat map."""
+    with ui.button(t("Book again"), icon="replay").props("outline dense no-caps").classes("px-3 text-white").mark(
+            "book-again"), ui.menu().props("dark").mark("book-again-menu"):
+        for show in shows:
+            ui.menu_item(show_time(show), on_click=lambda s=show: ui.navigate.to(f"/showtime/{s.showtime_id}")).mark(
+                f"again-{show.showtime_id}")
 
 
 def _confirm_cancel(services: Services, user: User, booking: Booking, refresh) -> None:  # noqa: ANN001

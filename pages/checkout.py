@@ -22,6 +22,7 @@ from components.session import require_user
 from services.accounts.users import User
 from services.booking.models import Hold
 from services.booking.payments import CardPayment, Payment, UpiPayment, card_digits, upi_vpa
+from services.booking.pricing import Price
 from services.catalog.models import Showtime
 from services.container import Services
 from services.errors import DomainError, HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed
@@ -62,9 +63,12 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
     movie = await call(catalog.movie, showtime.movie_id)
     theater = await call(catalog.theater, showtime.theater_id)
     quote = await call(services.bookings.quote, hold)
-    currency = quote.price.currency
     seconds_left = hold.expires_at.timestamp() - services.clock.now().timestamp()
     back = _back(hold, showtime)
+    # Loyalty points: how many can be spent here and the price they give, both from the loyalty service
+    # (read before anything is built, so the page builds at once).
+    redeemable = await call(services.engage.loyalty.most_redeemable, user.user_id, quote.price)
+    discounted = (await call(services.engage.loyalty.redemption, user, quote.price, redeemable)).price
 
     ui.label(t("Checkout")).classes("mm-title text-3xl text-white").mark("page-title")
     with ui.row().classes("w-full gap-6 items-start flex-nowrap max-md:flex-col"):
@@ -78,7 +82,7 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
                     ui.label(t("Tickets held for") if hold.tickets else t("Seats held for")).classes(
                         "mm-muted text-sm")
                     HoldTimer(seconds_left, lambda: _expired_dialog(back)).mark("checkout-timer")
-        _payment_form(services, user, hold, format_money(quote.price.total, currency), back)
+        _payment_form(services, user, hold, quote.price, (redeemable, discounted), back)
 
 
 def _back(hold: Hold, showtime: Showtime) -> str:
@@ -88,9 +92,12 @@ def _back(hold: Hold, showtime: Showtime) -> str:
     return f"/showtime/{hold.showtime_id}"
 
 
-def _payment_form(services: Services, user: User, hold: Hold, total: str, back: str) -> None:
+def _payment_form(services: Services, user: User, hold: Hold, price: Price, points: tuple[int, Price],
+                  back: str) -> None:
+    total = format_money(price.total, price.currency)
     with ui.column().classes("mm-surface w-full md:w-96 shrink-0 p-5 gap-4").mark("payment"):
         ui.label(t("Payment")).classes("mm-title text-xl text-white")
+        use_points = _points_choice(price, *points, lambda shown: button.set_text(t("Pay {total}", total=shown)))
         method = {"value": "card"}
         with ui.column().classes("w-full gap-2").props(f'role="radiogroup" aria-label="{t("Payment method")}"'):
             card_tile = _method_tile("credit_card", t("Credit or debit card"), t("Visa, Mastercard, RuPay"),
@@ -138,7 +145,8 @@ def _payment_form(services: Services, user: User, hold: Hold, total: str, back: 
             button.props("loading")
             error.set_visibility(False)
             try:
-                if await _attempt(services, user, hold, payment, error, back, vpa if upi else card):
+                if await _attempt(services, user, hold, payment, use_points["points"], error, back,
+                                  vpa if upi else card):
                     return
             finally:
                 waiting.set_visibility(False)
@@ -151,9 +159,13 @@ def _payment_form(services: Services, user: User, hold: Hold, total: str, back: 
         ).classes("w-full").mark("pay")
         cvc.on("keydown.enter", pay)
         vpa.on("keydown.enter", pay)
-        with ui.row().classes("items-start gap-1 mm-muted text-xs flex-nowrap"):
-            ui.icon("lock", size="14px").classes("mt-px")
-            ui.label(t("Your payment is checked once; you are charged only when your seats are confirmed."))
+        _reassurance()
+
+
+def _reassurance() -> None:
+    with ui.row().classes("items-start gap-1 mm-muted text-xs flex-nowrap"):
+        ui.icon("lock", size="14px").classes("mt-px")
+        ui.label(t("Your payment is checked once; you are charged only when your seats are confirmed."))
 
 
 def _payment_of(upi: bool, card: ui.input, expiry: ui.input, cvc: ui.input, vpa: ui.input) -> Payment | None:
@@ -165,11 +177,11 @@ def _payment_of(upi: bool, card: ui.input, expiry: ui.input, cvc: ui.input, vpa:
     return UpiPayment(upi_vpa(vpa.value or "")) if upi else CardPayment(card_digits(card.value or ""))
 
 
-async def _attempt(services: Services, user: User, hold: Hold, payment: Payment, error: ui.label, back: str,
-                   field: ui.input) -> bool:
+async def _attempt(services: Services, user: User, hold: Hold, payment: Payment, points: int, error: ui.label,
+                   back: str, field: ui.input) -> bool:
     """Pay; True when booked (and on the way to the confirmation), else the reason is shown."""
     try:
-        booking = await call(services.bookings.checkout, hold.hold_id, user, payment)
+        booking = await call(services.bookings.checkout, hold.hold_id, user, payment, points)
     except (PaymentDeclined, InvalidRequest) as exc:
         _show_error(error, exc.message)
         field.run_method("focus")
@@ -246,6 +258,25 @@ def _vpa_error(value: str | None) -> str | None:
     except InvalidRequest:
         return t("A UPI ID looks like name@bank.")
     return None
+
+
+def _points_choice(price: Price, redeemable: int, discounted: Price,
+                   show_total: Callable[[str], object]) -> dict[str, int]:
+    """A switch to spend the customer's points; returns the choice (read when paying). ``discounted`` is the
+    loyalty service's price; paying sends only the number of points and the server computes it again."""
+    choice = {"points": 0}
+    if redeemable <= 0:
+        return choice
+    saving = format_money(price.total - discounted.total, price.currency)
+
+    def toggle(on: bool) -> None:
+        choice["points"] = redeemable if on else 0
+        show_total(format_money((discounted if on else price).total, price.currency))
+
+    ui.switch(t("Use {n} loyalty points (−{money})", n=redeemable, money=saving),
+              on_change=lambda e: toggle(bool(e.value))).props("dense color=amber").classes("text-white").mark(
+        "use-points")
+    return choice
 
 
 def _card_error(value: str | None) -> str | None:

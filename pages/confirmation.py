@@ -11,6 +11,7 @@ from components.movie_card import poster_url
 from components.order_details import facts, order_lines
 from components.service_call import call
 from components.session import require_user
+from pages.calendar_file import calendar_button
 from services.booking.models import Booking
 from services.container import Services
 from services.errors import DomainError
@@ -78,6 +79,7 @@ def _confirmation(booking: Booking, poster: str | None) -> None:
                 pdf = f"/ticket/{booking.booking_id}/pdf"
                 ui.button(t("Download PDF"), icon="download", on_click=lambda: ui.download(pdf)).props(
                     "outline no-caps size=lg").classes("text-white").mark("download-pdf")
+                calendar_button(booking.booking_id)
             ui.button(t("My bookings"), on_click=lambda: ui.navigate.to("/bookings")).props(
                 "flat no-caps size=lg").classes("text-white").mark("my-bookings")
 

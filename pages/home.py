@@ -14,8 +14,10 @@ from components.frame import frame
 from components.movie_card import movie_card
 from components.service_call import call
 from components.session import choose_city, current_city
+from pages.home_recommendations import load_recommendations, recommendation_rows
 from services.catalog.models import Listing, Theater
 from services.container import Services
+from services.engage.reviews import RatingSummary
 from services.events.catalog import EventListing
 from services.formatting import day_month, day_name
 from services.i18n import t, tn
@@ -48,14 +50,20 @@ def register(services: Services) -> None:
                     query=q or None,
                 )
             )
+            audience = await call(services.engage.reviews.summaries, [listing.movie.movie_id for listing in listings])
+            plain = not any(filters.values())  # recommendations on the plain home page, not in filtered results
+            recs = await load_recommendations(services, chosen_city) if plain else None
+            # Everything is read: the page builds at once from here.
             _hero(chosen_city, q)
             _date_strip(services, chosen_city, filters)
+            if recs is not None:
+                recommendation_rows(services, chosen_city, *recs)
             _filters(everything, all_events, filters)
             if events:
                 venues = {theater.theater_id: theater for theater in await call(services.catalog.theaters)}
                 _events(events, venues, chosen_city, filters)
             if listings or not events:  # "nothing matches" only when neither films nor events do
-                _grid(listings, chosen_city, services.settings.currency, filters)
+                _grid(listings, chosen_city, services.settings.currency, filters, audience)
             if q:  # a search looks in every city; the chosen city's results come first, the others after
                 here = {listing.movie.movie_id for listing in listings}
                 others_box = ui.column().classes("w-full gap-4")
@@ -196,7 +204,8 @@ def _events(events: list[EventListing], venues: dict[str, Theater], city: str, f
                 event_card(listing, venues, f"/event/{listing.event.movie_id}?{urlencode(query)}")
 
 
-def _grid(listings: list[Listing], city: str, currency: str, filters: dict[str, str]) -> None:
+def _grid(listings: list[Listing], city: str, currency: str, filters: dict[str, str],
+          audience: dict[str, RatingSummary]) -> None:
     if not listings:
         with ui.column().classes("mm-surface w-full items-center py-12 gap-2").mark("no-results"):
             ui.icon("theaters", size="48px").classes("mm-muted")
@@ -212,4 +221,5 @@ def _grid(listings: list[Listing], city: str, currency: str, filters: dict[str, 
     ):
         for listing in listings:
             query = {"city": city} | ({"date": filters["date"]} if filters["date"] else {})
-            movie_card(listing, f"/movie/{listing.movie.movie_id}?{urlencode(query)}", currency)
+            movie_card(listing, f"/movie/{listing.movie.movie_id}?{urlencode(query)}", currency,
+                       audience.get(listing.movie.movie_id))

@@ -8,13 +8,15 @@ from itertools import groupby
 from nicegui import ui
 
 from components.frame import frame
-from components.movie_card import poster_url
+from components.movie_card import audience_text, poster_url
 from components.service_call import call
 from components.session import choose_city, current_city
+from pages.movie_reviews import reviews_section
 from services.booking.availability import Fullness, ShowAvailability
 from services.booking.rules import on_sale
 from services.catalog.models import Movie, Showtime, Theater
 from services.container import Services
+from services.engage.reviews import RatingSummary
 from services.formatting import day_name, format_money, month_name, show_clock
 from services.i18n import t
 
@@ -37,8 +39,10 @@ def register(services: Services) -> None:
                 return
             showtimes = await call(services.catalog.upcoming_for_movie, movie_id, chosen_city)
             theaters = {theater.theater_id: theater for theater in services.catalog.theaters_in(chosen_city)}
-            _hero(movie)
+            audience = await call(services.engage.reviews.summary, movie_id)
+            _hero(movie, audience)
             await _schedule(services, movie, showtimes, theaters, chosen_city, date)
+            await reviews_section(services, movie)
 
 
 def _not_found() -> None:
@@ -48,7 +52,7 @@ def _not_found() -> None:
         ui.button(t("See what's playing"), on_click=lambda: ui.navigate.to("/")).props("unelevated no-caps")
 
 
-def _hero(movie: Movie) -> None:
+def _hero(movie: Movie, audience: RatingSummary) -> None:
     with ui.row().classes("w-full gap-6 flex-nowrap max-sm:flex-col"):
         ui.image(poster_url(movie, "page")).classes("mm-poster w-48 sm:w-64 shrink-0 self-center sm:self-start").props(
             f'alt="{t("Poster of {title}", title=movie.title)}"'
@@ -58,10 +62,16 @@ def _hero(movie: Movie) -> None:
             if movie.tagline:
                 ui.label(movie.tagline).classes("text-accent italic")
             with ui.row().classes("items-center gap-2 flex-wrap"):
-                with ui.row().classes("items-center gap-1"):
+                with ui.row().classes("items-center gap-1").mark("critics-rating"):
                     ui.icon("star", size="20px").classes("text-accent")
+                    ui.label(t("Critics")).classes("mm-muted text-sm")
                     ui.label(f"{movie.rating:.1f}/10").classes("font-bold text-white")
                     ui.label(t("({votes} votes)", votes=f"{movie.votes:,}")).classes("mm-muted text-sm")
+                if audience_text(audience):
+                    with ui.row().classes("items-center gap-1").mark("audience-rating"):
+                        ui.icon("groups", size="20px").classes("text-accent")
+                        ui.label(t("Audience")).classes("mm-muted text-sm")
+                        ui.label(audience_text(audience)).classes("font-bold text-white")
                 for fact in (movie.certificate, _runtime(movie.runtime_min), *movie.genres):
                     ui.label(fact).classes("mm-chip text-white")
             ui.label(t("Languages: {languages}", languages=", ".join(movie.languages))).classes("mm-muted")

@@ -9,6 +9,7 @@ from components.email_status import email_status
 from components.frame import frame
 from components.service_call import call
 from components.session import client_address_of_page, login, require_user
+from pages.profile_points import load_points, points_card
 from services.container import Services
 from services.errors import DomainError
 from services.i18n import t
@@ -21,6 +22,7 @@ def register(services: Services) -> None:
         if session_user is None:
             return
         user = await call(services.users.get, session_user.email)
+        points = await load_points(services, session_user)
         async with frame(services.catalog, services.mailbox):
             with ui.column().classes("mm-surface w-full max-w-xl mx-auto p-6 gap-4"):
                 ui.label(t("Your profile")).classes("mm-title text-2xl text-white").mark("page-title")
@@ -48,6 +50,7 @@ def register(services: Services) -> None:
                 with ui.row().classes("gap-2"):
                     ui.button(t("Save"), on_click=save).props("unelevated no-caps").mark("profile-save")
                     ui.button(t("Log out"), on_click=lambda: ui.navigate.to("/logout")).props("flat no-caps")
+            points_card(services, *points)
             _change_password(services, user.email)
 
 

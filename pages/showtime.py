@@ -15,6 +15,7 @@ from components.seat_grid import SeatGrid
 from components.seat_selection import SeatSelection, Selection
 from components.service_call import call
 from components.session import current_user
+from pages.waitlist_panel import waitlist_panel
 from services.booking.models import SeatMap
 from services.booking.rules import on_sale
 from services.catalog.models import Movie, Screen, Showtime, Theater
@@ -50,6 +51,7 @@ def register(services: Services) -> None:
                 return
             holder = user.user_id if user else None
             seat_map = await call(services.inventory.seat_map, showtime_id, holder)
+            await waitlist_panel(services, showtime, seat_map, user)
             await _seat_picker(services, showtime, seat_map, holder)
 
 

@@ -17,6 +17,7 @@ from components.frame import frame
 from components.movie_card import poster_url
 from components.service_call import call
 from components.session import current_user, require_user
+from pages.calendar_file import calendar_button
 from services.accounts.users import User
 from services.booking.models import Booking
 from services.booking.ticket_pdf import pdf_filename, render_ticket
@@ -118,6 +119,7 @@ def _ticket(services: Services, booking: Booking, poster: str) -> None:
                 ui.button(t("Download PDF"), icon="download",
                           on_click=lambda: ui.download.from_url(f"/ticket/{booking.booking_id}/pdf")).props(
                     "unelevated no-caps size=lg").classes("grow").mark("ticket-download")
+                calendar_button(booking.booking_id)
             ui.button(t("My bookings"), icon="list", on_click=lambda: ui.navigate.to("/bookings")).props(
                 "outline no-caps size=lg").classes("grow text-white")
 

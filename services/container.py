@@ -15,6 +15,7 @@ from services.booking.pricing import PricingService
 from services.booking.tickets import TicketService
 from services.catalog.catalog import CatalogService
 from services.clock import Clock
+from services.engage.container import EngageServices
 from services.events.container import EventServices
 from services.kiosk.kiosks import KioskService
 from services.kiosk.sales import KioskSales
@@ -55,5 +56,6 @@ class Services:
     terminal: CardTerminal
     staff: StaffServices  # the theater's side: roles, audit, staff accounts, check-in (issue 12)
     events: EventServices  # live events beside movies: event catalog, general admission, staff editing (issue 17)
+    engage: EngageServices  # coming back: reviews, loyalty points (issue 15)
     mailbox: MailboxService | None = None  # embedded backend: what SNS would have emailed
     ses_sender: SesSender | None = None  # MOVIEMAGIC_SES_SENDER set: mails customers through SES

@@ -114,6 +114,14 @@ class Settings(BaseSettings):
     # Layout checks: ?lang=xx shows every text longer and accented (services.i18n.pseudo). Never for customers.
     pseudo_locale: bool = False
 
+    # Coming back (issue 15): loyalty points earned per whole ₹100 paid, and what one point is worth at checkout.
+    loyalty_points_per_100: int = Field(default=5, ge=0, le=1000)
+    loyalty_point_value_minor: int = Field(default=100, ge=1, le=100_000)
+    # Reminder email this many hours before the show (0: none), sent through the outbox.
+    reminder_hours: int = Field(default=3, ge=0, le=72)
+    # Waiting lists: how often freed seats are offered to the next in line (the offer is a hold: hold_minutes).
+    waitlist_sweep_seconds: float = Field(default=5.0, gt=0, le=600)
+
     # Embedded backend. Every acknowledged write is journaled (fsynced) at once; a snapshot compacts the
     # journal this often when something changed, or sooner when the journal passes snapshot_journal_mb.
     snapshot_seconds: float = Field(default=60.0, gt=0, le=3600)

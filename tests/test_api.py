@@ -153,7 +153,8 @@ def test_hold_release_and_conflicts(client: TestClient, alice: dict[str, str], b
     assert held.status_code == 201
     body = held.json()
     assert body["showtime_id"] == "tiny-show" and body["seat_ids"] == ["B1", "B2"] and body["expires_at"]
-    assert body["price"] == {"subtotal": 40000, "fee": 6000, "tax": 8280, "total": 54280, "currency": "INR"}
+    assert body["price"] == {"subtotal": 40000, "fee": 6000, "tax": 8280, "discount": 0, "total": 54280,
+                             "currency": "INR"}
     taken = client.post("/showtimes/tiny-show/holds", json={"seat_ids": ["B2", "B3"]}, headers=bob)
     assert taken.status_code == 409
     assert error(taken)["code"] == "seat_unavailable" and error(taken)["seats"] == ["B2"]

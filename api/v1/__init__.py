@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from starlette.routing import Mount
 
 from api.language import AcceptLanguageMiddleware
-from api.v1 import auth, booking, catalog, events, staff, staff_events, staff_movies, staff_theaters, tickets
+from api.v1 import auth, booking, catalog, engage, events, staff, staff_events, staff_movies, staff_theaters, tickets
 from api.v1.docs import install_docs
 from api.v1.errors import install_error_handlers
 from api.v1.openapi import install_openapi
@@ -40,7 +40,7 @@ def create_app(services: Services) -> FastAPI:
     api.add_middleware(AcceptLanguageMiddleware)  # error messages in the Accept-Language language
     install_docs(api)
     install_openapi(api)
-    for module in (auth, catalog, events, booking, tickets, staff, staff_events, staff_movies, staff_theaters):
+    for module in (auth, catalog, events, booking, tickets, staff, staff_events, staff_movies, staff_theaters, engage):
         api.include_router(module.router)
     return api
 

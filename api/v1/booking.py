@@ -61,11 +61,12 @@ def extend(hold_id: str, services: ServicesDep, user: UserDep) -> HoldOut:
              responses={**_AUTH, 402: {"model": ErrorResponse,
                                        "description": "payment_declined, or payment_timed_out (UPI)"},
                         404: {"model": ErrorResponse},
-                        409: {"model": ErrorResponse, "description": "hold_expired or show_closed"},
+                        409: {"model": ErrorResponse,
+                              "description": "hold_expired, show_closed or not_enough_points"},
                         422: {"model": ErrorResponse}})
 def book(body: BookingRequest, services: ServicesDep, user: UserDep) -> BookingOut:
     """Pay for a hold. Sending the same hold again returns the same booking (never a second one)."""
-    return BookingOut.of(services.bookings.checkout(body.hold_id, user, body.payment.payment()))
+    return BookingOut.of(services.bookings.checkout(body.hold_id, user, body.payment.payment(), body.redeem_points))
 
 
 @router.get("/bookings", response_model=list[BookingOut], responses=_AUTH)

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from api.v1.deps import visitor_address
 from services.booking.tickets import InvalidTicket
 from services.catalog.posters import ImageTooLarge, UnsupportedImage
+from services.engage.errors import AlreadyExists, NotEnoughPoints
 from services.errors import (
     DomainError,
     EmailTaken,
@@ -63,6 +64,8 @@ STATUS: dict[type[DomainError], int] = {
     CheckinRefused: 409,
     ScheduleConflict: 409,
     SoldOut: 409,
+    AlreadyExists: 409,
+    NotEnoughPoints: 409,
 }
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}

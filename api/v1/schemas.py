@@ -162,6 +162,7 @@ class PriceOut(BaseModel):
     tax: int
     total: int
     currency: str
+    discount: int = Field(default=0, description="loyalty points spent, already taken off total")
 
     @classmethod
     def of(cls, price: Price) -> PriceOut:
@@ -250,6 +251,9 @@ class PaymentIn(BaseModel):
 class BookingRequest(BaseModel):
     hold_id: StrictStr = Field(max_length=100)
     payment: PaymentIn
+    redeem_points: StrictInt = Field(default=0, ge=0, le=1_000_000,
+                                     description="loyalty points to spend (GET /loyalty); the discount is computed "
+                                                 "by the server and shown as price.discount")
 
 
 class BookedSeatOut(BaseModel):

@@ -25,3 +25,16 @@ def ticket_pdf(booking_id: str, services: ServicesDep, user: UserDep) -> Respons
         "Content-Disposition": f'attachment; filename="{pdf_filename(booking)}"',
         "Cache-Control": "private, no-store",
     })
+
+
+@router.get("/bookings/{booking_id}/calendar.ics", response_class=Response,
+            responses={200: {"content": {"text/calendar": {}}, "description": "the show as an iCalendar event"},
+                       401: {"model": ErrorResponse, "description": "missing, invalid or expired token"},
+                       404: {"model": ErrorResponse, "description": "not yours (unless admin), or cancelled"}})
+def calendar_file(booking_id: str, services: ServicesDep, user: UserDep) -> Response:
+    """Your booking as an iCalendar (.ics) event in the theater's time zone (TZID + VTIMEZONE), with a reminder
+    an hour before. The same rule as the ticket: the owner or an admin, while the booking stands."""
+    file = services.engage.calendar.booking_ics(booking_id, user)
+    return Response(file.text, media_type="text/calendar; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{file.filename}"', "Cache-Control": "private, no-store",
+    })

@@ -21,6 +21,7 @@ from services.booking.payments import Authorization, Payment, PaymentGateway
 from services.booking.pricing import Price, PricedSeat, PricingService, Quote
 from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso
+from services.engage.errors import NotEnoughPoints
 from services.errors import HoldExpired, NotFound, ServiceUnavailable, TooLateToCancel
 from services.formatting import date_time
 from services.i18n import language, t
@@ -62,6 +63,14 @@ class GeneralAdmission(Protocol):
 
     def sell_actions(self, hold: Hold, now: datetime) -> list[dict[str, Any]]: ...
     def cancel_actions(self, booking: Booking) -> list[dict[str, Any]]: ...
+class LoyaltyHooks(Protocol):
+    """Loyalty points (services/engage/loyalty.py): a discount at checkout, and the balance changes that
+    ride in the sale and cancellation transactions (``on_sale``'s first action is the balance update)."""
+
+    def redemption(self, customer: Customer, price: Price, points: int) -> Any: ...
+    def booking_fields(self, customer: Customer, redemption: Any) -> dict[str, Any]: ...
+    def on_sale(self, booking: Booking) -> list[dict[str, Any]]: ...
+    def on_cancel(self, booking: Booking) -> list[dict[str, Any]]: ...
 
 
 class BookingService:
@@ -76,6 +85,7 @@ class BookingService:
         payments: PaymentGateway,
         counters: BookingCounters | None = None,
         general_admission: GeneralAdmission | None = None,
+        loyalty: LoyaltyHooks | None = None,
     ) -> None:
         self._aws = aws
         self._clock = clock
@@ -86,12 +96,14 @@ class BookingService:
         self._payments = payments
         self._counters = counters
         self._general_admission = general_admission
+        self._loyalty = loyalty
         self._table = aws.table(BOOKINGS)
         self._table_name = aws.table_name(BOOKINGS)
 
     # Checkout -------------------------------------------------------------------------------------
-    def checkout(self, hold_id: str, customer: Customer, payment: Payment) -> Booking:
-        """Pay for a live hold and turn its seats into a booking; the same hold gives the same booking."""
+    def checkout(self, hold_id: str, customer: Customer, payment: Payment, redeem_points: int = 0) -> Booking:
+        """Pay for a live hold and turn its seats into a booking; the same hold gives the same booking.
+        ``redeem_points``: loyalty points to spend as a discount (computed here, never by the client)."""
         hold = self._inventory.get_hold(hold_id, customer.user_id)
         if hold.status == "confirmed":
             return self._settle(self._find(booking_id_for(hold_id)), None)
@@ -102,11 +114,16 @@ class BookingService:
         self._inventory.ensure_on_sale(showtime)
         quote = self.quote(hold)
         seats, price = quote.seats, quote.price
+        points_fields: dict[str, Any] = {}
+        if self._loyalty is not None:
+            redemption = self._loyalty.redemption(customer, quote.price, redeem_points)
+            price, points_fields = redemption.price, self._loyalty.booking_fields(customer, redemption)
         # Keyed by hold and revision: a double submit shares one authorization, a changed selection gets its own.
         key = f"{hold_id}#{hold.revision}"
         authorization = self._payments.authorize(key, price.total, price.currency, payment)
         now = self._clock.now().replace(microsecond=0)  # the bank may be slow: the seats must be live now
         booking = self._new_booking(hold, customer, seats, price, authorization, now)
+        booking = replace(booking, extra=booking.extra | points_fields)
         item = booking.to_item()
         actions = self._inventory.sell_actions(hold, booking.booking_id, now)
         if self._general_admission is not None:
@@ -116,11 +133,19 @@ class BookingService:
         actions.append(outbox_put(self._aws, "booking_confirmed", item, iso(now)))
         if self._counters is not None:
             actions += self._counters.on_sale(booking)
+        points_at = len(actions)  # the loyalty balance's update, if any, is the next action
+        if self._loyalty is not None:
+            actions += self._loyalty.on_sale(booking)
         try:
             dynamo.transact_write(self._aws, actions)
         except TransactionOutcomeUnknown:
             return self._after_unknown_outcome(booking.booking_id, authorization)
         except TransactionCancelled as exc:
+            if len(actions) > points_at and exc.codes[points_at] == "ConditionalCheckFailed" \
+                    and self._find_or_none(booking.booking_id) is None:
+                self._void(authorization)  # the points were spent meanwhile (another checkout): nothing charged
+                raise NotEnoughPoints(t("Your points were used elsewhere meanwhile. Nothing was charged; "
+                                        "please try again.")) from exc
             return self._after_cancelled(booking.booking_id, authorization, exc.codes)
         self._capture(booking)
         self._inventory.publish(hold.showtime_id, [SeatChange(s, SeatState.SOLD) for s in booking.numbered_seat_ids])
@@ -239,6 +264,8 @@ class BookingService:
         actions += extra_actions
         if self._counters is not None:
             actions += self._counters.on_cancel(cancelled)
+        if self._loyalty is not None:
+            actions += self._loyalty.on_cancel(cancelled)
         try:
             dynamo.transact_write(self._aws, actions)
         except (TransactionCancelled, TransactionOutcomeUnknown) as exc:

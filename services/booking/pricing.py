@@ -53,13 +53,18 @@ class Price:
     tax: int
     total: int
     currency: str
+    discount: int = 0  # loyalty points spent (services/engage/loyalty.py), already taken off ``total``
 
     def to_item(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        item = dict(self.__dict__)
+        if not self.discount:  # items (and API bodies) of bookings without points stay as they were
+            del item["discount"]
+        return item
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> Price:
-        return cls(int(item["subtotal"]), int(item["fee"]), int(item["tax"]), int(item["total"]), str(item["currency"]))
+        return cls(int(item["subtotal"]), int(item["fee"]), int(item["tax"]), int(item["total"]), str(item["currency"]),
+                   int(item.get("discount", 0)))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from services.booking.pricing import PricedSeat
 from services.formatting import format_money, show_time, zone_label
 from services.i18n import speaking, t, tn
 
-Kind = Literal["booking_confirmed", "booking_cancelled", "password_reset"]
+Kind = Literal["booking_confirmed", "booking_cancelled", "password_reset", "booking_reminder",
+               "waitlist_offer"]
 MAX_SUBJECT = 99  # SNS: "less than 100 characters", no line breaks
 
 
@@ -74,6 +75,9 @@ class MessageComposer:
             if kind == "booking_cancelled":
                 return Message(kind, booking.booking_id, booking.email, self._cancelled_subject(booking),
                                self._cancelled_body(booking))
+            if kind == "booking_reminder":  # issue 15: written at the sale, due some hours before the show
+                return Message(kind, booking.booking_id, booking.email, self._reminder_subject(booking),
+                               self._reminder_body(booking))
             return Message(kind, booking.booking_id, booking.email, self._confirmed_subject(booking),
                            self._confirmed_body(booking))
 
@@ -118,6 +122,23 @@ class MessageComposer:
             t("Please arrive 15 minutes early. You can cancel up to {hours} before the show in My bookings:",
               hours=_duration(self._cutoff_minutes)),
             f"{self._base_url}/bookings",
+            "",
+            t("Movie Magic"),
+        ]
+        return "\n".join(lines)
+
+    # Reminder -------------------------------------------------------------------------------------
+    def _reminder_subject(self, booking: Booking) -> str:
+        return _subject(t("Reminder: {movie}, {when}", movie="{movie}", when=show_time(booking)), booking.movie_title)
+
+    def _reminder_body(self, booking: Booking) -> str:
+        lines = [
+            t("Your show is coming up soon. Please arrive 15 minutes early."),
+            "",
+            t("Your ticket (show the QR code at the entrance):"),
+            ticket_url(self._base_url, booking.booking_id),
+            "",
+            *self._facts(booking),
             "",
             t("Movie Magic"),
         ]

@@ -11,7 +11,8 @@ from typing import Any, Literal
 from services.platform.aws import Aws
 from services.platform.schema import OUTBOX
 
-Kind = Literal["booking_confirmed", "booking_cancelled", "password_reset"]
+Kind = Literal["booking_confirmed", "booking_cancelled", "password_reset", "booking_reminder",
+               "waitlist_offer"]
 PENDING = "1"  # the sparse index's only partition value
 
 

@@ -118,6 +118,26 @@ REPORTS = Table("Reports", "scope", "key")
 # Every version of every screen's seat layout (staff layout editor): a show keeps the version it was
 # scheduled with, so editing a hall never changes a show already on sale.
 LAYOUTS = Table("Layouts", "screen_key", "version", number_attributes=frozenset({"version"}))
+# Reviews (issue 15): per movie, one item per review (``review#<user_id>``), one per helpful vote
+# (``vote#<review_id>#<voter_id>``) and the ``summary`` aggregate (count, total of stars) that every
+# review change updates in its own transaction. The two indexes are sparse: only visible reviews carry
+# ``helpful_rank`` / ``listed_at``, so hiding a review takes it out of both lists.
+REVIEWS = Table(
+    "Reviews",
+    "movie_id",
+    "review_key",
+    indexes=(Index("by-helpful", "movie_id", "helpful_rank"), Index("by-newest", "movie_id", "listed_at")),
+)
+# Loyalty points (issue 15): per customer, the ``balance`` item (conditional: never below zero) and one
+# ``tx#...`` history entry per change, written in the booking's sale or cancellation transaction.
+LOYALTY = Table("Loyalty", "user_id", "entry")
+# Waiting lists for sold-out shows (issue 15), per show: ``q#<joined_at>#<user_id>`` entries in join order,
+# a ``u#<user_id>`` marker (one place per customer and show) and the ``state`` item, whose lease lets one
+# sweeper at a time make offers for the show. "open-lists" is sparse: only shows with people waiting.
+WAITLIST = Table("Waitlist", "showtime_id", "entry", indexes=(Index("open-lists", "open_list", "showtime_id"),))
+# Recommendations (issue 15): per city and week, tickets per movie; per movie, how often each other movie was
+# booked by the same customer; per customer, the movies they booked. Updated in the sale transaction.
+RECOMMENDATIONS = Table("Recommendations", "scope", "key")
 
 # Events (issue 17): general-admission quotas per performance (a showtime). "type#<id>" items are ticket types
 # with their counters (capacity = free + held + sold, changed only by conditional ADDs in the hold, sale and
@@ -133,5 +153,5 @@ QUOTAS = Table(
 
 ALL_TABLES: tuple[Table, ...] = (
     USERS, MOVIES, THEATERS, SHOWTIMES, SEATS, HOLDS, BOOKINGS, OUTBOX, THROTTLES, KIOSKS, AUDIT, SCHEDULE, REPORTS,
-    LAYOUTS, QUOTAS,
+    LAYOUTS, QUOTAS, REVIEWS, LOYALTY, WAITLIST, RECOMMENDATIONS,
 )

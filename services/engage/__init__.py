@@ -1,0 +1,1 @@
+"""What brings moviegoers back (issue 15): reviews and ratings, loyalty points, calendar files."""

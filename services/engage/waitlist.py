@@ -1,0 +1,293 @@
+"""Waiting lists for sold-out shows (issue 15).
+
+A customer joins a show's list with how many seats they need (only while fewer are free). A sweep (a
+periodic job, ``main.py``) looks at the shows that have a list (a sparse index, never a Scan) and, for
+each, walks the list in join order: the first waiting customer whose count fits the free seats is
+offered them. The offer is a hold of those seats in the customer's name (so the usual checkout claims
+it, before the hold expires: ``hold_minutes``) plus an email with the claim link, written through the
+outbox in the same transaction that marks the entry offered (conditional on it still waiting: one
+offer, one email). An offer whose hold lapses unclaimed passes on: the seats are free again and the next
+round offers them to the next in line.
+
+No line-jumping between waiting customers: a show's round runs under a lease on its ``state`` item (a
+conditional update), so two sweepers (threads, processes) never offer the same seats or the same entry
+twice, and each round reads the list afresh in join order. What this does not stop: someone on the seat
+map taking freed seats in the seconds before the next round (the list waits for the next free seats).
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from boto3.dynamodb.conditions import Key
+
+from services.accounts.users import User
+from services.booking.inventory import InventoryService
+from services.booking.models import SeatState
+from services.catalog.catalog import CatalogService
+from services.clock import Clock, iso, parse_iso
+from services.engage.errors import AlreadyExists
+from services.errors import DomainError, InvalidRequest, NotFound
+from services.formatting import date_time, show_time
+from services.i18n import t
+from services.notify.outbox import outbox_message_put
+from services.platform import dynamo
+from services.platform.aws import Aws
+from services.platform.logs import log_event
+from services.platform.schema import WAITLIST
+from services.settings import Settings
+
+Status = Literal["waiting", "offered", "claimed", "expired"]
+STATE = "state"
+OPEN = "1"  # the sparse index's only partition value
+ROUND_LEASE = timedelta(seconds=60)  # far longer than a round takes; a crashed sweeper's lease lapses
+
+
+@dataclass(frozen=True)
+class WaitEntry:
+    showtime_id: str
+    entry: str  # q#<joined_at>#<nonce>#<user_id>: sorts in join order
+    user_id: str
+    email: str
+    seats: int
+    joined_at: str
+    status: Status
+    hold_id: str = ""
+    offer_expires_at: str = ""
+    position: int = 0  # 1 = next in line (among those still waiting), 0 once offered
+
+
+class WaitingList:
+    def __init__(self, aws: Aws, clock: Clock, settings: Settings, catalog: CatalogService,
+                 inventory: InventoryService) -> None:
+        self._aws = aws
+        self._clock = clock
+        self._settings = settings
+        self._catalog = catalog
+        self._inventory = inventory
+        self._table = aws.table(WAITLIST)
+        self._table_name = aws.table_name(WAITLIST)
+        self.sweeper_id = f"s-{uuid.uuid4().hex[:12]}"
+
+    # Customers ------------------------------------------------------------------------------------
+    def join(self, user: User, showtime_id: str, seats: int) -> WaitEntry:
+        most = self._settings.max_seats_per_booking
+        if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= most:
+            raise InvalidRequest(t("Ask for 1 to {n} seats.", n=self._settings.max_seats_per_booking))
+        showtime = self._catalog.showtime(showtime_id)
+        self._inventory.ensure_on_sale(showtime)
+        if self._free_seats(showtime_id) >= seats:
+            raise InvalidRequest(t("There are enough free seats for you right now: book them on the seat map."))
+        joined_at = iso(self._clock.now())
+        entry_key = f"q#{joined_at}#{uuid.uuid4().hex[:8]}#{user.user_id}"  # a rejoin in the same second is new
+        item = {"showtime_id": showtime_id, "entry": entry_key, "user_id": user.user_id, "email": user.email,
+                "name": user.name, "seats": seats, "joined_at": joined_at, "status": "waiting"}
+        try:
+            dynamo.transact_write(self._aws, [
+                {"Put": {"TableName": self._table_name,
+                         "Item": {"showtime_id": showtime_id, "entry": f"u#{user.user_id}", "queue_entry": entry_key},
+                         "ConditionExpression": "attribute_not_exists(entry)"}},
+                {"Put": {"TableName": self._table_name, "Item": item,
+                         "ConditionExpression": "attribute_not_exists(entry)"}},
+                {"Update": {"TableName": self._table_name, "Key": {"showtime_id": showtime_id, "entry": STATE},
+                            "UpdateExpression": "SET open_list = :open ADD active :one",
+                            "ExpressionAttributeValues": {":open": OPEN, ":one": 1}}},
+            ])
+        except dynamo.TransactionCancelled as exc:
+            raise AlreadyExists(t("You are already on the waiting list for this show.")) from exc
+        log_event("waitlist.joined", showtime_id=showtime_id, user_id=user.user_id, seats=seats)
+        return self._entry(item, position=self._position(showtime_id, entry_key))
+
+    def mine(self, user: User, showtime_id: str) -> WaitEntry | None:
+        marker = dynamo.get_item(self._table, {"showtime_id": showtime_id, "entry": f"u#{user.user_id}"},
+                                 consistent=True)
+        if marker is None:
+            return None
+        item = dynamo.get_item(self._table, {"showtime_id": showtime_id, "entry": marker["queue_entry"]},
+                               consistent=True)
+        if item is None:
+            return None
+        return self._entry(item, position=self._position(showtime_id, item["entry"]))
+
+    def leave(self, user: User, showtime_id: str) -> None:
+        entry = self.mine(user, showtime_id)
+        if entry is None:
+            raise NotFound(t("You are not on the waiting list for this show."))
+        if entry.status == "offered" and entry.hold_id:
+            with suppress(DomainError):  # already expired or claimed
+                self._inventory.release(entry.hold_id, user.user_id)
+        self._finish(entry, "expired")
+
+    # The sweep ------------------------------------------------------------------------------------
+    def open_shows(self) -> list[str]:
+        found = dynamo.query_all(self._table, IndexName="open-lists", KeyConditionExpression=Key("open_list").eq(OPEN))
+        return [item["showtime_id"] for item in found.items]
+
+    def sweep(self) -> int:
+        """One round for every show with a list; returns how many offers were made."""
+        offered = 0
+        for showtime_id in self.open_shows():
+            try:
+                offered += len(self.offer_round(showtime_id))
+            except DomainError as exc:  # one show's trouble never stops the others
+                log_event("waitlist.round_failed", showtime_id=showtime_id, error=exc.message)
+        return offered
+
+    def offer_round(self, showtime_id: str) -> list[WaitEntry]:
+        """Settle finished offers, then offer free seats in join order. Under the show's lease, or not at all."""
+        if not self._take_lease(showtime_id):
+            return []
+        try:
+            entries = self._entries(showtime_id)
+            now = self._clock.now()
+            for entry in entries:
+                if entry.status == "offered":
+                    self._settle(entry, now)
+            waiting = [entry for entry in self._entries(showtime_id) if entry.status == "waiting"]
+            if not waiting:
+                self._close_if_empty(showtime_id)
+                return []
+            free = self._free_seats(showtime_id)
+            offered: list[WaitEntry] = []
+            for entry in waiting:
+                if entry.seats <= free and self._offer(entry):
+                    offered.append(entry)
+                    free -= entry.seats
+            return offered
+        finally:
+            self._drop_lease(showtime_id)
+
+    # Steps ----------------------------------------------------------------------------------------
+    def _settle(self, entry: WaitEntry, now: datetime) -> None:
+        try:
+            hold = self._inventory.get_hold(entry.hold_id, entry.user_id)
+        except NotFound:
+            self._finish(entry, "expired")
+            return
+        if hold.status == "confirmed":
+            self._finish(entry, "claimed")
+        elif not hold.is_live(now):
+            self._finish(entry, "expired")  # unclaimed: the seats are free again for the next in line
+
+    def _offer(self, entry: WaitEntry) -> bool:
+        wanted = self._inventory.best_seats(entry.showtime_id, entry.seats) or self._any_free(entry.showtime_id,
+                                                                                            entry.seats)
+        if len(wanted) < entry.seats:
+            return False
+        try:
+            hold = self._inventory.hold(entry.showtime_id, wanted, entry.user_id)
+        except DomainError as exc:  # taken meanwhile, show closed, the customer's hold cap: next round
+            log_event("waitlist.offer_skipped", showtime_id=entry.showtime_id, user_id=entry.user_id, error=exc.code)
+            return False
+        showtime = self._catalog.showtime(entry.showtime_id)
+        movie = self._catalog.movie(showtime.movie_id)
+        theater = self._catalog.theater(showtime.theater_id)
+        link = f"{self._settings.base_url}/checkout/{hold.hold_id}"
+        until = date_time(hold.expires_at, theater.timezone)
+        subject = t("Seats for you: {movie}, {when}", movie=movie.title, when=show_time(showtime))[:99]
+        body = "\n".join([
+            t("Good news: {n} seats you waited for are free, and we are holding them for you.", n=entry.seats),
+            t("{movie} at {theater}, {when}. Seats: {seats}.", movie=movie.title, theater=theater.name,
+              when=show_time(showtime), seats=", ".join(hold.seat_ids)),
+            "", t("Claim them before {until} (theater time):", until=until), link, "",
+            t("If you do not claim them by then, they go to the next person waiting."), "", t("Movie Magic"),
+        ])
+        now = iso(self._clock.now())
+        try:
+            dynamo.transact_write(self._aws, [
+                {"Update": {"TableName": self._table_name,
+                            "Key": {"showtime_id": entry.showtime_id, "entry": entry.entry},
+                            "UpdateExpression": "SET #s = :offered, hold_id = :hold, offer_expires_at = :until, "
+                                                "offered_at = :now",
+                            "ConditionExpression": "#s = :waiting",
+                            "ExpressionAttributeNames": {"#s": "status"},
+                            "ExpressionAttributeValues": {":offered": "offered", ":waiting": "waiting",
+                                                          ":hold": hold.hold_id, ":until": iso(hold.expires_at),
+                                                          ":now": now}}},
+                outbox_message_put(self._aws, f"waitlist#{entry.showtime_id}#{entry.entry}", "waitlist_offer",
+                                   entry.email, entry.user_id, subject, body, now),
+            ])
+        except (dynamo.TransactionCancelled, dynamo.TransactionOutcomeUnknown):
+            self._inventory.release(hold.hold_id, entry.user_id)
+            return False
+        log_event("waitlist.offered", showtime_id=entry.showtime_id, user_id=entry.user_id, hold_id=hold.hold_id)
+        return True
+
+    def _finish(self, entry: WaitEntry, status: Status) -> None:
+        """The entry is done (claimed, expired, left): the customer's place frees, the list shrinks."""
+        try:
+            dynamo.transact_write(self._aws, [
+                {"Update": {"TableName": self._table_name,
+                            "Key": {"showtime_id": entry.showtime_id, "entry": entry.entry},
+                            "UpdateExpression": "SET #s = :done",
+                            "ConditionExpression": "#s = :was",
+                            "ExpressionAttributeNames": {"#s": "status"},
+                            "ExpressionAttributeValues": {":done": status, ":was": entry.status}}},
+                {"Delete": {"TableName": self._table_name,
+                            "Key": {"showtime_id": entry.showtime_id, "entry": f"u#{entry.user_id}"}}},
+                {"Update": {"TableName": self._table_name, "Key": {"showtime_id": entry.showtime_id, "entry": STATE},
+                            "UpdateExpression": "ADD active :minus", "ExpressionAttributeValues": {":minus": -1}}},
+            ])
+        except dynamo.TransactionCancelled:
+            return  # someone else finished it first
+        log_event("waitlist.finished", showtime_id=entry.showtime_id, user_id=entry.user_id, status=status)
+
+    def _close_if_empty(self, showtime_id: str) -> None:
+        with suppress(dynamo.ConditionFailed):  # someone joined meanwhile: the list stays open
+            dynamo.update_item(self._table, {"showtime_id": showtime_id, "entry": STATE},
+                               UpdateExpression="REMOVE open_list", ConditionExpression="active <= :zero",
+                               ExpressionAttributeValues={":zero": 0})
+
+    def _take_lease(self, showtime_id: str) -> bool:
+        now = self._clock.now()
+        try:
+            dynamo.update_item(
+                self._table, {"showtime_id": showtime_id, "entry": STATE},
+                UpdateExpression="SET lease_until = :until, lease_owner = :me",
+                ConditionExpression="attribute_exists(entry) AND "
+                                    "(attribute_not_exists(lease_until) OR lease_until <= :now)",
+                ExpressionAttributeValues={":until": iso(now + ROUND_LEASE), ":me": self.sweeper_id, ":now": iso(now)})
+        except dynamo.ConditionFailed:
+            return False
+        return True
+
+    def _drop_lease(self, showtime_id: str) -> None:
+        with suppress(dynamo.ConditionFailed):  # it lapsed and another sweeper has it now
+            dynamo.update_item(self._table, {"showtime_id": showtime_id, "entry": STATE},
+                               UpdateExpression="REMOVE lease_until, lease_owner",
+                               ConditionExpression="lease_owner = :me",
+                               ExpressionAttributeValues={":me": self.sweeper_id})
+
+    # Reading --------------------------------------------------------------------------------------
+    def _entries(self, showtime_id: str) -> list[WaitEntry]:
+        queue = Key("showtime_id").eq(showtime_id) & Key("entry").begins_with("q#")
+        found = dynamo.query_all(self._table, ConsistentRead=True, KeyConditionExpression=queue)
+        return [self._entry(item) for item in found.items if item["status"] in ("waiting", "offered")]
+
+    def _position(self, showtime_id: str, entry_key: str) -> int:
+        waiting = [entry.entry for entry in self._entries(showtime_id) if entry.status == "waiting"]
+        return waiting.index(entry_key) + 1 if entry_key in waiting else 0
+
+    def _free_seats(self, showtime_id: str) -> int:
+        return sum(1 for seat in self._inventory.seat_map(showtime_id).seats if seat.status == SeatState.AVAILABLE)
+
+    def _any_free(self, showtime_id: str, count: int) -> list[str]:
+        free = [seat.seat_id for seat in self._inventory.seat_map(showtime_id).seats
+                if seat.status == SeatState.AVAILABLE]
+        return free[:count]
+
+    @staticmethod
+    def _entry(item: dict[str, Any], position: int = 0) -> WaitEntry:
+        return WaitEntry(showtime_id=item["showtime_id"], entry=item["entry"], user_id=item["user_id"],
+                         email=item.get("email", ""), seats=int(item["seats"]), joined_at=item["joined_at"],
+                         status=item["status"], hold_id=item.get("hold_id", ""),
+                         offer_expires_at=item.get("offer_expires_at", ""), position=position)
+
+
+def offer_expires(entry: WaitEntry) -> datetime | None:
+    """When an offer's hold lapses (UTC), for pages that show it."""
+    return parse_iso(entry.offer_expires_at) if entry.offer_expires_at else None

@@ -1,0 +1,133 @@
+"""Waiting lists for sold-out shows (issue 15), over moto: who may join, offers in join order to the first
+whose count fits, one offer (and one email) each even with cancellations and several sweepers racing,
+unclaimed offers passing on, a claimed offer ending in a booking."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from boto3.dynamodb.conditions import Attr
+
+from services.accounts.users import User
+from services.booking.models import Booking, SeatState
+from services.booking.payments import APPROVE_CARD, CardPayment
+from services.container import Services
+from services.engage.errors import AlreadyExists
+from services.engage.waitlist import WaitingList
+from services.errors import InvalidRequest, NotFound
+from services.platform.schema import OUTBOX
+from tests.conftest import fake_clock
+from tests.staff_helpers import customer
+
+SHOW = "tiny-show"
+
+
+def sell_out(services: Services) -> list[Booking]:
+    """Every free seat of the show sold, two per booking (so one cancellation frees two)."""
+    crowd = customer(services, "crowd")
+    free = [s for s in services.inventory.seat_map(SHOW).seats if s.status == SeatState.AVAILABLE]
+    # Two seats a booking, but a companion seat always in the same booking as the wheelchair space beside it.
+    groups: list[list[str]] = []
+    for seat in free:
+        joins = seat.kind == "companion" and groups and groups[-1] and len(groups[-1]) < 3
+        if groups and (len(groups[-1]) < 2 or joins):
+            groups[-1].append(seat.seat_id)
+        else:
+            groups.append([seat.seat_id])
+    bookings = []
+    for group in groups:
+        hold = services.inventory.hold(SHOW, group, crowd.user_id)
+        bookings.append(services.bookings.checkout(hold.hold_id, crowd, CardPayment(APPROVE_CARD)))
+    return bookings
+
+
+def join_in_order(services: Services, wants: dict[str, int]) -> dict[str, User]:
+    users = {}
+    for name, seats in wants.items():
+        users[name] = customer(services, name)
+        services.engage.waitlist.join(users[name], SHOW, seats)
+        fake_clock(services).advance(seconds=1)  # join order = time order
+    return users
+
+
+def offer_emails(services: Services) -> list[str]:
+    items = services.aws.table(OUTBOX).scan(FilterExpression=Attr("kind").eq("waitlist_offer"))["Items"]
+    return sorted(str(item["email"]) for item in items)
+
+
+def test_joining_only_when_sold_out_once_and_leaving(small: Services) -> None:
+    waitlist = small.engage.waitlist
+    ann = customer(small, "ann")
+    with pytest.raises(InvalidRequest, match="enough free seats"):
+        waitlist.join(ann, SHOW, 2)
+    sell_out(small)
+    for bad in (0, 11, True):
+        with pytest.raises(InvalidRequest):
+            waitlist.join(ann, SHOW, bad)
+    entry = waitlist.join(ann, SHOW, 2)
+    assert (entry.status, entry.seats, entry.position) == ("waiting", 2, 1)
+    with pytest.raises(AlreadyExists):
+        waitlist.join(ann, SHOW, 1)
+    assert SHOW in waitlist.open_shows()
+    waitlist.leave(ann, SHOW)
+    assert waitlist.mine(ann, SHOW) is None
+    with pytest.raises(NotFound):
+        waitlist.leave(ann, SHOW)
+    assert waitlist.join(ann, SHOW, 1).position == 1  # a place again, at the back
+
+
+def test_racing_cancellations_and_sweepers_offer_in_line_once_each(small: Services) -> None:
+    bookings = sell_out(small)
+    users = join_in_order(small, {"ann": 2, "bob": 1, "cat": 2})
+    crowd = small.users.get("crowd@example.com")
+    # Four sweepers (as four app processes would run) and two cancellations, all at once.
+    sweepers = [WaitingList(small.aws, small.clock, small.settings, small.catalog, small.inventory) for _ in range(4)]
+    start = threading.Barrier(6)
+
+    def cancel(booking: Booking) -> None:
+        start.wait()
+        small.bookings.cancel(booking.booking_id, crowd)
+
+    def sweep(sweeper: WaitingList) -> None:
+        start.wait()
+        for _ in range(5):
+            sweeper.sweep()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        futures = [pool.submit(cancel, b) for b in bookings[:2]] + [pool.submit(sweep, s) for s in sweepers]
+        for future in futures:
+            future.result()
+    small.engage.waitlist.sweep()  # whatever the interleaving, one more round settles it
+    ann, bob, cat = (small.engage.waitlist.mine(users[name], SHOW) for name in ("ann", "bob", "cat"))
+    assert ann is not None and bob is not None and cat is not None
+    # Four seats came free: ann (2) first, then bob (1) fits; cat (2) does not fit the one left.
+    assert (ann.status, bob.status, cat.status) == ("offered", "offered", "waiting")
+    assert offer_emails(small) == ["ann@example.com", "bob@example.com"]  # one email each, no more
+    holds = [small.inventory.get_hold(entry.hold_id, entry.user_id) for entry in (ann, bob)]
+    assert [len(hold.seat_ids) for hold in holds] == [2, 1]
+    assert not set(holds[0].seat_ids) & set(holds[1].seat_ids)
+    assert cat.position == 1
+
+
+def test_an_unclaimed_offer_passes_on_and_a_claimed_one_is_a_booking(small: Services) -> None:
+    sell_out(small)
+    users = join_in_order(small, {"ann": 2, "bob": 2})
+    crowd = small.users.get("crowd@example.com")
+    first = small.bookings.my_bookings(crowd.user_id)[-1]
+    small.bookings.cancel(first.booking_id, crowd)
+    assert small.engage.waitlist.sweep() == 1
+    ann = small.engage.waitlist.mine(users["ann"], SHOW)
+    assert ann is not None and ann.status == "offered"
+    fake_clock(small).advance(minutes=small.settings.hold_minutes + 1)  # ann never claims
+    assert small.engage.waitlist.sweep() == 1
+    assert small.engage.waitlist.mine(users["ann"], SHOW) is None  # her turn is over
+    bob = small.engage.waitlist.mine(users["bob"], SHOW)
+    assert bob is not None and bob.status == "offered"
+    booking = small.bookings.checkout(bob.hold_id, users["bob"], CardPayment(APPROVE_CARD))  # the claim link
+    assert booking.status == "confirmed" and len(booking.seats) == 2
+    small.engage.waitlist.sweep()
+    assert small.engage.waitlist.mine(users["bob"], SHOW) is None
+    assert SHOW not in small.engage.waitlist.open_shows()  # nobody waits: the list closes
+    assert offer_emails(small) == ["ann@example.com", "bob@example.com"]
