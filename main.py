@@ -45,6 +45,7 @@ from services.live.poller import LivePoller
 from services.notify.mailbox import MailboxService
 from services.notify.messages import MessageComposer
 from services.notify.notifications import NotificationWorker
+from services.notify.ses_sender import SesSender
 from services.notify.subscriptions import SubscriptionService
 from services.platform.aws import Aws, connect
 from services.platform.backend import start_backend, start_embedded_server
@@ -101,6 +102,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         terminal=DemoTerminal(clock, settings.kiosk_terminal_seconds),
         staff=staff,
         mailbox=mailbox,
+        ses_sender=SesSender(aws, clock, subscriptions) if settings.ses_enabled else None,
     )
 
 
@@ -158,6 +160,7 @@ def start_notifications(services: Services, *, sole_worker: bool = False) -> Non
     on the embedded backend the mailbox then collects what SNS delivered. ``sole_worker``: this process
     owns its data (its own embedded backend), so leases left by a crashed run are taken over at once."""
     subscriptions, worker, mailbox = services.subscriptions, services.notifications, services.mailbox
+    ses = services.ses_sender
     orphans = [sole_worker]
 
     async def tick() -> None:
@@ -168,6 +171,11 @@ def start_notifications(services: Services, *, sole_worker: bool = False) -> Non
             if freed:
                 log_event("notification.leases_taken_over", records=freed)
         await call(worker.run_once)
+        if ses is not None:
+            try:
+                await call(ses.run_once)
+            except DomainError as exc:  # queue unreachable: the messages wait in it
+                log_event("ses.round_failed", error=exc.message)
         if mailbox is not None:
             try:
                 await call(mailbox.collect)

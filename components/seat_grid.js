@@ -5,6 +5,8 @@
 // status = {seatId: code} for seats that are not simply free; labels = translated texts.
 // Status codes: a available, m mine (selected), p pending (waiting for the server), h held by others,
 // s sold, b blocked. Afterwards only diffs arrive: applyChanges([[seatId, code], ...], live).
+// focus_px (optional, the kiosk's): whenever the viewer's own seats change, zoom so a seat is at least this
+// many screen px wide, centred on those seats (a finger needs >= 48 px); 0 keeps the web's fit-the-hall view.
 //
 // Rendering: one absolutely positioned <div role="gridcell"> per seat inside a plane that is zoomed and
 // panned with a CSS transform (compositor only: no re-layout on zoom), rows as ARIA rows, roving tabindex.
@@ -76,6 +78,7 @@ export default {
     layout: Object,
     status: Object,
     labels: Object,
+    focus_px: { type: Number, default: 0 },
   },
   computed: {
     legend() {
@@ -98,9 +101,17 @@ export default {
     this.pointers = new Map();
     this.bindPointer();
     this.bindKeyboard();
-    this.resizeObserver = new ResizeObserver(() => this.fit(false));
+    // On the kiosk a resize of its card (rotation, wheelchair mode) brings my seats back into the middle;
+    // the map's own resizes (zooming out to the whole hall) must not undo what the customer asked for.
+    this.resizeObserver = new ResizeObserver((entries) => {
+      this.fit(false);
+      if (entries.some((entry) => entry.target !== this.$refs.root)) this.focusMine();
+    });
     this.resizeObserver.observe(this.$refs.root);
+    // The kiosk sizes the map to its card: watch the card too (wheelchair mode shrinks it, not the map).
+    if (this.focus_px && this.$refs.root.parentElement) this.resizeObserver.observe(this.$refs.root.parentElement);
     this.fit(true);
+    this.focusMine();
     this.settle();
     this.$refs.root.dataset.ready = "1";
     window.performance?.mark?.("seat-grid-ready");
@@ -222,10 +233,12 @@ export default {
         if (i === undefined || this.seats[i].blocked) continue;
         if (this.codes[i] !== code) this.paint(i, code, live && code !== "m");
       }
+      if (changes.some(([, code]) => code === "m")) this.focusMine();
       this.$refs.root.dataset.version = String((Number(this.$refs.root.dataset.version) || 0) + 1);
     },
     resync(status) {
       this.applyStatus(status || {});
+      this.focusMine();
     },
     focusSeat(id) {
       const i = this.byId.get(id);
@@ -252,13 +265,35 @@ export default {
       }
       this.apply();
     },
+    focusMine() {
+      // Kiosk only: zoom to touch size around my seats and keep them in the middle of the viewport.
+      if (!this.focus_px || !this.size) return;
+      const mine = [];
+      for (let i = 0; i < this.codes.length; i++) if (this.codes[i] === "m") mine.push(i);
+      if (!mine.length) return;
+      const v = this.view;
+      let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+      for (const i of mine) {
+        const seat = this.seats[i];
+        const x = GUTTER + seat.col * U;
+        const y = this.rows[seat.rowIndex].y;
+        [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x + U), Math.max(y1, y + U)];
+      }
+      v.s = Math.max(v.fit, (this.focus_px + 0.5) / Math.min(SEAT_W, SEAT_H)); // + 0.5: no 47.99 px seat
+      v.zoomed = v.s > v.fit * 1.01;
+      this.apply(); // sizes the viewport for this scale first
+      const vp = this.$refs.vp;
+      v.x = vp.clientWidth / 2 - ((x0 + x1) / 2) * v.s;
+      v.y = vp.clientHeight / 2 - ((y0 + y1) / 2) * v.s;
+      this.apply();
+    },
     zoomBy(factor, px, py) {
       const vp = this.$refs.vp;
       this.zoomTo(this.view.s * factor, px ?? vp.clientWidth / 2, py ?? vp.clientHeight / 2);
     },
     zoomTo(scale, px, py) {
       const v = this.view;
-      const maxScale = Math.max(v.fit, 2.2);
+      const maxScale = Math.max(v.fit, 2.2, (this.focus_px * 1.5) / SEAT_H);
       const next = Math.min(Math.max(scale, v.fit), maxScale);
       v.x = px - ((px - v.x) * next) / v.s;
       v.y = py - ((py - v.y) * next) / v.s;
@@ -269,9 +304,11 @@ export default {
     apply() {
       const v = this.view;
       const vp = this.$refs.vp;
-      // Zoomed in on a small screen, the map grows to most of the screen's height (more seats in view).
+      // Zoomed in on a small screen, the map grows to most of the screen's height (more seats in view);
+      // on the kiosk it fills the card it sits in (less in wheelchair mode), so my seats stay on screen.
+      const room = this.focus_px ? this.roomHeight() : window.innerHeight * 0.62;
       const height = v.zoomed
-        ? Math.round(Math.min(this.size.h * v.s, Math.max(this.fitHeight, window.innerHeight * 0.62)))
+        ? Math.round(Math.min(this.size.h * v.s, Math.max(this.focus_px ? 160 : this.fitHeight, room)))
         : this.fitHeight;
       if (height !== this.vpHeight) {
         vp.style.height = `${height}px`;
@@ -290,6 +327,15 @@ export default {
       rail.style.setProperty("--inv", String(1 / v.s));
       rail.classList.toggle("show", v.zoomed && v.x < -GUTTER * v.s * 0.6);
       this.scheduleSettle();
+    },
+    roomHeight() {
+      // The height the viewport may take: its scrolling container's inner height minus the bar and legend.
+      const root = this.$refs.root;
+      const box = root.parentElement;
+      if (!box) return window.innerHeight * 0.62;
+      const style = getComputedStyle(box);
+      const inner = box.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+      return Math.max(160, inner - (root.offsetHeight - this.$refs.vp.offsetHeight));
     },
     scheduleSettle() {
       // What restyles every seat (numbers on/off, touch-action) waits until a zoom gesture pauses, so the

@@ -96,7 +96,10 @@ class SeatGrid(ui.element, component="seat_grid.js"):
         hub: LiveHub | None = None,
         on_pick: PickHandler | None = None,
         reload: Callable[[], Awaitable[SeatMap]] | None = None,
+        focus_px: int = 0,
     ) -> None:
+        """``focus_px`` > 0 (the kiosk): open zoomed so each seat is at least that many px, centred on the
+        viewer's own seats, and re-centre whenever they change; 0 (the web) shows the whole hall."""
         super().__init__()
         ui.add_css(CSS)
         self.showtime_id = seat_map.showtime.showtime_id
@@ -109,6 +112,7 @@ class SeatGrid(ui.element, component="seat_grid.js"):
         self._props["layout"] = layout_payload(seat_map.layout, seat_map.showtime.prices, currency)
         self._props["status"] = self._sparse_status()
         self._props["labels"] = grid_labels()
+        self._props["focus_px"] = focus_px
         self._on_pick = on_pick
         self._reload = reload
         self._hub = hub

@@ -21,6 +21,7 @@ from services.live.hub import LiveHub
 from services.notify.mailbox import MailboxService
 from services.notify.messages import MessageComposer
 from services.notify.notifications import NotificationWorker
+from services.notify.ses_sender import SesSender
 from services.notify.subscriptions import SubscriptionService
 from services.platform.aws import Aws
 from services.settings import Settings
@@ -51,3 +52,4 @@ class Services:
     terminal: CardTerminal
     staff: StaffServices  # the theater's side: roles, audit, staff accounts, check-in (issue 12)
     mailbox: MailboxService | None = None  # embedded backend: what SNS would have emailed
+    ses_sender: SesSender | None = None  # MOVIEMAGIC_SES_SENDER set: mails customers through SES

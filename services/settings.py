@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     staff_email: str = ""
     notify_poll_seconds: float = Field(default=2.0, gt=0, le=300)
     mailbox: bool | None = None  # keep what SNS would email for the Mailbox page; None: embedded backend only
+    # SES sender (docs/NOTIFICATIONS.md): a verified From address turns it on; the SQS queue subscribed to
+    # the topic that it consumes. Off (empty): customers get SNS email subscriptions with filter policies.
+    ses_sender: str = ""
+    ses_queue_name: str = Field(default="moviemagic-ses", pattern=r"^[A-Za-z0-9_-]{1,80}$")
 
     # Live seat map across instances (off for a single process).
     live_poller: bool = False
@@ -83,6 +87,10 @@ class Settings(BaseSettings):
     kiosk_pairing_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)  # a pairing link lives this long
     kiosk_pin: str = Field(default="", pattern=r"^(\d{4,8})?$")  # staff PIN of every kiosk; empty: one per kiosk
     kiosk_tomorrow_from_hour: int = Field(default=18, ge=0, le=24)  # local hour from which tomorrow's shows appear
+    kiosk_health_seconds: float = Field(default=5.0, ge=1, le=300)  # how often a kiosk checks pairing and backend
+    # How the kiosk machines print: "silent" when started by deploy/kiosk-launcher.sh (--kiosk-printing),
+    # "dialog" when a plain browser shows the print dialog. The staff panel says which; the browser can't tell.
+    kiosk_printing: Literal["dialog", "silent"] = "dialog"
 
     # Embedded backend. Every acknowledged write is journaled (fsynced) at once; a snapshot compacts the
     # journal this often when something changed, or sooner when the journal passes snapshot_journal_mb.
@@ -107,7 +115,7 @@ class Settings(BaseSettings):
             ipaddress.ip_network(part, strict=False)  # ValueError names the bad entry
         return value
 
-    @field_validator("staff_email")
+    @field_validator("staff_email", "ses_sender")
     @classmethod
     def _email_shape(cls, value: str) -> str:
         if value and ("@" not in value or value.startswith("@") or value.endswith("@")):
@@ -122,6 +130,10 @@ class Settings(BaseSettings):
     @property
     def should_seed_demo(self) -> bool:
         return self.backend == "embedded" if self.seed_demo is None else self.seed_demo
+
+    @property
+    def ses_enabled(self) -> bool:
+        return bool(self.ses_sender)
 
     @property
     def mailbox_enabled(self) -> bool:

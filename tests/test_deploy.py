@@ -29,6 +29,7 @@ from main import build_services
 from services.booking.payments import CardPayment
 from services.catalog.demo import DemoCatalog
 from services.clock import FakeClock
+from services.notify.ses_sender import SesSender
 from services.platform import health
 from services.platform.aws import connect
 from services.platform.schema import ALL_TABLES, Table
@@ -53,6 +54,9 @@ MOTO_UNSUPPORTED: dict[str, tuple[str, dict[str, str]]] = {
     "AWS::CloudFront::Distribution": ("E2MOTOSTANDIN", {"DomainName": "d111111abcdef8.cloudfront.net"}),
     "AWS::Logs::MetricFilter": ("moto-stand-in-metric-filter", {}),
     "AWS::CloudWatch::Alarm": ("moto-stand-in-alarm", {}),
+    # The SES sender's subscription and queue policy: the test subscribes the queue as CloudFormation would.
+    "AWS::SNS::Subscription": ("moto-stand-in-subscription", {}),
+    "AWS::SQS::QueuePolicy": ("moto-stand-in-queue-policy", {}),
 }
 
 
@@ -173,7 +177,7 @@ SAMPLE = {
     "BookingsTopic.TopicName": "moviemagic-BookingsTopic-ABC123",
     "AppSecret": f"arn:aws:secretsmanager:{REGION}:123456789012:secret:AppSecret-xyz-AbCdEf",
     "AppAddress": "203.0.113.10", "PublicUrl": "https://d111111abcdef8.cloudfront.net",
-    "AppLogGroup": "/moviemagic/moviemagic",
+    "AppLogGroup": "/moviemagic/moviemagic", "SesSender": "", "SesQueueName": "",
 }
 
 
@@ -222,7 +226,8 @@ def _environment_file(values: dict[str, str], secret: str) -> dict[str, str]:
     variables = {"AWS_REGION": values["AWS::Region"], "TABLE_PREFIX": values["TablePrefix"],
                  "TOPIC_ARN": values["BookingsTopic"], "TOPIC_NAME": values["BookingsTopic.TopicName"],
                  "PUBLIC_URL": values["PublicUrl"], "DATA_DIR": "/var/lib/moviemagic",
-                 "STAFF_EMAIL": values["StaffEmail"], "SEED_DEMO": values["SeedDemoCatalog"]}
+                 "STAFF_EMAIL": values["StaffEmail"], "SEED_DEMO": values["SeedDemoCatalog"],
+                 "SES_SENDER": values["SesSender"], "SES_QUEUE_NAME": values["SesQueueName"] or "moviemagic-ses"}
 
     def expand(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(2)
@@ -322,6 +327,8 @@ VARIANTS = {
     "plain-http": {"UseCloudFront": "false", "WebCidr": "198.51.100.0/24"},
     # A class sandbox that may not create IAM roles: an administrator's instance profile instead.
     "sandbox-profile": {"ExistingInstanceProfile": "class-sandbox-profile"},
+    # Customers mailed by SES: a queue subscribed to the topic, and the role may read it and send from the sender.
+    "ses-sender": {"SesSender": "tickets@example.com"},
 }
 
 
@@ -351,6 +358,15 @@ def stack(request: pytest.FixtureRequest, moto_endpoint: str) -> Iterator[dict[s
         clients["dynamodb"].describe_table(TableName=outputs["UsersTableName"])
 
 
+def _subscribe_like_the_template(moto_endpoint: str, stack: dict[str, str]) -> None:
+    """What SesSubscription does on AWS (moto's CloudFormation lacks AWS::SNS::Subscription)."""
+    sqs, sns = (boto3.client(name, endpoint_url=moto_endpoint, region_name=REGION, aws_access_key_id="moto",
+                             aws_secret_access_key="moto") for name in ("sqs", "sns"))
+    url = sqs.get_queue_url(QueueName=stack["SesQueueName"])["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=stack["TopicArn"], Protocol="sqs", Endpoint=arn)
+
+
 def _physical(moto_endpoint: str, stack_name: str) -> dict[str, str]:
     cloudformation = boto3.client("cloudformation", endpoint_url=moto_endpoint, region_name=REGION,
                                   aws_access_key_id="moto", aws_secret_access_key="moto")
@@ -359,8 +375,11 @@ def _physical(moto_endpoint: str, stack_name: str) -> dict[str, str]:
 
 
 def test_stack_deploys_into_moto_and_the_app_books_a_ticket(moto_endpoint: str, stack: dict[str, str]) -> None:
+    ses = {"ses_sender": "tickets@example.com", "ses_queue_name": stack["SesQueueName"]} if "SesQueueName" in stack \
+        else {}
+    assert ("SesQueueName" in stack) == (stack["Variant"] == "ses-sender")
     settings = make_settings(moto_endpoint, table_prefix=stack["TablePrefix"], topic_arn=stack["TopicArn"],
-                             topic_name=stack["TopicArn"].rsplit(":", 1)[1], staff_email="staff@example.com")
+                             topic_name=stack["TopicArn"].rsplit(":", 1)[1], staff_email="staff@example.com", **ses)
     assert {table.logical_name: settings.table_name(table.logical_name) for table in ALL_TABLES} == {
         table.logical_name: stack[f"{table.logical_name}TableName"] for table in ALL_TABLES}
     aws = connect(settings)
@@ -381,6 +400,16 @@ def test_stack_deploys_into_moto_and_the_app_books_a_ticket(moto_endpoint: str, 
         assert booking.status == "confirmed" and booking.seat_ids == free
         assert [b.booking_id for b in services.bookings.my_bookings(user.user_id)] == [booking.booking_id]
         assert services.inventory.seat_map(showtime.showtime_id, user.user_id).counts()["sold"] == 2
+        if services.ses_sender is not None:  # the confirmation reaches SES through the stack's queue
+            _subscribe_like_the_template(moto_endpoint, stack)
+            assert services.notifications.run_once().published == 1
+            sender = SesSender(aws, clock, services.subscriptions, retry_seconds=0)
+            assert sender.run_once().failed == 1  # the sender address is not verified yet: SES refuses
+            boto3.client("ses", endpoint_url=moto_endpoint, region_name=REGION, aws_access_key_id="moto",
+                         aws_secret_access_key="moto").verify_email_identity(EmailAddress="tickets@example.com")
+            assert sender.run_once().sent == 1  # the same message, back from the queue
+    if stack["Variant"] == "ses-sender":
+        assert {"ses:SendEmail", "sqs:ReceiveMessage", "sqs:DeleteMessage"} <= {action for action, _ in recorded}
 
     # Everything the round trip did is allowed by the role the stack created, and seen by the static scan.
     physical = _physical(moto_endpoint, stack["StackName"])
@@ -392,7 +421,7 @@ def test_stack_deploys_into_moto_and_the_app_books_a_ticket(moto_endpoint: str, 
     document = iam.get_role_policy(RoleName=physical["AppRole"], PolicyName="moviemagic-app")["PolicyDocument"]
     if isinstance(document, str):  # moto keeps a policy given by CloudFormation as Python's repr of it
         document = ast.literal_eval(document)
-    statements = document["Statement"]
+    statements = [statement for statement in document["Statement"] if statement]  # moto: !Ref AWS::NoValue -> None
     granted = {action for statement in statements for action in _as_list(statement["Action"])}
     actions = {action for action, _ in recorded}
     assert actions - granted == set(), f"the round trip needed actions the role lacks: {actions - granted}"

@@ -14,7 +14,8 @@ table as an argument) counts for every table its function names, else for every 
 Code that never runs with the instance role is left out of the scan: the embedded moto server and its
 snapshots (local only), and provisioning (``python main.py provision`` runs with an administrator's
 credentials; on EC2 CloudFormation creates the tables and topic). The mailbox (services/notify/mailbox.py, with
-its SQS inboxes) serves only the embedded backend, so the role grants no SQS at all. The topic lookup
+its SQS inboxes) serves only the embedded backend; the role grants SQS (its own queue) and SES only to the
+optional SES sender (the SesSender parameter). The topic lookup
 by name (services/platform/topic.py, ListTopics) runs only without MOVIEMAGIC_TOPIC_ARN, which the
 template always sets on the instance.
 """
@@ -22,12 +23,14 @@ template always sets on the instance.
 from __future__ import annotations
 
 import ast
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cfnlint.decode import decode_str
 
 from services.platform import schema
@@ -95,6 +98,18 @@ SNS_METHODS = {
     "list_topics": "sns:ListTopics",
     "delete_topic": "sns:DeleteTopic",
 }
+# The SES sender (services/notify/ses_sender.py): its queue and SES. Granted only with the SesSender parameter.
+SQS_METHODS = {
+    "receive_message": "sqs:ReceiveMessage",
+    "delete_message": "sqs:DeleteMessage",
+    "change_message_visibility": "sqs:ChangeMessageVisibility",
+    "get_queue_url": "sqs:GetQueueUrl",
+    "send_message": "sqs:SendMessage",
+    "create_queue": "sqs:CreateQueue",
+    "get_queue_attributes": "sqs:GetQueueAttributes",
+    "set_queue_attributes": "sqs:SetQueueAttributes",
+}
+SES_METHODS = {"send_email": "ses:SendEmail", "send_raw_email": "ses:SendRawEmail"}
 # Act on a subscription ARN, which IAM cannot scope (SNS's only resource type is the topic): Resource "*".
 SUBSCRIPTION_LEVEL_ACTIONS = {"sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"}
 LOG_ACTIONS = {"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}
@@ -115,9 +130,19 @@ def load_template() -> dict[str, Any]:
 
 
 def role_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every statement, those behind a condition (``!If [HasSesSender, statement, !Ref AWS::NoValue]``) included."""
     role = template["Resources"][ROLE]["Properties"]
     assert "ManagedPolicyArns" not in role, "the role must carry only its own inline policy"
-    return [statement for policy in role["Policies"] for statement in policy["PolicyDocument"]["Statement"]]
+    return [_unconditional(statement) for policy in role["Policies"]
+            for statement in policy["PolicyDocument"]["Statement"]]
+
+
+def _unconditional(statement: dict[str, Any]) -> dict[str, Any]:
+    if "Fn::If" in statement:
+        _, granted, otherwise = statement["Fn::If"]
+        assert otherwise == {"Ref": "AWS::NoValue"}, statement
+        return granted
+    return statement
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -151,6 +176,10 @@ def _actions_of(node: ast.AST) -> list[str]:
             method = str(node.args[0].value)
         if method in SNS_METHODS and "sns" in receiver:  # LiveHub.publish and friends are not SNS
             return [SNS_METHODS[method]]
+        if method in SQS_METHODS and "sqs" in receiver:
+            return [SQS_METHODS[method]]
+        if method in SES_METHODS and "ses" in receiver:
+            return [SES_METHODS[method]]
         if receiver == "dynamo" and method in DYNAMO_MODULE:
             return [DYNAMO_MODULE[method][0]]
         if method in DYNAMODB_METHODS and "sns" not in receiver and "sqs" not in receiver:
@@ -255,7 +284,7 @@ def record_actions(aws: Aws) -> Iterator[set[tuple[str, str | None]]]:
     logical = {aws.table_name(table): table.logical_name for table in ALL_TABLES}
 
     def on_call(params: dict[str, Any], model: Any, **_: Any) -> None:
-        service = model.service_model.endpoint_prefix
+        service = model.service_model.signing_name  # the IAM prefix (SES: "ses", its endpoint is "email")
         if model.name == "TransactWriteItems":
             recorded.update((TRANSACT_ENTRIES[kind], logical.get(body["TableName"]))
                             for entry in params["TransactItems"] for kind, body in entry.items())
@@ -268,7 +297,8 @@ def record_actions(aws: Aws) -> Iterator[set[tuple[str, str | None]]]:
             recorded.add((f"{service}:{model.name}", logical.get(params.get("TableName", ""))))
 
     # The clients that exist, and (through the session) those services create later, e.g. a quick SNS client.
-    emitters = [aws.ddb.meta.events, aws.sns.meta.events, aws.session.events]
+    emitters = [aws.ddb.meta.events, aws.sns.meta.events, aws.sqs.meta.events, aws.ses.meta.events,
+                aws.session.events]
     for events in emitters:
         events.register("before-parameter-build.*.*", on_call, unique_id="record-actions")
     try:
@@ -297,6 +327,13 @@ def test_the_role_grants_exactly_the_dynamodb_actions_the_code_calls() -> None:
 def test_the_role_grants_exactly_the_sns_actions_the_code_calls() -> None:
     called, granted = called_actions(), granted_actions(role_statements(load_template()), "sns")
     report = _difference_report("sns", called, granted)
+    assert not report, "\n" + report
+
+
+@pytest.mark.parametrize("service", ["sqs", "ses"])
+def test_the_role_grants_exactly_the_sqs_and_ses_actions_the_code_calls(service: str) -> None:
+    called, granted = called_actions(), granted_actions(role_statements(load_template()), service)
+    report = _difference_report(service, called, granted)
     assert not report, "\n" + report
 
 
@@ -338,7 +375,7 @@ def test_indexes_are_queried_only_and_only_where_the_code_queries() -> None:
     with_indexes = {table.logical_name for table in ALL_TABLES if table.indexes}
     queried = {table for table, action in called_table_actions() if action == "dynamodb:Query"}
     index_grants = [s for s in role_statements(template) for r in _as_list(s["Resource"])
-                    if isinstance(r, dict) and "Fn::Sub" in r]
+                    if isinstance(r, dict) and "Fn::Sub" in r and not set(_as_list(s["Action"])) & {"ses:SendEmail"}]
     assert index_grants and all(set(_as_list(s["Action"])) == {"dynamodb:Query"} for s in index_grants)
     indexed = set()
     for statement in index_grants:
@@ -370,6 +407,11 @@ def test_every_statement_names_only_this_stacks_resources() -> None:
             assert actions <= SUBSCRIPTION_LEVEL_ACTIONS, statement
         elif prefixes == {"sns"}:
             assert resources == [{"Ref": "BookingsTopic"}] and not actions & SUBSCRIPTION_LEVEL_ACTIONS, statement
+        elif prefixes == {"sqs"}:  # the SES sender's own queue; SNS alone may send to it (queue policy)
+            assert resources == [{"Fn::GetAtt": ["SesQueue", "Arn"]}] and "sqs:SendMessage" not in actions, statement
+        elif prefixes == {"ses"}:  # mail only from the SesSender identity (the address, or its domain)
+            assert actions == {"ses:SendEmail"} and len(resources) == 2, statement
+            assert all("identity/" in json.dumps(resource) for resource in resources), statement
         elif prefixes == {"logs"}:  # the CloudWatch agent: write to the stack's own log group only
             assert actions == LOG_ACTIONS and resources == [{"Fn::GetAtt": ["AppLogGroup", "Arn"]}], statement
         elif prefixes == {"secretsmanager"}:
@@ -392,11 +434,15 @@ def test_subscribe_is_email_only_and_the_topic_is_encrypted() -> None:
     assert topic["KmsMasterKeyId"] == "alias/aws/sns"  # AWS-managed: no KMS grant needed in the role
 
 
-def test_the_role_covers_every_table_and_grants_no_sqs() -> None:
+def test_the_role_covers_every_table_and_grants_sqs_and_ses_only_with_the_ses_sender() -> None:
     template = load_template()
-    statements = role_statements(template)
     assert {table for table, _ in granted_table_actions(template)} == set(_table_logical_names(template).values())
-    assert not granted_actions(statements, "sqs")
+    raw = [statement for policy in template["Resources"][ROLE]["Properties"]["Policies"]
+           for statement in policy["PolicyDocument"]["Statement"]]
+    for statement in raw:
+        actions = _as_list(_unconditional(statement)["Action"])
+        if any(action.startswith(("sqs:", "ses:")) for action in actions):
+            assert statement.get("Fn::If", [None])[0] == "HasSesSender", statement
 
 
 def test_the_scan_sees_calls_in_every_form_the_code_uses() -> None:

@@ -17,6 +17,7 @@ from pages.kiosk.controller import CREDENTIAL_KEY, VISIT_KEY
 from services.accounts.users import User as Account
 from services.clock import FakeClock
 from services.container import Services
+from services.formatting import date_time
 from services.kiosk.kiosks import NewKiosk
 from services.platform.aws import connect
 from services.platform.schema import USERS
@@ -251,9 +252,36 @@ async def test_the_staff_corner_needs_the_pin_and_shows_status_and_pause(
     await user.should_see("Lumière Bandra, Mumbai")
     await user.should_see("ready (demo terminal)")
     await user.should_see("No sale yet")
+    await user.should_see("Browser print dialog · no receipt printed since this screen started")
     user.find(marker="staff-pause").click()
     await user.should_see(marker="paused", retries=30)
     await user.should_not_see(marker="touch-to-start")
+
+
+async def open_staff_panel(user: User, pin: str) -> None:
+    for _ in range(3):
+        user.find(marker="staff-corner").click()
+    await user.should_see(marker="pin-pad", retries=20)
+    for digit in pin:
+        user.find(marker=f"pin-{digit}").click()
+    user.find(marker="pin-ok").click()
+    await user.should_see(marker="staff-panel", retries=30)
+
+
+async def test_the_staff_panel_shows_when_a_receipt_was_last_sent_to_print(
+        browsers: Callable[[], User], ksvc: Services, kclock: FakeClock) -> None:
+    user = browsers()
+    created = await paired(user, ksvc)
+    await to_seats(user)
+    user.find(marker="to-pay").click()
+    await user.should_see(marker="terminal", retries=50)
+    user.find(marker="demo-approve").click()
+    await user.should_see(marker="ticket-done", retries=80)
+    user.find(marker="print-ticket").click()
+    when = date_time(kclock.now(), ksvc.catalog.theater(THEATER).timezone)
+    await open_staff_panel(user, created.pin or "")
+    await user.should_see(f"Browser print dialog · last receipt sent {when}")
+    await user.should_not_see("no receipt printed")
 
 
 async def test_out_of_order_while_the_backend_is_down_and_back_by_itself(
@@ -284,15 +312,23 @@ async def test_staff_create_a_kiosk_and_customers_cannot(browsers: Callable[[], 
                                       ExpressionAttributeNames={"#r": "role"},
                                       ExpressionAttributeValues={":a": "admin"})
     ksvc.users.register("Cee Customer", "cee@example.com", password, password)
-    admin, customer = browsers(), browsers()
-    for who, email in ((admin, "kay@example.com"), (customer, "cee@example.com")):
-        await who.open("/login")
-        who.find(marker="login-email").type(email)
-        who.find(marker="login-password").type(password)
-        who.find(marker="login-submit").click()
-        await who.should_see(marker="account-menu", retries=200)
-    await customer.open("/staff/kiosks")
-    await customer.should_see(marker="staff-only", retries=30)
+    # One simulated browser for both people: NiceGUI's simulated users share the global ui.navigate, so a
+    # second browser alive during a login can receive its redirect.
+    browser = browsers()
+
+    async def log_in(email: str) -> None:
+        await browser.open("/login")
+        browser.find(marker="login-email").type(email)
+        browser.find(marker="login-password").type(password)
+        browser.find(marker="login-submit").click()
+        await browser.should_see(marker="account-menu", retries=200)
+
+    await log_in("cee@example.com")
+    await browser.open("/staff/kiosks")
+    await browser.should_see(marker="staff-only", retries=30)
+    await browser.open("/logout")
+    await log_in("kay@example.com")
+    admin = browser
     await admin.open(f"/staff/kiosks?theater={THEATER}")
     await admin.should_see(marker="no-kiosks", retries=30)
     admin.find(marker="kiosk-name").type("Lobby right")

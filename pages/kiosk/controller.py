@@ -13,11 +13,12 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
 from nicegui import app, background_tasks, ui
 
-from components.kiosk.chrome import TOUCH_EVENT, forget_in_browser
+from components.kiosk.chrome import TOUCH_EVENT, forget_in_browser, print_receipt
 from components.service_call import call
 from services.booking.models import Booking
 from services.catalog.catalog import Movie, Showtime, Theater
@@ -30,7 +31,6 @@ from services.platform.logs import log_event
 
 CREDENTIAL_KEY = "kiosk_credential"  # the only thing a kiosk browser keeps between customers
 VISIT_KEY = "kiosk_visit"  # the open visit's hold, so a reload can release it
-HEARTBEAT_SECONDS = 5.0  # how often the kiosk checks it is still paired and the backend answers
 QUIET_SCREENS = {"attract", "out_of_order", "paused", "refused", "stopped"}  # no visit, no idle reset
 
 P = ParamSpec("P")
@@ -66,6 +66,7 @@ class KioskController:
         self.screen = "attract"
         self.paused = False
         self.low = False  # wheelchair mode
+        self.last_print_at: datetime | None = None  # when this screen last sent a receipt to print
         self.busy_until_touch = False  # the card terminal is waiting: the customer is busy, not gone
         self._warning: ui.dialog | None = None
         self._warning_label: ui.label | None = None
@@ -77,7 +78,8 @@ class KioskController:
             self.foot = ui.element("div").classes("k-foot")
         ui.on(TOUCH_EVENT, lambda _: self.touch())
         ui.timer(1.0, self._tick)
-        ui.timer(HEARTBEAT_SECONDS, self._heartbeat)
+        # How often the kiosk checks it is still paired and the backend answers (MOVIEMAGIC_KIOSK_HEALTH_SECONDS).
+        ui.timer(settings.kiosk_health_seconds, self._heartbeat)
         ui.context.client.on_delete(self._browser_gone)
 
     # Screens ---------------------------------------------------------------------------------------
@@ -92,6 +94,12 @@ class KioskController:
         self.main.props(f'data-screen="{name}"')
         self.touch()
         return self.main, self.foot
+
+    def print_receipt(self) -> None:
+        """Send the receipt to print and remember when: the staff panel shows it (the browser never says
+        whether paper came out, so nothing claims it did)."""
+        self.last_print_at = self.services.clock.now()
+        print_receipt()
 
     def set_low(self, low: bool) -> None:
         self.low = low

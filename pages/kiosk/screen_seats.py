@@ -17,6 +17,8 @@ from services.formatting import format_money
 from services.i18n import t
 from services.kiosk.seat_moves import block_around
 
+TOUCH_SEAT_PX = 48  # a finger needs a seat at least this big: the map opens zoomed around the held block
+
 
 async def seats(ctx: KioskController) -> None:
     visit = ctx.visit
@@ -53,7 +55,7 @@ async def seats(ctx: KioskController) -> None:
         with ui.element("div").classes("k-split"):
             with ui.element("div").classes("k-card flex-1 min-h-0 p-3 overflow-y-auto").style("touch-action: pan-y"):
                 grid = SeatGrid(seat_map, currency=currency, hub=services.live, reload=reload,
-                                on_pick=ctx.act(pick)).classes("w-full")
+                                on_pick=ctx.act(pick), focus_px=TOUCH_SEAT_PX).classes("w-full")
             changed = _summary(ctx, count)
 
     selection = SeatSelection(services.inventory, services.pricing, services.clock, show, holder, grid,

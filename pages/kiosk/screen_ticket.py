@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from components.kiosk.chrome import print_receipt
 from pages.kiosk.controller import KioskController
 from pages.kiosk.screens_browse import _reach
 from services.booking.models import Booking
@@ -47,7 +46,7 @@ async def ticket(ctx: KioskController) -> None:
                         "text-positive").mark("ticket-emailed")
     _receipt(ctx, booking, qr)
     with foot:
-        ui.button(t("Print ticket"), icon="print", on_click=ctx.act(print_receipt)).props(
+        ui.button(t("Print ticket"), icon="print", on_click=ctx.act(ctx.print_receipt)).props(
             "outline no-caps").classes("k-big text-white").mark("print-ticket")
         ui.space()
         ui.button(t("Done"), icon="done", on_click=ctx.act(lambda: ctx.end_visit("done"))).props(

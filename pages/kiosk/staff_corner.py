@@ -53,6 +53,16 @@ def _ask_pin(ctx: KioskController) -> None:
     dialog.open()
 
 
+def _printer(ctx: KioskController) -> str:
+    """How this kiosk prints (a setting: the browser can't tell) and when it last sent a receipt."""
+    how = (t("Silent printing (launcher's --kiosk-printing)") if ctx.services.settings.kiosk_printing == "silent"
+           else t("Browser print dialog"))
+    if ctx.last_print_at is None:
+        return t("{how} · no receipt printed since this screen started", how=how)
+    return t("{how} · last receipt sent {when}", how=how,
+             when=date_time(ctx.last_print_at, ctx.theater.timezone))
+
+
 async def _panel(ctx: KioskController) -> None:
     kiosk = await ctx.run(ctx.services.kiosks.get, ctx.kiosk.kiosk_id)
     tz = ctx.theater.timezone
@@ -68,7 +78,7 @@ async def _panel(ctx: KioskController) -> None:
         (t("Paired theater"), f"{ctx.theater.name}, {ctx.theater.city}"),
         (t("Paired since"), date_time(parse_iso(kiosk.paired_at), tz, year=True) if kiosk.paired_at else "—"),
         (t("Card terminal"), ctx.services.terminal.status()),
-        (t("Printer"), t("Browser print dialog, 80 mm receipt")),
+        (t("Printer"), _printer(ctx)),
         (t("Last sale"), last),
         (t("Sales"), t("Paused") if ctx.paused else t("Open")),
     ]

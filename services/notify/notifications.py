@@ -173,7 +173,7 @@ class NotificationWorker:
             report.skipped += 1
             return True
         try:
-            message_id = self._publish(message)
+            message_id = self._publish(message, notification_id)
         except (*AWS_ERRORS, ServiceUnavailable, TopicMissing) as exc:
             code = _code(exc)
             invalid = code in _INVALID
@@ -210,12 +210,14 @@ class NotificationWorker:
         except dynamo.ConditionFailed:
             return None  # sent already, or another worker holds it, or not due yet
 
-    def _publish(self, message: Message) -> str:
+    def _publish(self, message: Message, notification_id: str) -> str:
         if self._topic_arn is None:
             self._topic_arn = self._subscriptions.topic_arn() if self._subscriptions else topic.topic_arn(self._aws)
         attributes = {
             "email": {"DataType": "String", "StringValue": message.recipient or GUEST_RECIPIENT},
             "kind": {"DataType": "String", "StringValue": message.kind},
+            # The SES sender marks this Outbox record, so a redelivered message is never mailed twice.
+            "notification_id": {"DataType": "String", "StringValue": notification_id},
         }
         if message.booking_id:  # SNS refuses an empty attribute value; account emails have no booking
             attributes["booking_id"] = {"DataType": "String", "StringValue": message.booking_id}

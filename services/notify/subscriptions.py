@@ -50,6 +50,7 @@ class SubscriptionService:
         self._users = aws.table(USERS)
         self._mailbox = mailbox
         self._staff = aws.settings.staff_email
+        self._ses = aws.settings.ses_enabled
         self._topic_arn: str | None = None
         self._known: set[str] = set()  # emails subscribed by or known to this process
         self._prepared = False
@@ -71,6 +72,8 @@ class SubscriptionService:
             self.try_subscribe(user.email)
 
     def try_subscribe(self, email: str) -> bool:
+        if self._ses and normalize_email(email) != self._staff:
+            return False  # the SES sender mails customers: no filter policy used up (docs/NOTIFICATIONS.md)
         try:
             self.subscribe_user(email)
         except (ServiceUnavailable, TopicMissing) as exc:
@@ -146,6 +149,8 @@ class SubscriptionService:
         """For the profile page: has the owner confirmed their subscription?"""
         if self.embedded:
             return "mailbox"
+        if self._ses:
+            return "confirmed"  # the SES sender mails every account; no subscription to confirm
         email = normalize_email(email)
         try:
             item = dynamo.get_item(self._users, {"email": email}) or {}

@@ -35,7 +35,8 @@ class Aws:
     session: boto3.session.Session
     dynamodb: Any  # boto3 DynamoDB ServiceResource
     sns: Any  # boto3 SNS client
-    sqs: Any  # boto3 SQS client (embedded mailbox only)
+    sqs: Any  # boto3 SQS client (embedded mailbox; the SES sender's queue)
+    ses: Any = None  # boto3 SES client (the SES sender)
 
     @property
     def ddb(self) -> Any:
@@ -67,4 +68,5 @@ def connect(settings: Settings, endpoint_url: str | None = None) -> Aws:
         dynamodb=session.resource("dynamodb", **kwargs),
         sns=session.client("sns", **kwargs),
         sqs=session.client("sqs", **kwargs),
+        ses=session.client("ses", **kwargs),
     )

@@ -32,7 +32,10 @@ from services.platform.logs import log_event
 from services.platform.snapshot import DURABLE_SERVICES
 
 # Operation names that change nothing (DynamoDB, SNS, SQS all name their reads so).
-_READ_PREFIXES = ("Get", "List", "Describe", "Query", "Scan", "BatchGet", "TransactGet", "Check", "Head")
+_READ_PREFIXES = (
+    "Get", "List", "Describe", "Query", "Scan",  # scan-ok: operation names to recognise, not calls
+    "BatchGet", "TransactGet", "Check", "Head",
+)
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # What a request needs to run again: its line, its headers. Connection details are not needed.
 _KEPT_ENVIRON = ("REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "REQUEST_URI",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from botocore.exceptions import ClientError
 
 from services.platform.aws import Aws
@@ -17,6 +19,8 @@ def provision(aws: Aws, tables: tuple[Table, ...] = ALL_TABLES) -> list[str]:
     for table in tables:
         changes += _ensure_ttl(aws, table)
     changes += _ensure_topic(aws)
+    if aws.settings.ses_enabled:
+        changes += _ensure_ses_queue(aws)
     return changes
 
 
@@ -67,3 +71,24 @@ def _ensure_topic(aws: Aws) -> list[str]:
     # The display name is the "From" of the emails; without it they come from "AWS Notifications".
     aws.sns.create_topic(Name=aws.settings.topic_name, Attributes={"DisplayName": "Movie Magic"})
     return [f"created topic {aws.settings.topic_name}"]
+
+
+def _ensure_ses_queue(aws: Aws) -> list[str]:
+    """The SES sender's queue, subscribed to the topic (on AWS the template makes the same three things).
+    The SNS envelope is kept (no raw delivery): the sender needs its Subject and message attributes."""
+    name = aws.settings.ses_queue_name
+    try:
+        aws.sqs.get_queue_url(QueueName=name)
+        return []
+    except ClientError as exc:
+        if "NonExistentQueue" not in exc.response["Error"]["Code"]:
+            raise
+    url = aws.sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "60"})["QueueUrl"]
+    arn = aws.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    topic_arn = find_topic_arn(aws)
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+        "Resource": arn, "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}}}]}
+    aws.sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+    aws.sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
+    return [f"created SES queue {name}"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 
 from tests.e2e.app_process import CHROMIUM, CHROMIUM_ARGS, ROOT, RunningApp, start_app
 
@@ -63,3 +64,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """New desktop-sized browser contexts (any Playwright new_context keyword), closed after the test."""
+    made: list[BrowserContext] = []
+
+    def new_context(**options: Any) -> BrowserContext:  # Playwright's new_context keywords
+        context = browser.new_context(**({"viewport": {"width": 1440, "height": 900}} | options))
+        made.append(context)
+        return context
+
+    yield new_context
+    for context in made:
+        context.close()

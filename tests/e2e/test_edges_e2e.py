@@ -17,30 +17,16 @@ import socket
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, RunningApp
 
 EVIL = ["/\\evil.example", "/\t/evil.example", "/\n/evil.example", "//evil.example", "https://evil.example/"]
 
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
-    made: list[BrowserContext] = []
-
-    def new_context(**options: Any) -> BrowserContext:  # Playwright's new_context keywords
-        context = browser.new_context(**({"viewport": {"width": 1440, "height": 900}} | options))
-        made.append(context)
-        return context
-
-    yield new_context
-    for context in made:
-        context.close()
 
 
 def register(page: Page, app: RunningApp, name: str, password: str = "correct horse") -> str:

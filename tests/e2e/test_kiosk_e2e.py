@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import Browser, BrowserContext, FloatRect, Page, ViewportSize, expect
 
 from tests.e2e.conftest import RunningApp
 from tests.e2e.test_seatmap_live import register, seat
@@ -110,6 +110,32 @@ def showtime_of(kiosk: Page) -> str:
     return str(kiosk.evaluate("() => document.querySelector('.sg')?.__vueParentComponent?.props?.layout?.id || ''"))
 
 
+def held_block_is_finger_sized_and_in_view(kiosk: Page, seats: list[str]) -> None:
+    """Each held seat is at least 48 px both ways on screen and lies wholly inside the map's viewport."""
+    held = kiosk.locator(".sg-seat.st-m")
+    expect(held).to_have_count(len(seats))
+    view = kiosk.locator(".sg-vp").bounding_box()
+    assert view is not None
+
+    def inside(box: FloatRect | None) -> bool:
+        return (box is not None and box["width"] >= 48 and box["height"] >= 48
+                and box["x"] >= view["x"] and box["x"] + box["width"] <= view["x"] + view["width"]
+                and box["y"] >= view["y"] and box["y"] + box["height"] <= view["y"] + view["height"])
+
+    # The zoom settles in a frame or two (and again after a resize): poll what the user would see.
+    for i in range(len(seats)):
+        expect(held.nth(i)).to_be_in_viewport()
+    kiosk.wait_for_function("""() => {
+        const vp = document.querySelector('.sg-vp').getBoundingClientRect();
+        return [...document.querySelectorAll('.sg-seat.st-m')].every((el) => {
+            const b = el.getBoundingClientRect();
+            return b.width >= 48 && b.height >= 48 && b.left >= vp.left && b.right <= vp.right
+                && b.top >= vp.top && b.bottom <= vp.bottom;
+        });
+    }""", timeout=10_000)
+    assert all(inside(held.nth(i).bounding_box()) for i in range(len(seats)))
+
+
 @pytest.mark.parametrize("viewport", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
 def test_a_full_purchase_at_the_kiosk(kiosk_app: RunningApp, contexts: Callable[..., BrowserContext],
                                       viewport: ViewportSize, shots: Path) -> None:
@@ -118,7 +144,14 @@ def test_a_full_purchase_at_the_kiosk(kiosk_app: RunningApp, contexts: Callable[
     kiosk.screenshot(path=str(shots / f"01-attract-{tag}.png"))
     seats = to_seats(kiosk, 2)
     assert len(seats) == 2
+    held_block_is_finger_sized_and_in_view(kiosk, seats)
     kiosk.screenshot(path=str(shots / f"05-seats-{tag}.png"))
+    kiosk.get_by_role("button", name="Wheelchair mode: controls lower on the screen").tap()
+    expect(kiosk.locator(".mm-kiosk.k-low")).to_have_count(1)
+    held_block_is_finger_sized_and_in_view(kiosk, seats)
+    kiosk.screenshot(path=str(shots / f"05b-seats-wheelchair-{tag}.png"))
+    kiosk.get_by_role("button", name="Wheelchair mode: controls lower on the screen").tap()
+    expect(kiosk.locator(".mm-kiosk.k-low")).to_have_count(0)
     kiosk.get_by_role("button", name="Continue to pay").tap()
     expect(kiosk.get_by_text("Tap, insert or swipe your card")).to_be_visible()
     kiosk.screenshot(path=str(shots / f"06-pay-{tag}.png"))
@@ -186,7 +219,16 @@ def test_a_kiosk_and_a_web_customer_race_for_the_same_seats(
     expect(web.locator(".sg-seat.st-m")).to_have_count(1)
     row, number = web_seat[0].removeprefix("Row "), web_seat[1].strip().removeprefix("seat ")
     to_seats(kiosk, 1, film=1)
-    seat(kiosk, f"{row}{number}").tap(force=True)
+    # The kiosk opens zoomed on its own pick: like a customer, show the whole hall, then tap the seat
+    # (a tap on a seat too small for a finger first zooms in around it).
+    kiosk.get_by_role("button", name="Show the whole hall").tap()
+    target = seat(kiosk, f"{row}{number}")
+    expect(target).to_be_in_viewport()
+    box = target.bounding_box()
+    if box is not None and box["width"] < 20:
+        target.tap(force=True)
+        kiosk.wait_for_function("(el) => el.getBoundingClientRect().width >= 20", arg=target.element_handle())
+    target.tap(force=True)
     expect(kiosk.get_by_text(f"Seat {row}{number} is being held by someone else")).to_be_visible()
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from services.clock import iso
 from services.platform.aws import connect
@@ -37,19 +36,6 @@ def showtime_id() -> str:
     tomorrow = (datetime.now(ZoneInfo("Asia/Kolkata")) + timedelta(days=1)).strftime("%Y%m%d")
     return f"lumiere-bandra-mumbai.audi-1.{tomorrow}.1915"
 
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
-    made: list[BrowserContext] = []
-
-    def new_context(**options: Any) -> BrowserContext:  # Playwright's new_context keywords
-        context = browser.new_context(**({"viewport": {"width": 1440, "height": 900}} | options))
-        made.append(context)
-        return context
-
-    yield new_context
-    for context in made:
-        context.close()
 
 
 def register(page: Page, app: RunningApp, name: str) -> str:
