@@ -6,13 +6,16 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
+from nicegui import core
+from nicegui.testing import User as SimulatedUser
 
 from main import build_services
 from services.accounts.users import User
@@ -245,6 +248,25 @@ def mailbox_env(app_env: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
 def app_services(mailbox_env: Settings) -> Services:
     """The same tables the app under test uses, for arranging accounts and bookings."""
     return build_services(mailbox_env, connect(mailbox_env))
+
+
+@pytest.fixture
+async def create_user(user: SimulatedUser) -> AsyncIterator[Callable[[], SimulatedUser]]:
+    """More simulated browsers on the app that ``user`` started (NiceGUI's fixture of this name, overridden).
+    NiceGUI's own enters the app's lifespan a second time: the app's startup handlers run again and start
+    main.py's timers a second time on the same coroutine objects, which then fail with "cannot reuse already
+    awaited coroutine" (an ERROR log, so a failed test whenever it lands in the test's call phase). These
+    users share the one running app instead; ``ui.navigate`` belongs to the newest one, as with NiceGUI's."""
+    clients: list[httpx.AsyncClient] = []
+
+    def new_user() -> SimulatedUser:
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url="http://test")
+        clients.append(client)
+        return SimulatedUser(client)
+
+    yield new_user
+    for client in clients:
+        await client.aclose()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
