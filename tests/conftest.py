@@ -16,6 +16,8 @@ import httpx
 import pytest
 from nicegui import core
 from nicegui.testing import User as SimulatedUser
+from xdist.remote import Producer
+from xdist.scheduler import LoadScopeScheduling, Scheduling
 
 from main import build_services
 from services.accounts.users import User
@@ -269,16 +271,45 @@ async def create_user(user: SimulatedUser) -> AsyncIterator[Callable[[], Simulat
         await client.aclose()
 
 
+# Test modules that take longest (app processes, crash rounds, property runs, stack deploys): scheduled first
+# among the non-browser tests, so no worker starts one of them while the other has nothing left to do.
+SLOW_FIRST = ("test_durability.py", "test_properties.py", "test_embedded.py", "test_deploy.py",
+              "test_hold_caps.py", "test_concurrency.py", "test_lean_install.py", "test_health.py",
+              "test_api_fuzz.py", "test_staff_reports.py", "test_staff_pages.py", "test_kiosk_pages.py")
+
+
+def is_browser_test(nodeid: str) -> bool:
+    return nodeid.startswith("tests/e2e/")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests first, together. Under pytest-xdist (``--dist loadgroup``, see test.sh) they form one
-    group on one worker, scheduled first because it is the longest (about half the suite), while the other
-    worker takes the rest: two browser tests at once on a 2-core machine would race their own timeouts.
+    """Browser tests first, then the slow modules, then the rest (each module's tests stay together).
     Sync Playwright runs an event loop in this thread while it is open, which the async (NiceGUI `user`)
     tests must not run beside; tests/e2e/conftest.py closes it (package scope) before they start."""
-    items.sort(key=lambda item: "/e2e/" not in str(item.path))
-    for item in items:
-        if "/e2e/" in str(item.path):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+    def rank(item: pytest.Item) -> int:
+        if is_browser_test(item.nodeid):
+            return 0
+        return 1 if item.path.name in SLOW_FIRST else 2
+
+    items.sort(key=rank)  # stable: the order within each rank is the collection order
+
+
+class BrowserGroupScheduling(LoadScopeScheduling):
+    """pytest-xdist's load scheduling, except that the browser tests are one unit of work: one worker runs
+    them one after another, from the start (the largest unit goes first), while the other worker takes the
+    rest test by test: two browser tests at once on a 2-core machine would race their own timeouts, and
+    the e2e package's apps and Chromium start once. (xdist's own ``xdist_group`` mark does nothing under
+    pytest 9.2: it renames ``item._nodeid``, which pytest no longer reads.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return "browser" if is_browser_test(nodeid) else nodeid
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> Scheduling | None:
+    """``-n N --dist loadgroup`` (test.sh) schedules with ``BrowserGroupScheduling``."""
+    if config.getvalue("dist") == "loadgroup":
+        return BrowserGroupScheduling(config, log)
+    return None
 
 
 def store_account(aws: Aws, user: User) -> User:
