@@ -32,13 +32,35 @@ python3 -m venv .venv
 # Browser libraries the app serves itself (package.json: jsQR for the check-in camera), exactly as locked.
 npm ci --omit=dev --no-audit --no-fund --silent
 
-.venv/bin/ruff check .
-.venv/bin/mypy                 # config: [tool.mypy] in pyproject.toml
-.venv/bin/lint-imports         # the import layers: [tool.importlinter] in pyproject.toml
-shellcheck run.sh test.sh .ci/run
-if [ -f deploy/check.sh ]; then
-  PATH="$PWD/.venv/bin:$PATH" bash deploy/check.sh
-fi
+.venv/bin/ruff check .         # a second: fails fast on the commonest slip
+# The other static checks run beside the tests: together they take ~20 s of one core (mypy without its cache,
+# checkov), and the tests leave a core idle now and then (apps starting, waits). Their output is shown after
+# the tests; either one failing fails the run.
+checks_log=$(mktemp)
+checks=""
+trap 'rm -f "$checks_log"; [ -z "$checks" ] || kill "$checks" 2>/dev/null || true' EXIT
+(
+  set -e
+  .venv/bin/mypy                 # config: [tool.mypy] in pyproject.toml
+  .venv/bin/lint-imports         # the import layers: [tool.importlinter] in pyproject.toml
+  shellcheck run.sh test.sh .ci/run
+  if [ -f deploy/check.sh ]; then
+    PATH="$PWD/.venv/bin:$PATH" bash deploy/check.sh
+  fi
+) >"$checks_log" 2>&1 &
+checks=$!
 # One worker per core (pytest-xdist); the browser tests stay together on one of them (tests/conftest.py).
 # PYTEST_WORKERS=0 runs everything in this process, e.g. for a debugger.
-exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadgroup "$@"
+tests_status=0
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadgroup "$@" || tests_status=$?
+checks_status=0
+wait "$checks" || checks_status=$?
+echo "--- static checks (mypy, lint-imports, shellcheck, deploy/check.sh) ---"
+cat "$checks_log"
+if [ "$checks_status" -ne 0 ]; then
+  echo "static checks FAILED (exit $checks_status)"
+fi
+if [ "$tests_status" -ne 0 ]; then
+  exit "$tests_status"
+fi
+exit "$checks_status"

@@ -3,15 +3,21 @@ AWS); every test gets its own table prefix, so tests never see each other's data
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
+from nicegui import core
+from nicegui.testing import User as SimulatedUser
+from xdist.remote import Producer
+from xdist.scheduler import LoadScopeScheduling, Scheduling
 
 from main import build_services
 from services.accounts.users import User
@@ -22,7 +28,7 @@ from services.container import Services
 from services.platform.aws import Aws, connect
 from services.platform.embedded import EmbeddedServer
 from services.platform.provisioning import provision
-from services.platform.schema import MOVIES, SHOWTIMES, THEATERS, USERS
+from services.platform.schema import ALL_TABLES, MOVIES, SHOWTIMES, THEATERS, USERS, Table
 from services.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,21 +99,58 @@ def demo_gateway(services: Services) -> DemoGateway:
     return services.payments
 
 
+# The demo catalog's tables. Seeding them item by item is the slowest part of a test's setup (~0.5 s), so
+# each worker seeds them once per clock and every test gets its own full copy of that seed, restored from a
+# DynamoDB backup (moto copies the items in memory): tests stay isolated, catalog-changing ones included.
+CATALOG_TABLES: tuple[Table, ...] = (MOVIES, THEATERS, SHOWTIMES)
+OTHER_TABLES: tuple[Table, ...] = tuple(table for table in ALL_TABLES if table not in CATALOG_TABLES)
+
+
+@pytest.fixture(scope="session")
+def catalog_backups() -> dict[datetime, dict[str, str]]:
+    """This worker's demo-catalog backups: backup ARN per catalog table, per 15-minute slot of the clock."""
+    return {}
+
+
+def load_demo_catalog(aws: Aws, now: datetime, backups: dict[datetime, dict[str, str]]) -> None:
+    """Give ``aws``'s prefix the demo catalog exactly as ``DemoCatalog(aws, FakeClock(now)).load(days=3)``
+    writes it, replacing its (empty) catalog tables. The demo shows depend only on each theater's local
+    date; every time zone's offset is a multiple of 15 minutes, so one seed serves a whole 15-minute slot."""
+    slot = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    if slot not in backups:
+        template = connect(make_settings(aws.settings.endpoint_url or ""))
+        provision(template, CATALOG_TABLES)
+        DemoCatalog(template, FakeClock(now), CATALOG_DIR).load(days=3)
+        backups[slot] = {
+            table.logical_name: template.ddb.create_backup(
+                TableName=template.table_name(table), BackupName=f"demo-{table.logical_name}"
+            )["BackupDetails"]["BackupArn"]
+            for table in CATALOG_TABLES
+        }
+    for table in CATALOG_TABLES:
+        name = aws.table_name(table)
+        with contextlib.suppress(aws.ddb.exceptions.ResourceNotFoundException):  # app_env made none
+            aws.ddb.delete_table(TableName=name)
+        aws.ddb.restore_table_from_backup(TargetTableName=name, BackupArn=backups[slot][table.logical_name])
+    provision(aws, CATALOG_TABLES)  # what a restore leaves out (TTL), so the tables are as the app makes them
+
+
 @pytest.fixture
-def seeded(services: Services) -> Services:
-    DemoCatalog(services.aws, services.clock, CATALOG_DIR).load(days=3)
+def seeded(services: Services, catalog_backups: dict[datetime, dict[str, str]]) -> Services:
+    load_demo_catalog(services.aws, services.clock.now(), catalog_backups)
     return services
 
 
 @pytest.fixture
-def app_env(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str, tmp_path: Path) -> Settings:
+def app_env(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str, tmp_path: Path,
+            catalog_backups: dict[datetime, dict[str, str]]) -> Settings:
     """Settings for main.py under NiceGUI's `user` fixture: fresh, seeded tables on the test server."""
     settings = make_settings(moto_endpoint, data_dir=tmp_path)
     for name, value in settings.model_dump(exclude_none=True).items():
         monkeypatch.setenv(f"MOVIEMAGIC_{name.upper()}", str(value))
     aws = connect(settings)
-    provision(aws)
-    DemoCatalog(aws, FakeClock(), CATALOG_DIR).load(days=3)
+    provision(aws, OTHER_TABLES)
+    load_demo_catalog(aws, FakeClock().now(), catalog_backups)
     return settings
 
 
@@ -213,16 +256,64 @@ def app_services(mailbox_env: Settings) -> Services:
     return build_services(mailbox_env, connect(mailbox_env))
 
 
+@pytest.fixture
+async def create_user(user: SimulatedUser) -> AsyncIterator[Callable[[], SimulatedUser]]:
+    """More simulated browsers on the app that ``user`` started (NiceGUI's fixture of this name, overridden).
+    NiceGUI's own enters the app's lifespan a second time: the app's startup handlers run again and start
+    main.py's timers a second time on the same coroutine objects, which then fail with "cannot reuse already
+    awaited coroutine" (an ERROR log, so a failed test whenever it lands in the test's call phase). These
+    users share the one running app instead; ``ui.navigate`` belongs to the newest one, as with NiceGUI's."""
+    clients: list[httpx.AsyncClient] = []
+
+    def new_user() -> SimulatedUser:
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url="http://test")
+        clients.append(client)
+        return SimulatedUser(client)
+
+    yield new_user
+    for client in clients:
+        await client.aclose()
+
+
+# Test modules that take longest (app processes, crash rounds, property runs, stack deploys): scheduled first
+# among the non-browser tests, so no worker starts one of them while the other has nothing left to do.
+SLOW_FIRST = ("test_durability.py", "test_properties.py", "test_embedded.py", "test_deploy.py",
+              "test_hold_caps.py", "test_concurrency.py", "test_lean_install.py", "test_health.py",
+              "test_api_fuzz.py", "test_staff_reports.py", "test_staff_pages.py", "test_kiosk_pages.py")
+
+
+def is_browser_test(nodeid: str) -> bool:
+    return nodeid.startswith("tests/e2e/")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests first, together. Under pytest-xdist (``--dist loadgroup``, see test.sh) they form one
-    group on one worker, scheduled first because it is the longest (about half the suite), while the other
-    worker takes the rest: two browser tests at once on a 2-core machine would race their own timeouts.
+    """Browser tests first, then the slow modules, then the rest (each module's tests stay together).
     Sync Playwright runs an event loop in this thread while it is open, which the async (NiceGUI `user`)
     tests must not run beside; tests/e2e/conftest.py closes it (package scope) before they start."""
-    items.sort(key=lambda item: "/e2e/" not in str(item.path))
-    for item in items:
-        if "/e2e/" in str(item.path):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+    def rank(item: pytest.Item) -> int:
+        if is_browser_test(item.nodeid):
+            return 0
+        return 1 if item.path.name in SLOW_FIRST else 2
+
+    items.sort(key=rank)  # stable: the order within each rank is the collection order
+
+
+class BrowserGroupScheduling(LoadScopeScheduling):
+    """pytest-xdist's load scheduling, except that the browser tests are one unit of work: one worker runs
+    them one after another, from the start (the largest unit goes first), while the other worker takes the
+    rest test by test: two browser tests at once on a 2-core machine would race their own timeouts, and
+    the e2e package's apps and Chromium start once. (xdist's own ``xdist_group`` mark does nothing under
+    pytest 9.2: it renames ``item._nodeid``, which pytest no longer reads.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return "browser" if is_browser_test(nodeid) else nodeid
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> Scheduling | None:
+    """``-n N --dist loadgroup`` (test.sh) schedules with ``BrowserGroupScheduling``."""
+    if config.getvalue("dist") == "loadgroup":
+        return BrowserGroupScheduling(config, log)
+    return None
 
 
 def store_account(aws: Aws, user: User) -> User:

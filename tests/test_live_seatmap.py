@@ -88,10 +88,13 @@ def test_hub_is_safe_with_many_threads_subscribing_and_publishing() -> None:
 async def test_another_viewer_sees_a_hold_and_its_release_live(
     user: User, create_user, backstage: Services, show: str
 ) -> None:
+    # Both log in before either opens the seat map. Simulated users share ``ui.navigate``: it belongs to the
+    # user whose attributes were read last, and an open seat map's updates read its user's (NiceGUI's
+    # outbox hook), so Bob's after-login redirect could land in Alice's browser.
     await log_in(user, backstage, "Alice")
-    alice = await open_show(user, show)
     other: User = create_user()
     await log_in(other, backstage, "Bob")
+    alice = await open_show(user, show)
     bob = await open_show(other, show)
     assert bob.code("A3") == "a"
     pick(user, "A3")

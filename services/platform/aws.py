@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 
 from services.platform.schema import Table
@@ -61,11 +64,22 @@ class Aws:
         return self.settings.posters_bucket or derived
 
 
+@functools.cache
+def _model_loader() -> Any:
+    """One botocore loader per process: it keeps the service models it has read (the JSON of DynamoDB's,
+    SNS's, ...), which a fresh session would read and parse again (~30 ms a ``connect``; tests connect often)."""
+    return botocore.loaders.create_loader()
+
+
 def connect(settings: Settings, endpoint_url: str | None = None) -> Aws:
     """Build clients for the configured backend; ``endpoint_url`` overrides (embedded server, tests)."""
     endpoint = endpoint_url or settings.endpoint_url
     credentials: dict[str, str] = EMBEDDED_CREDENTIALS if settings.backend == "embedded" or endpoint else {}
-    session = boto3.session.Session(region_name=settings.region, **credentials)
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _model_loader())
+    session = boto3.session.Session(region_name=settings.region, botocore_session=core, **credentials)
+    paths = _model_loader().search_paths  # each boto3 session appends its data folder: keep each folder once
+    paths[:] = list(dict.fromkeys(paths))
     kwargs: dict[str, Any] = {"config": _BOTO_CONFIG}
     if endpoint:
         kwargs["endpoint_url"] = endpoint

@@ -61,6 +61,12 @@ class RunningApp:
             self.process.kill()
 
 
+# How long a start may take before it counts as failed. ~4 s on an idle 2-core machine; a first start seeds the
+# demo catalog and staff, which took over 60 s while other test suites ran beside (load average 30). An app
+# that exits is reported at once; this only bounds a hang.
+START_SECONDS = 240
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -98,18 +104,18 @@ def start_app_at(root: Path, data_dir: Path, **settings: str) -> RunningApp:
     setting puts it at that port (an instance restarted where its browsers were); else a free one."""
     port = int(settings.pop("port", 0)) or free_port()
     app = _launch(["main.py"], data_dir, port, {"port": str(port)} | settings, f"http://127.0.0.1:{port}", root)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if app.process.poll() is not None:
             raise RuntimeError(f"the app exited early:\n{app.log()}")
         try:
-            if requests.get(f"{app.url}/healthz", timeout=1).status_code == 200:
+            if requests.get(f"{app.url}/healthz", timeout=5).status_code == 200:
                 return app
         except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a busy machine
             pass
         time.sleep(0.2)
     app.stop()
-    raise RuntimeError(f"the app did not start within 60 s:\n{app.log()}")
+    raise RuntimeError(f"the app did not start within {START_SECONDS} s:\n{app.log()}")
 
 
 def start_backend(data_dir: Path, **settings: str) -> RunningApp:
@@ -117,7 +123,7 @@ def start_backend(data_dir: Path, **settings: str) -> RunningApp:
     port = free_port()
     backend = _launch(["main.py", "backend"], data_dir, port, {"backend_port": str(port)} | settings,
                       f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if backend.process.poll() is not None:
             raise RuntimeError(f"the backend exited early:\n{backend.log()}")
@@ -125,4 +131,4 @@ def start_backend(data_dir: Path, **settings: str) -> RunningApp:
             return backend
         time.sleep(0.1)
     backend.stop()
-    raise RuntimeError(f"the backend did not start within 60 s:\n{backend.log()}")
+    raise RuntimeError(f"the backend did not start within {START_SECONDS} s:\n{backend.log()}")
