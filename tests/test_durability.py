@@ -27,6 +27,8 @@ from tests.e2e.app_process import RunningApp, start_app, start_backend
 API = "/api/v1"
 CARD = {"method": "card", "card_number": "4242 4242 4242 4242"}
 PASSWORD = "long enough"
+# Crash tests book whatever seats are free, one by one; the single-seat rule (its own tests) would refuse some.
+ANY_SEATS = {"single_seat_rule": "false"}
 
 
 # The JSON API as a client uses it -----------------------------------------------------------------
@@ -111,7 +113,7 @@ def test_kill_9_loses_nothing_acknowledged_and_sends_each_email_once(tmp_path: P
     accounts: list[str] = []
     owners: list[str] = []  # accounts, and the burst's buyers
     for round_number in range(3):
-        app = start_app(data)
+        app = start_app(data, **ANY_SEATS)
         client = Client(app)
         showtime = client.a_showtime(round_number)
         for _ in range(2):
@@ -133,7 +135,7 @@ def test_kill_9_loses_nothing_acknowledged_and_sends_each_email_once(tmp_path: P
         else:
             app.kill()  # at once: the last answers left a moment ago
 
-    app = start_app(data)
+    app = start_app(data, **ANY_SEATS)
     client = Client(app)
     try:
         for account in accounts:
@@ -261,7 +263,7 @@ def test_replay_rebuilds_exactly_the_state_before_the_kill(tmp_path: Path) -> No
     started again: every table, subscription and queue is as it was, from the snapshot plus the journal."""
     data = tmp_path / "data"
     backend = start_backend(data, snapshot_seconds="2")  # snapshots happen during the work, too
-    app = start_app(data, endpoint_url=backend.url)
+    app = start_app(data, **ANY_SEATS, endpoint_url=backend.url)
     try:
         client = Client(app)
         showtime = client.a_showtime()
@@ -293,7 +295,7 @@ def test_replay_rebuilds_exactly_the_state_before_the_kill(tmp_path: Path) -> No
 def test_two_apps_on_one_shared_backend_never_sell_a_seat_twice(tmp_path: Path) -> None:
     data = tmp_path / "data"
     backend = start_backend(data)
-    apps = [start_app(data, endpoint_url=backend.url, live_poller="true") for _ in range(2)]
+    apps = [start_app(data, **ANY_SEATS, endpoint_url=backend.url, live_poller="true") for _ in range(2)]
     try:
         clients = [Client(app) for app in apps]
         showtime = clients[0].a_showtime()
