@@ -158,17 +158,17 @@ def test_two_instances_hear_each_other_over_redis_and_resync_after_it_restarts(
             wait_for(channel.connected.is_set)
         seen_here = collect(here.live, "tiny-show")
         seen_there = collect(there.live, "tiny-show")
-        hold = there.inventory.hold("tiny-show", ["C1"], "alice")
-        wait_for(lambda: SeatChange("C1", HELD, hold.hold_id) in seen_here)
-        bob = here.inventory.hold("tiny-show", ["C2"], "bob")
-        wait_for(lambda: SeatChange("C2", HELD, bob.hold_id) in seen_there)
+        hold = there.inventory.hold("tiny-show", ["C3"], "alice")
+        wait_for(lambda: SeatChange("C3", HELD, hold.hold_id) in seen_here)
+        bob = here.inventory.hold("tiny-show", ["C4"], "bob")
+        wait_for(lambda: SeatChange("C4", HELD, bob.hold_id) in seen_there)
 
         redis_server.stop()  # the channel is gone: a change now reaches nobody else ...
         wait_for(lambda: not channels[0].connected.is_set())
         there.inventory.release(hold.hold_id, "alice")
-        assert not channels[1].send("tiny-show", [SeatChange("C1", FREE)])  # said once, to nobody
+        assert not channels[1].send("tiny-show", [SeatChange("C3", FREE)])  # said once, to nobody
         redis_server.start()  # ... until the channel is back, and every instance reads what it watches
-        wait_for(lambda: SeatChange("C1", FREE) in seen_here, timeout=20)
+        wait_for(lambda: SeatChange("C3", FREE) in seen_here, timeout=20)
     finally:
         for channel in channels:
             channel.stop()

@@ -137,6 +137,7 @@ async def test_the_register_page_explains_and_creates_nothing(one_sign_up_per_ho
     await user.should_see(marker="account-menu", retries=100)
     await user.open("/logout")
     await user.should_not_see(marker="account-menu", retries=50)
+    await user.should_see(marker="page-title", retries=100)  # logout's redirect home has landed
     await _fill(user, "second@example.com")
     await user.should_see("Too many new accounts were created from your network. Please try again in", retries=100)
     await user.should_not_see(marker="account-menu")
