@@ -45,7 +45,9 @@ class Cluster:
 
     def start_instance(self, port: int | None = None) -> RunningApp:
         at = {"port": str(port)} if port else {}
-        return start_app(self.data, endpoint_url=self.backend.url, redis_url=self.redis.url, **at)
+        # Seats are picked one by one across two browsers; the single-seat rule has its own tests.
+        return start_app(self.data, endpoint_url=self.backend.url, redis_url=self.redis.url,
+                         single_seat_rule="false", **at)
 
     def restart(self, index: int) -> RunningApp:
         old = self.apps[index]
