@@ -38,7 +38,7 @@ def _header(cities: list[str], city: str, *, has_mailbox: bool) -> None:
     user = current_user()
     with (
         ui.header()
-        .classes("items-center gap-2 sm:gap-4 px-3 sm:px-6 py-2 flex-wrap")
+        .classes("items-center gap-1 sm:gap-4 px-2 sm:px-6 py-2 flex-wrap")
         .style(
             "background: rgba(11,11,18,.85); backdrop-filter: blur(10px);"
             "border-bottom: 1px solid rgba(255,255,255,.06)"
@@ -63,10 +63,12 @@ def _header(cities: list[str], city: str, *, has_mailbox: bool) -> None:
         _search_box().classes("max-sm:hidden w-64 lg:w-80")  # Quasar owns .hidden (!important)
         language_switch()
         if user is None:
-            ui.button(t("Log in"), on_click=lambda: ui.navigate.to("/login")).props("flat no-caps").classes(
-                "text-white"
+            # Dense with a little padding of their own: beside the city and the language they fit one line at 360 px.
+            ui.button(t("Log in"), on_click=lambda: ui.navigate.to("/login")).props("flat no-caps dense").classes(
+                "text-white px-2"
             )
-            ui.button(t("Sign up"), on_click=lambda: ui.navigate.to("/register")).props("unelevated no-caps rounded")
+            ui.button(t("Sign up"), on_click=lambda: ui.navigate.to("/register")).props(
+                "unelevated no-caps rounded dense").classes("px-3")
         else:
             # The Mailbox (what SNS would email) exists on the embedded backend, for every user.
             _account_menu(user.name, show_mailbox=has_mailbox)

@@ -65,9 +65,12 @@ def set_html_lang() -> None:
 def language_switch() -> None:
     """The header's language menu: each language in its own name; a choice reloads the page in it."""
     current = language()
-    with ui.button(language_name(current), icon="translate").props(
+    # On a phone the language's name would push the header's buttons onto a second line: the icon alone there.
+    with ui.button(icon="translate").props(
         f'flat no-caps dense aria-label="{t("Language")}: {language_name(current)}"'
-    ).classes("text-white").mark("language-switch"), ui.menu().props("dark").classes("bg-grey-10"):
+    ).classes("text-white").mark("language-switch") as button:
+        ui.label(language_name(current)).classes("ml-1 max-sm:hidden")
+    with button, ui.menu().props("dark").classes("bg-grey-10"):
         for code in languages():
             ui.menu_item(language_name(code), on_click=lambda c=code: _choose(c)).props(
                 f'lang="{code}"').mark(f"language-{code}")
