@@ -70,23 +70,10 @@ def register(services: Services) -> None:
         if q:
             # Reading every city can take a moment: the page shows the chosen city's results first.
             await ui.context.client.connected()
-            others = await call(lambda: _elsewhere(services, cities, chosen_city, here, day, filters))
+            others = await call(lambda: services.catalog.playing_elsewhere(
+                chosen_city, here, on=day, genre=genre or None, language=language or None, query=q))
             with others_box:
                 _elsewhere_grid(others, services.settings.currency, filters)
-
-
-def _elsewhere(services: Services, cities: list[str], chosen: str, here: set[str], day: date | None,
-               filters: dict[str, str]) -> list[tuple[str, Listing]]:
-    """Each matching movie not playing in the chosen city, with the first other city it plays in."""
-    found: dict[str, tuple[str, Listing]] = {}
-    for city in cities:
-        if city == chosen:
-            continue
-        for listing in services.catalog.now_showing(city, on=day, genre=filters["genre"] or None,
-                                                    language=filters["language"] or None, query=filters["q"]):
-            if listing.movie.movie_id not in here:
-                found.setdefault(listing.movie.movie_id, (city, listing))
-    return list(found.values())
 
 
 def _elsewhere_grid(found: list[tuple[str, Listing]], currency: str, filters: dict[str, str]) -> None:

@@ -197,6 +197,19 @@ class CatalogService:
         )
         return [self._showtime(item) for item in items]
 
+    def playing_elsewhere(self, chosen: str, shown: set[str], *, on: date | None = None, genre: str | None = None,
+                          language: str | None = None, query: str | None = None) -> list[tuple[str, Listing]]:
+        """A search looks in every city: each matching movie not already shown for the chosen city, with the
+        first other city it plays in."""
+        found: dict[str, tuple[str, Listing]] = {}
+        for city in self.cities():
+            if city == chosen:
+                continue
+            for listing in self.now_showing(city, on=on, genre=genre, language=language, query=query):
+                if listing.movie.movie_id not in shown:
+                    found.setdefault(listing.movie.movie_id, (city, listing))
+        return list(found.values())
+
     def now_showing(
         self,
         city: str,
