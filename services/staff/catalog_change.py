@@ -1,4 +1,4 @@
-"""How the staff console reads and writes a catalog item (a movie, a theater): one way for both editors.
+"""How the staff console writes a catalog item (a movie, a theater): one way for both editors.
 
 A change and its audit entry go in one transaction; a refused condition becomes the editor's own conflict
 message (a 4xx for the person editing); an unknown outcome is a clear "try again"; and the catalog's
@@ -10,17 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from services.catalog.catalog import CatalogService
-from services.errors import InvalidRequest, NotFound, ServiceUnavailable
+from services.errors import InvalidRequest, ServiceUnavailable
 from services.platform import dynamo
 from services.platform.aws import Aws
-
-
-def read_item(table: Any, key: dict[str, str], missing: str) -> dict[str, Any]:
-    """The item, read strongly consistent (an edit starts from what is there now); ``missing`` when absent."""
-    item = dynamo.get_item(table, key, consistent=True)
-    if item is None:
-        raise NotFound(missing)
-    return item
 
 
 def write_change(aws: Aws, catalog: CatalogService, actions: list[dict[str, Any]], *, conflict: str,

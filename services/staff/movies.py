@@ -18,13 +18,14 @@ from services.catalog.catalog import CatalogService
 from services.catalog.models import Movie
 from services.catalog.posters import PosterStore
 from services.clock import Clock
-from services.errors import InvalidRequest
+from services.errors import InvalidRequest, NotFound
 from services.i18n import t
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.schema import MOVIES
 from services.staff.access import AccessService
 from services.staff.audit import GLOBAL, AuditLog
-from services.staff.catalog_change import read_item, write_change
+from services.staff.catalog_change import write_change
 
 CERTIFICATES = ("U", "UA", "UA 7+", "UA 13+", "UA 16+", "A", "S", "G", "PG", "PG-13", "R", "NC-17")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -165,7 +166,10 @@ class MovieEditor:
         return stem
 
     def _read(self, movie_id: str) -> dict[str, Any]:
-        return read_item(self._movies, {"movie_id": movie_id}, t("That movie does not exist."))
+        item = dynamo.get_item(self._movies, {"movie_id": movie_id}, consistent=True)
+        if item is None:
+            raise NotFound(t("That movie does not exist."))
+        return item
 
     def _write(self, actions: list[dict[str, Any]], conflict: str) -> None:
         write_change(self._aws, self._catalog, actions, conflict=conflict,

@@ -25,11 +25,12 @@ from services.catalog.models import Theater, screen_key
 from services.clock import Clock
 from services.errors import InvalidRequest, NotFound
 from services.i18n import t
+from services.platform import dynamo
 from services.platform.aws import Aws
 from services.platform.schema import LAYOUTS, THEATERS
 from services.staff.access import AccessService
 from services.staff.audit import AuditLog
-from services.staff.catalog_change import read_item, write_change
+from services.staff.catalog_change import write_change
 from services.staff.layouts import validate_layout
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -232,7 +233,10 @@ class TheaterEditor:
         ], t("Someone changed this theater meanwhile. Reload and edit again."))
 
     def _read(self, theater_id: str) -> dict[str, Any]:
-        return read_item(self._theaters, {"theater_id": theater_id}, t("That theater does not exist."))
+        item = dynamo.get_item(self._theaters, {"theater_id": theater_id}, consistent=True)
+        if item is None:
+            raise NotFound(t("That theater does not exist."))
+        return item
 
     def _write(self, actions: list[dict[str, Any]], conflict: str) -> None:
         write_change(self._aws, self._catalog, actions, conflict=conflict,
