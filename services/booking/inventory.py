@@ -408,6 +408,19 @@ class InventoryService:
         return replace(self.get_hold(hold_id, holder), quote=quote)
 
     # Releasing ------------------------------------------------------------------------------------
+    def released_hold_action(self, hold: Hold) -> dict[str, Any]:
+        """The transaction step that marks a live hold released: only the revision it was read at (a hold
+        changed, booked or released meanwhile cancels the transaction). Seat and GA releases share it."""
+        return {"Update": {
+            "TableName": self.holds_table,
+            "Key": {"hold_id": hold.hold_id},
+            "UpdateExpression": "SET #s = :released, updated_at = :now",
+            "ConditionExpression": "#s = :active AND revision = :revision",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {":released": "released", ":active": "active",
+                                          ":revision": hold.revision, ":now": iso(self._clock.now())},
+        }}
+
     def release(self, hold_id: str, holder: str) -> list[str]:
         """Free a hold's seats (on request or when the user leaves); returns the seats freed. Idempotent."""
         hold = self.get_hold(hold_id, holder)
@@ -418,15 +431,7 @@ class InventoryService:
         seats = list(hold.seat_ids)
         for _attempt in range(3):
             actions = [self._free_held_seat(hold, seat_id) for seat_id in seats]
-            actions.append({"Update": {
-                "TableName": self.holds_table,
-                "Key": {"hold_id": hold_id},
-                "UpdateExpression": "SET #s = :released, updated_at = :now",
-                "ConditionExpression": "#s = :active AND revision = :revision",
-                "ExpressionAttributeNames": {"#s": "status"},
-                "ExpressionAttributeValues": {":released": "released", ":active": "active",
-                                              ":revision": hold.revision, ":now": iso(self._clock.now())},
-            }})
+            actions.append(self.released_hold_action(hold))
             try:
                 transact(self._aws, actions)
             except TransactionCancelled as exc:

@@ -259,15 +259,7 @@ class QuotaService:
             seats = self._inventory.seats_of_hold(hold)
             actions = self._give_back(entry, "hold_id = :hold", {":hold": hold_id}) if entry else []
             actions += [self._inventory.free_held_seat_action(hold, seat_id) for seat_id in seats]
-            actions.append({"Update": {
-                "TableName": self.holds_table,
-                "Key": {"hold_id": hold_id},
-                "UpdateExpression": "SET #s = :released, updated_at = :now",
-                "ConditionExpression": "#s = :active AND revision = :revision",
-                "ExpressionAttributeNames": {"#s": "status"},
-                "ExpressionAttributeValues": {":released": "released", ":active": "active",
-                                              ":revision": hold.revision, ":now": iso(self._clock.now())},
-            }})
+            actions.append(self._inventory.released_hold_action(hold))
             try:
                 transact(self._aws, actions)
             except TransactionCancelled as exc:
