@@ -10,14 +10,16 @@
 #
 # Set by the user data: GIT_URL GIT_REF AWS_REGION STACK_NAME SIGNAL_RESOURCE TABLE_PREFIX
 # TOPIC_ARN TOPIC_NAME SECRET_ARN PUBLIC_URL STAFF_EMAIL SEED_DEMO LOG_GROUP POSTERS_BUCKET
-# (SES_SENDER SES_QUEUE_NAME optional; REDIS_URL: several instances, deploy/cloudformation-scale.yaml)
+# (SES_SENDER SES_QUEUE_NAME optional; REDIS_URL: several instances, deploy/cloudformation-scale.yaml;
+# EDGE: what visitors pass through before nginx, cloudfront (default), direct or alb)
 set -Eeuo pipefail
 umask 022
 
 : "${GIT_URL:?}" "${GIT_REF:?}" "${AWS_REGION:?}" "${STACK_NAME:?}" "${SIGNAL_RESOURCE:?}"
 : "${TABLE_PREFIX:?}" "${POSTERS_BUCKET:?}" "${TOPIC_ARN:?}" "${TOPIC_NAME:?}" "${SECRET_ARN:?}" "${PUBLIC_URL:?}"
 : "${LOG_GROUP:?}" "${STAFF_EMAIL=}" "${SEED_DEMO:=true}" "${SES_SENDER=}" "${SES_QUEUE_NAME:=moviemagic-ses}"
-: "${REDIS_URL=}"
+: "${REDIS_URL=}" "${EDGE:=cloudfront}"
+case $EDGE in cloudfront | direct | alb) ;; *) echo "EDGE must be cloudfront, direct or alb" >&2; exit 1 ;; esac
 
 APP_USER=moviemagic
 DATA_DIR=/var/lib/moviemagic
@@ -67,6 +69,8 @@ write_environment() {
         return 1
     fi
     install -d -m 0700 -o root -g root "$ENV_DIR"
+    # Read by deploy/release.sh at every release: which nginx-edge-*.conf decides the visitor's address.
+    echo "$EDGE" >"$ENV_DIR/edge"
     (
         umask 077
         cat >"$ENV_DIR/env" <<EOF

@@ -42,10 +42,21 @@ install_release() {
     .venv/bin/python -m compileall -q . -x '/\.venv/' >/dev/null || true
 }
 
+edge() {
+    local edge
+    edge=$(cat /etc/moviemagic/edge 2>/dev/null || echo cloudfront)
+    case $edge in
+        cloudfront | direct | alb) echo "$edge" ;;
+        *) fail 1 "unknown edge '$edge' in /etc/moviemagic/edge (cloudfront, direct or alb)" ;;
+    esac
+}
+
 restart_app() {
     # The release brings its own systemd unit and nginx config: a rollback restores those too.
     install -m 0644 "$ROOT/current/deploy/moviemagic.service" /etc/systemd/system/moviemagic.service
     install -m 0644 "$ROOT/current/deploy/nginx.conf" /etc/nginx/nginx.conf
+    # What stands in front of this server (cloudfront, direct or alb), written by deploy/bootstrap.sh.
+    install -m 0644 "$ROOT/current/deploy/nginx-edge-$(edge).conf" /etc/nginx/moviemagic-edge.conf
     systemctl daemon-reload
     systemctl enable --quiet nginx moviemagic
     nginx -t -q

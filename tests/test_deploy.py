@@ -178,8 +178,16 @@ SAMPLE = {
     "AppSecret": f"arn:aws:secretsmanager:{REGION}:123456789012:secret:AppSecret-xyz-AbCdEf",
     "AppAddress": "203.0.113.10", "PublicUrl": "https://d111111abcdef8.cloudfront.net",
     "AppLogGroup": "/moviemagic/moviemagic", "PostersBucket": "moviemagic-postersbucket-1a2b3c4d5e6f",
-    "SesSender": "", "SesQueueName": "",
+    "SesSender": "", "SesQueueName": "", "Edge": "cloudfront",
 }
+
+
+def test_nginx_believes_cloudfront_headers_only_when_cloudfront_is_in_front() -> None:
+    """UseCloudFront=false opens port 80 to WebCidr: then no forwarded header may name the visitor."""
+    variables = _user_data_parts()[0]["Fn::Sub"][1]
+    assert variables["Edge"] == {"Fn::If": ["UseCloudFront", "cloudfront", "direct"]}
+    for edge in ("cloudfront", "direct"):
+        assert (ROOT / "deploy" / f"nginx-edge-{edge}.conf").exists()
 
 
 def render_user_data(values: dict[str, str]) -> str:

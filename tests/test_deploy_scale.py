@@ -53,6 +53,8 @@ def test_user_data_carries_the_deploy_scripts_and_a_redis_url() -> None:
     assert with_all_scripts(text) == text, "run python deploy/embed_bootstrap.py"
     assert "SIGNAL_RESOURCE='ServerGroup'" in text and "REDIS_URL='rediss://" in text
     assert "SEED_DEMO='false'" in text  # the single-instance stack seeded the shared tables already
+    # nginx takes the visitor from the balancer's X-Forwarded-For (tests/test_nginx.py runs that edge file).
+    assert "EDGE='alb'" in text and (ROOT / "deploy" / "nginx-edge-alb.conf").exists()
 
 
 def test_servers_roll_one_at_a_time_and_only_the_balancer_reaches_them() -> None:

@@ -8,6 +8,7 @@ server itself, and a 5xx shows up as a JSON line the CloudWatch metric filter co
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import http.client
 import json
@@ -17,7 +18,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -82,14 +83,17 @@ class Proxy:
             time.sleep(0.05)
 
 
-@pytest.fixture(scope="module")
-def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    work = tmp_path_factory.mktemp("nginx")
+@contextlib.contextmanager
+def run_proxy(work: Path, edge: str, trusted_balancer: str = "") -> Iterator[Proxy]:
+    """nginx with deploy/nginx.conf and the deploy/nginx-edge-<edge>.conf that deploy/release.sh installs."""
     upstream = ThreadingHTTPServer(("127.0.0.1", 0), EchoHeaders)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     port = free_port()
     text = NGINX_CONF.read_text()
-    replacements = [
+    edge_conf = (NGINX_CONF.parent / f"nginx-edge-{edge}.conf").read_text()
+    if trusted_balancer:  # the balancer's private address range, here the loopback the test connects from
+        edge_conf += f"\nset_real_ip_from {trusted_balancer};\n"
+    replacements: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
         (r"^user nginx;", f"user {getpass.getuser()};"),
         (r"^pid /run/nginx.pid;", f"pid {work}/nginx.pid;"),
         (r"^error_log [^;]*;", f"error_log {work}/error.log;"),
@@ -99,6 +103,7 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
         (r"listen \[::\]:80 default_server;", ""),
         (r"include /usr/share/nginx/modules/\*.conf;", ""),
         (r"include /etc/nginx/mime.types;", ""),
+        (r"include /etc/nginx/moviemagic-edge.conf;", lambda _match: edge_conf),
     ]
     for pattern, replacement in replacements:
         text, count = re.subn(pattern, replacement, text, flags=re.MULTILINE)
@@ -115,10 +120,19 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
             break
         except OSError:
             time.sleep(0.1)
-    yield Proxy(port, work / "access.log")
-    process.terminate()
-    process.wait(timeout=10)
-    upstream.shutdown()
+    try:
+        yield Proxy(port, work / "access.log")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        upstream.shutdown()
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    """Behind CloudFront: the single-instance stack's default."""
+    with run_proxy(tmp_path_factory.mktemp("nginx"), "cloudfront") as cloudfront:
+        yield cloudfront
 
 
 def test_the_visitor_ip_and_scheme_reach_the_app_and_the_log(proxy: Proxy) -> None:
@@ -220,3 +234,38 @@ def test_a_server_error_is_a_json_line_the_metric_filter_counts(proxy: Proxy) ->
     assert proxy.get("/boom")[0] == 500
     line = proxy.log_line("/boom")
     assert isinstance(line["status"], int) and line["status"] >= 500
+
+
+def test_behind_the_load_balancer_the_visitor_is_the_last_forwarded_address(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """deploy/cloudformation-scale.yaml: the ALB appends the address it saw to X-Forwarded-For. nginx takes
+    that one (not what the visitor wrote before it, not a CloudFront header nobody set), so per-visitor
+    limits count visitors, not balancer nodes."""
+    with run_proxy(tmp_path_factory.mktemp("nginx-alb"), "alb", trusted_balancer="127.0.0.0/8") as alb:
+        forged = {"X-Forwarded-For": "10.9.9.9, 198.51.100.77", "X-Forwarded-Proto": "https",
+                  "CloudFront-Viewer-Address": "192.0.2.1:1"}
+        status, headers, body = alb.get("/movie/m-2", forged)
+        seen = json.loads(body)
+        assert status == 200 and seen["X-Forwarded-For"] == "198.51.100.77" and seen["X-Forwarded-Proto"] == "https"
+        assert headers["strict-transport-security"] == "max-age=31536000"
+        assert alb.log_line("/movie/m-2")["client"] == "198.51.100.77"
+        # Sign-in limits count each visitor behind the balancer on its own.
+        visitor = {"X-Forwarded-For": "203.0.113.70"}
+        statuses = [alb.get("/login", visitor)[0] for _ in range(15)]
+        assert 429 in statuses
+        assert alb.get("/login", {"X-Forwarded-For": "203.0.113.71"})[0] == 200
+
+
+def test_without_a_trusted_edge_no_header_names_the_visitor(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """UseCloudFront=false: visitors reach nginx directly, so neither header can be forged to dodge limits."""
+    with run_proxy(tmp_path_factory.mktemp("nginx-direct"), "direct") as direct:
+        forged = {"CloudFront-Viewer-Address": "192.0.2.9:1", "X-Forwarded-For": "192.0.2.10",
+                  "CloudFront-Forwarded-Proto": "https"}
+        _, headers, body = direct.get("/", forged)
+        seen = json.loads(body)
+        assert seen["X-Forwarded-For"] == "127.0.0.1" and seen["X-Forwarded-Proto"] == "http"
+        assert "strict-transport-security" not in headers
+    # An ALB edge trusts only the balancer's private ranges: a forged header from elsewhere is ignored.
+    with run_proxy(tmp_path_factory.mktemp("nginx-alb-untrusted"), "alb") as alb:
+        _, _, body = alb.get("/", {"X-Forwarded-For": "192.0.2.11"})
+        assert json.loads(body)["X-Forwarded-For"] == "127.0.0.1"
