@@ -2,8 +2,7 @@
 
     .venv/bin/python bench/bench_cross_instance.py [--changes 60]
 
-Starts a redis-server (Debian's), the shared durable embedded backend (``python main.py backend``) and two
-apps on it with ``MOVIEMAGIC_REDIS_URL``, exactly as the README runs several instances. Alice, on A, clicks
+Starts two instances as the README runs them (``bench/two_instances.py``). Alice, on A, clicks
 seats of the demo's grand hall one after another (hold, then release); Bob, on B, watches the same map. For
 each change it records the moment of Alice's click and the moment Bob's seat element changed class (a
 MutationObserver in Bob's page; both clocks are this machine's). Prints ``key=value`` lines: p50/p95/max of
@@ -16,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
 from pathlib import Path
 
 from playwright.async_api import Browser, Page, async_playwright
@@ -36,8 +34,8 @@ from bench.bench_seatmap import (  # noqa: E402
     wait_seen,
     wait_state,
 )
-from tests.e2e.app_process import CHROMIUM, CHROMIUM_ARGS, RunningApp, start_app, start_backend  # noqa: E402
-from tests.redis_server import RedisServer  # noqa: E402
+from bench.two_instances import two_instances  # noqa: E402
+from tests.e2e.app_process import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
 async def watcher(browser: Browser, url: str) -> Page:
@@ -65,41 +63,27 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--changes", type=int, default=60)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        redis = RedisServer(root / "redis").start()
-        backend = start_backend(root / "data", snapshot_seconds="3600")
-        apps: list[RunningApp] = []
-        try:
-            for _ in range(2):
-                # Alice picks seats one by one across a row: the single-seat rule has its own tests.
-                apps.append(start_app(root / "data", endpoint_url=backend.url, redis_url=redis.url,
-                                      snapshot_seconds="3600", single_seat_rule="false"))
-            a, b = apps
-            showtime_id, _movies = grand_show(backend.url)
-            out(showtime=showtime_id, instances=2, channel="redis")
-            async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                alice = await (await browser.new_context(viewport={"width": 1440, "height": 900})).new_page()
-                await register(alice, a)
-                await open_map(alice, f"{a.url}/showtime/{showtime_id}")
-                watchers = {"other_instance": await watcher(browser, f"{b.url}/showtime/{showtime_id}"),
-                            "same_instance": await watcher(browser, f"{a.url}/showtime/{showtime_id}")}
-                latencies = await measure(alice, watchers, args.changes)
-                await browser.close()
-            for name, values in latencies.items():
-                out(**{f"click_a_to_dom_{name}_n": len(values),
-                       f"click_a_to_dom_{name}_ms_p50": pct(values, 0.5),
-                       f"click_a_to_dom_{name}_ms_p95": pct(values, 0.95),
-                       f"click_a_to_dom_{name}_ms_max": max(values)})
-            other, same = latencies["other_instance"], latencies["same_instance"]
-            out(cross_instance_p95_over_same_instance_p95=pct(other, 0.95) / pct(same, 0.95))
-        finally:
-            for app in apps:
-                app.stop()
-            backend.stop()
-            redis.stop()
-
+    # Alice picks seats one by one across a row: the single-seat rule has its own tests.
+    with two_instances(single_seat_rule="false") as cluster:
+        a, b = cluster.apps
+        showtime_id, _movies = grand_show(cluster.backend.url)
+        out(showtime=showtime_id, instances=2, channel="redis")
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            alice = await (await browser.new_context(viewport={"width": 1440, "height": 900})).new_page()
+            await register(alice, a)
+            await open_map(alice, f"{a.url}/showtime/{showtime_id}")
+            watchers = {"other_instance": await watcher(browser, f"{b.url}/showtime/{showtime_id}"),
+                        "same_instance": await watcher(browser, f"{a.url}/showtime/{showtime_id}")}
+            latencies = await measure(alice, watchers, args.changes)
+            await browser.close()
+    for name, values in latencies.items():
+        out(**{f"click_a_to_dom_{name}_n": len(values),
+               f"click_a_to_dom_{name}_ms_p50": pct(values, 0.5),
+               f"click_a_to_dom_{name}_ms_p95": pct(values, 0.95),
+               f"click_a_to_dom_{name}_ms_max": max(values)})
+    other, same = latencies["other_instance"], latencies["same_instance"]
+    out(cross_instance_p95_over_same_instance_p95=pct(other, 0.95) / pct(same, 0.95))
 
 if __name__ == "__main__":
     asyncio.run(main())

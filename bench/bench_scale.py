@@ -37,7 +37,6 @@ import itertools
 import random
 import re
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
@@ -52,12 +51,12 @@ import socketio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.two_instances import two_instances  # noqa: E402
 from services.catalog.catalog import CatalogService  # noqa: E402
 from services.clock import SystemClock  # noqa: E402
 from services.platform.aws import connect  # noqa: E402
 from services.settings import Settings  # noqa: E402
-from tests.e2e.app_process import RunningApp, start_app, start_backend  # noqa: E402
-from tests.redis_server import RedisServer  # noqa: E402
+from tests.e2e.app_process import RunningApp  # noqa: E402
 
 API = "/api/v1"
 PASSWORD = "correct horse"
@@ -373,30 +372,15 @@ async def main() -> None:
         await run(remotes, args.showtime, movie_ids, args)
         return
     args.buyers_per_account = args.buyers_per_account or 1
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        redis = RedisServer(root / "redis").start()
-        backend = start_backend(root / "data", snapshot_seconds="3600")
-        apps: list[RunningApp] = []
-        try:
-            for _ in range(2):
-                # Every simulated customer signs up from 127.0.0.1: lift the per-address sign-up limit.
-                apps.append(start_app(root / "data", endpoint_url=backend.url, redis_url=redis.url,
-                                      snapshot_seconds="3600", registrations_per_client_per_hour="100000",
-                                      registrations_per_hour="1000000"))
-            showtime_id, movie_ids = grand_show(backend.url)
-            await run(list(apps), showtime_id, movie_ids, args)
-        finally:
-            for index, app in enumerate(apps):
-                app.stop()
-                report_log_errors("ab"[index], app.log())
-            backend.stop()
-            redis.stop()
+    # Every simulated customer signs up from 127.0.0.1: lift the per-address sign-up limit.
+    with two_instances(on_stop=report_log_errors, registrations_per_client_per_hour="100000",
+                       registrations_per_hour="1000000") as cluster:
+        showtime_id, movie_ids = grand_show(cluster.backend.url)
+        await run(list(cluster.apps), showtime_id, movie_ids, args)
 
-
-def report_log_errors(name: str, log: str) -> None:
+def report_log_errors(name: str, app: RunningApp) -> None:
     """What failed inside an app (the exception lines of its tracebacks and its ERROR lines), counted."""
-    lines = log.splitlines()
+    lines = app.log().splitlines()
     failures: Counter[str] = Counter()
     for index, line in enumerate(lines):
         if line.startswith("Traceback"):
