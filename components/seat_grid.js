@@ -301,10 +301,9 @@ export default {
       }
       v.s = Math.max(v.fit, (this.focus_px + 0.5) / Math.min(SEAT_W, SEAT_H)); // + 0.5: no 47.99 px seat
       v.zoomed = v.s > v.fit * 1.01;
-      this.apply(); // sizes the viewport for this scale first
-      const vp = this.$refs.vp;
-      v.x = vp.clientWidth / 2 - ((x0 + x1) / 2) * v.s;
-      v.y = vp.clientHeight / 2 - ((y0 + y1) / 2) * v.s;
+      this.apply(); // sizes the viewport for this scale first (its width and height as apply() knows them)
+      v.x = this.vpWidth / 2 - ((x0 + x1) / 2) * v.s;
+      v.y = this.vpHeight / 2 - ((y0 + y1) / 2) * v.s;
       this.apply();
     },
     zoomBy(factor, px, py) {
