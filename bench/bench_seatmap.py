@@ -160,7 +160,9 @@ PHASE_PROBE = """(() => {
 PHASES = """() => {
   const mark = (n) => { const e = performance.getEntriesByName(n)[0]; return e ? e.startTime : -1; };
   const paint = (n) => { const e = performance.getEntriesByName(n, 'paint')[0]; return e ? e.startTime : -1; };
-  return {first_paint: paint('first-paint'), first_contentful_paint: paint('first-contentful-paint'),
+  const nav = performance.getEntriesByType('navigation')[0];
+  return {html_response_start: nav.responseStart, html_response_end: nav.responseEnd,
+          first_paint: paint('first-paint'), first_contentful_paint: paint('first-contentful-paint'),
           content_drawn: mark('content-drawn'), seats_painted: mark('seat-grid-painted'),
           largest_contentful_paint: window.__lcp, socket_connected: mark('socket-connected'),
           seats: document.querySelectorAll('.sg-seat').length};
