@@ -45,7 +45,8 @@ OVERLAPS = """() => {
   const overlaps = [];
   for (const label of labels)
     for (const s of seen)
-      if (label.l < s.r && s.l < label.r && label.t < s.b && s.t < label.b) overlaps.push(label.text + s.label);
+      if (label.l < s.r && s.l < label.r && label.t < s.b && s.t < label.b)
+        overlaps.push(label.text + ' over ' + s.label);
   const covered = seen.filter((s) => {
     const hit = document.elementFromPoint((s.l + s.r) / 2, (s.t + s.b) / 2);
     return !(hit && hit.closest('.sg-seat') === s.el);
