@@ -26,7 +26,7 @@ COMPILER = ROOT / "node_modules" / ".bin" / "tailwindcss"
 def build(output: Path) -> None:
     """Compile the Tailwind input into ``output`` (minified)."""
     if not COMPILER.exists():
-        raise SystemExit(f"{COMPILER.relative_to(ROOT)} is missing: run `npm ci` in {ROOT} first")
+        raise FileNotFoundError(f"{COMPILER.relative_to(ROOT)} is missing: run `npm ci` in {ROOT} first")
     subprocess.run([str(COMPILER), "--input", str(SOURCE), "--output", str(output), "--minify"],
                    cwd=ROOT, check=True, capture_output=True, text=True)
 
@@ -40,6 +40,9 @@ def stale() -> bool:
 
 
 def main(argv: list[str]) -> int:
+    if not COMPILER.exists():
+        print(f"{COMPILER.relative_to(ROOT)} is missing: run `npm ci` in {ROOT} first")
+        return 2
     if argv[1:] == ["check"]:
         if stale():
             print(f"{OUTPUT.relative_to(ROOT)} is stale: run `python tools/build_css.py`")
