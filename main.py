@@ -24,6 +24,7 @@ import pages
 from components.language import LanguageFromQuery
 from components.service_call import call
 from components.session import SessionGuard
+from components.theme import use_compiled_tailwind
 from services.accounts.password_reset import PasswordResetService
 from services.accounts.tokens import TokenService
 from services.accounts.users import UserService
@@ -264,6 +265,7 @@ def serve(settings: Settings) -> None:
     prepare_data(services)
 
     app.add_static_files("/assets", ASSETS)
+    use_compiled_tailwind()  # with tailwind=False below: no in-browser Tailwind (docs/ARCHITECTURE.md §7)
     # A browser sends small events (clicks, field values); refuse huge websocket/polling messages.
     core.sio.eio.max_http_buffer_size = settings.max_socket_message_bytes
     pages.register(services)
@@ -289,6 +291,7 @@ def serve(settings: Settings) -> None:
         port=settings.port,
         title="Movie Magic",
         dark=True,
+        tailwind=False,  # the CSS is compiled ahead of time: components.theme.use_compiled_tailwind
         favicon=ASSETS / "favicon.svg",
         storage_secret=settings.storage_secret,
         # The session cookie travels only over HTTPS when the public URL is HTTPS (behind the proxy).

@@ -29,8 +29,9 @@ fi
 
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-# Browser libraries the app serves itself (package.json: jsQR for the check-in camera), exactly as locked.
-npm ci --omit=dev --no-audit --no-fund --silent
+# Browser libraries the app serves itself (package.json: jsQR for the check-in camera), exactly as locked, and
+# the Tailwind compiler (devDependencies: tests/test_tailwind_css.py rebuilds the CSS to check it is current).
+npm ci --no-audit --no-fund --silent
 
 .venv/bin/ruff check .         # a second: fails fast on the commonest slip
 # The other static checks run beside the tests: together they take ~20 s of one core (mypy without its cache,

@@ -3,6 +3,10 @@
     .venv/bin/python bench/bench_seatmap.py [--changes 50] [--clients 200] [--renders 5]
 
 Prints ``key=value`` lines:
+- the phases a customer feels, warm browser cache, median of N loads, for the 2,070-seat grand hall's seat map
+  (``map.*``) and the home page (``home.*``): first paint, first contentful paint, the page's content drawn,
+  the seats painted, the largest contentful paint, NiceGUI's socket connected, and what the browser spent on
+  style recalculation, layout and script (Chrome DevTools Protocol ``Performance.getMetrics``);
 - time to the first full render of the demo's 2,070-seat grand hall (navigation start -> seats built and
   painted), cold and warm, and the grid's own build time in the browser;
 - bytes: the layout prop (it travels once, inside the page's HTML, not over the websocket), the page,
@@ -42,7 +46,7 @@ from services.catalog.catalog import CatalogService  # noqa: E402
 from services.clock import SystemClock  # noqa: E402
 from services.platform.aws import connect  # noqa: E402
 from services.settings import Settings  # noqa: E402
-from tests.e2e.app_process import CHROMIUM, CHROMIUM_ARGS, RunningApp, start_app  # noqa: E402
+from tests.e2e.app_process import CHROMIUM, CHROMIUM_ARGS, RunningApp, start_app_at  # noqa: E402
 
 
 def out(**values: object) -> None:
@@ -128,6 +132,76 @@ async def wait_state(page: Page, label: str, code: str, timeout: float = 10.0) -
 def seat_labels(count: int) -> list[str]:
     rows = ["W", "X", "Y", "Z"]
     return [f"Row {rows[i // 20]}, seat {i % 20 + 3}," for i in range(count)]
+
+
+# The phases a customer feels ---------------------------------------------------------------------------------
+# Installed before any page script runs: records NiceGUI's socket connecting (window.socket is assigned once,
+# by nicegui.js) and the largest contentful paint as it grows, and marks "content-drawn" at the frame after
+# the one in which the page's content element first had children (as the grid marks "seat-grid-painted").
+PHASE_PROBE = """(() => {
+  let sock;
+  Object.defineProperty(window, 'socket', {configurable: true, get: () => sock, set: (value) => {
+    sock = value;
+    const first = () => performance.getEntriesByName('socket-connected').length === 0;
+    value.on('connect', () => { if (first()) performance.mark('socket-connected'); });
+  }});
+  window.__lcp = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__lcp = Math.max(window.__lcp, entry.startTime);
+  }).observe({type: 'largest-contentful-paint', buffered: true});
+  const poll = () => {
+    const content = document.querySelector('.nicegui-content');
+    if (content && content.children.length) {
+      requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('content-drawn')));
+    } else requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+})()"""
+PHASES = """() => {
+  const mark = (n) => { const e = performance.getEntriesByName(n)[0]; return e ? e.startTime : -1; };
+  const paint = (n) => { const e = performance.getEntriesByName(n, 'paint')[0]; return e ? e.startTime : -1; };
+  const nav = performance.getEntriesByType('navigation')[0];
+  return {html_response_start: nav.responseStart, html_response_end: nav.responseEnd,
+          first_paint: paint('first-paint'), first_contentful_paint: paint('first-contentful-paint'),
+          content_drawn: mark('content-drawn'), seats_painted: mark('seat-grid-painted'),
+          largest_contentful_paint: window.__lcp, socket_connected: mark('socket-connected'),
+          seats: document.querySelectorAll('.sg-seat').length};
+}"""
+CDP_METRICS = {"RecalcStyleCount": "style_recalcs", "RecalcStyleDuration": "style_recalc",
+               "LayoutCount": "layouts", "LayoutDuration": "layout", "ScriptDuration": "script",
+               "TaskDuration": "main_thread_busy"}
+
+
+async def measure_phases(browser: Browser, name: str, url: str, runs: int, ready: str) -> None:
+    """Median phases over ``runs`` warm loads (one browser context: its HTTP cache is warm after a first load)."""
+    context = await browser.new_context(viewport={"width": 1440, "height": 900})
+    await context.add_init_script(PHASE_PROBE)
+    results: list[dict[str, float]] = []
+    for run in range(runs + 1):
+        page = await context.new_page()
+        cdp = await context.new_cdp_session(page)
+        await cdp.send("Performance.enable")
+        await page.goto(url)
+        await page.wait_for_function(f"performance.getEntriesByName('{ready}').length > 0 && "
+                                     "performance.getEntriesByName('socket-connected').length > 0", timeout=30_000)
+        await asyncio.sleep(1.0)  # late paints (images) become the largest contentful paint
+        phases = await page.evaluate(PHASES)
+        metrics = {m["name"]: m["value"] for m in (await cdp.send("Performance.getMetrics"))["metrics"]}
+        for key, label in CDP_METRICS.items():
+            phases[label] = metrics.get(key, -1) * (1000 if key.endswith("Duration") else 1)
+        if run:  # the first load fills the cache
+            results.append(phases)
+        await page.close()
+    await context.close()
+    medians = {key: statistics.median(r[key] for r in results) for key in results[0]}
+    if name == "map":
+        medians["live"] = statistics.median(max(r["seats_painted"], r["socket_connected"]) for r in results)
+    else:
+        medians.pop("seats_painted")
+        medians.pop("seats")
+        medians["live"] = statistics.median(max(r["content_drawn"], r["socket_connected"]) for r in results)
+    out(**{f"{name}.{key}_ms" if key not in ("seats", "style_recalcs", "layouts") else f"{name}.{key}": value
+           for key, value in medians.items()}, **{f"{name}.runs": len(results)})
 
 
 # The measurements ----------------------------------------------------------------------------------------
@@ -277,10 +351,15 @@ async def main() -> None:
     parser.add_argument("--snapshot-seconds", type=float, default=3600,
                         help="the embedded backend's save interval; a save holds every request for ~1 s, which "
                              "would show up here as seat-map latency (use 30, the default of the app, to see it)")
+    parser.add_argument("--phases-only", action="store_true",
+                        help="only the page-load phases of the seat map and the home page (~1 minute)")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the checkout whose main.py runs (e.g. /work/main to measure it before a change)")
     args = parser.parse_args()
     out(embedded_snapshot_seconds=args.snapshot_seconds)
     with tempfile.TemporaryDirectory() as data_dir:
-        app = await asyncio.to_thread(start_app, Path(data_dir), snapshot_seconds=str(args.snapshot_seconds))
+        app = await asyncio.to_thread(start_app_at, args.root, Path(data_dir),
+                                    snapshot_seconds=str(args.snapshot_seconds))
         try:
             showtime_id, seats = grand_showtime(app)
             out(showtime=showtime_id, hall_seats=seats)
@@ -295,6 +374,11 @@ async def main() -> None:
                     for i in range(seats)]).encode()))
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                await measure_phases(browser, "map", url, args.renders, "seat-grid-painted")
+                await measure_phases(browser, "home", f"{app.url}/", args.renders, "content-drawn")
+                if args.phases_only:
+                    await browser.close()
+                    return
                 await measure_render(browser, url, args.renders)
                 alice = await measure_live(browser, app, url, args.changes)
                 await measure_fanout(app, alice, url, args.clients, args.rounds)

@@ -10,11 +10,16 @@
 //
 // Rendering: one absolutely positioned <div role="gridcell"> per seat inside a plane that is zoomed and
 // panned with a CSS transform (compositor only: no re-layout on zoom), rows as ARIA rows, roving tabindex.
+// Mounting reads the map's width once, before the seats exist, and sets every class and size the seats
+// depend on before inserting them: the browser styles and lays out the 2,000 seats once, not after each read.
+// Zoomed and panned past the row letters, the letters show in a gutter column at the left and the plane is
+// clipped to the right of it, so a letter never covers a seat ("W 21" never reads "W1").
 
 const U = 30; // grid pitch in plane px
 const SEAT_W = 24;
 const SEAT_H = 22;
 const GUTTER = 36; // row letters on both sides
+const RAIL_W = 34; // the row letters' column while zoomed (seat_grid.css: .sg-railed .sg-clip)
 const BAND_H = 44; // category band header
 const AISLE_H = 22; // a walkway row
 const PAD = 14;
@@ -63,7 +68,7 @@ export default {
         <div class="sg-screen-text">{{ labels.screen }}</div>
       </div>
       <div class="sg-vp" ref="vp">
-        <div class="sg-plane" ref="plane"></div>
+        <div class="sg-clip"><div class="sg-plane" ref="plane"></div></div>
         <div class="sg-rail" ref="rail" aria-hidden="true"></div>
         <div class="sg-hint" ref="hint" aria-hidden="true">{{ labels.zoom_hint }}</div>
         <div class="sg-tip" ref="tip" aria-hidden="true"></div>
@@ -102,23 +107,24 @@ export default {
   },
   mounted() {
     window.performance?.mark?.("seat-grid-build-start");
-    this.build(this.status || {});
     this.view = { s: 1, x: 0, y: 0, fit: 1, zoomed: false };
+    this.vpWidth = this.$refs.root.clientWidth; // the one read while mounting (no seats to lay out yet)
+    this.build(this.status || {});
     this.pointers = new Map();
     this.bindPointer();
     this.bindKeyboard();
     // On the kiosk a resize of its card (rotation, wheelchair mode) brings my seats back into the middle;
     // the map's own resizes (zooming out to the whole hall) must not undo what the customer asked for.
     this.resizeObserver = new ResizeObserver((entries) => {
+      // Called after a layout: reading the width here forces nothing.
+      this.vpWidth = this.$refs.root.clientWidth;
       this.fit(false);
       if (entries.some((entry) => entry.target !== this.$refs.root)) this.focusMine();
     });
     this.resizeObserver.observe(this.$refs.root);
     // The kiosk sizes the map to its card: watch the card too (wheelchair mode shrinks it, not the map).
     if (this.focus_px && this.$refs.root.parentElement) this.resizeObserver.observe(this.$refs.root.parentElement);
-    this.fit(true);
     this.focusMine();
-    this.settle();
     this.$refs.root.dataset.ready = "1";
     window.performance?.mark?.("seat-grid-ready");
     requestAnimationFrame(() => requestAnimationFrame(() => window.performance?.mark?.("seat-grid-painted")));
@@ -192,11 +198,14 @@ export default {
       plane.setAttribute("aria-label", L.grid);
       plane.style.width = `${width}px`;
       plane.style.height = `${y + PAD}px`;
+      // Scale, viewport height and the classes that restyle seats (sg-nonum) first, then the seats.
+      this.size = { w: width, h: y + PAD };
+      this.fit(true);
+      this.settle();
       plane.innerHTML = html.join("");
       this.$refs.rail.innerHTML = rowOf
         .map((row) => `<div class="sg-rail-l" style="top:${row.y}px"><span>${esc(row.label)}</span></div>`)
         .join("");
-      this.size = { w: width, h: y + PAD };
       this.seats = seats;
       this.rows = rowOf;
       this.byId = new Map(seats.map((seat, i) => [seat.id, i]));
@@ -265,8 +274,7 @@ export default {
     },
     // Zoom and pan ---------------------------------------------------------------------------------------
     fit(reset) {
-      const vp = this.$refs.vp;
-      const width = vp.clientWidth || this.$refs.root.clientWidth;
+      const width = this.vpWidth;
       if (!width || !this.size) return;
       const fitScale = Math.min(width / this.size.w, 1.35);
       this.fitHeight = Math.max(Math.ceil(this.size.h * fitScale), 160);
@@ -293,10 +301,9 @@ export default {
       }
       v.s = Math.max(v.fit, (this.focus_px + 0.5) / Math.min(SEAT_W, SEAT_H)); // + 0.5: no 47.99 px seat
       v.zoomed = v.s > v.fit * 1.01;
-      this.apply(); // sizes the viewport for this scale first
-      const vp = this.$refs.vp;
-      v.x = vp.clientWidth / 2 - ((x0 + x1) / 2) * v.s;
-      v.y = vp.clientHeight / 2 - ((y0 + y1) / 2) * v.s;
+      this.apply(); // sizes the viewport for this scale first (its width and height as apply() knows them)
+      v.x = this.vpWidth / 2 - ((x0 + x1) / 2) * v.s;
+      v.y = this.vpHeight / 2 - ((y0 + y1) / 2) * v.s;
       this.apply();
     },
     zoomBy(factor, px, py) {
@@ -326,8 +333,8 @@ export default {
         vp.style.height = `${height}px`;
         this.vpHeight = height;
       }
-      const vw = vp.clientWidth;
-      const vh = vp.clientHeight;
+      const vw = this.vpWidth; // the map's own width (ResizeObserver), its height as just set: no layout read
+      const vh = height;
       const w = this.size.w * v.s;
       const h = this.size.h * v.s;
       v.x = w <= vw ? (vw - w) / 2 : Math.min(0, Math.max(vw - w, v.x));
@@ -337,7 +344,12 @@ export default {
       const rail = this.$refs.rail;
       rail.style.transform = `translate(0, ${v.y}px) scale(1, ${v.s})`;
       rail.style.setProperty("--inv", String(1 / v.s));
-      rail.classList.toggle("show", v.zoomed && v.x < -GUTTER * v.s * 0.6);
+      const railed = v.zoomed && v.x < -GUTTER * v.s * 0.6;
+      if (railed !== this.railed) {
+        this.railed = railed;
+        rail.classList.toggle("show", railed);
+        vp.classList.toggle("sg-railed", railed); // clips the plane to the right of the letters' column
+      }
       this.scheduleSettle();
     },
     roomHeight() {
@@ -582,7 +594,8 @@ export default {
       const cx = (GUTTER + seat.col * U + U / 2) * v.s + v.x;
       const cy = (this.rows[seat.rowIndex].y + U / 2) * v.s + v.y;
       const margin = U * v.s;
-      if (cx < margin || cx > vp.clientWidth - margin || cy < margin || cy > vp.clientHeight - margin) {
+      const left = margin + (this.railed ? RAIL_W : 0); // not behind the row letters' column
+      if (cx < left || cx > vp.clientWidth - margin || cy < margin || cy > vp.clientHeight - margin) {
         v.x += vp.clientWidth / 2 - cx;
         v.y += vp.clientHeight / 2 - cy;
         this.apply();

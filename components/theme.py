@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from nicegui import ui
 
 PRIMARY = "#e11d48"  # marquee red
@@ -25,6 +28,20 @@ body {{ background: radial-gradient(1200px 600px at 50% -200px, #2a1030 0%, {BAC
 a:focus-visible, button:focus-visible {{ outline: 2px solid {ACCENT}; outline-offset: 2px; }}
 .q-field--dark .q-field__control {{ background: rgba(255,255,255,.04); }}
 """
+
+
+# Tailwind compiled ahead of time (tools/build_css.py); served with the other assets under /assets.
+TAILWIND_CSS = Path(__file__).resolve().parents[1] / "assets" / "css" / "tailwind.css"
+
+
+def use_compiled_tailwind() -> None:
+    """Link the precompiled Tailwind CSS on every page (the app runs with ``ui.run(tailwind=False)``).
+
+    Called once at start-up. The content hash in the URL lets browsers keep the file cached until a rebuild
+    changes it. NiceGUI's head declares the layer order (theme, base, quasar, ..., utilities) before this link,
+    so Tailwind's layers fall into the same places as with its in-browser script."""
+    digest = hashlib.sha256(TAILWIND_CSS.read_bytes()).hexdigest()[:12]
+    ui.add_head_html(f'<link rel="stylesheet" href="/assets/css/tailwind.css?v={digest}">', shared=True)
 
 
 def apply_theme() -> None:

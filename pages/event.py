@@ -12,7 +12,7 @@ from nicegui import ui
 
 from components.event_card import kind_label
 from components.frame import frame
-from components.movie_card import poster_url
+from components.movie_card import poster_img
 from components.service_call import call
 from components.session import choose_city, current_city, current_user
 from services.catalog.models import Movie, Showtime, Theater
@@ -69,8 +69,8 @@ def _not_found() -> None:
 
 def _hero(event: Movie) -> None:
     with ui.row().classes("w-full gap-6 flex-nowrap max-sm:flex-col"):
-        ui.image(poster_url(event)).classes("mm-poster w-48 sm:w-64 shrink-0 self-center sm:self-start").props(
-            f'alt="{t("Poster of {title}", title=event.title)}"')
+        poster_img(event, alt=t("Poster of {title}", title=event.title), priority="high").classes(
+            "mm-poster w-48 sm:w-64 h-auto shrink-0 self-center sm:self-start")
         with ui.column().classes("gap-3 min-w-0"):
             ui.label(kind_label(event.kind)).classes("text-accent text-xs font-bold uppercase tracking-widest")
             ui.label(event.title).classes("mm-title text-3xl sm:text-5xl text-white").mark("page-title")

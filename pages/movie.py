@@ -8,7 +8,7 @@ from itertools import groupby
 from nicegui import ui
 
 from components.frame import frame
-from components.movie_card import audience_text, poster_url
+from components.movie_card import audience_text, poster_img
 from components.service_call import call
 from components.session import choose_city, current_city
 from pages.movie_reviews import reviews_section
@@ -54,9 +54,8 @@ def _not_found() -> None:
 
 def _hero(movie: Movie, audience: RatingSummary) -> None:
     with ui.row().classes("w-full gap-6 flex-nowrap max-sm:flex-col"):
-        ui.image(poster_url(movie, "page")).classes("mm-poster w-48 sm:w-64 shrink-0 self-center sm:self-start").props(
-            f'alt="{t("Poster of {title}", title=movie.title)}"'
-        )
+        poster_img(movie, "page", alt=t("Poster of {title}", title=movie.title), priority="high").classes(
+            "mm-poster w-48 sm:w-64 h-auto shrink-0 self-center sm:self-start")
         with ui.column().classes("gap-3 min-w-0"):
             ui.label(movie.title).classes("mm-title text-3xl sm:text-5xl text-white").mark("page-title")
             if movie.tagline:

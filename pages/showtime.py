@@ -10,7 +10,7 @@ from nicegui import app, background_tasks, ui
 
 from components.booking_summary import BookingSummary
 from components.frame import frame
-from components.movie_card import poster_url
+from components.movie_card import poster_img
 from components.seat_grid import SeatGrid
 from components.seat_selection import SeatSelection, Selection
 from components.service_call import call
@@ -196,7 +196,7 @@ def _take_pick(showtime_id: str) -> list[str] | None:
 
 def _header(movie: Movie, theater: Theater, screen: Screen, showtime: Showtime) -> None:
     with ui.row().classes("w-full items-center gap-4 flex-nowrap"):
-        ui.image(poster_url(movie)).classes("mm-poster w-14 sm:w-20 shrink-0").props('alt="" aria-hidden="true"')
+        poster_img(movie, priority="low").classes("mm-poster w-14 sm:w-20 h-auto shrink-0").props('aria-hidden="true"')
         with ui.column().classes("gap-1 min-w-0"):
             ui.link(movie.title, f"/movie/{movie.movie_id}").classes(
                 "mm-title mm-link text-2xl sm:text-3xl text-white"
