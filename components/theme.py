@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from nicegui import ui
+
+from components.display import apply_display
+from components.heading import CSS as HEADING_CSS
+from components.language import set_html_lang
+from services.i18n import t
 
 PRIMARY = "#e11d48"  # marquee red
 ACCENT = "#fbbf24"  # usher's-torch gold
@@ -23,7 +30,24 @@ body {{ background: radial-gradient(1200px 600px at 50% -200px, #2a1030 0%, {BAC
 .mm-card:hover, .mm-card:focus-visible {{ transform: translateY(-3px); }}
 .mm-link {{ color: inherit; text-decoration: none; }}
 a:focus-visible, button:focus-visible {{ outline: 2px solid {ACCENT}; outline-offset: 2px; }}
+/* "Skip to content": the first thing a keyboard reaches; out of sight until focused. */
+.mm-skip {{ position: fixed; left: 8px; top: -80px; z-index: 10000; padding: 12px 18px; border-radius: 10px;
+            background: #fff; color: #0b0b12; font-weight: 700; text-decoration: none; }}
+.mm-skip:focus {{ top: 8px; outline: 3px solid {ACCENT}; }}
+main:focus {{ outline: none; }}
 .q-field--dark .q-field__control {{ background: rgba(255,255,255,.04); }}
+/* Contrast (WCAG 4.5:1): the brand red and the status colours are too dark as text on our dark surfaces and too
+   light under white text, so text takes a lighter tint and filled badges a darker one (Quasar reads the variable). */
+.text-primary:not(.q-icon) {{ --q-primary: #fb7185; }}
+.text-negative {{ --q-negative: #fb7185; }}
+.bg-positive {{ --q-positive: #15803d; }}
+.bg-negative {{ --q-negative: #be123c; }}
+.bg-info {{ --q-info: #0369a1; }}
+/* Touch targets of at least 44 px on phones (WCAG 2.5.5): chips, dense and round buttons, list links. */
+@media (max-width: 639.98px) {{
+  .mm-chip {{ min-height: 44px; display: inline-flex; align-items: center; }}
+  .q-btn.q-btn--dense, .q-btn.q-btn--round, .mm-tap {{ min-height: 44px; min-width: 44px; }}
+}}
 """
 
 
@@ -40,5 +64,12 @@ def apply_theme() -> None:
         info="#38bdf8",
     )
     ui.dark_mode(True)
-    ui.add_css(_CSS)
+    ui.add_css(_CSS + HEADING_CSS)
     ui.query(".nicegui-content").classes("p-0 gap-0")
+    apply_display()  # high contrast / larger text, as this browser (or account) chose
+    set_html_lang()  # every page: customer, staff and kiosk
+    # Quasar's page-loading bar is a progressbar without a name (axe: aria-progressbar-name).
+    label = json.dumps(t("Loading"))
+    ui.add_body_html(f"""<script>window.addEventListener('load', () => {{
+      for (const bar of document.querySelectorAll('.q-loading-bar')) bar.setAttribute('aria-label', {label});
+    }});</script>""")
