@@ -26,28 +26,18 @@ def audience_text(audience: RatingSummary | None) -> str:
 def movie_card(listing: Listing, href: str, currency: str, audience: RatingSummary | None = None) -> None:
     """``audience``: the customers' own rating (1–5 stars, issue 15) beside the catalog's critics' score."""
     movie = listing.movie
-    label = t(
-        "{title}, rated {rating}, from {price}",
-        title=movie.title,
-        rating=movie.rating,
-        price=format_money(listing.from_price, currency),
-    )
-    if audience_text(audience):
-        label += ", " + t("audience {rating}", rating=audience_text(audience))
-    with (
-        ui.link(target=href)
-        .classes("mm-link mm-card flex flex-col gap-2 no-underline")
-        .props(f'aria-label="{label}"')
-        .mark("movie-card")
-    ):
+    # No aria-label: the card's name is what it shows (axe: label-content-name-mismatch), the poster is
+    # decorative beside the title, and the bare figures get a word for a screen reader.
+    with ui.link(target=href).classes("mm-link mm-card flex flex-col gap-2 no-underline").mark("movie-card"):
         with ui.element("div").classes("relative"):
             # A plain <img>: the browser sizes it by aspect-ratio and loads it lazily, no Quasar wrapper.
             ui.element("img").classes("mm-poster block w-full").props(
-                f'src="{poster_url(movie)}" loading="lazy" alt="{t("Poster of {title}", title=movie.title)}"'
+                f'src="{poster_url(movie)}" loading="lazy" alt=""'
             )
             with ui.row().classes("absolute bottom-2 left-2 right-2 justify-between items-center"):
                 with ui.row().classes("items-center gap-1 px-2 py-0.5 rounded-full").style("background:rgba(0,0,0,.7)"):
-                    ui.icon("star", size="16px").classes("text-accent")
+                    ui.icon("star", size="16px").classes("text-accent").props('aria-hidden="true"')
+                    ui.label(t("Rated")).classes("sr-only")
                     ui.label(f"{movie.rating:.1f}").classes("text-sm font-bold text-white")
                 ui.label(movie.certificate).classes("text-xs font-bold px-2 py-0.5 rounded text-white").style(
                     "background:rgba(0,0,0,.7); border:1px solid rgba(255,255,255,.3)"

@@ -14,6 +14,7 @@ from typing import Any
 from nicegui import ui
 
 from components.frame import frame
+from components.heading import heading
 from components.service_call import call
 from components.session import current_city, require_user
 from services.accounts.users import User
@@ -34,7 +35,7 @@ def register(services: Services) -> None:
         if user is None:
             return
         async with frame(services.catalog, services.mailbox):
-            ui.label(t("Mailbox")).classes("mm-title text-3xl text-white").mark("page-title")
+            heading(t("Mailbox")).classes("mm-title text-3xl text-white").mark("page-title")
             if services.mailbox is None:
                 _not_embedded()
                 return
@@ -101,15 +102,20 @@ async def _mailbox(services: Services, user: User) -> None:
 
 def _message(mail: MailItem, *, expanded: bool, show_recipient: bool, zone: str) -> None:
     cancelled = mail.kind == "booking_cancelled"
+    when = _when(mail.sent_at or mail.received_at, zone)
+    # The header's name is its visible text (Quasar would name it "Expand"/"Collapse" only).
+    shown = " ".join([t("Movie Magic"), when, mail.subject]
+                     + ([t("To: {email}", email=mail.recipient)] if show_recipient else []))
     with ui.expansion(value=expanded).classes("mm-surface w-full overflow-hidden").props(
             "dense-toggle header-class=q-pa-md").mark("mailbox-message") as expansion:
+        expansion.props["toggle-aria-label"] = shown
         with expansion.add_slot("header"), ui.row().classes("w-full items-center gap-3 flex-nowrap"):
             ui.avatar("event_busy" if cancelled else "local_activity", color="negative" if cancelled else "primary",
                       text_color="white", size="40px").props('aria-hidden="true"')
             with ui.column().classes("gap-0 min-w-0 grow"):
                 with ui.row().classes("w-full items-baseline justify-between gap-2 flex-nowrap"):
                     ui.label(t("Movie Magic")).classes("text-white font-semibold truncate")
-                    ui.label(_when(mail.sent_at or mail.received_at, zone)).classes("mm-muted text-xs shrink-0")
+                    ui.label(when).classes("mm-muted text-xs shrink-0")
                 ui.label(mail.subject).classes("text-white text-sm truncate w-full").mark("mailbox-subject")
                 if show_recipient:
                     ui.label(t("To: {email}", email=mail.recipient)).classes("mm-muted text-xs truncate")

@@ -8,6 +8,7 @@ from itertools import groupby
 from nicegui import ui
 
 from components.frame import frame
+from components.heading import heading
 from components.movie_card import audience_text, poster_url
 from components.service_call import call
 from components.session import choose_city, current_city
@@ -58,7 +59,7 @@ def _hero(movie: Movie, audience: RatingSummary) -> None:
             f'alt="{t("Poster of {title}", title=movie.title)}"'
         )
         with ui.column().classes("gap-3 min-w-0"):
-            ui.label(movie.title).classes("mm-title text-3xl sm:text-5xl text-white").mark("page-title")
+            heading(movie.title).classes("mm-title text-3xl sm:text-5xl text-white").mark("page-title")
             if movie.tagline:
                 ui.label(movie.tagline).classes("text-accent italic")
             with ui.row().classes("items-center gap-2 flex-wrap"):
