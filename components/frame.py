@@ -49,7 +49,7 @@ def _header(cities: list[str], city: str, *, has_mailbox: bool) -> None:
         skip_link()
         with (
             ui.link(target="/")
-            .classes("mm-link flex items-center gap-2 no-underline")
+            .classes("mm-link mm-tap flex items-center gap-2 no-underline")
             .props(f'aria-label="{t("Movie Magic home")}"')
         ):
             ui.icon("movie_filter", size="28px").classes("text-primary")

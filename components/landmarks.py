@@ -1,5 +1,5 @@
-"""The page's landmarks for keyboard and screen-reader users: the content column is ``<main>``, and a
-"Skip to content" link, the first thing Tab reaches, jumps past the header to it."""
+"""Landmarks for keyboard and screen-reader users: Quasar's page (``<main class="q-page">``) is the main landmark,
+and a "Skip to content" link, the first thing Tab reaches, jumps past the header to the content column in it."""
 
 from __future__ import annotations
 
@@ -16,6 +16,5 @@ def skip_link() -> None:
 
 
 def main_landmark(column: ui.element) -> None:
-    """Make ``column`` the page's ``<main>``, focusable by the skip link (not by Tab)."""
-    column.tag = "main"
+    """Make ``column`` (inside ``<main>``) the skip link's target, focusable by it (not by Tab)."""
     column.props(f'id="{MAIN_ID}" tabindex="-1"')

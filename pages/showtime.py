@@ -202,7 +202,7 @@ def _header(movie: Movie, theater: Theater, screen: Screen, showtime: Showtime) 
             page_title(movie.title)
             with ui.element("h1").classes("mm-h"):
                 ui.link(movie.title, f"/movie/{movie.movie_id}").classes(
-                    "mm-title mm-link text-2xl sm:text-3xl text-white"
+                    "mm-title mm-link mm-tap text-2xl sm:text-3xl text-white"
                 ).mark("page-title")
             facts = " · ".join(x for x in (movie.certificate, showtime.language, showtime.format) if x)
             ui.label(facts).classes("mm-muted text-sm")

@@ -138,7 +138,7 @@ def _screen_row(services: Services, user: User, member: StaffMember, theater: Th
             ui.label(t("{n} seats · layout v{v} · {prices}", n=screen.layout.capacity, v=screen.layout_version,
                        prices=prices)).classes("mm-muted text-sm")
         query = urlencode({"theater": theater.theater_id, "screen": screen.screen_id})
-        ui.link(t("Edit hall"), f"/staff/screens?{query}").classes("text-[var(--q-primary)] no-underline").mark(
+        ui.link(t("Edit hall"), f"/staff/screens?{query}").classes("text-primary no-underline").mark(
             "screen-hall")
         if member.is_admin:
             ui.button(t("Rename"), on_click=lambda: _rename_screen(services, user, theater, screen, refresh)).props(

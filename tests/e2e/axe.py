@@ -38,7 +38,8 @@ def audit(page: Page, source: str) -> list[Violation]:
         """async () => {
             const result = await axe.run(document, {resultTypes: ['violations']});
             return result.violations.map(v => ({rule: v.id, impact: v.impact || 'minor', help: v.help,
-                nodes: v.nodes.map(n => n.target.join(' ') + '  ' + (n.failureSummary || '').split('\\n')[1])}));
+                nodes: v.nodes.map(n => n.target.join(' ') + '  ' + (n.failureSummary || '').split('\\n')[1]
+                                   + '  ' + n.html.slice(0, v.id === 'label-content-name-mismatch' ? 3000 : 160))}));
         }"""
     )
     return [Violation(v["rule"], v["impact"], v["help"], list(v["nodes"])) for v in found]

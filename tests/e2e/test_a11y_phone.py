@@ -1,0 +1,131 @@
+"""A phone at 360 px in real Chromium (issue 14): every control a finger uses on the main customer pages is at
+least 44 x 44 px, and with larger text chosen nothing spills sideways on home, the seat map and checkout.
+Screenshots land in test-artifacts/a11y-*.png."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.e2e.conftest import RunningApp
+from tests.e2e.test_languages_e2e import OVERFLOWING
+from tests.e2e.test_seatmap_live import register
+
+PHONE = {"viewport": {"width": 360, "height": 780}, "is_mobile": True, "has_touch": True}
+TARGET = 44  # px, WCAG 2.5.5
+
+# Everything a finger can activate, measured where it can be hit: a text field by its whole field (Quasar's
+# control), a switch by its row. Not measured: the seats (the map zooms them to finger size on the first tap,
+# tests/e2e/test_seatmap_live.py), the skip link (off screen until a keyboard focuses it), what is hidden.
+SMALL_TARGETS = """(min) => {
+  const found = [];
+  const hit = el => el.closest('.q-field') || el.closest('.q-toggle, .q-checkbox, .q-radio') || el;
+  const seen = new Set();
+  const controls = 'a[href], button, [role=button], [role=tab], [role=switch], [role=checkbox], input, select, '
+                 + 'textarea, [tabindex="0"]';
+  for (const el of document.querySelectorAll(controls)) {
+    if (el.closest('.sg, .mm-skip, [aria-hidden=true], .q-menu') || el.type === 'hidden') continue;
+    const target = hit(el);
+    if (seen.has(target)) continue;
+    seen.add(target);
+    const box = target.getBoundingClientRect();
+    const style = getComputedStyle(target);
+    if (box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
+    if (box.width < min - 0.5 || box.height < min - 0.5) {
+      const name = (target.getAttribute('aria-label') || target.textContent || '').trim().slice(0, 40);
+      found.push(`${target.tagName}.${String(target.className).slice(0, 60)} "${name}": `
+                 + `${Math.round(box.width)}x${Math.round(box.height)}`);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.fixture(scope="module")
+def phone_app(app_factory: Callable[..., RunningApp]) -> RunningApp:
+    return app_factory()
+
+
+@pytest.fixture(scope="module")
+def show() -> str:
+    """Tomorrow evening's show in the demo's lounge (84 seats)."""
+    tomorrow = (datetime.now(ZoneInfo("Asia/Kolkata")) + timedelta(days=1)).strftime("%Y%m%d")
+    return f"lumiere-bandra-mumbai.audi-3.{tomorrow}.1800"
+
+
+def settle(page: Page) -> None:
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(700)  # the websocket's first content and Quasar's transitions, for measuring
+
+
+def small_targets(page: Page, name: str) -> list[str]:
+    settle(page)
+    return [f"{name}: {problem}" for problem in page.evaluate(SMALL_TARGETS, TARGET)]
+
+
+def to_checkout(page: Page, app: RunningApp, show: str) -> None:
+    page.goto(f"{app.url}/showtime/{show}")
+    expect(page.locator(".sg[data-ready]")).to_have_count(1, timeout=15_000)
+    page.locator(".sg-seat.st-a").first.tap()  # zooms in
+    expect(page.locator(".sg.sg-zoomed")).to_have_count(1)
+    page.locator(".sg-seat.st-a").nth(4).tap()
+    expect(page.locator(".sg-seat.st-m")).to_have_count(1, timeout=15_000)
+    page.get_by_role("button", name="Continue").tap()
+    expect(page).to_have_url(re.compile(r"/checkout/"))
+
+
+def test_touch_targets_on_the_main_customer_pages_are_44_px(
+        phone_app: RunningApp, show: str, contexts: Callable[..., BrowserContext], artifacts: Path) -> None:
+    page = contexts(**PHONE).new_page()
+    problems: list[str] = []
+    for path, name in [("/", "home"), ("/login", "login"), ("/register", "register")]:
+        page.goto(f"{phone_app.url}{path}")
+        problems += small_targets(page, name)
+    page.goto(f"{phone_app.url}/")
+    movie = page.locator("a[href^='/movie/']").first.get_attribute("href")
+    page.goto(f"{phone_app.url}{movie}")
+    problems += small_targets(page, "movie")
+    register(page, phone_app, "Tara")
+    page.goto(f"{phone_app.url}/showtime/{show}")
+    expect(page.locator(".sg[data-ready]")).to_have_count(1, timeout=15_000)
+    problems += small_targets(page, "showtime")
+    to_checkout(page, phone_app, show)
+    problems += small_targets(page, "checkout")
+    page.screenshot(path=str(artifacts / "a11y-checkout-360.png"), full_page=True)
+    for path, name in [("/bookings", "my bookings"), ("/profile", "profile")]:
+        page.goto(f"{phone_app.url}{path}")
+        problems += small_targets(page, name)
+    assert problems == [], "controls smaller than 44 x 44 px at 360 px:\n" + "\n".join(problems)
+
+
+def test_larger_text_fits_a_phone(phone_app: RunningApp, show: str, contexts: Callable[..., BrowserContext],
+                                  artifacts: Path) -> None:
+    page = contexts(**PHONE).new_page()
+    page.goto(f"{phone_app.url}/")
+    settle(page)
+    normal = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
+    page.get_by_role("button", name="Display options").tap()
+    page.get_by_role("switch", name="Larger text").tap()
+    expect(page.locator("body.mm-large")).to_have_count(1)
+    page.goto(f"{phone_app.url}/")  # kept by the browser
+    expect(page.locator("body.mm-large")).to_have_count(1)
+    settle(page)
+    assert page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)") >= normal * 1.15
+    problems = [f"home: {problem}" for problem in page.evaluate(OVERFLOWING)]
+    page.screenshot(path=str(artifacts / "a11y-large-home-360.png"), full_page=True)
+    register(page, phone_app, "Ravi")
+    page.goto(f"{phone_app.url}/showtime/{show}")
+    expect(page.locator(".sg[data-ready]")).to_have_count(1, timeout=15_000)
+    settle(page)
+    problems += [f"showtime: {problem}" for problem in page.evaluate(OVERFLOWING)]
+    to_checkout(page, phone_app, show)
+    settle(page)
+    problems += [f"checkout: {problem}" for problem in page.evaluate(OVERFLOWING)]
+    page.screenshot(path=str(artifacts / "a11y-large-checkout-360.png"), full_page=True)
+    assert problems == [], "\n".join(problems)
