@@ -71,7 +71,7 @@ async def attract(ctx: KioskController) -> None:
         return
     state = {"i": 0}
     with main:
-        ui.label(t("Now showing")).classes("k-title text-white").mark("attract-title")
+        heading(t("Now showing")).classes("k-title text-white").mark("attract-title")
         if not films:
             with ui.column().classes("flex-1 w-full items-center justify-center gap-6 text-center").mark("no-shows"):
                 ui.icon("nights_stay", size="120px").classes("text-accent")

@@ -48,12 +48,18 @@ class Auditor:
         self.source = axe_source()
         self.sizes = sizes
         self.results: dict[str, list[Violation]] = {}
+        self.headings: dict[str, int] = {}  # <h1> elements per page
+        self.titles: dict[str, str] = {}  # <title> per page
 
     def check(self, page: Page, name: str) -> None:
         # Not "networkidle": a page with a hold or a live map keeps talking. The page, its websocket, then Quasar's
         # fade-ins: colours are audited as they end, not mid-way.
         page.wait_for_load_state("load")
+        # Every page has its one <h1>; a staff page builds it over the websocket, after the load event.
+        page.locator("h1").first.wait_for(timeout=20_000)
         page.wait_for_timeout(900)
+        self.headings[name] = page.locator("h1").count()
+        self.titles[name] = page.title()
         for size in self.sizes:
             page.set_viewport_size(size)
             page.wait_for_timeout(250)
@@ -132,6 +138,12 @@ def test_no_serious_or_critical_violation_on_any_page(
     kiosk_audit.check(kiosk, "kiosk seats")
 
     results = web.results | kiosk_audit.results
+    headings = web.headings | kiosk_audit.headings
+    assert {name: n for name, n in headings.items() if n != 1} == {}, "pages without exactly one <h1>"
+    # A distinct <title> per page (the seat map's two visits, with and without the waiting list, share one).
+    titles = [title for name, title in web.titles.items() if name != "showtime with waiting list"]
+    assert len(set(titles)) == len(titles), web.titles
+    assert all(title.endswith("· Movie Magic") for title in titles), web.titles
     print("\n" + report(results, artifacts / "a11y-audit.txt"))
     blocking = {name: [v for v in found if v.impact in BLOCKING] for name, found in results.items()}
     failing = {name: found for name, found in blocking.items() if found}

@@ -1,5 +1,6 @@
 """A phone at 360 px in real Chromium (issue 14): every control a finger uses on the main customer pages is at
 least 44 x 44 px, and with larger text chosen nothing spills sideways on home, the seat map and checkout.
+Also: the seat map's state colours, as the page has them, stand 3:1 against the map in both looks.
 Screenshots land in test-artifacts/a11y-*.png."""
 
 from __future__ import annotations
@@ -129,3 +130,37 @@ def test_larger_text_fits_a_phone(phone_app: RunningApp, show: str, contexts: Ca
     problems += [f"checkout: {problem}" for problem in page.evaluate(OVERFLOWING)]
     page.screenshot(path=str(artifacts / "a11y-large-checkout-360.png"), full_page=True)
     assert problems == [], "\n".join(problems)
+
+
+def luminance(color: str) -> float:
+    red, green, blue = (int(color.strip().lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+STATE_COLOURS = """() => { const sg = getComputedStyle(document.querySelector('.sg'));
+  return Object.fromEntries(['--sg-sold', '--sg-held-edge', '--sg-blocked', '--sg-mine']
+    .map(name => [name, sg.getPropertyValue(name).trim()])); }"""
+
+
+def test_seat_states_stand_out_from_the_map(phone_app: RunningApp, show: str,
+                                            contexts: Callable[..., BrowserContext]) -> None:
+    """WCAG 1.4.11: each state's colour at least 3:1 against the map's ground (#0d0c17: the page's dark ground
+    under the map's faint glow; pure black in high contrast, where patterns tell the states apart as well)."""
+    page = contexts().new_page()
+    page.goto(f"{phone_app.url}/showtime/{show}")
+    expect(page.locator(".sg[data-ready]")).to_have_count(1, timeout=15_000)
+    normal = page.evaluate(STATE_COLOURS)
+    page.get_by_role("button", name="Display options").click()
+    page.get_by_role("switch", name="High contrast").click()
+    expect(page.locator("body.mm-hc")).to_have_count(1)
+    high = page.evaluate(STATE_COLOURS)
+    weak = {f"{name} {colour}": round(contrast(colour, ground), 2)
+            for colours, ground in ((normal, "#0d0c17"), (high, "#000000")) for name, colour in colours.items()
+            if contrast(colour, ground) < 3}
+    assert weak == {}, weak
