@@ -133,7 +133,10 @@ def test_larger_text_fits_a_phone(phone_app: RunningApp, show: str, contexts: Ca
 
 
 def luminance(color: str) -> float:
-    red, green, blue = (int(color.strip().lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    digits = color.strip().lstrip("#")
+    if len(digits) == 3:  # #fff
+        digits = "".join(d * 2 for d in digits)
+    red, green, blue = (int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4))
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -160,6 +163,7 @@ def test_seat_states_stand_out_from_the_map(phone_app: RunningApp, show: str,
     page.get_by_role("switch", name="High contrast").click()
     expect(page.locator("body.mm-hc")).to_have_count(1)
     high = page.evaluate(STATE_COLOURS)
+    assert all(normal.values()) and all(high.values()), (normal, high)
     weak = {f"{name} {colour}": round(contrast(colour, ground), 2)
             for colours, ground in ((normal, "#0d0c17"), (high, "#000000")) for name, colour in colours.items()
             if contrast(colour, ground) < 3}
