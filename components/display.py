@@ -90,9 +90,10 @@ def display_switches(marker: str = "display") -> None:
 
 
 def display_menu() -> None:
-    """The header's small display menu (an icon button): the same two switches."""
+    """The header's small display menu (an icon button): the same two switches. Not on phones, where the header
+    has no room: there the language menu holds them (components/language.py)."""
     button = ui.button(icon="contrast").props(f'flat round dense aria-label="{t("Display options")}"').classes(
-        "text-white mm-tap").mark("display-menu")
+        "text-white max-sm:hidden").mark("display-menu")
     with button, ui.menu().props("dark").classes("bg-grey-10"), ui.column().classes("p-3 gap-1"):
         ui.label(t("Display")).classes("font-bold text-white")
         display_switches()
