@@ -88,6 +88,11 @@ def test_touch_targets_on_the_main_customer_pages_are_44_px(
     for path, name in [("/", "home"), ("/login", "login"), ("/register", "register")]:
         page.goto(f"{phone_app.url}{path}")
         problems += small_targets(page, name)
+    # Finger-sized, the visitor's header (logo, city, language, log in, sign up) still fits one line.
+    header = ".q-header > .q-btn, .q-header > a.mm-tap, .q-header > .q-select"
+    rows = page.evaluate("(header) => new Set([...document.querySelectorAll(header)].filter(e => e.offsetWidth)"
+                         ".map(e => Math.round(e.getBoundingClientRect().top))).size", header)
+    assert rows == 1, "the header's controls wrap onto a second line at 360 px"
     page.goto(f"{phone_app.url}/")
     movie = page.locator("a[href^='/movie/']").first.get_attribute("href")
     page.goto(f"{phone_app.url}{movie}")
