@@ -1,6 +1,7 @@
 """A phone at 360 px in real Chromium (issue 14): every control a finger uses on the main customer pages is at
 least 44 x 44 px, and with larger text chosen nothing spills sideways on home, the seat map and checkout.
-Also: the seat map's state colours, as the page has them, stand 3:1 against the map in both looks.
+Also: the seat map's state colours, as the page has them, stand 3:1 against the map in both looks, and the first
+Tab offers "Skip to content", which lands in the page past the header.
 Screenshots land in test-artifacts/a11y-*.png."""
 
 from __future__ import annotations
@@ -173,3 +174,19 @@ def test_seat_states_stand_out_from_the_map(phone_app: RunningApp, show: str,
             for colours, ground in ((normal, "#0d0c17"), (high, "#000000")) for name, colour in colours.items()
             if contrast(colour, ground) < 3}
     assert weak == {}, weak
+
+
+def test_the_first_tab_offers_skip_to_content_which_lands_in_the_page(
+        phone_app: RunningApp, contexts: Callable[..., BrowserContext]) -> None:
+    page = contexts().new_page()
+    page.goto(f"{phone_app.url}/")
+    settle(page)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0, "the focused skip link is on screen"
+    page.keyboard.press("Enter")
+    expect(page.locator("#main-content")).to_be_focused()
+    page.keyboard.press("Tab")  # the next stop is in the content, past the header
+    assert page.evaluate("() => !!document.activeElement.closest('#main-content')")
