@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from nicegui import ui
 
+from components.heading import heading
 from components.service_call import call
 from services.errors import DomainError
 from services.i18n import t
@@ -38,7 +39,7 @@ async def attempt(button: ui.button, error: ui.label, action: Callable[..., R], 
 def card(title: str, subtitle: str) -> Iterator[None]:
     """A centred form card with a title."""
     with ui.column().classes("mm-surface w-full max-w-md mx-auto p-6 sm:p-8 gap-4 mt-2 sm:mt-8"):
-        ui.label(title).classes("mm-title text-2xl text-white").mark("page-title")
+        heading(title).classes("mm-title text-2xl text-white").mark("page-title")
         ui.label(subtitle).classes("mm-muted -mt-2")
         yield
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.heading import heading
 from components.theme import apply_theme
 from services.errors import DomainError
 from services.i18n import t
@@ -19,7 +20,7 @@ def show_error_page(exc: Exception) -> None:
         message = t("Something went wrong on our side. Please try again in a moment.")
     with ui.column().classes("mm-surface w-full max-w-md mx-auto p-6 sm:p-8 gap-4 mt-8 items-center text-center"):
         ui.icon("cloud_off", size="48px").classes("text-accent")
-        ui.label(t("This page could not be loaded")).classes("mm-title text-2xl text-white").mark("page-title")
+        heading(t("This page could not be loaded")).classes("mm-title text-2xl text-white").mark("page-title")
         ui.label(message).classes("mm-muted").mark("error-message")
         with ui.row().classes("gap-2 justify-center"):
             ui.button(t("Try again"), on_click=ui.navigate.reload).props("unelevated no-caps").mark("error-retry")

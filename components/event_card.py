@@ -22,16 +22,11 @@ def event_card(listing: EventListing, venues: dict[str, Theater], href: str) -> 
     event, first = listing.event, listing.first
     venue = venues.get(first.theater_id)
     when = f"{day_name(first.local_date())} {day_month(first.local_date())} · {show_clock(first)}"
-    label = t("{kind}: {title}, {when}", kind=kind_label(event.kind), title=event.title, when=when)
-    with (
-        ui.link(target=href)
-        .classes("mm-link mm-card flex flex-col gap-2 no-underline")
-        .props(f'aria-label="{label}"')
-        .mark("event-card")
-    ):
+    # No aria-label: the card's name is what it shows (axe: label-content-name-mismatch); the poster is decorative.
+    with ui.link(target=href).classes("mm-link mm-card flex flex-col gap-2 no-underline").mark("event-card"):
         with ui.element("div").classes("relative"):
             ui.element("img").classes("mm-poster block w-full").props(
-                f'src="{poster_url(event)}" loading="lazy" alt="{t("Poster of {title}", title=event.title)}"'
+                f'src="{poster_url(event)}" loading="lazy" alt=""'
             )
             ui.label(kind_label(event.kind)).classes(
                 "absolute top-2 left-2 text-xs font-bold px-2 py-0.5 rounded-full text-white bg-primary")

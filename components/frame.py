@@ -8,7 +8,9 @@ from urllib.parse import urlencode
 
 from nicegui import ui
 
-from components.language import language_switch, set_html_lang
+from components.display import display_menu
+from components.landmarks import main_landmark, skip_link
+from components.language import language_switch
 from components.service_call import call
 from components.session import choose_city, current_city, current_user
 from components.theme import apply_theme
@@ -22,13 +24,13 @@ async def frame(
     catalog: CatalogService, mailbox: MailboxService | None, *, wide: bool = False
 ) -> AsyncIterator[ui.column]:
     """Header + a centred content column; yields the column. With a mailbox the account menu links it."""
-    apply_theme()
-    set_html_lang()
+    apply_theme()  # also <html lang>
     cities = await call(catalog.cities)
     city = current_city(cities)
     _header(cities, city, has_mailbox=mailbox is not None)
     width = "max-w-7xl" if wide else "max-w-6xl"
     with ui.column().classes(f"w-full {width} mx-auto px-3 sm:px-6 py-4 sm:py-6 gap-5") as content:
+        main_landmark(content)
         yield content
     with ui.row().classes("w-full justify-center py-8 mm-muted text-xs"):
         ui.label(t("Movie Magic · an open movie-ticket booking system"))
@@ -44,9 +46,10 @@ def _header(cities: list[str], city: str, *, has_mailbox: bool) -> None:
             "border-bottom: 1px solid rgba(255,255,255,.06)"
         )
     ):
+        skip_link()
         with (
             ui.link(target="/")
-            .classes("mm-link flex items-center gap-2 no-underline")
+            .classes("mm-link mm-tap flex items-center gap-2 no-underline")
             .props(f'aria-label="{t("Movie Magic home")}"')
         ):
             ui.icon("movie_filter", size="28px").classes("text-primary")
@@ -62,13 +65,15 @@ def _header(cities: list[str], city: str, *, has_mailbox: bool) -> None:
         ui.space()
         _search_box().classes("max-sm:hidden w-64 lg:w-80")  # Quasar owns .hidden (!important)
         language_switch()
+        display_menu()
         if user is None:
-            # Dense with a little padding of their own: beside the city and the language they fit one line at 360 px.
+            # Dense with a little padding of their own: beside the city and the language they fit one line at 360 px
+            # (with the 44 px targets a phone needs: components/theme.py).
             ui.button(t("Log in"), on_click=lambda: ui.navigate.to("/login")).props("flat no-caps dense").classes(
                 "text-white px-2"
             )
             ui.button(t("Sign up"), on_click=lambda: ui.navigate.to("/register")).props(
-                "unelevated no-caps rounded dense").classes("px-3")
+                "unelevated no-caps rounded dense").classes("px-2 sm:px-3")
         else:
             # The Mailbox (what SNS would email) exists on the embedded backend, for every user.
             _account_menu(user.name, show_mailbox=has_mailbox)

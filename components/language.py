@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 
 from nicegui import app, context, ui
 
+from components.display import display_switches
 from components.service_call import call
 from services.accounts.users import UserService
 from services.errors import DomainError
@@ -66,14 +67,20 @@ def language_switch() -> None:
     """The header's language menu: each language in its own name; a choice reloads the page in it."""
     current = language()
     # On a phone the language's name would push the header's buttons onto a second line: the icon alone there.
+    # The display options (high contrast, larger text) are in this menu too: on a phone the header has no room for
+    # their own button (components/display.py), which wider screens show beside this one.
     with ui.button(icon="translate").props(
-        f'flat no-caps dense aria-label="{t("Language")}: {language_name(current)}"'
+        f'flat no-caps dense aria-label="{t("Language and display")}: {language_name(current)}"'
     ).classes("text-white").mark("language-switch") as button:
         ui.label(language_name(current)).classes("ml-1 max-sm:hidden")
     with button, ui.menu().props("dark").classes("bg-grey-10"):
         for code in languages():
             ui.menu_item(language_name(code), on_click=lambda c=code: _choose(c)).props(
                 f'lang="{code}"').mark(f"language-{code}")
+        ui.separator()
+        with ui.column().classes("px-4 py-2 gap-1"):
+            ui.label(t("Display")).classes("font-bold text-white")
+            display_switches("menu-display")
 
 
 async def _choose(code: str) -> None:

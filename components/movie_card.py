@@ -44,26 +44,17 @@ def movie_card(listing: Listing, href: str, currency: str, audience: RatingSumma
     ``first_row``: the card is in the first screenful, so its poster loads at once (lazy loading waits for
     layout, which made the home page's largest paint late); the others load as they scroll into view."""
     movie = listing.movie
-    label = t(
-        "{title}, rated {rating}, from {price}",
-        title=movie.title,
-        rating=movie.rating,
-        price=format_money(listing.from_price, currency),
-    )
-    if audience_text(audience):
-        label += ", " + t("audience {rating}", rating=audience_text(audience))
-    with (
-        ui.link(target=href)
-        .classes("mm-link mm-card flex flex-col gap-2 no-underline")
-        .props(f'aria-label="{label}"')
-        .mark("movie-card")
-    ):
+    # No aria-label: the card's name is what it shows (axe: label-content-name-mismatch), the poster is
+    # decorative beside the title, and the bare figures get a word for a screen reader.
+    with ui.link(target=href).classes("mm-link mm-card flex flex-col gap-2 no-underline").mark("movie-card"):
         with ui.element("div").classes("relative"):
-            poster_img(movie, alt=t("Poster of {title}", title=movie.title), lazy=not first_row,
+            # Decorative (alt=""): the title is written beside it.
+            poster_img(movie, lazy=not first_row,
                        priority="high" if first_row else "auto").classes("mm-poster block w-full h-auto")
             with ui.row().classes("absolute bottom-2 left-2 right-2 justify-between items-center"):
                 with ui.row().classes("items-center gap-1 px-2 py-0.5 rounded-full").style("background:rgba(0,0,0,.7)"):
-                    ui.icon("star", size="16px").classes("text-accent")
+                    ui.icon("star", size="16px").classes("text-accent").props('aria-hidden="true"')
+                    ui.label(t("Rated")).classes("sr-only")
                     ui.label(f"{movie.rating:.1f}").classes("text-sm font-bold text-white")
                 ui.label(movie.certificate).classes("text-xs font-bold px-2 py-0.5 rounded text-white").style(
                     "background:rgba(0,0,0,.7); border:1px solid rgba(255,255,255,.3)"

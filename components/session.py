@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit
 from nicegui import Client, app, ui
 from starlette.routing import compile_path
 
+from components.display import remember_account
 from components.service_call import call
 from services.accounts.client_address import client_address
 from services.accounts.users import User, UserService
@@ -26,6 +27,7 @@ def login(user: User) -> None:
     )
     if user.language:  # the account's language follows the customer to this browser
         app.storage.user["language"] = user.language
+    remember_account(user)  # and so do high contrast and larger text
 
 
 def logout() -> None:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from nicegui import ui
 
+from components.display import display_menu
 from components.frame import frame
+from components.landmarks import main_landmark, skip_link
 from components.service_call import call
 from components.session import require_user
 from components.theme import apply_theme
@@ -69,7 +71,8 @@ async def staff_frame(services: Services, path: str, permission: Permission, *,
             yield member
         return
     _header(member, path)
-    with ui.column().classes("w-full max-w-7xl mx-auto px-3 sm:px-6 py-4 sm:py-6 gap-5").mark("staff-content"):
+    with ui.column().classes("w-full max-w-7xl mx-auto px-3 sm:px-6 py-4 sm:py-6 gap-5").mark("staff-content") as main:
+        main_landmark(main)
         yield member
 
 
@@ -88,6 +91,7 @@ def _header(member: StaffMember, path: str) -> None:
                 ui.label(item.label)
     with ui.header().classes("items-center gap-2 px-3 sm:px-6 py-2").style(
             "background: rgba(11,11,18,.92); border-bottom: 1px solid rgba(255,255,255,.06)"):
+        skip_link()
         ui.button(icon="menu", on_click=drawer.toggle).props(
             f'flat round color=white aria-label="{t("Menu")}"').classes("lg:hidden")
         with ui.link(target="/staff").classes("mm-link flex items-center gap-2"):
@@ -95,6 +99,7 @@ def _header(member: StaffMember, path: str) -> None:
             ui.label(t("Movie Magic · Staff")).classes("mm-title text-lg text-white")
         ui.space()
         ui.label(f"{member.name} · {_role_name(member)}").classes("mm-muted text-sm max-sm:hidden").mark("staff-who")
+        display_menu()
         ui.button(icon="logout", on_click=lambda: ui.navigate.to("/logout")).props(
             f'flat round color=white aria-label="{t("Log out")}"')
 

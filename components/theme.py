@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from nicegui import ui
+
+from components.display import apply_display
+from components.heading import CSS as HEADING_CSS
+from components.language import set_html_lang
+from services.i18n import language, t
 
 PRIMARY = "#e11d48"  # marquee red
 ACCENT = "#fbbf24"  # usher's-torch gold
@@ -26,7 +32,29 @@ body {{ background: radial-gradient(1200px 600px at 50% -200px, #2a1030 0%, {BAC
 .mm-card:hover, .mm-card:focus-visible {{ transform: translateY(-3px); }}
 .mm-link {{ color: inherit; text-decoration: none; }}
 a:focus-visible, button:focus-visible {{ outline: 2px solid {ACCENT}; outline-offset: 2px; }}
+/* "Skip to content": the first thing a keyboard reaches; out of sight until focused. */
+.mm-skip {{ position: fixed; left: 8px; top: -80px; z-index: 10000; padding: 12px 18px; border-radius: 10px;
+            background: #fff; color: #0b0b12; font-weight: 700; text-decoration: none; }}
+.mm-skip:focus {{ top: 8px; outline: 3px solid {ACCENT}; }}
+#main-content:focus {{ outline: none; }}
 .q-field--dark .q-field__control {{ background: rgba(255,255,255,.04); }}
+/* Contrast (WCAG 4.5:1): the brand red and the status colours are too dark as text on our dark surfaces and too
+   light under white text, so text takes a lighter tint and filled badges a darker one (Quasar reads the variable). */
+.text-primary:not(.q-icon) {{ --q-primary: #fb7185; }}
+.text-negative {{ --q-negative: #fb7185; }}
+.bg-positive {{ --q-positive: #15803d; }}
+.bg-negative {{ --q-negative: #be123c; }}
+.bg-info {{ --q-info: #0369a1; }}
+/* Touch targets of at least 44 px on phones (WCAG 2.5.5): chips, dense and round buttons, list links. */
+@media (max-width: 639.98px) {{
+  .mm-chip {{ min-height: 44px; display: inline-flex; align-items: center; }}
+  .q-btn {{ min-height: 44px; }}
+  .q-btn.q-btn--dense, .q-btn.q-btn--round, .mm-tap {{ min-height: 44px; min-width: 44px; }}
+  .mm-tap, a.nicegui-link.text-accent {{ display: inline-flex; align-items: center; min-height: 44px;
+                                         min-width: 44px; }}
+  .q-field--dense .q-field__control, .q-field--dense .q-field__marginal {{ min-height: 44px; height: 44px; }}
+  .q-toggle, .q-checkbox {{ min-height: 44px; }}
+}}
 """
 
 
@@ -57,5 +85,17 @@ def apply_theme() -> None:
         info="#38bdf8",
     )
     ui.dark_mode(True)
-    ui.add_css(_CSS)
+    ui.add_css(_CSS + HEADING_CSS)
     ui.query(".nicegui-content").classes("p-0 gap-0")
+    apply_display()  # high contrast / larger text, as this browser (or account) chose
+    # <html lang> on every page (customer, staff, kiosk), and a name for Quasar's page-loading bar, a progressbar
+    # without one (axe: aria-progressbar-name). A page built after its websocket connected (the staff console)
+    # is past the point where head and body HTML are sent: there the same script runs over the connection.
+    script = (f"document.documentElement.lang = {json.dumps(language())};"
+              f"for (const bar of document.querySelectorAll('.q-loading-bar'))"
+              f" bar.setAttribute('aria-label', {json.dumps(t('Loading'))});")
+    if ui.context.client.has_socket_connection:
+        ui.run_javascript(script)
+    else:
+        set_html_lang()
+        ui.add_body_html(f"<script>window.addEventListener('load', () => {{ {script} }});</script>")

@@ -8,13 +8,14 @@ from services.container import Services
 def register(services: Services) -> None:
     from nicegui import app
 
-    from components import language
+    from components import display, language
     from components.error_page import show_error_page
     from pages import auth, bookings, checkout, confirmation, home, mailbox, movie, profile, showtime, staff, ticket
     from pages import password as password_pages
 
     # Pages speak the browser's language; the header's switch saves it on the account.
     language.configure(services.users, pseudo_locale=services.settings.pseudo_locale)
+    display.configure(services.users)  # high contrast / larger text: the switches save them on the account
     for module in (home, auth, password_pages, movie, profile, showtime, checkout, confirmation, bookings, ticket,
                    mailbox):
         module.register(services)

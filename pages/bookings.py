@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.frame import frame
+from components.heading import heading
 from components.movie_card import poster_url
 from components.service_call import call
 from components.session import require_user
@@ -26,7 +27,7 @@ def register(services: Services) -> None:
         if user is None:
             return
         async with frame(services.catalog, services.mailbox):
-            ui.label(t("My bookings")).classes("mm-title text-3xl text-white").mark("page-title")
+            heading(t("My bookings")).classes("mm-title text-3xl text-white").mark("page-title")
 
             @ui.refreshable
             async def listing() -> None:

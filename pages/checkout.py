@@ -15,6 +15,7 @@ from urllib.parse import quote
 from nicegui import ui
 
 from components.frame import frame
+from components.heading import heading
 from components.hold_timer import HoldTimer
 from components.order_details import order_lines, show_facts
 from components.service_call import call
@@ -70,7 +71,7 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
     redeemable = await call(services.engage.loyalty.most_redeemable, user.user_id, quote.price)
     discounted = (await call(services.engage.loyalty.redemption, user, quote.price, redeemable)).price
 
-    ui.label(t("Checkout")).classes("mm-title text-3xl text-white").mark("page-title")
+    heading(t("Checkout")).classes("mm-title text-3xl text-white").mark("page-title")
     with ui.row().classes("w-full gap-6 items-start flex-nowrap max-md:flex-col"):
         with ui.column().classes("mm-surface flex-1 w-full p-5 gap-3").mark("order-summary"):
             show_facts(movie, theater, showtime)

@@ -7,6 +7,7 @@ from contextlib import suppress
 from nicegui import ui
 
 from components.frame import frame
+from components.heading import heading
 from components.movie_card import poster_url
 from components.order_details import facts, order_lines
 from components.service_call import call
@@ -46,12 +47,12 @@ def _confirmation(booking: Booking, poster: str | None) -> None:
         with ui.column().classes("w-full items-center gap-2 text-center pt-2"):
             if confirmed:
                 ui.icon("check_circle", size="64px").classes("text-positive")
-                ui.label(t("You're all set!")).classes("mm-title text-3xl sm:text-4xl text-white").mark("page-title")
+                heading(t("You're all set!")).classes("mm-title text-3xl sm:text-4xl text-white").mark("page-title")
                 ui.label(t("Booking confirmed. A confirmation email is on its way to {email}.",
                            email=booking.email)).classes("mm-muted")
             else:
                 ui.icon("cancel", size="64px").classes("mm-muted")
-                ui.label(t("This booking was cancelled")).classes("mm-title text-3xl text-white").mark("page-title")
+                heading(t("This booking was cancelled")).classes("mm-title text-3xl text-white").mark("page-title")
                 if booking.refund is not None:
                     ui.label(t("{amount} was refunded to your card.",
                                amount=format_money(booking.refund, booking.price.currency))).classes("mm-muted")

@@ -12,6 +12,7 @@ from nicegui import ui
 
 from components.event_card import kind_label
 from components.frame import frame
+from components.heading import heading
 from components.movie_card import poster_img
 from components.service_call import call
 from components.session import choose_city, current_city, current_user
@@ -73,7 +74,7 @@ def _hero(event: Movie) -> None:
             "mm-poster w-48 sm:w-64 h-auto shrink-0 self-center sm:self-start")
         with ui.column().classes("gap-3 min-w-0"):
             ui.label(kind_label(event.kind)).classes("text-accent text-xs font-bold uppercase tracking-widest")
-            ui.label(event.title).classes("mm-title text-3xl sm:text-5xl text-white").mark("page-title")
+            heading(event.title).classes("mm-title text-3xl sm:text-5xl text-white").mark("page-title")
             if event.tagline:
                 ui.label(event.tagline).classes("text-accent italic")
             with ui.row().classes("items-center gap-2 flex-wrap"):

@@ -11,6 +11,7 @@ from nicegui import ui
 
 from components.event_card import event_card, kind_label
 from components.frame import frame
+from components.heading import heading
 from components.movie_card import movie_card
 from components.service_call import call
 from components.session import choose_city, current_city
@@ -111,7 +112,7 @@ def _link(filters: dict[str, str], **changes: str) -> str:
 def _hero(city: str, query: str) -> None:
     with ui.column().classes("gap-1"):
         title = t("Results for “{q}” in {city}", q=query, city=city) if query else t("Now showing in {city}", city=city)
-        ui.label(title).classes("mm-title text-2xl sm:text-4xl text-white").mark("page-title")
+        heading(title).classes("mm-title text-2xl sm:text-4xl text-white").mark("page-title")
         ui.label(t("Pick a movie, choose a show, grab the best seats.")).classes("mm-muted")
 
 
@@ -120,8 +121,8 @@ def _date_strip(services: Services, city: str, filters: dict[str, str]) -> None:
     zone = ZoneInfo(theaters[0].timezone) if theaters else ZoneInfo("UTC")
     today = datetime.now(zone).date()
     with (
-        ui.row()
-        .classes("gap-2 flex-nowrap overflow-x-auto w-full pb-1")
+        ui.row()  # p-1: room inside the scroller for the chips' focus rings (overflow clips what sticks out)
+        .classes("gap-2 flex-nowrap overflow-x-auto w-full p-1")
         .props(f'role="tablist" aria-label="{t("Date")}"')
     ):
         _date_chip(t("Any day"), "", filters)

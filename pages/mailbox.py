@@ -14,6 +14,7 @@ from typing import Any
 from nicegui import ui
 
 from components.frame import frame
+from components.heading import heading
 from components.service_call import call
 from components.session import current_city, require_user
 from services.accounts.users import User
@@ -34,7 +35,8 @@ def register(services: Services) -> None:
         if user is None:
             return
         async with frame(services.catalog, services.mailbox):
-            ui.label(t("Mailbox")).classes("mm-title text-3xl text-white").mark("page-title")
+            ui.add_css(MAIL_CSS)
+            heading(t("Mailbox")).classes("mm-title text-3xl text-white").mark("page-title")
             if services.mailbox is None:
                 _not_embedded()
                 return
@@ -99,20 +101,35 @@ async def _mailbox(services: Services, user: User) -> None:
     ui.timer(POLL_SECONDS, poll, immediate=False)
 
 
+# The disclosure's own triangle gives way to the chevron, which turns when open.
+MAIL_CSS = """
+.mm-mail > summary { list-style: none; }
+.mm-mail > summary::-webkit-details-marker { display: none; }
+.mm-mail[open] .mm-mail-chevron { transform: rotate(180deg); }
+"""
+
+
 def _message(mail: MailItem, *, expanded: bool, show_recipient: bool, zone: str) -> None:
     cancelled = mail.kind == "booking_cancelled"
-    with ui.expansion(value=expanded).classes("mm-surface w-full overflow-hidden").props(
-            "dense-toggle header-class=q-pa-md").mark("mailbox-message") as expansion:
-        with expansion.add_slot("header"), ui.row().classes("w-full items-center gap-3 flex-nowrap"):
+    when = _when(mail.sent_at or mail.received_at, zone)
+    # A native disclosure (<details>/<summary>): keyboard and screen readers know it, and its name is the text it
+    # shows (Quasar's expansion item names its header "Expand"/"Collapse" instead: axe's label-content-name-mismatch).
+    details = ui.element("details").classes("mm-mail mm-surface w-full overflow-hidden").mark("mailbox-message")
+    if expanded:
+        details.props("open")
+    with details:
+        with ui.element("summary").classes("w-full p-4 cursor-pointer"), ui.row().classes(
+                "w-full items-center gap-3 flex-nowrap"):
             ui.avatar("event_busy" if cancelled else "local_activity", color="negative" if cancelled else "primary",
                       text_color="white", size="40px").props('aria-hidden="true"')
             with ui.column().classes("gap-0 min-w-0 grow"):
                 with ui.row().classes("w-full items-baseline justify-between gap-2 flex-nowrap"):
                     ui.label(t("Movie Magic")).classes("text-white font-semibold truncate")
-                    ui.label(_when(mail.sent_at or mail.received_at, zone)).classes("mm-muted text-xs shrink-0")
+                    ui.label(when).classes("mm-muted text-xs shrink-0")
                 ui.label(mail.subject).classes("text-white text-sm truncate w-full").mark("mailbox-subject")
                 if show_recipient:
                     ui.label(t("To: {email}", email=mail.recipient)).classes("mm-muted text-xs truncate")
+            ui.icon("expand_more", size="24px").classes("mm-mail-chevron mm-muted shrink-0").props('aria-hidden="true"')
         with ui.column().classes("w-full gap-3 px-1 sm:px-4 pb-4"):
             with ui.column().classes("gap-0 text-xs mm-muted"):
                 ui.label(t("From: Movie Magic"))

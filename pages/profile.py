@@ -5,8 +5,10 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.auth_form import attempt, error_label, name_input, password_input
+from components.display import display_switches
 from components.email_status import email_status
 from components.frame import frame
+from components.heading import heading
 from components.service_call import call
 from components.session import client_address_of_page, login, require_user
 from pages.profile_points import load_points, points_card
@@ -25,7 +27,7 @@ def register(services: Services) -> None:
         points = await load_points(services, session_user)
         async with frame(services.catalog, services.mailbox):
             with ui.column().classes("mm-surface w-full max-w-xl mx-auto p-6 gap-4"):
-                ui.label(t("Your profile")).classes("mm-title text-2xl text-white").mark("page-title")
+                heading(t("Your profile")).classes("mm-title text-2xl text-white").mark("page-title")
                 name = name_input(user.name).mark("profile-name")
                 with ui.column().classes("gap-1"):
                     ui.label(t("Email")).classes("mm-muted text-sm")
@@ -50,6 +52,10 @@ def register(services: Services) -> None:
                 with ui.row().classes("gap-2"):
                     ui.button(t("Save"), on_click=save).props("unelevated no-caps").mark("profile-save")
                     ui.button(t("Log out"), on_click=lambda: ui.navigate.to("/logout")).props("flat no-caps")
+            with ui.column().classes("mm-surface w-full max-w-xl mx-auto p-6 gap-2").mark("display-options"):
+                ui.label(t("Display")).classes("mm-title text-xl text-white")
+                ui.label(t("Kept on your account: every browser you log in to uses them.")).classes("mm-muted")
+                display_switches("profile-display")
             points_card(services, *points)
             _change_password(services, user.email)
 

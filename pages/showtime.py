@@ -10,6 +10,7 @@ from nicegui import app, background_tasks, ui
 
 from components.booking_summary import BookingSummary
 from components.frame import frame
+from components.heading import page_title
 from components.movie_card import poster_img
 from components.seat_grid import SeatGrid
 from components.seat_selection import SeatSelection, Selection
@@ -198,9 +199,11 @@ def _header(movie: Movie, theater: Theater, screen: Screen, showtime: Showtime) 
     with ui.row().classes("w-full items-center gap-4 flex-nowrap"):
         poster_img(movie, priority="low").classes("mm-poster w-14 sm:w-20 h-auto shrink-0").props('aria-hidden="true"')
         with ui.column().classes("gap-1 min-w-0"):
-            ui.link(movie.title, f"/movie/{movie.movie_id}").classes(
-                "mm-title mm-link text-2xl sm:text-3xl text-white"
-            ).mark("page-title")
+            page_title(movie.title)
+            with ui.element("h1").classes("mm-h"):
+                ui.link(movie.title, f"/movie/{movie.movie_id}").classes(
+                    "mm-title mm-link mm-tap text-2xl sm:text-3xl text-white"
+                ).mark("page-title")
             facts = " · ".join(x for x in (movie.certificate, showtime.language, showtime.format) if x)
             ui.label(facts).classes("mm-muted text-sm")
             with ui.row().classes("items-center gap-x-3 gap-y-0 flex-wrap"):
@@ -215,7 +218,8 @@ def _show_strip(services: Services, current: Showtime, shows: list[Showtime]) ->
     now = services.clock.now()
     by_day = {day: list(group) for day, group in groupby(shows, key=lambda s: s.local_date())}
     today = current.local_date()
-    with ui.row().classes("w-full gap-2 flex-nowrap overflow-x-auto pb-1 items-stretch").props(
+    # p-1: room inside the scroller for the chips' focus rings (overflow clips what sticks out).
+    with ui.row().classes("w-full gap-2 flex-nowrap overflow-x-auto p-1 items-stretch").props(
         f'role="navigation" aria-label="{t("Other shows")}"'
     ).mark("show-strip"):
         for day, day_shows in by_day.items():
@@ -223,7 +227,7 @@ def _show_strip(services: Services, current: Showtime, shows: list[Showtime]) ->
             selected = day == today
             href = f"/showtime/{target.showtime_id}" if target and not selected else None
             with _chip(href, selected, disabled=target is None and not selected):
-                ui.label(day_name(day)).classes("text-[10px] uppercase opacity-80")
+                ui.label(day_name(day)).classes("text-[11px] uppercase")
                 ui.label(day_month(day)).classes("text-sm font-bold")
         ui.element("div").classes("w-px bg-white/10 mx-1 shrink-0")
         for show in by_day.get(today, []):
@@ -232,7 +236,7 @@ def _show_strip(services: Services, current: Showtime, shows: list[Showtime]) ->
             href = None if closed or selected else f"/showtime/{show.showtime_id}"
             with _chip(href, selected, disabled=closed and not selected):
                 ui.label(show_clock(show)).classes("text-sm font-bold")
-                ui.label(t("closed") if closed else show.format).classes("text-[10px] opacity-70")
+                ui.label(t("closed") if closed else show.format).classes("text-[11px]")
 
 
 def _chip(href: str | None, selected: bool, *, disabled: bool) -> ui.element:

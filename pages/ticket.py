@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from nicegui import app, ui
 
 from components.frame import frame
+from components.heading import heading
 from components.movie_card import poster_url
 from components.service_call import call
 from components.session import current_user, require_user
@@ -102,7 +103,7 @@ def _ticket(services: Services, booking: Booking, poster: str) -> None:
     confirmed = booking.status == "confirmed"
     with ui.column().classes("w-full max-w-md mx-auto gap-4"):
         with ui.row().classes("w-full items-center justify-between gap-2"):
-            ui.label(t("Your ticket") if confirmed else t("Cancelled booking")).classes(
+            heading(t("Your ticket") if confirmed else t("Cancelled booking")).classes(
                 "mm-title text-2xl text-white").mark("page-title")
             ui.link(t("Booking details"), f"/booking/{booking.booking_id}").classes("text-accent text-sm")
         with ui.column().classes("mm-ticket w-full gap-0").mark("ticket-card"):

@@ -6,6 +6,7 @@ import contextlib
 
 from nicegui import app, ui
 
+from components.heading import heading
 from components.kiosk.chrome import kiosk_chrome
 from components.service_call import call
 from pages.kiosk import pairing, screens_browse
@@ -60,7 +61,7 @@ def _cannot_start() -> None:
         ui.column().classes("flex-1 w-full items-center justify-center gap-8 text-center").mark("out-of-order"),
     ):
         ui.icon("construction", size="140px").classes("text-accent")
-        ui.label(t("Sorry, this kiosk is out of order")).classes("k-title text-white")
+        heading(t("Sorry, this kiosk is out of order")).classes("k-title text-white")
         ui.label(t("Please buy your tickets at the box office. This screen will be back by itself.")).classes("k-sub")
         ui.label(t("Code {code}", code="K503-START")).classes("k-chip text-accent").mark("out-of-order-code")
     ui.timer(RETRY_SECONDS, ui.navigate.reload, once=True)

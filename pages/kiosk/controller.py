@@ -18,6 +18,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from nicegui import app, background_tasks, ui
 
+from components.heading import heading
 from components.kiosk.chrome import TOUCH_EVENT, forget_in_browser, print_receipt
 from components.service_call import call
 from services.booking.models import Booking
@@ -274,7 +275,7 @@ class KioskController:
             "out-of-order"
         ):
             ui.icon("construction", size="140px").classes("text-accent")
-            ui.label(t("Sorry, this kiosk is out of order")).classes("k-title text-white")
+            heading(t("Sorry, this kiosk is out of order")).classes("k-title text-white")
             ui.label(t("Please buy your tickets at the box office. This screen will be back by itself.")).classes(
                 "k-sub max-w-[28em]")
             ui.label(t("Code {code}", code=f"K{code}-{self.kiosk.kiosk_id[-6:].upper()}")).classes(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nicegui import app, ui
 
+from components.heading import heading
 from components.kiosk.chrome import kiosk_chrome
 from components.service_call import call
 from pages.kiosk.controller import CREDENTIAL_KEY
@@ -17,7 +18,7 @@ def refused(message: str) -> None:
     """No kiosk content at all: just why, and what staff should do."""
     with ui.column().classes("flex-1 w-full items-center justify-center gap-6 text-center p-10").mark("kiosk-refused"):
         ui.icon("lock", size="120px").classes("k-muted")
-        ui.label(message).classes("k-title text-white")
+        heading(message).classes("k-title text-white")
         ui.label(t("Staff: open this screen's pairing link from Staff › Kiosks on this device.")).classes(
             "k-sub max-w-[30em]")
 
@@ -38,7 +39,7 @@ def register(services: Services) -> None:
             ui.column().classes("items-center gap-8 text-center").mark("pairing") as box,
         ):
             ui.icon("link", size="120px").classes("text-accent")
-            ui.label(t("Make this screen a Movie Magic kiosk?")).classes("k-title text-white")
+            heading(t("Make this screen a Movie Magic kiosk?")).classes("k-title text-white")
             ui.label(t("Pairing code {code}", code=code.upper())).classes("k-chip text-white")
 
             async def pair() -> None:
@@ -55,7 +56,7 @@ def register(services: Services) -> None:
                 box.clear()
                 with box:
                     ui.icon("check_circle", size="120px").classes("text-positive")
-                    ui.label(t("Paired: {kiosk} at {theater}", kiosk=kiosk.name, theater=theater.name)).classes(
+                    heading(t("Paired: {kiosk} at {theater}", kiosk=kiosk.name, theater=theater.name)).classes(
                         "k-title text-white").mark("paired")
                     ui.button(t("Start the kiosk"), icon="play_arrow",
                               on_click=lambda: ui.navigate.to("/kiosk")).props("unelevated no-caps").classes(

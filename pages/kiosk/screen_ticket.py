@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.heading import heading
 from pages.kiosk.controller import KioskController
 from pages.kiosk.screens_browse import _reach
 from services.booking.models import Booking
@@ -23,7 +24,7 @@ async def ticket(ctx: KioskController) -> None:
     with main:
         with ui.row().classes("items-center gap-4"):
             ui.icon("check_circle", size="72px").classes("text-positive")
-            ui.label(t("Enjoy the show!")).classes("k-title text-white").mark("ticket-done")
+            heading(t("Enjoy the show!")).classes("k-title text-white").mark("ticket-done")
         with ui.element("div").classes("k-split items-center justify-items-center"):
             with ui.column().classes("items-center gap-2"):
                 ui.element("img").props(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.heading import heading
 from components.kiosk.chrome import enter_fullscreen
 from components.movie_card import poster_url
 from pages.kiosk.controller import KioskController
@@ -70,7 +71,7 @@ async def attract(ctx: KioskController) -> None:
         return
     state = {"i": 0}
     with main:
-        ui.label(t("Now showing")).classes("k-title text-white").mark("attract-title")
+        heading(t("Now showing")).classes("k-title text-white").mark("attract-title")
         if not films:
             with ui.column().classes("flex-1 w-full items-center justify-center gap-6 text-center").mark("no-shows"):
                 ui.icon("nights_stay", size="120px").classes("text-accent")
@@ -148,7 +149,7 @@ async def movies(ctx: KioskController) -> None:
     main, _ = ctx.show("movies")
     _reach(main)
     with main:
-        ui.label(t("Pick a movie")).classes("k-title text-white").mark("page-title")
+        heading(t("Pick a movie")).classes("k-title text-white").mark("page-title")
         with ui.element("div").classes("k-scroll w-full"), ui.element("div").classes("k-grid w-full"):
             for film in films:
                 with ui.column().classes("k-tile gap-2").on("click", ctx.act(lambda f=film: times(ctx, f))).props(
@@ -188,7 +189,7 @@ def _movie_header(movie: Movie, show: Showtime | None = None) -> None:
     with ui.row().classes("w-full items-center gap-5 flex-nowrap"):
         poster(movie, "k-thumb")
         with ui.column().classes("gap-1 min-w-0"):
-            ui.label(movie.title).classes("k-title text-white").mark("page-title")
+            heading(movie.title).classes("k-title text-white").mark("page-title")
             facts = " · ".join(x for x in (movie.certificate, _runtime(movie)) if x)
             if show is not None:
                 facts = f"{show_clock(show)} · {show.format} · {show.language} · {facts}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nicegui import app, ui
 
+from components.heading import heading
 from components.kiosk.chrome import exit_fullscreen
 from components.kiosk.keypads import PinPad
 from pages.kiosk.controller import CREDENTIAL_KEY, KioskController
@@ -135,7 +136,7 @@ def paused_screen(ctx: KioskController) -> None:
     main, _ = ctx.show("paused")
     with main, ui.column().classes("flex-1 w-full items-center justify-center gap-8 text-center").mark("paused"):
         ui.icon("pause_circle", size="140px").classes("text-accent")
-        ui.label(t("This kiosk is closed for a moment")).classes("k-title text-white")
+        heading(t("This kiosk is closed for a moment")).classes("k-title text-white")
         ui.label(t("Please buy your tickets at the box office.")).classes("k-sub")
 
 
@@ -143,7 +144,7 @@ def _stopped(ctx: KioskController) -> None:
     main, _ = ctx.show("stopped")
     with main, ui.column().classes("flex-1 w-full items-center justify-center gap-8 text-center").mark("stopped"):
         ui.icon("power_settings_new", size="120px").classes("k-muted")
-        ui.label(t("Kiosk mode stopped")).classes("k-title text-white")
+        heading(t("Kiosk mode stopped")).classes("k-title text-white")
         ui.label(t("Close the browser to reach the desktop, or start the kiosk again.")).classes("k-sub")
 
         async def again() -> None:

@@ -6,6 +6,7 @@ import json
 
 from nicegui import ui
 
+from components.heading import heading
 from components.service_call import call
 from components.staff_frame import staff_frame
 from services.clock import parse_iso
@@ -29,7 +30,7 @@ async def _audit(services: Services, member: StaffMember) -> None:
     names = {theater.theater_id: theater.name for theater in theaters} | {GLOBAL: t("Accounts and catalog")}
     scopes = member.theater_scope(list(names)[:-1]) + ([GLOBAL] if member.is_admin else [])
     entries = await call(services.staff.audit.recent, scopes, 200)
-    ui.label(t("Audit log")).classes("mm-title text-2xl text-white").mark("page-title")
+    heading(t("Audit log")).classes("mm-title text-2xl text-white").mark("page-title")
     ui.label(t("Who changed what, when, with the values before and after.")).classes("mm-muted -mt-3")
     if not entries:
         ui.label(t("Nothing has been changed yet.")).classes("mm-muted").mark("audit-empty")

@@ -9,6 +9,7 @@ from functools import partial
 
 from nicegui import ui
 
+from components.heading import heading
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -47,7 +48,7 @@ def register(services: Services) -> None:
 async def _desk(services: Services, member: StaffMember, initial: str) -> None:
     user = current_user()
     assert user is not None
-    ui.label(t("Bookings desk")).classes("mm-title text-2xl text-white").mark("page-title")
+    heading(t("Bookings desk")).classes("mm-title text-2xl text-white").mark("page-title")
     with ui.row().classes("w-full items-center gap-3 flex-nowrap") as search_row:
         search = ui.input(t("Booking reference (e.g. 3F9A1C2B), customer email or show id"), value=initial).props(
             "outlined dark clearable").classes("flex-1 min-w-0").mark("desk-search")

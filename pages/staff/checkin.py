@@ -9,6 +9,7 @@ from pathlib import Path
 
 from nicegui import app, ui
 
+from components.heading import heading
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -61,7 +62,7 @@ async def _checkin(services: Services, member: StaffMember) -> None:
 
     with ui.column().classes("w-full max-w-xl mx-auto gap-4"):
         with ui.row().classes("w-full items-center justify-between"):
-            ui.label(t("Check-in")).classes("mm-title text-2xl text-white").mark("page-title")
+            heading(t("Check-in")).classes("mm-title text-2xl text-white").mark("page-title")
             if len(doors) > 1:
                 ui.select(doors, value=door[0], label=t("Door of"), on_change=lambda e: choose_door(e.value)
                           ).props("outlined dark dense options-dark").classes("min-w-[12rem]").mark("checkin-door")

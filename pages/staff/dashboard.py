@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.heading import heading
 from components.service_call import call
 from components.staff_frame import nav_items, staff_frame
 from services.catalog.catalog import Showtime, Theater
@@ -35,7 +36,7 @@ def _todays_shows(services: Services, theaters: list[Theater]) -> dict[str, list
 
 
 async def _dashboard(services: Services, member: StaffMember) -> None:
-    ui.label(t("Good to see you, {name}", name=member.name)).classes("mm-title text-2xl text-white").mark(
+    heading(t("Good to see you, {name}", name=member.name)).classes("mm-title text-2xl text-white").mark(
         "page-title")
     with ui.row().classes("w-full gap-3"):
         for item in nav_items()[1:]:

@@ -12,6 +12,7 @@ from typing import Any
 from nicegui import ui
 
 from components.event_card import kind_label
+from components.heading import heading
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -35,7 +36,7 @@ def register(services: Services) -> None:
 
 
 async def _events(services: Services, member: StaffMember) -> None:
-    ui.label(t("Events")).classes("mm-title text-2xl text-white").mark("page-title")
+    heading(t("Events")).classes("mm-title text-2xl text-white").mark("page-title")
     places = {theater.theater_id: theater for theater in await call(services.catalog.theaters)}
     scope = set(member.theater_scope(list(places)))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.frame import frame
+from components.heading import heading
 from components.service_call import call
 from components.session import require_user
 from services.accounts.users import User
@@ -32,7 +33,7 @@ def register(services: Services) -> None:
                     ui.icon("lock", size="48px").classes("mm-muted")
                     ui.label(t("Kiosks are managed by theater staff.")).classes("text-lg text-white")
                 return
-            ui.label(t("Kiosks")).classes("mm-title text-3xl text-white").mark("page-title")
+            heading(t("Kiosks")).classes("mm-title text-3xl text-white").mark("page-title")
             options = {x.theater_id: f"{x.name} · {x.city}" for x in theaters}
             ui.select(options, value=chosen.theater_id, label=t("Theater"),
                       on_change=lambda e: ui.navigate.to(f"/staff/kiosks?theater={e.value}")).props(

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import events, ui
 from nicegui.awaitable_response import AwaitableResponse
 
+from components.heading import heading
 from components.movie_card import poster_url
 from components.service_call import call
 from components.session import current_user
@@ -76,7 +77,7 @@ class _MovieForm:
 async def _movies(services: Services) -> None:
     admin = current_user()
     assert admin is not None  # staff_frame admitted this session
-    ui.label(t("Movies")).classes("mm-title text-2xl text-white").mark("page-title")
+    heading(t("Movies")).classes("mm-title text-2xl text-white").mark("page-title")
 
     with ui.column().classes("mm-surface w-full p-4 gap-3").mark("movie-create"):
         ui.label(t("New movie")).classes("text-white font-bold")

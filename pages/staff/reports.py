@@ -9,6 +9,7 @@ from typing import Any
 
 from nicegui import app, ui
 
+from components.heading import heading
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -48,7 +49,7 @@ async def _reports(services: Services, member: StaffMember) -> None:
         filters["theater"] = theater_id
         app.storage.user["report_theater"] = theater_id
 
-    ui.label(t("Reports")).classes("mm-title text-2xl text-white").mark("page-title")
+    heading(t("Reports")).classes("mm-title text-2xl text-white").mark("page-title")
     with ui.row().classes("w-full items-end gap-3 flex-wrap"):
         ui.select(mine, value=filters["theater"], label=t("Theater"),
                   on_change=lambda e: choose(e.value)).props("outlined dark dense options-dark").classes(

@@ -9,6 +9,7 @@ from typing import Any
 
 from nicegui import ui
 
+from components.heading import heading
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -42,7 +43,7 @@ async def _schedule(services: Services, member: StaffMember) -> None:
                 if theater.theater_id in scope and theater.screens}
     movies = {movie.movie_id: movie for movie in await call(services.catalog.all_movies)}
     if not theaters:
-        ui.label(t("Schedule")).classes("mm-title text-2xl text-white").mark("page-title")
+        heading(t("Schedule")).classes("mm-title text-2xl text-white").mark("page-title")
         ui.label(t("None of your theaters has a screen yet.")).classes("mm-muted")
         return
     first_theater = next(iter(theaters.values()))
@@ -56,7 +57,7 @@ async def _schedule(services: Services, member: StaffMember) -> None:
     def theater() -> Theater:
         return theaters[form["theater"]]
 
-    ui.label(t("Schedule")).classes("mm-title text-2xl text-white").mark("page-title")
+    heading(t("Schedule")).classes("mm-title text-2xl text-white").mark("page-title")
     with ui.row().classes("w-full items-end gap-3 flex-wrap"):
         ui.select({k: v.name for k, v in theaters.items()}, value=form["theater"], label=t("Theater"),
                   on_change=lambda e: (form.update(theater=e.value, screen=theaters[e.value].screens[0].screen_id,

@@ -10,6 +10,7 @@ from typing import Any
 
 from nicegui import ui
 
+from components.heading import heading
 from components.seat_grid import SeatGrid
 from components.service_call import call
 from components.session import current_user
@@ -69,11 +70,11 @@ async def _editor(services: Services, member: StaffMember, theater_id: str | Non
     # A theater without screens has no hall to edit yet (the theaters page adds them).
     mine = {theater.theater_id: theater for theater in everything if theater.theater_id in scope and theater.screens}
     if not mine:
-        ui.label(t("Screens and seat layouts")).classes("mm-title text-2xl text-white").mark("page-title")
+        heading(t("Screens and seat layouts")).classes("mm-title text-2xl text-white").mark("page-title")
         ui.label(t("None of your theaters has a screen yet.")).classes("mm-muted")
         return
     view = _EditorView(services, mine, theater_id, screen_id)
-    ui.label(t("Screens and seat layouts")).classes("mm-title text-2xl text-white").mark("page-title")
+    heading(t("Screens and seat layouts")).classes("mm-title text-2xl text-white").mark("page-title")
     with ui.row().classes("w-full items-end gap-3 flex-wrap"):
         ui.select({k: v.name for k, v in view.theaters.items()}, value=view.theater_id, label=t("Theater"),
                   on_change=lambda e: view.choose(e.value, view.theaters[e.value].screens[0].screen_id)).props(
@@ -154,14 +155,19 @@ class _EditorView:
                 if row.get("aisle"):
                     ui.label(t("walkway")).classes("mm-muted text-xs w-24")
                 else:
+                    number = index + 1
                     ui.input(value=row["label"], on_change=lambda e, r=row: self.change(r, label=e.value)).props(
-                        "dense dark outlined input-class=text-center").classes("w-16 shrink-0").mark("layout-label")
+                        "dense dark outlined input-class=text-center").props(
+                        f'aria-label="{t("Row {n}: label", n=number)}"').classes("w-16 shrink-0").mark("layout-label")
                     ui.select(categories, value=row["category"],
                               on_change=lambda e, r=row: self.change(r, category=e.value)).props(
-                        "dense dark outlined options-dark").classes("w-28")
+                        f'dense dark outlined options-dark aria-label="{t("Row {n}: category", n=number)}"').classes(
+                        "w-28")
                     cells = "".join(f'<span class="mm-cell mm-cell-{ch}" data-i="{i}">{ch if ch != "_" else ""}</span>'
                                     for i, ch in enumerate(row["seats"]))
-                    ui.html(f'<div class="mm-row-cells">{cells}</div>').classes("min-w-0").on(
+                    # A scroller a keyboard can reach (and scroll with the arrow keys).
+                    scroller = f'tabindex="0" role="group" aria-label="{t("Row {n}: seats", n=number)}"'
+                    ui.html(f'<div class="mm-row-cells" {scroller}>{cells}</div>').classes("min-w-0").on(
                         "click", lambda e, r=row: self.paint(r, e.args), js_handler="(e) => emit(e.target.dataset.i)"
                     ).mark("layout-cells")
                 ui.button(icon="close", on_click=lambda i=index: self.remove_row(i)).props(

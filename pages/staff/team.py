@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.heading import heading
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -29,7 +30,7 @@ async def _team(services: Services, member: StaffMember) -> None:
     assert admin is not None  # staff_frame admitted this session
     theaters = {theater.theater_id: theater.name for theater in await call(services.catalog.theaters)}
     roles = {"usher": t("Usher"), "manager": t("Manager"), "admin": t("Admin")}
-    ui.label(t("Staff accounts")).classes("mm-title text-2xl text-white").mark("page-title")
+    heading(t("Staff accounts")).classes("mm-title text-2xl text-white").mark("page-title")
 
     with ui.column().classes("mm-surface w-full p-4 gap-3").mark("team-create"):
         ui.label(t("New staff account")).classes("text-white font-bold")

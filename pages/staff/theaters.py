@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 from nicegui import ui
 from nicegui.awaitable_response import AwaitableResponse
 
+from components.heading import heading
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -77,7 +78,7 @@ async def _theaters(services: Services, member: StaffMember) -> None:
     user = current_user()
     assert user is not None  # staff_frame admitted this session
     currency = services.settings.currency
-    ui.label(t("Theaters and screens")).classes("mm-title text-2xl text-white").mark("page-title")
+    heading(t("Theaters and screens")).classes("mm-title text-2xl text-white").mark("page-title")
 
     if member.is_admin:
         with ui.column().classes("mm-surface w-full p-4 gap-3").mark("theater-create"):
@@ -137,7 +138,7 @@ def _screen_row(services: Services, user: User, member: StaffMember, theater: Th
             ui.label(t("{n} seats · layout v{v} · {prices}", n=screen.layout.capacity, v=screen.layout_version,
                        prices=prices)).classes("mm-muted text-sm")
         query = urlencode({"theater": theater.theater_id, "screen": screen.screen_id})
-        ui.link(t("Edit hall"), f"/staff/screens?{query}").classes("text-[var(--q-primary)] no-underline").mark(
+        ui.link(t("Edit hall"), f"/staff/screens?{query}").classes("text-primary no-underline").mark(
             "screen-hall")
         if member.is_admin:
             ui.button(t("Rename"), on_click=lambda: _rename_screen(services, user, theater, screen, refresh)).props(

@@ -24,6 +24,8 @@ from services.platform.schema import USERS
 from services.settings import Settings
 
 Role = Literal["customer", "usher", "manager", "admin"]
+TextSize = Literal["normal", "large"]
+TEXT_SIZES: tuple[TextSize, ...] = ("normal", "large")
 ROLES: tuple[Role, ...] = ("customer", "usher", "manager", "admin")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
@@ -42,6 +44,9 @@ class User:
     theaters: tuple[str, ...] = ()
     disabled: bool = False
     language: str = ""  # the language the customer chose (services.i18n.SHIPPED); "" = not chosen yet
+    # How pages are drawn for them (issue 14): stronger contrast, larger text. Old items lack both: the defaults.
+    high_contrast: bool = False
+    text_size: TextSize = "normal"
 
     @property
     def is_admin(self) -> bool:
@@ -210,6 +215,23 @@ class UserService:
             raise NotFound(t("No such account.")) from exc
         return _user(item)
 
+    def set_display(self, email: str, high_contrast: bool, text_size: str) -> User:
+        """Keep how the customer wants pages drawn (high contrast, larger text) on the account: every browser
+        they log in to takes it."""
+        if text_size not in TEXT_SIZES:
+            raise InvalidRequest(t("Please choose one of the offered text sizes."))
+        try:
+            item = dynamo.update_item(
+                self._table, {"email": normalize_email(email)},
+                UpdateExpression="SET high_contrast = :contrast, text_size = :size",
+                ConditionExpression="attribute_exists(email)",
+                ExpressionAttributeValues={":contrast": bool(high_contrast), ":size": text_size},
+                ReturnValues="ALL_NEW",
+            )
+        except dynamo.ConditionFailed as exc:
+            raise NotFound(t("No such account.")) from exc
+        return _user(item)
+
 
 def _validate(name: str, email: str, password: str, confirm: str | None) -> None:
     if not 1 <= len(name) <= 80 or not _printable(name):
@@ -248,7 +270,9 @@ def _printable(text: str, *, controls_allowed: bool = False) -> bool:
 
 def _new_item(user: User) -> dict[str, Any]:
     # Theater scopes and the disabled flag are set by the staff service (audited), never at registration.
-    item = {key: value for key, value in user.__dict__.items() if key not in ("theaters", "disabled", "language")}
+    # The display choices are written only once made (set_display); an item without them reads as the defaults.
+    unset = ("theaters", "disabled", "language", "high_contrast", "text_size")
+    item = {key: value for key, value in user.__dict__.items() if key not in unset}
     return item | ({"language": user.language} if user.language else {})
 
 
@@ -257,4 +281,5 @@ def _user(item: dict[str, Any]) -> User:
     return User(item["user_id"], item["email"], item["name"], role if role in ROLES else "customer",
                 item["created_at"], credentials_version=int(item.get("credentials_version", 0)),
                 theaters=tuple(item.get("theaters", ())), disabled=bool(item.get("disabled", False)),
-                language=str(item.get("language", "")))
+                language=str(item.get("language", "")), high_contrast=bool(item.get("high_contrast", False)),
+                text_size="large" if item.get("text_size") == "large" else "normal")

@@ -31,7 +31,7 @@ def test_register_login_and_open_a_movie(app_server: RunningApp, browser: Browse
     page.get_by_role("button", name="Log in").last.click()
     expect(page.get_by_role("button", name="Account menu")).to_be_visible()
 
-    page.locator("[aria-label*='rated']").first.click()
+    page.locator("a[href^='/movie/']").first.click()
     expect(page.get_by_text("Showtimes in Mumbai")).to_be_visible()
     expect(page.locator("a[href^='/showtime/']").first).to_be_visible()
     page.screenshot(path=str(artifacts / "movie-1440.png"))

@@ -217,7 +217,7 @@ def test_a_kiosk_and_a_web_customer_race_for_the_same_seats(
     # The same show on the web: find it through the kiosk's own show and the movie page.
     movie_title = kiosk.locator(".k-main .k-title").first.inner_text()
     web.goto(kiosk_app.url)
-    web.get_by_label(re.compile(f"^{re.escape(movie_title)}, rated")).first.click()
+    web.locator("a[href^='/movie/']", has_text=movie_title).first.click()
     time_text = kiosk.locator(".k-main .k-muted").first.inner_text().split(" · ")[0]
     web.locator("a[href^='/showtime/']", has_text=time_text).first.click()
     expect(web.locator(".sg[data-ready]")).to_have_count(1, timeout=15_000)
