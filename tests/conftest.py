@@ -3,7 +3,6 @@ AWS); every test gets its own table prefix, so tests never see each other's data
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -27,9 +26,9 @@ from services.clock import FakeClock, iso
 from services.container import Services
 from services.platform.aws import Aws, connect
 from services.platform.embedded import EmbeddedServer
-from services.platform.provisioning import provision
 from services.platform.schema import ALL_TABLES, MOVIES, SHOWTIMES, THEATERS, USERS, Table
 from services.settings import Settings
+from tests.moto_direct import DirectProvisioner
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = ROOT / "assets" / "catalog"
@@ -40,10 +39,17 @@ logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 @pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
+def moto_server() -> Iterator[EmbeddedServer]:
+    """This worker's moto server, in this process (so tests/moto_direct.py can set up tables in memory)."""
     server = EmbeddedServer()
-    yield server.start()
+    server.start()
+    yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint(moto_server: EmbeddedServer) -> str:
+    return moto_server.endpoint_url
 
 
 def make_settings(endpoint: str, **overrides: object) -> Settings:
@@ -69,10 +75,17 @@ def settings(moto_endpoint: str) -> Settings:
     return make_settings(moto_endpoint)
 
 
+@pytest.fixture(scope="session")
+def direct(moto_server: EmbeddedServer, moto_endpoint: str) -> DirectProvisioner:
+    """Makes a test's tables, topic and bucket in moto's memory: what ``provision()`` makes, without ~70
+    requests a test (tests/moto_direct.py; tests/test_moto_direct.py checks they are the same)."""
+    return DirectProvisioner(moto_server, connect(make_settings(moto_endpoint)))
+
+
 @pytest.fixture
-def aws(settings: Settings) -> Aws:
+def aws(settings: Settings, direct: DirectProvisioner) -> Aws:
     aws = connect(settings)
-    provision(aws)
+    direct.provision(aws)
     return aws
 
 
@@ -112,14 +125,15 @@ def catalog_backups() -> dict[datetime, dict[str, str]]:
     return {}
 
 
-def load_demo_catalog(aws: Aws, now: datetime, backups: dict[datetime, dict[str, str]]) -> None:
+def load_demo_catalog(aws: Aws, now: datetime, backups: dict[datetime, dict[str, str]],
+                      direct: DirectProvisioner) -> None:
     """Give ``aws``'s prefix the demo catalog exactly as ``DemoCatalog(aws, FakeClock(now)).load(days=3)``
     writes it, replacing its (empty) catalog tables. The demo shows depend only on each theater's local
     date; every time zone's offset is a multiple of 15 minutes, so one seed serves a whole 15-minute slot."""
     slot = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
     if slot not in backups:
         template = connect(make_settings(aws.settings.endpoint_url or ""))
-        provision(template, CATALOG_TABLES)
+        direct.provision(template, CATALOG_TABLES)
         DemoCatalog(template, FakeClock(now), CATALOG_DIR).load(days=3)
         backups[slot] = {
             table.logical_name: template.ddb.create_backup(
@@ -127,30 +141,27 @@ def load_demo_catalog(aws: Aws, now: datetime, backups: dict[datetime, dict[str,
             )["BackupDetails"]["BackupArn"]
             for table in CATALOG_TABLES
         }
-    for table in CATALOG_TABLES:
-        name = aws.table_name(table)
-        with contextlib.suppress(aws.ddb.exceptions.ResourceNotFoundException):  # app_env made none
-            aws.ddb.delete_table(TableName=name)
-        aws.ddb.restore_table_from_backup(TargetTableName=name, BackupArn=backups[slot][table.logical_name])
-    provision(aws, CATALOG_TABLES)  # what a restore leaves out (TTL), so the tables are as the app makes them
+    for table in CATALOG_TABLES:  # moto's RestoreTableFromBackup (catalog tables have no TTL to set again)
+        direct.restore(aws, table, backups[slot][table.logical_name])
 
 
 @pytest.fixture
-def seeded(services: Services, catalog_backups: dict[datetime, dict[str, str]]) -> Services:
-    load_demo_catalog(services.aws, services.clock.now(), catalog_backups)
+def seeded(services: Services, catalog_backups: dict[datetime, dict[str, str]],
+           direct: DirectProvisioner) -> Services:
+    load_demo_catalog(services.aws, services.clock.now(), catalog_backups, direct)
     return services
 
 
 @pytest.fixture
 def app_env(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str, tmp_path: Path,
-            catalog_backups: dict[datetime, dict[str, str]]) -> Settings:
+            catalog_backups: dict[datetime, dict[str, str]], direct: DirectProvisioner) -> Settings:
     """Settings for main.py under NiceGUI's `user` fixture: fresh, seeded tables on the test server."""
     settings = make_settings(moto_endpoint, data_dir=tmp_path)
     for name, value in settings.model_dump(exclude_none=True).items():
         monkeypatch.setenv(f"MOVIEMAGIC_{name.upper()}", str(value))
     aws = connect(settings)
-    provision(aws, OTHER_TABLES)
-    load_demo_catalog(aws, FakeClock().now(), catalog_backups)
+    direct.provision(aws, OTHER_TABLES)
+    load_demo_catalog(aws, FakeClock().now(), catalog_backups, direct)
     return settings
 
 

@@ -20,6 +20,7 @@ import requests
 
 from services.notify.mailbox import MailboxService
 from services.platform.aws import EMBEDDED_CREDENTIALS, connect
+from services.platform.durable import SNAPSHOT_FILE
 from services.platform.schema import ALL_TABLES
 from services.settings import Settings
 from tests.e2e.app_process import RunningApp, start_app, start_backend
@@ -235,6 +236,24 @@ def _assert_nothing_half_booked(client: Client, owners: list[str], showtimes: se
 
 
 # Replay equivalence -------------------------------------------------------------------------------
+def _wait_for_snapshot(data: Path, seconds: float = 30) -> None:
+    """Until the backend writes its next snapshot (renamed into place: a new file), so what came before
+    is replayed from the snapshot and what comes after from the journal."""
+    path = data / SNAPSHOT_FILE
+
+    def identity() -> tuple[int, int] | None:
+        try:
+            status = path.stat()
+        except FileNotFoundError:
+            return None
+        return status.st_ino, status.st_mtime_ns
+
+    before = identity()
+    deadline = time.monotonic() + seconds
+    while identity() in (before, None) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def dump(endpoint: str, prefix: str = "moviemagic-") -> dict[str, Any]:
     """Every table's items, the SNS subscriptions and each queue's message counts, in a comparable form."""
     session = boto3.session.Session(region_name="us-east-1", **EMBEDDED_CREDENTIALS)
@@ -274,9 +293,12 @@ def test_replay_rebuilds_exactly_the_state_before_the_kill(tmp_path: Path) -> No
         for index, email in enumerate(emails):
             seats = client.bookable_seats(showtime)[:2]
             bookings.append(client.book(client.login(email), showtime, seats))
-            time.sleep(1.5 if index == 0 else 0)
+            if index == 0:
+                _wait_for_snapshot(data)  # one snapshot in the middle of the work, the journal after it
         client.cancel(client.login(emails[0]), bookings[0]["booking_id"])
-        time.sleep(5)  # the outbox publishes, the mailbox collects
+        # The outbox publishes, the mailbox collects: every email of this work, or the assertion below says.
+        _wait_for_mail(app, {(booking["booking_id"], "booking_confirmed") for booking in bookings}
+                       | {(bookings[0]["booking_id"], "booking_cancelled")})
     finally:
         app.stop()
     before = dump(backend.url)
