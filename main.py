@@ -72,6 +72,7 @@ ROOT = Path(__file__).parent
 ASSETS = ROOT / "assets"
 HOLD_SWEEP_SECONDS = 1.0  # how soon an expired hold turns free on open maps
 GA_SWEEP_SECONDS = 30.0  # how soon an expired general-admission hold's tickets are counted free again
+MOVE_NOTICE_SECONDS = 30.0  # how soon a moved show's notices left unsent (a crash, an outage) go out
 
 
 def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> Services:
@@ -93,7 +94,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     counters = CombinedCounters(SalesCounters(aws), Reminders(aws, settings), recommender)
     bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, counters, quotas,
                               loyalty=loyalty)
-    staff = build_staff(aws, clock, settings, users, tickets, catalog, bookings)
+    staff = build_staff(aws, clock, settings, users, tickets, catalog, bookings, inventory)
     events = build_events(aws, clock, catalog, quotas, staff.access, staff.audit)
     kiosks = KioskService(aws, clock, settings, catalog, KioskAccess(staff.access))  # lobby kiosks (issue 13)
     kiosk_sales = KioskSales(clock, settings, catalog, inventory, bookings, kiosks, subscriptions)
@@ -191,6 +192,14 @@ def start_live_jobs(services: Services) -> None:
             log_event("waitlist.sweep_failed", error=exc.message)
 
     app.timer(services.settings.waitlist_sweep_seconds, offer_waiting)
+
+    async def finish_move_notices() -> None:  # a moved show's notices a crash or outage left unsent (issue 15)
+        try:
+            await call(services.staff.moves.resume_pending)
+        except DomainError as exc:
+            log_event("showtime.move_notices_failed", error=exc.message)
+
+    app.timer(MOVE_NOTICE_SECONDS, finish_move_notices)
     if services.settings.live_poller:
         poller = LivePoller(services.inventory, services.live)
         app.timer(services.settings.live_poll_seconds, lambda: call(poller.poll_once))

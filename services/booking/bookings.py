@@ -229,7 +229,7 @@ class BookingService:
             until = rules.cancellable_until(booking, self._settings)
             raise TooLateToCancel(t("Bookings for this show could be cancelled until {when} (theater time).",
                                     when=date_time(until, booking.timezone)))
-        return self._cancel(booking, now, self._pricing.refund(booking.price), [])
+        return self._cancel(booking, now, self.refund_amount(booking), [])
 
     def cancel_by_staff(self, booking_id: str, extra_actions: list[dict[str, Any]], *, full_refund: bool) -> Booking:
         """Cancel and refund for the theater (a cancelled show: everything back; a manager's override of
@@ -242,8 +242,8 @@ class BookingService:
         return self._cancel(booking, self._clock.now().replace(microsecond=0), refund, extra_actions)
 
     def refund_amount(self, booking: Booking) -> int:
-        """What cancelling this booking under the refund policy gives back."""
-        return self._pricing.refund(booking.price)
+        """What cancelling this booking under the refund policy gives back (all of it for a moved show)."""
+        return booking.price.total if rules.moved(booking) else self._pricing.refund(booking.price)
 
     def _cancel(self, booking: Booking, now: datetime, refund: int, extra_actions: list[dict[str, Any]]) -> Booking:
         booking_id = booking.booking_id
