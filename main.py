@@ -43,6 +43,7 @@ from services.engage.hooks import CombinedCounters
 from services.engage.loyalty import LoyaltyService
 from services.engage.recommendations import Recommender
 from services.engage.reminders import Reminders
+from services.engage.waitlist import WaitingList
 from services.errors import DomainError
 from services.events.container import build_events, build_quotas
 from services.events.demo import DemoEvents
@@ -92,8 +93,9 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     loyalty = LoyaltyService(aws, clock, settings)  # points ride in the sale and cancel transactions (issue 15)
     recommender = Recommender(aws, clock, catalog)  # issue 15: reminders and recommendation aggregates
     counters = CombinedCounters(SalesCounters(aws), Reminders(aws, settings), recommender)
+    waitlist = WaitingList(aws, clock, settings, catalog, inventory)  # takes seats a cancellation frees (issue 15)
     bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, counters, quotas,
-                              loyalty=loyalty)
+                              loyalty=loyalty, handoff=waitlist)
     staff = build_staff(aws, clock, settings, users, tickets, catalog, bookings, inventory)
     events = build_events(aws, clock, catalog, quotas, staff.access, staff.audit)
     kiosks = KioskService(aws, clock, settings, catalog, KioskAccess(staff.access))  # lobby kiosks (issue 13)
@@ -123,7 +125,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         terminal=DemoTerminal(clock, settings.kiosk_terminal_seconds),
         staff=staff,
         events=events,
-        engage=build_engage(aws, clock, settings, catalog, inventory, bookings, staff, loyalty, recommender),
+        engage=build_engage(aws, clock, settings, catalog, bookings, staff, loyalty, recommender, waitlist),
         mailbox=mailbox,
         ses_sender=SesSender(aws, clock, subscriptions) if settings.ses_enabled else None,
     )
