@@ -94,12 +94,15 @@ async def _schedule(services: Services, member: StaffMember) -> None:
             for showtime_id, start, end in shows:
                 with ui.row().classes("w-full items-center gap-3 flex-wrap").mark("schedule-show"):
                     ui.label(f"{start:%H:%M}–{end:%H:%M}").classes("text-accent font-mono")
-                    ui.label(showtime_id).classes("mm-muted text-sm break-all flex-1")
-                    ui.button(t("Move"), on_click=lambda s=showtime_id, b=start: _move_dialog(
-                        services, user, theater(), form["screen"], s, b, plan)
-                    ).props("outline no-caps size=sm").mark("schedule-move")
-                    ui.button(t("Cancel show"), on_click=lambda s=showtime_id: _confirm_cancel(services, user, s, plan)
-                              ).props("outline no-caps color=negative size=sm").mark("schedule-cancel")
+                    # At least a phone's width for the id, so the buttons wrap below it instead of squeezing it.
+                    ui.label(showtime_id).classes("mm-muted text-sm break-all flex-1 min-w-[14rem]")
+                    with ui.row().classes("gap-2 flex-nowrap"):  # the two actions wrap together
+                        ui.button(t("Move"), on_click=lambda s=showtime_id, b=start: _move_dialog(
+                            services, user, theater(), form["screen"], s, b, plan)
+                        ).props("outline no-caps size=sm").mark("schedule-move")
+                        ui.button(t("Cancel show"),
+                                  on_click=lambda s=showtime_id: _confirm_cancel(services, user, s, plan)
+                                  ).props("outline no-caps color=negative size=sm").mark("schedule-cancel")
 
     await plan()
     _form(services, user, form, theaters, movies, plan)
