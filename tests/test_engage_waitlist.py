@@ -173,3 +173,27 @@ def test_a_seat_map_customer_cannot_take_seats_freed_for_the_line(small: Service
     assert set(small.inventory.get_hold(ann.hold_id, ann.user_id).seat_ids) == set(freed)
     booking = small.bookings.checkout(ann.hold_id, users["ann"], CardPayment(APPROVE_CARD))  # the claim link
     assert sorted(booking.seat_ids) == sorted(freed)
+
+
+def test_kiosk_and_web_share_the_line_a_released_kiosk_sale_goes_to_the_web_customer(small: Services) -> None:
+    """The kiosk sells the show's last seats; the show is sold out on the web, where ann joins the list; the
+    kiosk sale is cancelled at the desk (staff release): ann gets the seats and the email, the kiosk cannot
+    sell them meanwhile, and ann's claim link books them."""
+    admin = small.users.register("Boss", "boss@example.com", "password123", role="admin")
+    kiosk = small.kiosks.create(admin, "tiny-theater", "Lobby").kiosk
+    visit = small.kiosk_sales.new_checkout(kiosk)
+    kiosk_hold = small.inventory.hold(SHOW, ["B2", "B3"], visit)
+    walk_in = small.kiosk_sales.sell(kiosk, kiosk_hold.hold_id, visit, CardPayment(APPROVE_CARD))
+    sell_out(small)
+    users = join_in_order(small, {"ann": 2})
+    small.bookings.cancel_by_staff(walk_in.booking_id, [], full_refund=True)
+    ann = small.engage.waitlist.mine(users["ann"], SHOW)
+    assert ann is not None and ann.status == "offered"
+    assert offer_emails(small) == ["ann@example.com"]
+    next_visit = small.kiosk_sales.new_checkout(kiosk)  # the next walk-up customer at the kiosk
+    states = {s.seat_id: s.status for s in small.inventory.seat_map(SHOW, next_visit).seats}
+    assert states["B2"] == states["B3"] == SeatState.HELD
+    with pytest.raises(SeatUnavailable):
+        small.inventory.hold(SHOW, ["B2", "B3"], next_visit)
+    booking = small.bookings.checkout(ann.hold_id, users["ann"], CardPayment(APPROVE_CARD))
+    assert sorted(booking.seat_ids) == ["B2", "B3"] and booking.user_id == users["ann"].user_id
