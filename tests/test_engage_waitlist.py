@@ -197,3 +197,12 @@ def test_kiosk_and_web_share_the_line_a_released_kiosk_sale_goes_to_the_web_cust
         small.inventory.hold(SHOW, ["B2", "B3"], next_visit)
     booking = small.bookings.checkout(ann.hold_id, users["ann"], CardPayment(APPROVE_CARD))
     assert sorted(booking.seat_ids) == ["B2", "B3"] and booking.user_id == users["ann"].user_id
+
+
+def test_a_cancelled_show_offers_nothing_to_its_line(small: Services) -> None:
+    sell_out(small)
+    users = join_in_order(small, {"ann": 2})
+    admin = small.users.register("Boss", "boss@example.com", "password123", role="admin")
+    assert small.staff.cancellation.cancel(admin, SHOW).bookings_refunded > 0
+    ann = small.engage.waitlist.mine(users["ann"], SHOW)
+    assert ann is not None and ann.status == "waiting" and offer_emails(small) == []

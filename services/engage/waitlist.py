@@ -37,6 +37,7 @@ from boto3.dynamodb.conditions import Key
 from services.accounts.users import User
 from services.booking.inventory import InventoryService, new_hold_id
 from services.booking.models import Hold, SeatState
+from services.booking.rules import on_sale
 from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso, parse_iso
 from services.engage.errors import AlreadyExists
@@ -178,6 +179,8 @@ class WaitingList:
         state = dynamo.get_item(self._table, {"showtime_id": showtime_id, "entry": STATE}, consistent=True)
         if not seat_ids or state is None or int(state.get("active", 0)) <= 0:
             return None
+        if not on_sale(self._catalog.showtime(showtime_id), now, self._settings):
+            return None  # a cancelled show (its bookings are being refunded) or one no longer on sale: no offers
         free = list(seat_ids)
         handoff = Handoff([], [], [])
         for entry in (entry for entry in self._entries(showtime_id) if entry.status == "waiting"):
