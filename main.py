@@ -44,6 +44,7 @@ from services.engage.hooks import CombinedCounters
 from services.engage.loyalty import LoyaltyService
 from services.engage.recommendations import Recommender
 from services.engage.reminders import Reminders
+from services.engage.waitlist import WaitingList
 from services.errors import DomainError
 from services.events.container import build_events, build_quotas
 from services.events.demo import DemoEvents
@@ -73,6 +74,7 @@ ROOT = Path(__file__).parent
 ASSETS = ROOT / "assets"
 HOLD_SWEEP_SECONDS = 1.0  # how soon an expired hold turns free on open maps
 GA_SWEEP_SECONDS = 30.0  # how soon an expired general-admission hold's tickets are counted free again
+MOVE_NOTICE_SECONDS = 30.0  # how soon a moved show's notices left unsent (a crash, an outage) go out
 
 
 def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> Services:
@@ -92,9 +94,10 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     loyalty = LoyaltyService(aws, clock, settings)  # points ride in the sale and cancel transactions (issue 15)
     recommender = Recommender(aws, clock, catalog)  # issue 15: reminders and recommendation aggregates
     counters = CombinedCounters(SalesCounters(aws), Reminders(aws, settings), recommender)
+    waitlist = WaitingList(aws, clock, settings, catalog, inventory)  # takes seats a cancellation frees (issue 15)
     bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, counters, quotas,
-                              loyalty=loyalty)
-    staff = build_staff(aws, clock, settings, users, tickets, catalog, bookings)
+                              loyalty=loyalty, handoff=waitlist)
+    staff = build_staff(aws, clock, settings, users, tickets, catalog, bookings, inventory)
     events = build_events(aws, clock, catalog, quotas, staff.access, staff.audit)
     kiosks = KioskService(aws, clock, settings, catalog, KioskAccess(staff.access))  # lobby kiosks (issue 13)
     kiosk_sales = KioskSales(clock, settings, catalog, inventory, bookings, kiosks, subscriptions)
@@ -123,7 +126,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
         terminal=DemoTerminal(clock, settings.kiosk_terminal_seconds),
         staff=staff,
         events=events,
-        engage=build_engage(aws, clock, settings, catalog, inventory, bookings, staff, loyalty, recommender),
+        engage=build_engage(aws, clock, settings, catalog, bookings, staff, loyalty, recommender, waitlist),
         mailbox=mailbox,
         ses_sender=SesSender(aws, clock, subscriptions) if settings.ses_enabled else None,
     )
@@ -192,6 +195,14 @@ def start_live_jobs(services: Services) -> None:
             log_event("waitlist.sweep_failed", error=exc.message)
 
     app.timer(services.settings.waitlist_sweep_seconds, offer_waiting)
+
+    async def finish_move_notices() -> None:  # a moved show's notices a crash or outage left unsent (issue 15)
+        try:
+            await call(services.staff.moves.resume_pending)
+        except DomainError as exc:
+            log_event("showtime.move_notices_failed", error=exc.message)
+
+    app.timer(MOVE_NOTICE_SECONDS, finish_move_notices)
     if services.settings.live_poller:
         poller = LivePoller(services.inventory, services.live)
         app.timer(services.settings.live_poll_seconds, lambda: call(poller.poll_once))

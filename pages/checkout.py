@@ -75,7 +75,21 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
     with ui.row().classes("w-full gap-6 items-start flex-nowrap max-md:flex-col"):
         with ui.column().classes("mm-surface flex-1 w-full p-5 gap-3").mark("order-summary"):
             show_facts(movie, theater, showtime)
-            order_lines(quote.seats, quote.price)
+            # The order's lines with or without the points: both prices come from the loyalty service.
+            shown = {"price": quote.price}
+
+            @ui.refreshable
+            def lines() -> None:
+                order_lines(quote.seats, shown["price"])
+
+            lines()
+
+            def show_price(price: Price) -> None:  # the summary's lines and the Pay button follow the switch
+                shown["price"] = price
+                lines.refresh()
+                button.set_text(t("Pay {total}", total=format_money(price.total, price.currency)))
+
+            use_points = _points_choice(quote.price, redeemable, discounted, show_price)
             with ui.row().classes("w-full items-center justify-between"):
                 ui.link(t("Change tickets") if hold.tickets else t("Change seats"), back).classes(
                     "text-accent text-sm").mark("change-seats")
@@ -83,7 +97,7 @@ async def _checkout(services: Services, user: User, hold: Hold) -> None:
                     ui.label(t("Tickets held for") if hold.tickets else t("Seats held for")).classes(
                         "mm-muted text-sm")
                     HoldTimer(seconds_left, lambda: _expired_dialog(back)).mark("checkout-timer")
-        _payment_form(services, user, hold, quote.price, (redeemable, discounted), back)
+        button = _payment_form(services, user, hold, quote.price, use_points, back)
 
 
 def _back(hold: Hold, showtime: Showtime) -> str:
@@ -93,12 +107,12 @@ def _back(hold: Hold, showtime: Showtime) -> str:
     return f"/showtime/{hold.showtime_id}"
 
 
-def _payment_form(services: Services, user: User, hold: Hold, price: Price, points: tuple[int, Price],
-                  back: str) -> None:
+def _payment_form(services: Services, user: User, hold: Hold, price: Price, use_points: dict[str, int],
+                  back: str) -> ui.button:
+    """The payment column; returns its Pay button (its label follows the points choice)."""
     total = format_money(price.total, price.currency)
     with ui.column().classes("mm-surface w-full md:w-96 shrink-0 p-5 gap-4").mark("payment"):
         ui.label(t("Payment")).classes("mm-title text-xl text-white")
-        use_points = _points_choice(price, *points, lambda shown: button.set_text(t("Pay {total}", total=shown)))
         method = {"value": "card"}
         with ui.column().classes("w-full gap-2").props(f'role="radiogroup" aria-label="{t("Payment method")}"'):
             card_tile = _method_tile("credit_card", t("Credit or debit card"), t("Visa, Mastercard, RuPay"),
@@ -161,6 +175,7 @@ def _payment_form(services: Services, user: User, hold: Hold, price: Price, poin
         cvc.on("keydown.enter", pay)
         vpa.on("keydown.enter", pay)
         _reassurance()
+    return button
 
 
 def _reassurance() -> None:
@@ -262,9 +277,10 @@ def _vpa_error(value: str | None) -> str | None:
 
 
 def _points_choice(price: Price, redeemable: int, discounted: Price,
-                   show_total: Callable[[str], object]) -> dict[str, int]:
-    """A switch to spend the customer's points; returns the choice (read when paying). ``discounted`` is the
-    loyalty service's price; paying sends only the number of points and the server computes it again."""
+                   show_price: Callable[[Price], object]) -> dict[str, int]:
+    """The summary's points line, a switch "Use 240 points (−₹24)"; returns the choice (read when paying).
+    ``discounted`` is the loyalty service's price, shown before paying; paying sends only the number of points
+    and the server computes the discount again."""
     choice = {"points": 0}
     if redeemable <= 0:
         return choice
@@ -272,11 +288,14 @@ def _points_choice(price: Price, redeemable: int, discounted: Price,
 
     def toggle(on: bool) -> None:
         choice["points"] = redeemable if on else 0
-        show_total(format_money((discounted if on else price).total, price.currency))
+        show_price(discounted if on else price)
 
-    ui.switch(t("Use {n} loyalty points (−{money})", n=redeemable, money=saving),
-              on_change=lambda e: toggle(bool(e.value))).props("dense color=amber").classes("text-white").mark(
-        "use-points")
+    with ui.row().classes("w-full items-center justify-between gap-2 rounded-lg bg-amber-500/10 px-3 py-2"):
+        ui.switch(t("Use {n} points (−{money})", n=redeemable, money=saving),
+                  on_change=lambda e: toggle(bool(e.value))).props("dense color=amber").classes("text-white").mark(
+            "use-points")
+        ui.label(t("New total {total}", total=format_money(discounted.total, price.currency))).classes(
+            "text-amber-300 text-sm").mark("points-new-total")
     return choice
 
 

@@ -131,7 +131,7 @@ def test_the_waiting_list_over_the_api(client: TestClient, small: Services) -> N
     assert twice.status_code == 409 and error(twice)["code"] == "already_exists"
     crowd = small.users.get("crowd@example.com")
     small.bookings.cancel(small.bookings.my_bookings(crowd.user_id)[0].booking_id, crowd)
-    assert small.engage.waitlist.sweep() == 1
+    assert small.engage.waitlist.sweep() == 0  # the cancellation itself offered the seats
     offer = client.get("/showtimes/tiny-show/waitlist/mine", headers=alice).json()
     assert offer["status"] == "offered" and offer["hold_id"] and offer["offer_expires_at"]
     claimed = client.post("/bookings", json={"hold_id": offer["hold_id"], "payment": GOOD_CARD}, headers=alice)

@@ -16,7 +16,7 @@ from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
 from services.engage.errors import AlreadyExists
 from services.engage.waitlist import WaitingList
-from services.errors import InvalidRequest, NotFound
+from services.errors import InvalidRequest, NotFound, SeatUnavailable
 from services.platform.schema import OUTBOX
 from tests.conftest import fake_clock
 from tests.staff_helpers import customer
@@ -117,9 +117,9 @@ def test_an_unclaimed_offer_passes_on_and_a_claimed_one_is_a_booking(small: Serv
     crowd = small.users.get("crowd@example.com")
     first = small.bookings.my_bookings(crowd.user_id)[-1]
     small.bookings.cancel(first.booking_id, crowd)
-    assert small.engage.waitlist.sweep() == 1
     ann = small.engage.waitlist.mine(users["ann"], SHOW)
-    assert ann is not None and ann.status == "offered"
+    assert ann is not None and ann.status == "offered"  # at the moment of the cancellation, not at a sweep
+    assert small.engage.waitlist.sweep() == 0
     fake_clock(small).advance(minutes=small.settings.hold_minutes + 1)  # ann never claims
     assert small.engage.waitlist.sweep() == 1
     assert small.engage.waitlist.mine(users["ann"], SHOW) is None  # her turn is over
@@ -131,3 +131,78 @@ def test_an_unclaimed_offer_passes_on_and_a_claimed_one_is_a_booking(small: Serv
     assert small.engage.waitlist.mine(users["bob"], SHOW) is None
     assert SHOW not in small.engage.waitlist.open_shows()  # nobody waits: the list closes
     assert offer_emails(small) == ["ann@example.com", "bob@example.com"]
+
+
+def test_racing_cancellations_hand_their_seats_to_the_line_in_order_once_each(small: Services) -> None:
+    bookings = sell_out(small)
+    users = join_in_order(small, {"ann": 2, "bob": 2, "cat": 2})
+    crowd = small.users.get("crowd@example.com")
+    start = threading.Barrier(2)
+
+    def cancel(booking: Booking) -> None:
+        start.wait()
+        small.bookings.cancel(booking.booking_id, crowd)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(cancel, b) for b in bookings[:2]]:
+            future.result()
+    # No sweep ran: the two cancellations themselves offered their seats, to the first two in line.
+    ann, bob, cat = (small.engage.waitlist.mine(users[name], SHOW) for name in ("ann", "bob", "cat"))
+    assert ann is not None and bob is not None and cat is not None
+    assert (ann.status, bob.status, cat.status) == ("offered", "offered", "waiting")
+    assert offer_emails(small) == ["ann@example.com", "bob@example.com"]
+    held = {entry.user_id: set(small.inventory.get_hold(entry.hold_id, entry.user_id).seat_ids) for entry in (ann, bob)}
+    freed = {seat for booking in bookings[:2] for seat in booking.seat_ids}
+    assert held[ann.user_id] | held[bob.user_id] == freed and not held[ann.user_id] & held[bob.user_id]
+    assert all(b.status == "cancelled" for b in (small.bookings.get(x.booking_id, crowd) for x in bookings[:2]))
+
+
+def test_a_seat_map_customer_cannot_take_seats_freed_for_the_line(small: Services) -> None:
+    bookings = sell_out(small)
+    users = join_in_order(small, {"ann": 2})
+    crowd = small.users.get("crowd@example.com")
+    eve = customer(small, "eve")  # watching the seat map, ready to click
+    small.bookings.cancel(bookings[0].booking_id, crowd)
+    freed = list(bookings[0].seat_ids)
+    states = {seat.seat_id: seat.status for seat in small.inventory.seat_map(SHOW, eve.user_id).seats}
+    assert all(states[seat] == SeatState.HELD for seat in freed)  # never shown free to eve
+    with pytest.raises(SeatUnavailable):
+        small.inventory.hold(SHOW, freed, eve.user_id)
+    ann = small.engage.waitlist.mine(users["ann"], SHOW)
+    assert ann is not None and ann.status == "offered"
+    assert set(small.inventory.get_hold(ann.hold_id, ann.user_id).seat_ids) == set(freed)
+    booking = small.bookings.checkout(ann.hold_id, users["ann"], CardPayment(APPROVE_CARD))  # the claim link
+    assert sorted(booking.seat_ids) == sorted(freed)
+
+
+def test_kiosk_and_web_share_the_line_a_released_kiosk_sale_goes_to_the_web_customer(small: Services) -> None:
+    """The kiosk sells the show's last seats; the show is sold out on the web, where ann joins the list; the
+    kiosk sale is cancelled at the desk (staff release): ann gets the seats and the email, the kiosk cannot
+    sell them meanwhile, and ann's claim link books them."""
+    admin = small.users.register("Boss", "boss@example.com", "password123", role="admin")
+    kiosk = small.kiosks.create(admin, "tiny-theater", "Lobby").kiosk
+    visit = small.kiosk_sales.new_checkout(kiosk)
+    kiosk_hold = small.inventory.hold(SHOW, ["B2", "B3"], visit)
+    walk_in = small.kiosk_sales.sell(kiosk, kiosk_hold.hold_id, visit, CardPayment(APPROVE_CARD))
+    sell_out(small)
+    users = join_in_order(small, {"ann": 2})
+    small.bookings.cancel_by_staff(walk_in.booking_id, [], full_refund=True)
+    ann = small.engage.waitlist.mine(users["ann"], SHOW)
+    assert ann is not None and ann.status == "offered"
+    assert offer_emails(small) == ["ann@example.com"]
+    next_visit = small.kiosk_sales.new_checkout(kiosk)  # the next walk-up customer at the kiosk
+    states = {s.seat_id: s.status for s in small.inventory.seat_map(SHOW, next_visit).seats}
+    assert states["B2"] == states["B3"] == SeatState.HELD
+    with pytest.raises(SeatUnavailable):
+        small.inventory.hold(SHOW, ["B2", "B3"], next_visit)
+    booking = small.bookings.checkout(ann.hold_id, users["ann"], CardPayment(APPROVE_CARD))
+    assert sorted(booking.seat_ids) == ["B2", "B3"] and booking.user_id == users["ann"].user_id
+
+
+def test_a_cancelled_show_offers_nothing_to_its_line(small: Services) -> None:
+    sell_out(small)
+    users = join_in_order(small, {"ann": 2})
+    admin = small.users.register("Boss", "boss@example.com", "password123", role="admin")
+    assert small.staff.cancellation.cancel(admin, SHOW).bookings_refunded > 0
+    ann = small.engage.waitlist.mine(users["ann"], SHOW)
+    assert ann is not None and ann.status == "waiting" and offer_emails(small) == []

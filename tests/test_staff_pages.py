@@ -4,7 +4,7 @@ check-in page admits a typed code once, and the staff page creates an account (a
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from nicegui import ui
@@ -12,6 +12,7 @@ from nicegui.testing import User as SimulatedUser
 
 from services.container import Services
 from services.formatting import format_money
+from services.staff.schedule import ShowRequest
 from services.staff.team import NewAccount
 from tests.staff_helpers import PASSWORD, book_seats, customer, demo_show_soon
 
@@ -209,3 +210,35 @@ async def test_a_manager_paints_a_layout_and_saves_a_new_version(user: Simulated
     app_services.catalog.invalidate()
     after = app_services.catalog.theater(HOME).screens[0]
     assert after.layout_version == 2 and after.layout.capacity == before.capacity - blocked_now
+
+
+async def test_a_manager_moves_a_show_and_its_customer_is_told(user: SimulatedUser, app_services: Services) -> None:
+    manager = make_staff(app_services, "maya", "manager", [HOME])
+    theater = app_services.catalog.theater(HOME)
+    screen = theater.screens[0].screen_id
+    day = app_services.clock.now().astimezone(theater.tz).date() + timedelta(days=9)  # beyond the demo's week
+    first = app_services.staff.schedule.schedule(manager.user, ShowRequest(
+        app_services.catalog.all_movies()[0].movie_id, f"{HOME}.{screen}", datetime.combine(day, time(10),
+                                                                                              tzinfo=theater.tz), {}))
+    later = app_services.staff.schedule.schedule(manager.user, ShowRequest(
+        first.movie_id, f"{HOME}.{screen}", datetime.combine(day, time(18), tzinfo=theater.tz), {}))
+    booking = book_seats(app_services, customer(app_services, "carl"), first.showtime_id, 2)
+    await log_in(user, manager.user.email, manager.password)
+    await user.open("/staff/schedule")
+    await user.should_see(marker="schedule-plan", retries=50)
+    user.find(marker="schedule-day").clear().type(day.isoformat())
+    await user.should_see("10:00–", retries=50)
+    await user.should_see("18:00–", retries=50)
+    user.find(marker="schedule-move").click()  # the first of the day's two shows (10:00)
+    await user.should_see(marker="move-confirm", retries=50)
+    user.find(marker="move-time").clear().type("18:30")  # into the evening show: refused, nothing moves
+    user.find(marker="move-confirm").click()
+    await user.should_see(f"This screen is busy then: {later.showtime_id}.", retries=50)
+    user.find(marker="move-time").clear().type("14:00")
+    user.find(marker="move-confirm").click()
+    await user.should_see("Show moved; 1 booking told.", retries=50)
+    plan = app_services.staff.schedule.day_plan(manager.user, f"{HOME}.{screen}", day)
+    assert [f"{start:%H:%M}" for _id, start, _end in plan] == ["14:00", "18:00"]
+    carl = app_services.users.get("carl@example.com")
+    moved = app_services.bookings.get(booking.booking_id, carl)
+    assert moved.local_start().time() == time(14) and moved.extra["move_version"] == 1

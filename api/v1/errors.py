@@ -40,6 +40,7 @@ from services.errors import (
 from services.i18n import t
 from services.platform.logs import log_event
 from services.staff.checkins import CheckinRefused
+from services.staff.moves import LayoutDoesNotFit
 from services.staff.schedule import ScheduleConflict
 
 STATUS: dict[type[DomainError], int] = {
@@ -63,6 +64,7 @@ STATUS: dict[type[DomainError], int] = {
     InvalidTicket: 422,
     CheckinRefused: 409,
     ScheduleConflict: 409,
+    LayoutDoesNotFit: 409,
     SoldOut: 409,
     AlreadyExists: 409,
     NotEnoughPoints: 409,

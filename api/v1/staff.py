@@ -149,6 +149,29 @@ def cancel_show(showtime_id: str, services: ServicesDep, user: UserDep) -> Cance
     return CancelledOut(showtime_id=showtime_id, bookings_refunded=cancelled.bookings_refunded)
 
 
+class MoveRequest(BaseModel):
+    starts_at: datetime = Field(description="the new start: ISO 8601 local time with its offset")
+    screen_id: StrictStr | None = Field(default=None, description="another screen of the same theater (its id "
+                                        "within the theater, e.g. screen-2); default: the same screen")
+
+
+class MovedOut(BaseModel):
+    showtime: ShowtimeOut
+    notified: int = Field(description="bookings told now; the rest (if any) shortly, each exactly once")
+    notices_pending: bool
+
+
+@router.post("/showtimes/{showtime_id}/move", response_model=MovedOut,
+             responses={**_SCHEDULE, 409: {"model": ErrorResponse, "description": "schedule_conflict (with "
+                                           "conflicts: [showtime_id]) or layout_mismatch (a sold seat is missing)"}})
+def move_show(showtime_id: str, body: MoveRequest, services: ServicesDep, user: UserDep) -> MovedOut:
+    """Move a show to another time and/or screen (managers of its theater). The same no-overlap check as
+    scheduling; every confirmed booking gets a "your show moved" email and may cancel for a full refund."""
+    moved = services.staff.moves.move(user, showtime_id, body.starts_at, body.screen_id)
+    return MovedOut(showtime=_out(services, moved.showtime), notified=moved.notified,
+                    notices_pending=moved.pending)
+
+
 # Reports ---------------------------------------------------------------------------------------------
 class DayOut(BaseModel):
     date: date

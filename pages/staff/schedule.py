@@ -1,6 +1,7 @@
 """Scheduling for managers: a screen's day at a glance; schedule a movie at a local time with prices per
 category, once or with a repeat rule (days, times, weekdays) previewed before anything is created;
-cancel a show (every booking refunded and emailed). Rules live in ``services.staff.schedule``."""
+move a show to another time or screen (every booking told, ``services.staff.moves``); cancel a show (every
+booking refunded and emailed). Rules live in ``services.staff.schedule``."""
 
 from __future__ import annotations
 
@@ -94,9 +95,15 @@ async def _schedule(services: Services, member: StaffMember) -> None:
             for showtime_id, start, end in shows:
                 with ui.row().classes("w-full items-center gap-3 flex-wrap").mark("schedule-show"):
                     ui.label(f"{start:%H:%M}–{end:%H:%M}").classes("text-accent font-mono")
-                    ui.label(showtime_id).classes("mm-muted text-sm break-all flex-1")
-                    ui.button(t("Cancel show"), on_click=lambda s=showtime_id: _confirm_cancel(services, user, s, plan)
-                              ).props("outline no-caps color=negative size=sm").mark("schedule-cancel")
+                    # At least a phone's width for the id, so the buttons wrap below it instead of squeezing it.
+                    ui.label(showtime_id).classes("mm-muted text-sm break-all flex-1 min-w-[14rem]")
+                    with ui.row().classes("gap-2 flex-nowrap"):  # the two actions wrap together
+                        ui.button(t("Move"), on_click=lambda s=showtime_id, b=start: _move_dialog(
+                            services, user, theater(), form["screen"], s, b, plan)
+                        ).props("outline no-caps size=sm").mark("schedule-move")
+                        ui.button(t("Cancel show"),
+                                  on_click=lambda s=showtime_id: _confirm_cancel(services, user, s, plan)
+                                  ).props("outline no-caps color=negative size=sm").mark("schedule-cancel")
 
     await plan()
     _form(services, user, form, theaters, movies, plan)
@@ -221,3 +228,47 @@ def _confirm_cancel(services: Services, user: User, showtime_id: str, plan: Any)
             ui.button(t("Keep it"), on_click=dialog.close).props("flat no-caps")
             ui.button(t("Cancel show"), on_click=confirm).props("unelevated no-caps color=negative").mark(
                 "schedule-cancel-confirm")
+
+
+def _move_dialog(services: Services, user: User, theater: Theater, screen_id: str, showtime_id: str,
+                 start: datetime, plan: Any) -> None:
+    """New day, time and screen for a show; the service checks overlaps and the new screen's seats."""
+    screens = {screen.screen_id: f"{screen.name} ({screen.format})" for screen in theater.screens}
+    choice: dict[str, Any] = {"day": start.date().isoformat(), "time": f"{start:%H:%M}", "screen": screen_id}
+    # In the page's content, not in the plan's row: the plan redraws (another day) under an open dialog.
+    with ui.context.client.content, ui.dialog(value=True) as dialog, \
+            ui.card().classes("bg-grey-10 text-white gap-3 w-full max-w-md"):
+        ui.label(t("Move this show")).classes("text-lg font-bold")
+        ui.label(t("Every customer is emailed the old and new time and may cancel for a full refund.")).classes(
+            "mm-muted text-sm")
+        with ui.row().classes("w-full gap-3 flex-wrap"):
+            ui.input(t("Day"), value=choice["day"], on_change=lambda e: choice.update(day=e.value)).props(
+                "outlined dark dense type=date").mark("move-day")
+            ui.input(t("Start (local time)"), value=choice["time"],
+                     on_change=lambda e: choice.update(time=e.value)).props(
+                "outlined dark dense type=time").mark("move-time")
+        ui.select(screens, value=choice["screen"], label=t("Screen"),
+                  on_change=lambda e: choice.update(screen=e.value)).props(
+            "outlined dark dense options-dark").classes("w-full").mark("move-screen")
+        error = ui.label().classes("text-negative text-sm").props('role="alert"').mark("move-error")
+
+        async def confirm() -> None:
+            try:
+                starts_at = datetime.combine(date.fromisoformat(choice["day"]), time.fromisoformat(choice["time"]),
+                                             tzinfo=theater.tz)
+            except (TypeError, ValueError):
+                error.set_text(t("Please give valid dates and times (HH:MM)."))
+                return
+            try:
+                moved = await call(services.staff.moves.move, user, showtime_id, starts_at, choice["screen"])
+            except DomainError as exc:
+                error.set_text(exc.message)
+                return
+            ui.notify(tn("Show moved; {n} booking told.", "Show moved; {n} bookings told.", moved.notified)
+                      if not moved.pending else t("Show moved; the customers are being told."), type="positive")
+            dialog.close()
+            plan.refresh()
+
+        with ui.row().classes("gap-3"):
+            ui.button(t("Keep it"), on_click=dialog.close).props("flat no-caps")
+            ui.button(t("Move show"), on_click=confirm).props("unelevated no-caps").mark("move-confirm")

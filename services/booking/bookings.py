@@ -22,7 +22,7 @@ from services.booking.pricing import Price, PricedSeat, PricingService, Quote
 from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso
 from services.engage.errors import NotEnoughPoints
-from services.errors import HoldExpired, NotFound, ServiceUnavailable, TooLateToCancel
+from services.errors import DomainError, HoldExpired, NotFound, ServiceUnavailable, TooLateToCancel
 from services.formatting import date_time
 from services.i18n import language, t
 from services.live.hub import SeatChange
@@ -33,6 +33,8 @@ from services.platform.dynamo import TransactionCancelled, TransactionOutcomeUnk
 from services.platform.logs import log_event
 from services.platform.schema import BOOKINGS
 from services.settings import Settings
+
+_HANDOFF_TRIES = 3  # cancellation attempts that hand seats to a waiting list before freeing them plainly
 
 
 def booking_id_for(hold_id: str) -> str:
@@ -73,6 +75,15 @@ class LoyaltyHooks(Protocol):
     def on_cancel(self, booking: Booking) -> list[dict[str, Any]]: ...
 
 
+class SeatHandoff(Protocol):
+    """A waiting list (services/engage/waitlist.py) that takes seats a cancellation frees in the cancellation's
+    own transaction: ``on_release`` gives the actions and the seats they take (``.actions``, ``.seats``) or
+    None, ``after_handoff`` announces them once committed."""
+
+    def on_release(self, showtime_id: str, seat_ids: list[str], booking_id: str, now: datetime) -> Any: ...
+    def after_handoff(self, handoff: Any) -> None: ...
+
+
 class BookingService:
     def __init__(
         self,
@@ -86,6 +97,7 @@ class BookingService:
         counters: BookingCounters | None = None,
         general_admission: GeneralAdmission | None = None,
         loyalty: LoyaltyHooks | None = None,
+        handoff: SeatHandoff | None = None,
     ) -> None:
         self._aws = aws
         self._clock = clock
@@ -97,6 +109,7 @@ class BookingService:
         self._counters = counters
         self._general_admission = general_admission
         self._loyalty = loyalty
+        self._handoff = handoff
         self._table = aws.table(BOOKINGS)
         self._table_name = aws.table_name(BOOKINGS)
 
@@ -229,7 +242,7 @@ class BookingService:
             until = rules.cancellable_until(booking, self._settings)
             raise TooLateToCancel(t("Bookings for this show could be cancelled until {when} (theater time).",
                                     when=date_time(until, booking.timezone)))
-        return self._cancel(booking, now, self._pricing.refund(booking.price), [])
+        return self._cancel(booking, now, self.refund_amount(booking), [])
 
     def cancel_by_staff(self, booking_id: str, extra_actions: list[dict[str, Any]], *, full_refund: bool) -> Booking:
         """Cancel and refund for the theater (a cancelled show: everything back; a manager's override of
@@ -242,45 +255,67 @@ class BookingService:
         return self._cancel(booking, self._clock.now().replace(microsecond=0), refund, extra_actions)
 
     def refund_amount(self, booking: Booking) -> int:
-        """What cancelling this booking under the refund policy gives back."""
-        return self._pricing.refund(booking.price)
+        """What cancelling this booking under the refund policy gives back (all of it for a moved show)."""
+        return booking.price.total if rules.moved(booking) else self._pricing.refund(booking.price)
 
     def _cancel(self, booking: Booking, now: datetime, refund: int, extra_actions: list[dict[str, Any]]) -> Booking:
         booking_id = booking.booking_id
         cancelled = replace(booking, status="cancelled", refund=refund, cancelled_at=iso(now))
-        actions: list[dict[str, Any]] = [{"Update": {
-            "TableName": self._table_name,
-            "Key": {"booking_id": booking_id},
-            "UpdateExpression": "SET #s = :cancelled, refund = :refund, cancelled_at = :now",
-            "ConditionExpression": "#s = :confirmed",
-            "ExpressionAttributeNames": {"#s": "status"},
-            "ExpressionAttributeValues": {":cancelled": "cancelled", ":confirmed": "confirmed",
-                                          ":refund": cancelled.refund, ":now": iso(now)},
-        }}]
-        actions += self._inventory.free_sold_actions(booking.showtime_id, booking.numbered_seat_ids, booking_id)
-        if self._general_admission is not None:
-            actions += self._general_admission.cancel_actions(booking)
-        actions.append(outbox_put(self._aws, "booking_cancelled", cancelled.to_item(), iso(now)))
-        actions += extra_actions
-        if self._counters is not None:
-            actions += self._counters.on_cancel(cancelled)
-        if self._loyalty is not None:
-            actions += self._loyalty.on_cancel(cancelled)
-        try:
-            dynamo.transact_write(self._aws, actions)
-        except (TransactionCancelled, TransactionOutcomeUnknown) as exc:
-            current = self._find(booking_id)
-            if current.status != "cancelled":
+        # Seats a waiting list takes go to it in this transaction; a race with another cancellation over the
+        # same waiting customer fails it, and it is built again (the last try frees them for the sweep).
+        for attempt in range(_HANDOFF_TRIES + 1):
+            handoff = self._waitlist_handoff(booking, now) if attempt < _HANDOFF_TRIES else None
+            handed = set(handoff.seats) if handoff is not None else set()
+            actions: list[dict[str, Any]] = [{"Update": {
+                "TableName": self._table_name,
+                "Key": {"booking_id": booking_id},
+                "UpdateExpression": "SET #s = :cancelled, refund = :refund, cancelled_at = :now",
+                "ConditionExpression": "#s = :confirmed",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {":cancelled": "cancelled", ":confirmed": "confirmed",
+                                              ":refund": cancelled.refund, ":now": iso(now)},
+            }}]
+            freed = [seat_id for seat_id in booking.numbered_seat_ids if seat_id not in handed]
+            actions += self._inventory.free_sold_actions(booking.showtime_id, freed, booking_id)
+            if self._general_admission is not None:
+                actions += self._general_admission.cancel_actions(booking)
+            actions.append(outbox_put(self._aws, "booking_cancelled", cancelled.to_item(), iso(now)))
+            actions += extra_actions
+            if self._counters is not None:
+                actions += self._counters.on_cancel(cancelled)
+            if self._loyalty is not None:
+                actions += self._loyalty.on_cancel(cancelled)
+            if handoff is not None:
+                actions += handoff.actions
+            try:
+                dynamo.transact_write(self._aws, actions)
+            except (TransactionCancelled, TransactionOutcomeUnknown) as exc:
+                current = self._find(booking_id)
+                if current.status == "cancelled":
+                    # Cancelled by a concurrent request, or by this one before its answer was lost: make sure
+                    # the refund happened (the gateway refunds an authorization once).
+                    self._refund(current)
+                    return current
+                if handoff is not None and isinstance(exc, TransactionCancelled):
+                    continue  # the waiting list changed meanwhile: build it again
                 raise ServiceUnavailable(t("We could not cancel your booking just now. Please try again.")) from exc
-            # Cancelled by a concurrent request, or by this one before its answer was lost: make sure
-            # the refund happened (the gateway refunds an authorization once).
-            self._refund(current)
-            return current
-        self._refund(cancelled)
-        self._inventory.publish(booking.showtime_id,
-                                [SeatChange(s, SeatState.AVAILABLE) for s in booking.numbered_seat_ids])
-        log_event("booking.cancelled", booking_id=booking_id, seats=booking.seat_ids, refund=cancelled.refund)
-        return cancelled
+            self._refund(cancelled)
+            self._inventory.publish(booking.showtime_id, [SeatChange(s, SeatState.AVAILABLE) for s in freed])
+            if handoff is not None and self._handoff is not None:
+                self._handoff.after_handoff(handoff)
+            log_event("booking.cancelled", booking_id=booking_id, seats=booking.seat_ids, refund=cancelled.refund,
+                      to_waiting_list=sorted(handed) or None)
+            return cancelled
+        raise ServiceUnavailable(t("We could not cancel your booking just now. Please try again."))
+
+    def _waitlist_handoff(self, booking: Booking, now: datetime) -> Any:
+        if self._handoff is None or not booking.numbered_seat_ids:
+            return None
+        try:
+            return self._handoff.on_release(booking.showtime_id, booking.numbered_seat_ids, booking.booking_id, now)
+        except DomainError as exc:  # the list cannot be read: the seats are freed, the sweep offers them
+            log_event("waitlist.handoff_skipped", booking_id=booking.booking_id, error=exc.code)
+            return None
 
     def _refund(self, booking: Booking) -> None:
         try:

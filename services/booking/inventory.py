@@ -298,6 +298,25 @@ class InventoryService:
         tickets in one transaction: services/events/quotas.py)."""
         return self._hold_seat(hold, seat_id, now)
 
+    def hand_over_actions(self, hold: Hold, booking_id: str, now: datetime) -> list[dict[str, Any]]:
+        """Transaction actions that turn seats sold to ``booking_id`` (being cancelled) straight into ``hold``
+        (a waiting list's offer, services/engage/waitlist.py), so no one else can take them in between: each
+        seat on condition it is still sold to that booking, the hold record, the holder's slots (versioned).
+        [] when the holder already holds seats of this show (their own hold stays as it is)."""
+        slots_item = self._read_slots(hold.holder)
+        live = self._live_slots(slots_item, now)
+        if hold.showtime_id in live:
+            return []
+        actions: list[dict[str, Any]] = []
+        for seat_id in hold.seat_ids:
+            put = self._hold_seat(hold, seat_id, now)["Put"]
+            put["ConditionExpression"] = "#s = :sold AND booking_id = :booking"
+            put["ExpressionAttributeValues"] = {":sold": SOLD, ":booking": booking_id}
+            actions.append({"Put": put})
+        actions.append(self._hold_record(hold, now))
+        actions.append(self._slots_update(hold, slots_item, live, now))
+        return actions
+
     def free_held_seat_action(self, hold: Hold, seat_id: str) -> dict[str, Any]:
         return self._free_held_seat(hold, seat_id)
 

@@ -31,5 +31,12 @@ def cancellable_until(booking: _Booked, settings: Settings) -> datetime:
     return booking.starts_at - timedelta(minutes=settings.cancel_cutoff_minutes)
 
 
+def moved(booking: object) -> bool:
+    """Staff moved this booking's show (services/staff/moves.py): its customer may cancel freely."""
+    return bool(getattr(booking, "extra", {}).get("move_version"))
+
+
 def can_cancel(booking: _Booked, now: datetime, settings: Settings) -> bool:
+    if booking.status == "confirmed" and moved(booking):
+        return now < booking.starts_at  # a show moved by the theater: until it starts, whatever the cut-off
     return booking.status == "confirmed" and now <= cancellable_until(booking, settings)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.booking.bookings import BookingService
-from services.booking.inventory import InventoryService
 from services.catalog.catalog import CatalogService
 from services.clock import Clock
 from services.engage.attendance import Attendance
@@ -31,9 +30,10 @@ class EngageServices:
     recommendations: Recommender
 
 
-def build_engage(aws: Aws, clock: Clock, settings: Settings, catalog: CatalogService, inventory: InventoryService,
-                 bookings: BookingService, staff: StaffServices, loyalty: LoyaltyService,
-                 recommender: Recommender) -> EngageServices:
+def build_engage(aws: Aws, clock: Clock, settings: Settings, catalog: CatalogService, bookings: BookingService,
+                 staff: StaffServices, loyalty: LoyaltyService, recommender: Recommender,
+                 waitlist: WaitingList) -> EngageServices:
+    """``waitlist`` is built before the booking service, which hands it the seats a cancellation frees."""
     attendance = Attendance(clock, catalog, bookings)
     return EngageServices(
         attendance=attendance,
@@ -41,6 +41,6 @@ def build_engage(aws: Aws, clock: Clock, settings: Settings, catalog: CatalogSer
         loyalty=loyalty,
         calendar=CalendarService(clock, catalog, bookings, settings.base_url),
         rebooking=Rebooking(clock, settings, catalog),
-        waitlist=WaitingList(aws, clock, settings, catalog, inventory),
+        waitlist=waitlist,
         recommendations=recommender,
     )

@@ -11,8 +11,17 @@ round offers them to the next in line.
 
 No line-jumping between waiting customers: a show's round runs under a lease on its ``state`` item (a
 conditional update), so two sweepers (threads, processes) never offer the same seats or the same entry
-twice, and each round reads the list afresh in join order. What this does not stop: someone on the seat
-map taking freed seats in the seconds before the next round (the list waits for the next free seats).
+twice, and each round reads the list afresh in join order.
+
+**At the moment seats free up** (``on_release``): a cancellation (the customer's, the staff desk's, a
+kiosk sale's) hands the seats it frees to the list in its OWN transaction: the first waiting customers
+whose counts fit get them as a hold (each seat on condition it is still sold to the cancelled booking), with
+their entry ``waiting → offered`` (conditional) and the offer email in the outbox. So a seat-map customer
+never sees those seats free, and two racing cancellations cannot offer one entry twice (the loser's
+transaction fails on the entry's condition and is built again). Seats freed by a released or expired hold
+still go through the sweep: the release and the expiry delete held seats under conditions on the hold that
+lapsed, and the sweep (every ``waitlist_sweep_seconds``) is their fallback; a seat-map customer may take
+those in between.
 """
 
 from __future__ import annotations
@@ -26,14 +35,16 @@ from typing import Any, Literal
 from boto3.dynamodb.conditions import Key
 
 from services.accounts.users import User
-from services.booking.inventory import InventoryService
-from services.booking.models import SeatState
+from services.booking.inventory import InventoryService, new_hold_id
+from services.booking.models import Hold, SeatState
+from services.booking.rules import on_sale
 from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso, parse_iso
 from services.engage.errors import AlreadyExists
 from services.errors import DomainError, InvalidRequest, NotFound
 from services.formatting import date_time, show_time
 from services.i18n import t
+from services.live.hub import SeatChange
 from services.notify.outbox import outbox_message_put
 from services.platform import dynamo
 from services.platform.aws import Aws
@@ -161,6 +172,43 @@ class WaitingList:
         finally:
             self._drop_lease(showtime_id)
 
+    # At the moment seats free up (a cancellation's transaction) --------------------------------------
+    def on_release(self, showtime_id: str, seat_ids: list[str], booking_id: str, now: datetime) -> Handoff | None:
+        """Hand seats a cancellation frees to the first waiting customers whose counts fit, as transaction
+        actions for the cancellation's own transaction; None when nobody waits (or nobody fits)."""
+        state = dynamo.get_item(self._table, {"showtime_id": showtime_id, "entry": STATE}, consistent=True)
+        if not seat_ids or state is None or int(state.get("active", 0)) <= 0:
+            return None
+        if not on_sale(self._catalog.showtime(showtime_id), now, self._settings):
+            return None  # a cancelled show (its bookings are being refunded) or one no longer on sale: no offers
+        free = list(seat_ids)
+        handoff = Handoff([], [], [])
+        for entry in (entry for entry in self._entries(showtime_id) if entry.status == "waiting"):
+            if entry.seats > len(free):
+                continue
+            if entry.user_id in {offer.user_id for offer, _hold in handoff.offers}:
+                continue
+            seats, expires = tuple(free[:entry.seats]), now + timedelta(minutes=self._settings.hold_minutes)
+            hold = Hold(new_hold_id(), showtime_id, entry.user_id, seats, expires, iso(now), "active", 0)
+            seat_actions = self._inventory.hand_over_actions(hold, booking_id, now)
+            if not seat_actions:
+                continue  # they hold seats of this show already: the sweep settles them
+            handoff.actions += seat_actions + self._offer_actions(entry, hold, now)
+            handoff.offers.append((entry, hold))
+            handoff.seats += seats
+            free = free[entry.seats:]
+            if not free:
+                break
+        return handoff if handoff.offers else None
+
+    def after_handoff(self, handoff: Handoff) -> None:
+        """The cancellation committed: open seat maps show the seats held, not free."""
+        for entry, hold in handoff.offers:
+            self._inventory.publish(hold.showtime_id, [SeatChange(s, SeatState.HELD, hold.hold_id)
+                                                       for s in hold.seat_ids])
+            log_event("waitlist.offered", showtime_id=entry.showtime_id, user_id=entry.user_id,
+                      hold_id=hold.hold_id, at="release")
+
     # Steps ----------------------------------------------------------------------------------------
     def _settle(self, entry: WaitEntry, now: datetime) -> None:
         try:
@@ -183,6 +231,16 @@ class WaitingList:
         except DomainError as exc:  # taken meanwhile, show closed, the customer's hold cap: next round
             log_event("waitlist.offer_skipped", showtime_id=entry.showtime_id, user_id=entry.user_id, error=exc.code)
             return False
+        try:
+            dynamo.transact_write(self._aws, self._offer_actions(entry, hold, self._clock.now()))
+        except (dynamo.TransactionCancelled, dynamo.TransactionOutcomeUnknown):
+            self._inventory.release(hold.hold_id, entry.user_id)
+            return False
+        log_event("waitlist.offered", showtime_id=entry.showtime_id, user_id=entry.user_id, hold_id=hold.hold_id)
+        return True
+
+    def _offer_actions(self, entry: WaitEntry, hold: Hold, moment: datetime) -> list[dict[str, Any]]:
+        """The entry ``waiting → offered`` (on condition it still waits: one offer, one email) and the email."""
         showtime = self._catalog.showtime(entry.showtime_id)
         movie = self._catalog.movie(showtime.movie_id)
         theater = self._catalog.theater(showtime.theater_id)
@@ -196,26 +254,20 @@ class WaitingList:
             "", t("Claim them before {until} (theater time):", until=until), link, "",
             t("If you do not claim them by then, they go to the next person waiting."), "", t("Movie Magic"),
         ])
-        now = iso(self._clock.now())
-        try:
-            dynamo.transact_write(self._aws, [
-                {"Update": {"TableName": self._table_name,
-                            "Key": {"showtime_id": entry.showtime_id, "entry": entry.entry},
-                            "UpdateExpression": "SET #s = :offered, hold_id = :hold, offer_expires_at = :until, "
-                                                "offered_at = :now",
-                            "ConditionExpression": "#s = :waiting",
-                            "ExpressionAttributeNames": {"#s": "status"},
-                            "ExpressionAttributeValues": {":offered": "offered", ":waiting": "waiting",
-                                                          ":hold": hold.hold_id, ":until": iso(hold.expires_at),
-                                                          ":now": now}}},
-                outbox_message_put(self._aws, f"waitlist#{entry.showtime_id}#{entry.entry}", "waitlist_offer",
-                                   entry.email, entry.user_id, subject, body, now),
-            ])
-        except (dynamo.TransactionCancelled, dynamo.TransactionOutcomeUnknown):
-            self._inventory.release(hold.hold_id, entry.user_id)
-            return False
-        log_event("waitlist.offered", showtime_id=entry.showtime_id, user_id=entry.user_id, hold_id=hold.hold_id)
-        return True
+        now = iso(moment)
+        return [
+            {"Update": {"TableName": self._table_name,
+                        "Key": {"showtime_id": entry.showtime_id, "entry": entry.entry},
+                        "UpdateExpression": "SET #s = :offered, hold_id = :hold, offer_expires_at = :until, "
+                                            "offered_at = :now",
+                        "ConditionExpression": "#s = :waiting",
+                        "ExpressionAttributeNames": {"#s": "status"},
+                        "ExpressionAttributeValues": {":offered": "offered", ":waiting": "waiting",
+                                                      ":hold": hold.hold_id, ":until": iso(hold.expires_at),
+                                                      ":now": now}}},
+            outbox_message_put(self._aws, f"waitlist#{entry.showtime_id}#{entry.entry}", "waitlist_offer",
+                               entry.email, entry.user_id, subject, body, now),
+        ]
 
     def _finish(self, entry: WaitEntry, status: Status) -> None:
         """The entry is done (claimed, expired, left): the customer's place frees, the list shrinks."""
@@ -286,6 +338,16 @@ class WaitingList:
                          email=item.get("email", ""), seats=int(item["seats"]), joined_at=item["joined_at"],
                          status=item["status"], hold_id=item.get("hold_id", ""),
                          offer_expires_at=item.get("offer_expires_at", ""), position=position)
+
+
+@dataclass
+class Handoff:
+    """What a cancellation's transaction carries for the waiting list: the actions, the seats they take, and
+    each offer (entry, hold) to announce once it committed."""
+
+    actions: list[dict[str, Any]]
+    seats: list[str]
+    offers: list[tuple[WaitEntry, Hold]]
 
 
 def offer_expires(entry: WaitEntry) -> datetime | None:

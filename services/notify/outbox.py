@@ -12,7 +12,7 @@ from services.platform.aws import Aws
 from services.platform.schema import OUTBOX
 
 Kind = Literal["booking_confirmed", "booking_cancelled", "password_reset", "booking_reminder",
-               "waitlist_offer"]
+               "waitlist_offer", "show_moved"]
 PENDING = "1"  # the sparse index's only partition value
 
 

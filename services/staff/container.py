@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from services.accounts.users import UserService
 from services.booking.bookings import BookingService
 from services.booking.counters import SalesCounters
+from services.booking.inventory import InventoryService
 from services.booking.tickets import TicketService
 from services.catalog.catalog import CatalogService
 from services.catalog.posters import PosterStore
 from services.clock import Clock
+from services.engage.reminders import Reminders
 from services.platform.aws import Aws
 from services.settings import Settings
 from services.staff.access import AccessService
@@ -19,6 +21,7 @@ from services.staff.cancellation import ShowCancellation
 from services.staff.checkins import CheckinService
 from services.staff.desk import BookingDesk
 from services.staff.layouts import LayoutEditor
+from services.staff.moves import ShowMover
 from services.staff.movies import MovieEditor
 from services.staff.reports import ReportService
 from services.staff.schedule import ScheduleService
@@ -40,10 +43,11 @@ class StaffServices:
     movies: MovieEditor
     posters: PosterStore
     theaters: TheaterEditor
+    moves: ShowMover
 
 
 def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, tickets: TicketService,
-                catalog: CatalogService, bookings: BookingService) -> StaffServices:
+                catalog: CatalogService, bookings: BookingService, inventory: InventoryService) -> StaffServices:
     access = AccessService(users)
     audit = AuditLog(aws)
     schedule = ScheduleService(aws, clock, settings, catalog, access, audit)
@@ -61,4 +65,6 @@ def build_staff(aws: Aws, clock: Clock, settings: Settings, users: UserService, 
         posters=posters,
         movies=MovieEditor(aws, clock, catalog, access, audit, posters),
         theaters=TheaterEditor(aws, clock, catalog, access, audit),
+        moves=ShowMover(aws, clock, settings, catalog, inventory, bookings, schedule, access, audit,
+                        Reminders(aws, settings)),
     )
