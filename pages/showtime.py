@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from itertools import groupby
 from urllib.parse import quote
@@ -15,14 +16,15 @@ from components.seat_grid import SeatGrid
 from components.seat_selection import SeatSelection, Selection
 from components.service_call import call
 from components.session import current_user
+from components.ticket_picker import TicketPicker, parse_tickets_query
 from pages.waitlist_panel import waitlist_panel
 from services.booking.models import SeatMap
 from services.booking.rules import on_sale
 from services.catalog.models import Movie, Screen, Showtime, Theater
 from services.container import Services
 from services.errors import DomainError, ShowClosed
-from services.formatting import day_month, day_name, show_clock, show_time
-from services.i18n import t
+from services.formatting import day_month, day_name, format_money, show_clock, show_time
+from services.i18n import t, tn
 
 PICK_KEY = "pick_before_login"
 LEAVE_KEY = "seat_page:"  # + holder:showtime: the newest page of that customer showing that show (client id)
@@ -30,7 +32,7 @@ LEAVE_KEY = "seat_page:"  # + holder:showtime: the newest page of that customer 
 
 def register(services: Services) -> None:
     @ui.page("/showtime/{showtime_id}")
-    async def showtime_page(showtime_id: str) -> None:
+    async def showtime_page(showtime_id: str, tickets: str = "") -> None:
         user = current_user()
         async with frame(services.catalog, services.mailbox, wide=True):
             try:
@@ -52,10 +54,11 @@ def register(services: Services) -> None:
             holder = user.user_id if user else None
             seat_map = await call(services.inventory.seat_map, showtime_id, holder)
             await waitlist_panel(services, showtime, seat_map, user)
-            await _seat_picker(services, showtime, seat_map, holder)
+            await _seat_picker(services, showtime, seat_map, holder, parse_tickets_query(tickets))
 
 
-async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap, holder: str | None) -> None:
+async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap, holder: str | None,
+                       start_tickets: dict[str, int]) -> None:
     currency = services.settings.currency
     layout = seat_map.layout
     prices = [(c.name, showtime.prices[c.code]) for c in layout.categories if c.code in showtime.prices]
@@ -77,15 +80,35 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
         if await selection.extend():
             summary.extended()
 
+    async def to_checkout() -> None:  # seats alone, or with standing tickets (a mixed performance)
+        wanted = standing.wanted if standing is not None else {}
+        if not wanted:
+            _to_checkout(selection, leaving)
+            return
+        if holder is None:
+            _ask_to_log_in(showtime.showtime_id, [])
+            return
+        seats = list(selection.hold.seat_ids) if selection.hold else []
+        try:  # the seats on the map and the standing tickets become one hold: one checkout, one booking
+            placed = await call(services.events.quotas.hold, showtime.showtime_id, wanted, holder, seats)
+        except DomainError as exc:
+            ui.notify(exc.message, type="warning", multi_line=True)
+            return
+        leaving["to_checkout"] = True
+        ui.navigate.to(f"/checkout/{placed.hold_id}")
+
     with ui.row().classes("w-full gap-6 items-start flex-nowrap max-lg:flex-col max-lg:pb-28"):
         with ui.column().classes("mm-surface flex-1 min-w-0 w-full p-2 sm:p-5 gap-3"):
             grid = SeatGrid(
                 seat_map, currency=currency, hub=services.live, reload=reload,
                 on_pick=pick,
             ).classes("w-full")
+            # A mixed performance (events): standing tickets beside the map, in the same order as the seats.
+            standing = await _standing(services, showtime, start_tickets, to_checkout) \
+                if showtime.has_ticket_types else None
         summary = BookingSummary(
             currency, prices, max_seats=services.settings.max_seats_per_booking,
-            on_continue=lambda: _to_checkout(selection, leaving), on_clear=clear, on_expired=expired,
+            on_continue=to_checkout, on_clear=clear, on_expired=expired,
             on_extend=extend, warn_seconds=services.settings.hold_extend_window_seconds,
             extension_minutes=services.settings.hold_extension_minutes,
         )
@@ -97,6 +120,8 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
     selection = SeatSelection(
         services.inventory, services.pricing, services.clock, showtime, holder, grid, on_change=changed,
         on_login_needed=lambda seat_id: _ask_to_log_in(showtime.showtime_id, [seat_id]),
+        # A mixed order's release gives its standing tickets back too (QuotaService.release does both).
+        release=services.events.quotas.release if showtime.has_ticket_types else None,
     )
     with grid:
         _best_seats(selection)
@@ -105,6 +130,32 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
     picked = _take_pick(showtime.showtime_id) if holder else None
     if picked:
         await selection.choose(picked)
+
+
+async def _standing(services: Services, showtime: Showtime, start: dict[str, int],
+                    go: Callable[[], Awaitable[None]]) -> TicketPicker:
+    """The standing (general-admission) ticket types of a mixed performance, with their own way to checkout
+    (the summary beside the map shows only seats, and is hidden on phones until a seat is picked)."""
+    types = await call(services.events.quotas.ticket_types, showtime.showtime_id)
+    currency = services.settings.currency
+    with ui.column().classes("w-full gap-2 border-t border-white/10 pt-3").mark("standing-tickets"):
+        ui.label(t("Standing tickets")).classes("text-white font-bold")
+        ui.label(t("Add standing tickets to your seats: one order, one payment.")).classes("mm-muted text-sm")
+        picker = TicketPicker(types, services.clock.now(), currency, start=start,
+                              on_change=lambda: refresh())  # noqa: PLW0108 (refresh is defined below)
+        with ui.row().classes("w-full items-center justify-between gap-3"):
+            total = ui.label().classes("text-white font-bold").mark("standing-total")
+            button = ui.button(t("Continue"), icon="arrow_forward", on_click=go).props(
+                "unelevated no-caps").mark("standing-continue")
+
+    def refresh() -> None:
+        count = picker.count
+        total.set_text(tn("{n} standing ticket · {amount}", "{n} standing tickets · {amount}", count,
+                          amount=format_money(picker.amount, currency)) if count else "")
+        button.set_visibility(count > 0)
+
+    refresh()
+    return picker
 
 
 def _best_seats(selection: SeatSelection) -> None:
@@ -165,7 +216,8 @@ def _release_on_leave(services: Services, showtime_id: str, selection: SeatSelec
 
 async def _release(services: Services, hold_id: str, holder: str) -> None:
     with suppress(DomainError):  # booked meanwhile (another tab) or already gone: nothing to give back
-        await call(services.inventory.release, hold_id, holder)
+        # QuotaService.release frees a seat hold as the inventory does, and a mixed order's tickets too.
+        await call(services.events.quotas.release, hold_id, holder)
 
 
 def _ask_to_log_in(showtime_id: str, seat_ids: list[str]) -> None:
