@@ -15,6 +15,7 @@ from services.platform.aws import Aws
 from services.settings import Settings
 from services.staff.access import AccessService
 from services.staff.audit import AuditLog
+from services.staff.schedule import ScheduleService
 
 
 @dataclass
@@ -30,6 +31,6 @@ def build_quotas(aws: Aws, clock: Clock, settings: Settings, catalog: CatalogSer
 
 
 def build_events(aws: Aws, clock: Clock, catalog: CatalogService, quotas: QuotaService, access: AccessService,
-                 audit: AuditLog) -> EventServices:
+                 audit: AuditLog, schedule: ScheduleService) -> EventServices:
     return EventServices(catalog=EventCatalog(catalog), quotas=quotas,
-                         editor=EventEditor(aws, clock, catalog, quotas, access, audit))
+                         editor=EventEditor(aws, clock, catalog, quotas, access, audit, schedule))

@@ -2,21 +2,23 @@
 
 Every change is one transaction with its audit entry. Events and venues are catalog-wide (admins; audit scope
 "global"); a performance and its ticket types belong to their venue's theater (its managers; audit scope that
-theater). A performance at a venue does not go through the cinema scheduler: venues have no screen rota.
+theater). Performances never overlap in one room: each claims its rooms' Schedule day items like a screen's show
+(``ScheduleService.room_claims``, versioned, in the performance's own transaction; ``_rooms`` says which).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from services.accounts.users import User
 from services.catalog.catalog import CatalogService
-from services.catalog.models import Movie, Theater
-from services.clock import Clock, iso
-from services.errors import InvalidRequest, NotFound
+from services.catalog.models import Movie, Theater, screen_key
+from services.clock import Clock, iso, parse_iso
+from services.errors import InvalidRequest, NotFound, ServiceUnavailable
 from services.events.models import TicketType
 from services.events.quotas import QuotaService
 from services.i18n import t
@@ -25,9 +27,14 @@ from services.platform.aws import Aws
 from services.platform.schema import MOVIES, SHOWTIMES, THEATERS
 from services.staff.access import AccessService
 from services.staff.audit import AuditLog
+from services.staff.schedule import ScheduleService
 
 EVENT_KINDS = ("concert", "comedy", "theatre", "sport screening", "workshop", "festival")
 ADMISSIONS = ("seated", "general", "mixed")
+_ATTEMPTS = 4  # reads-and-writes of one new performance while other schedule changes race it
+# Schedule keys of a venue's rooms: "<venue>.#venue" (the whole venue: one stage), "<venue>.#floor" (the
+# standing floor of a venue with several halls); a hall is "<venue>.<hall>". "#" is never in a hall id.
+WHOLE_VENUE, FLOOR = "#venue", "#floor"
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -49,8 +56,9 @@ class PerformanceDraft:
 
 class EventEditor:
     def __init__(self, aws: Aws, clock: Clock, catalog: CatalogService, quotas: QuotaService, access: AccessService,
-                 audit: AuditLog) -> None:
+                 audit: AuditLog, schedule: ScheduleService) -> None:
         self._aws = aws
+        self._schedule = schedule
         self._clock = clock
         self._catalog = catalog
         self._quotas = quotas
@@ -159,18 +167,28 @@ class EventEditor:
             "format": "Live", "prices": dict(draft.prices) if draft.admission != "general" else {},
         }
         now = self._clock.now().replace(microsecond=0)
-        actions = [{"Put": {"TableName": self.showtimes_table, "Item": item,
-                            "ConditionExpression": "attribute_not_exists(showtime_id)"}}]
-        actions += [self._quotas.add_ticket_type_action(showtime_id, ticket) for ticket in draft.ticket_types]
-        actions.append(self._audit.put_action(venue.theater_id, member, "performance.added", showtime_id, now,
-                                              before=None, after={"event_id": event.movie_id,
-                                                                  "admission": draft.admission}))
-        try:
-            dynamo.transact_write(self._aws, actions, t("The performance could not be saved. Please try again."))
-        except dynamo.TransactionCancelled as exc:
-            raise InvalidRequest(t("That performance (or one of its ticket types) already exists.")) from exc
-        self._catalog.invalidate()
-        return showtime_id
+        start, end = draft.starts_at, parse_iso(item["ends_at"])
+        for _attempt in range(_ATTEMPTS):
+            # Each room the performance uses, claimed like a screen's time (ScheduleConflict when taken): two
+            # performances racing for one room both read its day items, one commits, the other reads again.
+            actions = [claim for room, occupies in _rooms(venue, draft.admission, draft.screen_id)
+                       for claim in self._schedule.room_claims(venue, room, showtime_id, start, end, occupies)]
+            claims = len(actions)
+            actions.append({"Put": {"TableName": self.showtimes_table, "Item": item,
+                                    "ConditionExpression": "attribute_not_exists(showtime_id)"}})
+            actions += [self._quotas.add_ticket_type_action(showtime_id, ticket) for ticket in draft.ticket_types]
+            actions.append(self._audit.put_action(venue.theater_id, member, "performance.added", showtime_id, now,
+                                                  before=None, after={"event_id": event.movie_id,
+                                                                      "admission": draft.admission}))
+            try:
+                dynamo.transact_write(self._aws, actions, t("The performance could not be saved. Please try again."))
+            except dynamo.TransactionCancelled as exc:
+                if any(exc.codes[claims:]):
+                    raise InvalidRequest(t("That performance (or one of its ticket types) already exists.")) from exc
+                continue  # a room's day changed meanwhile: read it again (a racing performance is a conflict)
+            self._catalog.invalidate()
+            return showtime_id
+        raise ServiceUnavailable(t("The schedule is busy just now. Please try again."))
 
     def save_ticket_type(self, user: User | None, showtime_id: str, ticket: TicketType) -> TicketType:
         """Add a ticket type to a performance, or change one (price, limit, sales window, early bird, capacity:
@@ -199,3 +217,22 @@ class EventEditor:
                                    n=current.held + current.sold)) from exc
         return next(saved for saved in self._quotas.ticket_types(showtime_id) if saved.type_id == ticket.type_id)
 
+
+
+def _rooms(venue: Theater, admission: str, hall: str) -> list[tuple[str, Callable[[dict[str, Any]], bool]]]:
+    """The Schedule keys a performance occupies, each with how to tell a stored show that uses it.
+
+    At a cinema, its screen (the movie scheduler's own key: films and events never overlap there). A venue
+    with at most one hall is one stage: every performance there occupies the whole venue. A venue with several
+    halls: a seated performance its hall, a general-admission one the standing floor, a mixed one both."""
+    if venue.kind != "venue":
+        return [(screen_key(venue.theater_id, hall), lambda item: bool(item["screen_id"] == hall))]
+    if len(venue.screens) <= 1:
+        return [(screen_key(venue.theater_id, WHOLE_VENUE), lambda item: True)]
+    rooms: list[tuple[str, Callable[[dict[str, Any]], bool]]] = []
+    if admission != "general":
+        rooms.append((screen_key(venue.theater_id, hall), lambda item: bool(item["screen_id"] == hall)))
+    if admission != "seated":
+        rooms.append((screen_key(venue.theater_id, FLOOR),
+                      lambda item: item.get("admission") in ("general", "mixed")))
+    return rooms
