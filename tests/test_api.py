@@ -114,7 +114,8 @@ def test_missing_forged_and_expired_tokens_are_401(client: TestClient, alice: di
 def test_cities_movies_showtimes(client: TestClient, small: Services) -> None:
     cities = client.get("/cities").json()
     assert cities == [{"city": "Testville", "theaters": [{"theater_id": "tiny-theater", "name": "Tiny Cinema",
-                       "address": "1 Test Road", "timezone": "Asia/Kolkata", "screens": ["Screen 1"]}]}]
+                       "address": "1 Test Road", "timezone": "Asia/Kolkata", "screens": ["Screen 1"]}],
+                       "venues": []}]
     movies = client.get("/movies", params={"city": "Testville"}).json()
     assert [m["movie_id"] for m in movies] == ["tiny-movie"]
     assert {"title", "genres", "languages", "rating", "runtime_min", "certificate"} <= set(movies[0])

@@ -70,7 +70,9 @@ class TheaterOut(BaseModel):
 
 class CityOut(BaseModel):
     city: str
-    theaters: list[TheaterOut]
+    theaters: list[TheaterOut] = Field(description="the city's cinemas")
+    venues: list[TheaterOut] = Field(default_factory=list, description="the city's event venues (issue 17); a city "
+                                                                       "may have venues and no cinema")
 
 
 class MovieOut(BaseModel):
@@ -105,14 +107,20 @@ class ShowtimeOut(BaseModel):
     format: str
     prices: dict[str, int] = Field(description="seat category -> price in minor units")
     currency: str
+    listing: str = Field(default="movie", description="movie (a film's show) or event (a performance: movie_id is "
+                                                      "the event's id, GET /events/{id})")
+    admission: str = Field(default="seated", description="seated (the seat map), general (ticket types only: GET "
+                                                         "/showtimes/{id}/ticket-types) or mixed (both)")
 
     @classmethod
-    def of(cls, showtime: Showtime, theater: Theater, screen: Screen, currency: str) -> ShowtimeOut:
+    def of(cls, showtime: Showtime, theater: Theater, screen: Screen | None, currency: str) -> ShowtimeOut:
+        """``screen`` None: a general-admission performance, which has no hall (screen and screen_id are "")."""
         return cls(showtime_id=showtime.showtime_id, movie_id=showtime.movie_id, theater_id=theater.theater_id,
-                   theater_name=theater.name, city=showtime.city, screen=screen.name,
-                   screen_id=showtime.screen_key, starts_at=showtime.local_start().isoformat(),
+                   theater_name=theater.name, city=showtime.city, screen=screen.name if screen else "",
+                   screen_id=showtime.screen_key if screen else "", starts_at=showtime.local_start().isoformat(),
                    timezone=showtime.timezone, language=showtime.language, format=showtime.format,
-                   prices=showtime.prices, currency=currency)
+                   prices=showtime.prices, currency=currency, listing=showtime.listing,
+                   admission=showtime.admission)
 
 
 # SeatState's values but HELD_BY_YOU: the API says "held" plus held_by_you, so one field means one thing.
