@@ -27,8 +27,8 @@ pytestmark = pytest.mark.usefixtures("app_env", "backstage", "tonight")
 
 @pytest.fixture
 def tonight(backstage: Services) -> str:  # noqa: F811
-    """A standing-only performance at the demo venue in three hours (today at the door)."""
-    starts_at = backstage.clock.now().replace(microsecond=0) + timedelta(hours=3)
+    """A standing-only performance at the demo venue in 40 minutes (today at the door, still on sale)."""
+    starts_at = backstage.clock.now().replace(microsecond=0) + timedelta(minutes=40)
     backstage.aws.table(SHOWTIMES).put_item(Item={
         "showtime_id": SHOW, "movie_id": "laugh-riot-late-night", "listing": "event", "admission": "general",
         "theater_id": VENUE, "screen_id": "", "city": "Mumbai", "timezone": "Asia/Kolkata",
@@ -86,3 +86,12 @@ async def test_the_door_admits_each_standing_ticket_once(user: User, backstage: 
     await user.should_see("Ticket 3 of 3 admitted", retries=50)
     user.find(marker="checkin-code").type(backstage.tickets.token_for(booking)).trigger("keydown.enter")
     await user.should_see("Each ticket of this booking has its own code: scan the ticket's code.", retries=50)
+
+
+async def test_the_staff_dashboard_lists_todays_performances(user: User, backstage: Services) -> None:  # noqa: F811
+    manager = backstage.staff.team.create(admin(backstage), "Mani", "mani@example.com", "manager", [VENUE], [VENUE])
+    await log_in(user, manager.user.email, manager.password)
+    await user.open("/staff")
+    await user.should_see(marker="staff-event-show", retries=50)
+    await user.should_see("Laugh Riot Late Night · General admission")
+    await user.should_see("The Habitat, Khar")
