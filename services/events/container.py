@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from services.booking.inventory import InventoryService
 from services.booking.pricing import PricingService
 from services.catalog.catalog import CatalogService
+from services.catalog.posters import PosterStore
 from services.clock import Clock
 from services.events.catalog import EventCatalog
 from services.events.editor import EventEditor
@@ -31,6 +32,6 @@ def build_quotas(aws: Aws, clock: Clock, settings: Settings, catalog: CatalogSer
 
 
 def build_events(aws: Aws, clock: Clock, catalog: CatalogService, quotas: QuotaService, access: AccessService,
-                 audit: AuditLog, schedule: ScheduleService) -> EventServices:
+                 audit: AuditLog, schedule: ScheduleService, posters: PosterStore) -> EventServices:
     return EventServices(catalog=EventCatalog(catalog), quotas=quotas,
-                         editor=EventEditor(aws, clock, catalog, quotas, access, audit, schedule))
+                         editor=EventEditor(aws, clock, catalog, quotas, access, audit, schedule, posters))
