@@ -104,14 +104,17 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
                 on_pick=pick,
             ).classes("w-full")
             # A mixed performance (events): standing tickets beside the map, in the same order as the seats.
-            standing = await _standing(services, showtime, start_tickets, to_checkout) \
-                if showtime.has_ticket_types else None
+            standing = await _standing(services, showtime, start_tickets, to_checkout,
+                                       lambda text: summary.set_extra(text),  # noqa: PLW0108 (built below)
+                                       ) if showtime.has_ticket_types else None
         summary = BookingSummary(
             currency, prices, max_seats=services.settings.max_seats_per_booking,
             on_continue=to_checkout, on_clear=clear, on_expired=expired,
             on_extend=extend, warn_seconds=services.settings.hold_extend_window_seconds,
             extension_minutes=services.settings.hold_extension_minutes,
         )
+    if standing is not None:  # standing tickets chosen on the event page already
+        summary.set_extra(_standing_text(standing, currency, added=True))
 
     def changed(current: Selection) -> None:
         summary.allow_extension(current.hold is None or not current.hold.extended)
@@ -133,9 +136,10 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
 
 
 async def _standing(services: Services, showtime: Showtime, start: dict[str, int],
-                    go: Callable[[], Awaitable[None]]) -> TicketPicker:
+                    go: Callable[[], Awaitable[None]], tell: Callable[[str], None]) -> TicketPicker:
     """The standing (general-admission) ticket types of a mixed performance, with their own way to checkout
-    (the summary beside the map shows only seats, and is hidden on phones until a seat is picked)."""
+    (the summary beside the map prices only seats, and is hidden on phones until a seat is picked); ``tell``
+    hands the summary what the seats' order will also hold."""
     types = await call(services.events.quotas.ticket_types, showtime.showtime_id)
     currency = services.settings.currency
     with ui.column().classes("w-full gap-2 border-t border-white/10 pt-3").mark("standing-tickets"):
@@ -148,14 +152,23 @@ async def _standing(services: Services, showtime: Showtime, start: dict[str, int
             button = ui.button(t("Continue"), icon="arrow_forward", on_click=go).props(
                 "unelevated no-caps").mark("standing-continue")
 
-    def refresh() -> None:
-        count = picker.count
-        total.set_text(tn("{n} standing ticket · {amount}", "{n} standing tickets · {amount}", count,
-                          amount=format_money(picker.amount, currency)) if count else "")
-        button.set_visibility(count > 0)
+    def refresh(initial: bool = False) -> None:
+        total.set_text(_standing_text(picker, currency))
+        button.set_visibility(picker.count > 0)
+        if not initial:  # the summary is built after this panel: the page tells it first (_seat_picker)
+            tell(_standing_text(picker, currency, added=True))
 
-    refresh()
+    refresh(initial=True)
     return picker
+
+
+def _standing_text(picker: TicketPicker, currency: str, *, added: bool = False) -> str:
+    """"2 standing tickets · ₹2,998" ("+ ..." beside the seats in the summary); "" when none are chosen."""
+    if not picker.count:
+        return ""
+    text = tn("{n} standing ticket · {amount}", "{n} standing tickets · {amount}", picker.count,
+              amount=format_money(picker.amount, currency))
+    return f"+ {text}" if added else text
 
 
 def _best_seats(selection: SeatSelection) -> None:

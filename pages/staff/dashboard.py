@@ -57,6 +57,8 @@ async def _dashboard(services: Services, member: StaffMember) -> None:
                 ui.label(theater.name).classes("text-white font-bold")
                 count = len(theater.screens)
                 screens_text = t("1 screen") if count == 1 else t("{n} screens", n=count)
+                if theater.kind == "venue":  # an event venue: its halls, if any, are not cinema screens
+                    screens_text = t("Event venue")
                 ui.label(f"{theater.city} · {screens_text}").classes("mm-muted text-sm")
                 if not todays:
                     ui.label(t("No more shows today.")).classes("mm-muted text-sm")
