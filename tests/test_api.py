@@ -222,7 +222,8 @@ def test_booking_double_submit_and_reads(client: TestClient, alice: dict[str, st
     assert client.get("/bookings", headers=alice).json() == [booking]
     single = client.get(f"/bookings/{booking['booking_id']}", headers=alice).json()
     assert single["ticket_token"].startswith("MM1.") and booking["ticket_token"] is None  # only this read has it
-    assert single | {"ticket_token": None} == booking
+    assert [code["ticket"] for code in single["ticket_codes"]] == [None]  # one code: the seats'
+    assert single | {"ticket_token": None, "ticket_codes": []} == booking
     assert client.get("/bookings", headers=bob).json() == []
     others = client.get(f"/bookings/{booking['booking_id']}", headers=bob)
     assert others.status_code == 404 and error(others)["code"] == "not_found"

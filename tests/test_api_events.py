@@ -157,3 +157,15 @@ def test_cities_with_only_venues_are_listed_with_them(small: Services) -> None:
     assert kathmandu["theaters"] == [] and [v["theater_id"] for v in kathmandu["venues"]] == [
         "jazz-upstairs-lazimpat-kathmandu"]
     assert cities["Testville"]["venues"] == [] and cities["Testville"]["theaters"]
+
+
+def test_a_booking_names_one_code_per_standing_ticket(client: TestClient) -> None:
+    carl = login(client, "carl@example.com", "Carl")
+    held = client.post("/showtimes/gig-ga/holds", json={"ticket_type": "standing", "quantity": 2}, headers=carl)
+    booked = client.post("/bookings", headers=carl, json={"hold_id": held.json()["hold_id"], "payment": GOOD_CARD})
+    assert booked.status_code == 201, booked.text
+    read = client.get(f"/bookings/{booked.json()['booking_id']}", headers=carl).json()
+    codes = read["ticket_codes"]
+    assert [(code["ticket"], code["label"]) for code in codes] == [
+        (1, "Ticket 1 of 2 · Standing"), (2, "Ticket 2 of 2 · Standing")]
+    assert len({code["token"] for code in codes}) == 2 and read["ticket_token"] not in {c["token"] for c in codes}

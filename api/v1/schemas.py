@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_v
 from services.booking.models import Booking, Hold, SeatMap, SeatState
 from services.booking.payments import CardPayment, Payment, UpiPayment
 from services.booking.pricing import Price
+from services.booking.tickets import TicketCode
 from services.catalog.models import Movie, Screen, Showtime, Theater
 from services.clock import iso
 
@@ -272,6 +273,13 @@ class BookedSeatOut(BaseModel):
     admission: Literal["seat", "ga"] = "seat"
 
 
+class TicketCodeOut(BaseModel):
+    token: str = Field(description="the string in this QR code; each admits once at the door")
+    ticket: int | None = Field(default=None, description="the general-admission ticket it admits (its number); "
+                                                         "absent: the booking's numbered seats")
+    label: str = Field(description="what it admits: the seats, or 'Ticket 2 of 3 · Standing'")
+
+
 class BookingOut(BaseModel):
     booking_id: str
     reference: str = Field(description="the short booking reference shown on pages, emails and tickets")
@@ -290,10 +298,14 @@ class BookingOut(BaseModel):
     refund: int | None = Field(default=None, description="minor units refunded, once cancelled")
     cancelled_at: str | None = None
     ticket_token: str | None = Field(default=None, description="the string in the ticket's QR code (owner, "
-                                     "confirmed bookings; GET /bookings/{booking_id} only)")
+                                     "confirmed bookings; GET /bookings/{booking_id} only); it admits the "
+                                     "numbered seats: general-admission tickets each have their own code")
+    ticket_codes: list[TicketCodeOut] = Field(default_factory=list, description="every code the ticket shows: "
+                                              "the seats' and one per general-admission ticket (as ticket_token)")
 
     @classmethod
-    def of(cls, booking: Booking, ticket_token: str | None = None) -> BookingOut:
+    def of(cls, booking: Booking, ticket_token: str | None = None,
+           codes: list[TicketCode] | None = None) -> BookingOut:
         return cls(
             booking_id=booking.booking_id, reference=booking.reference, status=booking.status,
             showtime_id=booking.showtime_id,
@@ -304,4 +316,6 @@ class BookingOut(BaseModel):
                                  price=s.price, admission="seat" if s.is_seat else "ga") for s in booking.seats],
             price=PriceOut.of(booking.price), created_at=booking.created_at, refund=booking.refund,
             cancelled_at=booking.cancelled_at, ticket_token=ticket_token,
+            ticket_codes=[TicketCodeOut(token=code.token, ticket=code.ticket, label=code.label)
+                          for code in codes or []],
         )
