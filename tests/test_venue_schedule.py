@@ -87,3 +87,11 @@ def test_an_event_at_a_cinema_screen_cannot_overlap_its_films(small: Services) -
     with pytest.raises(ScheduleConflict) as clash:
         small.events.editor.add_performance(boss, seated)
     assert clash.value.conflicts == [film.showtime_id]
+
+
+def test_a_cancelled_performance_frees_its_room(club: Services) -> None:
+    boss = admin(club)
+    first = club.events.editor.add_performance(boss, draft(club, 0))
+    club.staff.cancellation.cancel(boss, first)
+    assert club.catalog.showtime(first).status == "cancelled"
+    club.events.editor.add_performance(boss, draft(club, 0.5, "tiny-talk"))  # the evening is free again

@@ -3,20 +3,19 @@
 Every change is one transaction with its audit entry. Events and venues are catalog-wide (admins; audit scope
 "global"); a performance and its ticket types belong to their venue's theater (its managers; audit scope that
 theater). Performances never overlap in one room: each claims its rooms' Schedule day items like a screen's show
-(``ScheduleService.room_claims``, versioned, in the performance's own transaction; ``_rooms`` says which).
+(``ScheduleService.room_claims``, versioned, in the performance's own transaction; ``schedule.rooms`` says which).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from services.accounts.users import User
 from services.catalog.catalog import CatalogService
-from services.catalog.models import Movie, Theater, screen_key
+from services.catalog.models import Movie, Theater
 from services.catalog.posters import PosterStore
 from services.clock import Clock, iso, parse_iso
 from services.errors import InvalidRequest, NotFound, ServiceUnavailable
@@ -28,14 +27,11 @@ from services.platform.aws import Aws
 from services.platform.schema import MOVIES, SHOWTIMES, THEATERS
 from services.staff.access import AccessService
 from services.staff.audit import AuditLog
-from services.staff.schedule import ScheduleService
+from services.staff.schedule import ScheduleService, rooms
 
 EVENT_KINDS = ("concert", "comedy", "theatre", "sport screening", "workshop", "festival")
 ADMISSIONS = ("seated", "general", "mixed")
 _ATTEMPTS = 4  # reads-and-writes of one new performance while other schedule changes race it
-# Schedule keys of a venue's rooms: "<venue>.#venue" (the whole venue: one stage), "<venue>.#floor" (the
-# standing floor of a venue with several halls); a hall is "<venue>.<hall>". "#" is never in a hall id.
-WHOLE_VENUE, FLOOR = "#venue", "#floor"
 # What the audit log keeps of an event's and a venue's edit (before and after).
 _EVENT_AUDIT = ("title", "kind", "tagline", "cast", "genres", "languages", "certificate", "runtime_min", "synopsis")
 _VENUE_AUDIT = ("name", "city", "address", "timezone", "map_url")
@@ -224,7 +220,7 @@ class EventEditor:
         for _attempt in range(_ATTEMPTS):
             # Each room the performance uses, claimed like a screen's time (ScheduleConflict when taken): two
             # performances racing for one room both read its day items, one commits, the other reads again.
-            actions = [claim for room, occupies in _rooms(venue, draft.admission, draft.screen_id)
+            actions = [claim for room, occupies in rooms(venue, draft.admission, draft.screen_id)
                        for claim in self._schedule.room_claims(venue, room, showtime_id, start, end, occupies)]
             claims = len(actions)
             actions.append({"Put": {"TableName": self.showtimes_table, "Item": item,
@@ -271,21 +267,3 @@ class EventEditor:
         return next(saved for saved in self._quotas.ticket_types(showtime_id) if saved.type_id == ticket.type_id)
 
 
-
-def _rooms(venue: Theater, admission: str, hall: str) -> list[tuple[str, Callable[[dict[str, Any]], bool]]]:
-    """The Schedule keys a performance occupies, each with how to tell a stored show that uses it.
-
-    At a cinema, its screen (the movie scheduler's own key: films and events never overlap there). A venue
-    with at most one hall is one stage: every performance there occupies the whole venue. A venue with several
-    halls: a seated performance its hall, a general-admission one the standing floor, a mixed one both."""
-    if venue.kind != "venue":
-        return [(screen_key(venue.theater_id, hall), lambda item: bool(item["screen_id"] == hall))]
-    if len(venue.screens) <= 1:
-        return [(screen_key(venue.theater_id, WHOLE_VENUE), lambda item: True)]
-    rooms: list[tuple[str, Callable[[dict[str, Any]], bool]]] = []
-    if admission != "general":
-        rooms.append((screen_key(venue.theater_id, hall), lambda item: bool(item["screen_id"] == hall)))
-    if admission != "seated":
-        rooms.append((screen_key(venue.theater_id, FLOOR),
-                      lambda item: item.get("admission") in ("general", "mixed")))
-    return rooms

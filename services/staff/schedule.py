@@ -35,6 +35,9 @@ from services.settings import Settings
 from services.staff.access import AccessService, StaffMember
 from services.staff.audit import AuditLog
 
+# Schedule keys of a venue's rooms (events): "<venue>.#venue" (the whole venue: one stage), "<venue>.#floor" (the
+# standing floor of a venue with several halls); a hall is "<venue>.<hall>". "#" is never in a hall id.
+WHOLE_VENUE, FLOOR = "#venue", "#floor"
 MAX_REPEAT_SHOWS = 200  # one repeat rule makes at most this many shows (two weeks of 8 a day is 112)
 _ATTEMPTS = 4
 
@@ -166,12 +169,14 @@ class ScheduleService:
 
     # Cancelling (the show's slot; refunds are the caller's next step) ---------------------------------
     def release(self, member: StaffMember, showtime: Showtime) -> bool:
-        """Mark the show cancelled and free its screen time, audited; False when it already was."""
+        """Mark the show cancelled and free its screen time (a performance: its rooms), audited; False when it
+        already was."""
         theater = self._catalog.theater(showtime.theater_id)
-        screen = theater.screen(showtime.screen_id)
+        occupied = rooms(theater, showtime.admission, showtime.screen_id)
         now = self._clock.now()
         for _attempt in range(_ATTEMPTS):
-            days = self._read_days(theater, screen, showtime.starts_at, showtime.ends_at)
+            days = [day for key, occupies in occupied
+                    for day in self._days(theater, key, showtime.starts_at, showtime.ends_at, occupies)]
             actions = [self._free(day, showtime.showtime_id) for day in days]
             actions.append({"Update": {
                 "TableName": self._showtimes_name, "Key": {"showtime_id": showtime.showtime_id},
@@ -342,6 +347,25 @@ class _Day:
     version: int
     slots: dict[str, dict[str, str]]  # showtime_id -> {"s": start, "e": end} (UTC ISO)
     exists: bool
+
+
+def rooms(theater: Theater, admission: str, hall: str) -> list[tuple[str, Callable[[dict[str, Any]], bool]]]:
+    """The Schedule keys a show or performance occupies, each with how to tell a stored show that uses it.
+
+    At a cinema, its screen (films, and events played there: they never overlap). A venue with at most one hall
+    is one stage: every performance there occupies the whole venue. A venue with several halls: a seated
+    performance its hall, a general-admission one the standing floor, a mixed one both."""
+    if theater.kind != "venue":
+        return [(screen_key(theater.theater_id, hall), _on_screen(hall))]
+    if len(theater.screens) <= 1:
+        return [(screen_key(theater.theater_id, WHOLE_VENUE), lambda item: True)]
+    found: list[tuple[str, Callable[[dict[str, Any]], bool]]] = []
+    if admission != "general":
+        found.append((screen_key(theater.theater_id, hall), _on_screen(hall)))
+    if admission != "seated":
+        found.append((screen_key(theater.theater_id, FLOOR),
+                      lambda item: item.get("admission") in ("general", "mixed")))
+    return found
 
 
 def _on_screen(screen_id: str) -> Callable[[dict[str, Any]], bool]:
