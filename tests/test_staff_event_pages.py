@@ -94,3 +94,28 @@ async def test_managers_do_not_edit_events(user: SimulatedUser, app_services: Se
     await user.should_see(marker="staff-performances", retries=400)
     await user.should_not_see(marker="staff-events")
     await user.should_not_see(marker="edit-event-laugh-riot-late-night")
+
+
+async def test_a_venue_manager_sets_an_early_bird_and_a_sales_window(user: SimulatedUser,
+                                                                    app_services: Services) -> None:
+    manager = make_staff(app_services, "mira", "manager", [CLUB])
+    show = app_services.events.catalog.performances("laugh-riot-late-night")[-1]
+    await log_in(user, manager.user.email, manager.password)
+    await user.open("/staff/events")
+    await user.should_see(marker=f"edit-{show.showtime_id}-general", retries=400)
+    user.find(marker=f"edit-{show.showtime_id}-general").click()
+    await user.should_see(marker="ticket-dialog", retries=20)
+    user.find(marker="ticket-off-sale").type("tomorrow at nine")
+    user.find(marker="ticket-save").click()
+    await user.should_see("Please write times as YYYY-MM-DD HH:MM.", retries=20)
+    local_day = show.local_start().date()
+    user.find(marker="ticket-off-sale").clear().type(f"{local_day:%Y-%m-%d} 20:00")
+    user.find(marker="ticket-early-price").clear().type("45000")
+    user.find(marker="ticket-early-until").clear().type(f"{local_day:%Y-%m-%d} 12:00")
+    user.find(marker="ticket-save").click()
+    await user.should_not_see(marker="ticket-dialog", retries=50)
+    general = next(t for t in app_services.events.quotas.ticket_types(show.showtime_id) if t.type_id == "general")
+    zone = show.local_start().tzinfo
+    assert general.early_price == 45000
+    assert general.early_until is not None and general.early_until.astimezone(zone).hour == 12
+    assert general.off_sale_at is not None and general.off_sale_at.astimezone(zone).strftime("%H:%M") == "20:00"

@@ -89,20 +89,46 @@ async def _performance_card(services: Services, event: Movie, show: Showtime, ve
 
 
 def _edit_dialog(services: Services, show: Showtime, ticket: TicketType, refresh: Callable[[], Any]) -> None:
+    """A ticket type's settings: name, capacity (the service refuses less than is sold or held), price, limit per
+    order, an early-bird price until a moment, and the sales window (moments in the venue's local time)."""
     with ui.dialog() as dialog, ui.card().classes("mm-surface p-5 gap-3 w-96 max-w-full").mark("ticket-dialog"):
         ui.label(t("{name} tickets", name=ticket.name)).classes("text-white font-bold text-lg")
         name = ui.input(t("Name"), value=ticket.name).props("outlined dark dense").classes("w-full")
         capacity = ui.number(t("Capacity"), value=ticket.capacity, min=0, precision=0).props(
             "outlined dark dense").classes("w-full").mark("ticket-capacity")
+        ui.label(t("{sold} sold · {held} held · {free} free of {capacity}", sold=ticket.sold, held=ticket.held,
+                   free=ticket.free, capacity=ticket.capacity)).classes("mm-muted text-xs")
         price = ui.number(t("Price (minor units)"), value=ticket.price, min=0, precision=0).props(
             "outlined dark dense").classes("w-full")
         limit = ui.number(t("Limit per order"), value=ticket.per_order_limit, min=1, precision=0).props(
             "outlined dark dense").classes("w-full")
+        with ui.row().classes("w-full gap-2 flex-nowrap"):
+            early_price = ui.number(t("Early-bird price"), value=ticket.early_price, min=0, precision=0).props(
+                "outlined dark dense clearable").classes("flex-1").mark("ticket-early-price")
+            early_until = ui.input(t("Early bird until"), value=_local(ticket.early_until, show),
+                                   placeholder="YYYY-MM-DD HH:MM").props("outlined dark dense").classes(
+                "flex-1").mark("ticket-early-until")
+        with ui.row().classes("w-full gap-2 flex-nowrap"):
+            on_sale = ui.input(t("On sale from"), value=_local(ticket.on_sale_at, show),
+                               placeholder="YYYY-MM-DD HH:MM").props("outlined dark dense").classes("flex-1").mark(
+                "ticket-on-sale")
+            off_sale = ui.input(t("Off sale at"), value=_local(ticket.off_sale_at, show),
+                                placeholder="YYYY-MM-DD HH:MM").props("outlined dark dense").classes("flex-1").mark(
+                "ticket-off-sale")
+        ui.label(t("Times are the venue's local time; leave empty for none.")).classes("mm-muted text-xs")
         error = ui.label().classes("text-negative text-sm").mark("ticket-error")
 
         async def save() -> None:
+            try:
+                moments = [_moment(field.value, show) for field in (early_until, on_sale, off_sale)]
+            except ValueError:
+                error.set_text(t("Please write times as YYYY-MM-DD HH:MM."))
+                return
+            early = None if early_price.value in (None, "") else int(early_price.value)
             changed = replace(ticket, name=name.value or "", capacity=int(capacity.value or 0),
-                              price=int(price.value or 0), per_order_limit=int(limit.value or 1))
+                              price=int(price.value or 0), per_order_limit=int(limit.value or 1),
+                              early_price=early, early_until=moments[0], on_sale_at=moments[1],
+                              off_sale_at=moments[2])
             try:
                 await call(services.events.editor.save_ticket_type, current_user(), show.showtime_id, changed)
             except DomainError as exc:
@@ -115,6 +141,19 @@ def _edit_dialog(services: Services, show: Showtime, ticket: TicketType, refresh
             ui.button(t("Cancel"), on_click=dialog.close).props("flat no-caps").classes("text-white")
             ui.button(t("Save"), on_click=save).props("unelevated no-caps").mark("ticket-save")
     dialog.open()
+
+
+def _local(moment: datetime | None, show: Showtime) -> str:
+    """A stored UTC moment as the venue's local "YYYY-MM-DD HH:MM" ("" for none)."""
+    return moment.astimezone(show.local_start().tzinfo).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _moment(text: str | None, show: Showtime) -> datetime | None:
+    """The venue's local "YYYY-MM-DD HH:MM" as an aware moment; None when empty; ValueError when garbled."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=show.local_start().tzinfo)
 
 
 class _EventForm:
