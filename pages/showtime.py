@@ -54,7 +54,13 @@ def register(services: Services) -> None:
             holder = user.user_id if user else None
             seat_map = await call(services.inventory.seat_map, showtime_id, holder)
             await waitlist_panel(services, showtime, seat_map, user)
-            await _seat_picker(services, showtime, seat_map, holder, parse_tickets_query(tickets))
+            start = parse_tickets_query(tickets)
+            if not start and holder and seat_map.my_hold_id and showtime.has_ticket_types:
+                # Back from checkout with a mixed order: its standing tickets are shown as chosen.
+                with suppress(DomainError):
+                    mine = await call(services.inventory.get_hold, seat_map.my_hold_id, holder)
+                    start = {line.type_id: line.quantity for line in mine.tickets}
+            await _seat_picker(services, showtime, seat_map, holder, start)
 
 
 async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap, holder: str | None,

@@ -71,3 +71,21 @@ async def test_seats_and_standing_tickets_in_one_order(user: User, backstage: Se
     await user.should_see(marker="ticket-code-2")
     await user.should_see(", ".join(free))
     await user.should_see("Ticket 2 of 2 · Standing")
+
+
+async def test_back_from_checkout_the_seat_map_shows_the_whole_order(user: User,
+                                                                    backstage: Services) -> None:  # noqa: F811
+    show = tomorrows_concert(backstage)
+    account = await log_in(user, backstage)
+    free = [seat.seat_id for seat in backstage.inventory.seat_map(show).seats if seat.status == "available"][5:7]
+    backstage.events.quotas.hold(show, {"standing": 3}, account.user_id, seat_ids=free)
+    await user.open(f"/showtime/{show}")
+    await user.should_see(marker="standing-tickets", retries=100)
+    await user.should_see("3 standing tickets ·", retries=20)
+    await user.should_see("+ 3 standing tickets ·")  # beside the seats in the summary
+    assert grid_of(user).mine == free
+    # Changing the seats of a mixed order on the map alone is refused with the way out.
+    other = next(seat.seat_id for seat in backstage.inventory.seat_map(show).seats if seat.status == "available")
+    pick(user, other)
+    await user.should_see("Your order for this show also has standing tickets. Clear it to choose other seats.",
+                          retries=50)
