@@ -123,7 +123,8 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
         summary.set_extra(_standing_text(standing, currency, added=True))
 
     def changed(current: Selection) -> None:
-        summary.allow_extension(current.hold is None or not current.hold.extended)
+        # A mixed order (standing tickets too) is not kept longer: InventoryService.extend says why.
+        summary.allow_extension(current.hold is None or not (current.hold.extended or current.hold.tickets))
         summary.show(current.quote, current.seconds_left(services.clock.now().timestamp()))
 
     selection = SeatSelection(

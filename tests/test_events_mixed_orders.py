@@ -12,7 +12,7 @@ import pytest
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
 from services.errors import DomainError, InvalidRequest, LimitReached
-from tests.conftest import add_small_showtime
+from tests.conftest import add_small_showtime, fake_clock
 from tests.events_helpers import add_event, add_ga_show, counters
 from tests.staff_helpers import customer
 
@@ -40,6 +40,10 @@ def test_seats_picked_on_the_map_and_standing_tickets_are_one_order(gig: Service
         gig.inventory.hold("gig-mixed", ["A4"], mia.user_id)
     order = gig.events.quotas.hold("gig-mixed", {"standing": 2}, mia.user_id, seat_ids=["A1", "A2"])
     assert order.hold_id == seats.hold_id
+    # Nor is it kept longer (its standing tickets expire with it): refused, and the order still sells.
+    fake_clock(gig).advance(minutes=gig.settings.hold_minutes - 0.5)
+    with pytest.raises(InvalidRequest, match="standing tickets"):
+        gig.inventory.extend(order.hold_id, mia.user_id)
     booking = gig.bookings.checkout(order.hold_id, mia, CARD)
     assert booking.numbered_seat_ids == ["A1", "A2"]
     assert [seat.category_name for seat in booking.seats if not seat.is_seat] == ["Standing", "Standing"]

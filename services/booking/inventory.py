@@ -385,6 +385,9 @@ class InventoryService:
             raise HoldExpired(t("Your hold has ended and the seats were released. Please choose seats again."))
         if hold.extended:
             raise LimitReached(t("You have already kept these seats longer once. Please finish your booking."))
+        if hold.tickets:  # its standing tickets' entry (Quotas) expires with it and carries its revision
+            raise InvalidRequest(t("An order with standing tickets cannot be kept longer. Please finish your "
+                                   "booking."))
         window = self._settings.hold_extend_window_seconds
         if (hold.expires_at - now).total_seconds() > window + _EXTEND_GRACE_SECONDS:
             raise InvalidRequest(t("You can ask for more time in the last {n} seconds of your hold.", n=window))
