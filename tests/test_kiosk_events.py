@@ -75,5 +75,6 @@ async def test_a_venue_kiosk_shows_todays_play_and_its_seat_map(browsers: Callab
     await user.should_see("The Ninth Monsoon")
     user.find(marker="touch-to-start").click()
     await user.should_see(marker="movie-the-ninth-monsoon-play", retries=50)
+    await user.should_see("Pick a show")  # not only movies to pick from here
     user.find(marker="movie-the-ninth-monsoon-play").trigger("click")
     await user.should_see("Pick a time", retries=50)
