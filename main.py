@@ -98,7 +98,8 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, counters, quotas,
                               loyalty=loyalty, handoff=waitlist)
     staff = build_staff(aws, clock, settings, users, tickets, catalog, bookings, inventory)
-    events = build_events(aws, clock, catalog, quotas, staff.access, staff.audit)
+    events = build_events(aws, clock, catalog, quotas, staff.access, staff.audit, staff.schedule,
+                          staff.posters)
     kiosks = KioskService(aws, clock, settings, catalog, KioskAccess(staff.access))  # lobby kiosks (issue 13)
     kiosk_sales = KioskSales(clock, settings, catalog, inventory, bookings, kiosks, subscriptions)
     return Services(

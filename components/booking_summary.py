@@ -49,6 +49,7 @@ class BookingSummary:
         ui.add_css(_CSS)
         self._currency = currency
         self.quote: Quote | None = None
+        self._extra_text = ""  # what else goes in the order (a mixed event's standing tickets), priced at checkout
         with (
             ui.column()
             .classes("mm-surface mm-summary w-full lg:w-80 shrink-0 p-4 lg:p-5 gap-3 lg:sticky lg:top-24")
@@ -79,6 +80,8 @@ class BookingSummary:
                 self._details = ui.column().classes("w-full gap-2")
                 with self._details:
                     self._seat_lines = ui.column().classes("w-full gap-1").mark("summary-seats")
+                    self._extra = ui.label().classes("text-accent text-sm").mark("summary-extra")
+                    self._extra.set_visibility(False)
                     ui.separator().classes("opacity-20")
                     self._subtotal = self._price_row(t("Tickets"))
                     self._fee = self._price_row(t("Convenience fee"))
@@ -110,6 +113,20 @@ class BookingSummary:
                 )
             self._live = ui.label().classes("sr-only").props('aria-live="polite"')
         self.show(None, 0)
+
+    def set_extra(self, text: str) -> None:
+        """Something else the order will hold ("" for nothing): shown under the seats, and the button then says
+        Continue, since the total above is the seats' and the whole order is priced at checkout."""
+        self._extra_text = text
+        self._extra.set_text(text)
+        self._extra.set_visibility(bool(text))
+        if self.quote is not None and self.quote.seats:  # the countdown goes on untouched
+            self._continue.set_text(self._continue_text(self.quote))
+
+    def _continue_text(self, quote: Quote) -> str:
+        if self._extra_text:
+            return t("Continue")
+        return t("Proceed to pay {total}", total=format_money(quote.price.total, self._currency))
 
     def allow_extension(self, allowed: bool) -> None:
         """Whether the warning offers the extension (not when this hold had it already, e.g. before a reload)."""
@@ -160,7 +177,7 @@ class BookingSummary:
         self._fee.set_text(format_money(price.fee, self._currency))
         self._tax.set_text(format_money(price.tax, self._currency))
         self._total.set_text(format_money(price.total, self._currency))
-        self._continue.set_text(t("Proceed to pay {total}", total=format_money(price.total, self._currency)))
+        self._continue.set_text(self._continue_text(quote))
         count = len(quote.seats)
         seat_ids = ", ".join(seat.seat_id for seat in quote.seats)
         self._bar_seats.set_text(tn("{n} seat · {seats}", "{n} seats · {seats}", count, seats=seat_ids))

@@ -60,6 +60,7 @@ class SeatSelection:
         *,
         on_change: Callable[[Selection], None],
         on_login_needed: Callable[[str], None],
+        release: Callable[[str, str], object] | None = None,
     ) -> None:
         self._inventory = inventory
         self._pricing = pricing
@@ -69,6 +70,9 @@ class SeatSelection:
         self._grid = grid
         self._on_change = on_change
         self._on_login_needed = on_login_needed
+        # How a cleared pick is given back: the inventory's release, or at a mixed performance the one that also
+        # returns the order's standing tickets (QuotaService.release).
+        self._release = release or inventory.release
         self._lock = asyncio.Lock()
         self.current = Selection(None, None)
         grid.on_lost = self._lost
@@ -164,7 +168,7 @@ class SeatSelection:
             if wanted:
                 result = await call(inventory.hold, showtime_id, wanted, holder)
             elif hold is not None:
-                await call(inventory.release, hold.hold_id, holder)
+                await call(self._release, hold.hold_id, holder)
                 result = None
             else:
                 result = None

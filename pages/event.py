@@ -4,8 +4,6 @@ types with their availability and a quantity each, or both (mixed)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from urllib.parse import quote, urlencode
 
 from nicegui import ui
@@ -16,6 +14,7 @@ from components.heading import heading
 from components.movie_card import poster_img
 from components.service_call import call
 from components.session import choose_city, current_city, current_user
+from components.ticket_picker import TicketPicker, tickets_query
 from services.catalog.models import Movie, Showtime, Theater
 from services.container import Services
 from services.errors import DomainError, NotFound
@@ -136,41 +135,39 @@ async def _performance(services: Services, event: Movie, show: Showtime, venue: 
 
 def _ticket_types(services: Services, event: Movie, show: Showtime, types: list[TicketType]) -> None:
     currency = services.settings.currency
-    now = services.clock.now()
-    quantities: dict[str, int] = {ticket.type_id: 0 for ticket in types}
-
-    def recount() -> None:  # the total and the button are built after the rows
-        refresh_total()
 
     with ui.column().classes("w-full gap-2").mark("ticket-types"):
         ui.label(t("General admission") if show.admission == "general" else t("Standing and general admission")
                  ).classes("text-white font-bold")
-        for ticket in types:
-            _ticket_row(ticket, now, currency, quantities, recount)
+        # refresh_total is defined below, once the total and the button it updates exist: bound late.
+        picker = TicketPicker(types, services.clock.now(), currency,
+                              on_change=lambda: refresh_total())  # noqa: PLW0108
         with ui.row().classes("w-full items-center justify-between gap-3 pt-2"):
             total = ui.label().classes("text-white text-lg font-bold").mark("ga-total")
-            button = ui.button(t("Continue"), icon="arrow_forward").props("unelevated no-caps size=lg").mark(
-                "ga-continue")
+            # A mixed performance: the standing tickets go with the seats picked on the map, one order.
+            button = ui.button(t("Continue to seats") if show.has_seats else t("Continue"),
+                               icon="arrow_forward").props("unelevated no-caps size=lg").mark("ga-continue")
         error = ui.label().classes("text-negative text-sm font-medium").props('role="alert"').mark("ga-error")
         error.set_visibility(False)
 
     def refresh_total() -> None:
-        amount = sum(ticket.price_at(now) * quantities[ticket.type_id] for ticket in types)
-        count = sum(quantities.values())
+        count = picker.count
         total.set_text(tn("{n} ticket · {amount}", "{n} tickets · {amount}", count,
-                          amount=format_money(amount, currency)) if count else t("Choose how many tickets"))
+                          amount=format_money(picker.amount, currency)) if count else t("Choose how many tickets"))
         button.set_enabled(count > 0)
 
     async def hold() -> None:
+        if show.has_seats:
+            ui.navigate.to(f"/showtime/{show.showtime_id}?{urlencode({'tickets': tickets_query(picker.wanted)})}")
+            return
         user = current_user()
         back = f"/event/{event.movie_id}?show={quote(show.showtime_id)}"
         if user is None:
             ui.navigate.to(f"/login?next={quote(back, safe='')}")
             return
-        wanted = {type_id: count for type_id, count in quantities.items() if count}
         button.props("loading")
         try:
-            placed = await call(services.events.quotas.hold, show.showtime_id, wanted, user.user_id)
+            placed = await call(services.events.quotas.hold, show.showtime_id, picker.wanted, user.user_id)
         except DomainError as exc:
             error.set_text(exc.message)
             error.set_visibility(True)
@@ -180,45 +177,3 @@ def _ticket_types(services: Services, event: Movie, show: Showtime, types: list[
 
     button.on_click(hold)
     refresh_total()
-
-
-def _ticket_row(ticket: TicketType, now: datetime, currency: str, quantities: dict[str, int],
-                changed: Callable[[], None]) -> None:
-    state = ticket.availability(now)
-    can_buy = state in (Availability.AVAILABLE, Availability.FEW_LEFT)
-    most = min(ticket.per_order_limit, max(0, ticket.free))
-    with ui.row().classes("w-full items-center gap-3 rounded-xl p-3 flex-nowrap").style(
-            "border: 1px solid rgba(255,255,255,.12)").mark(f"ticket-type-{ticket.type_id}"):
-        with ui.column().classes("gap-0 min-w-0 grow"):
-            with ui.row().classes("items-center gap-2"):
-                ui.label(ticket.name).classes("text-white font-medium")
-                if state in _BADGES:
-                    text, classes = _BADGES[state]
-                    ui.label(t(text)).classes(f"text-xs font-bold px-2 py-0.5 rounded {classes}").mark(
-                        f"availability-{state.value}")
-            with ui.row().classes("items-baseline gap-2"):
-                ui.label(format_money(ticket.price_at(now), currency)).classes("text-accent font-semibold")
-                if ticket.is_early(now):
-                    ui.label(format_money(ticket.price, currency)).classes("mm-muted text-xs line-through")
-                    ui.label(t("Early bird")).classes("text-xs text-green-400")
-            ui.label(t("Up to {n} per order", n=ticket.per_order_limit)).classes("mm-muted text-xs")
-        with ui.row().classes("items-center gap-1 flex-nowrap shrink-0"):
-            minus = ui.button(icon="remove").props(f'flat round dense aria-label="{t("Fewer")}"').classes(
-                "text-white")
-            count = ui.label("0").classes("text-white font-bold w-6 text-center").props('aria-live="polite"').mark(
-                f"qty-{ticket.type_id}")
-            plus = ui.button(icon="add").props(f'flat round dense aria-label="{t("More")}"').classes(
-                "text-white").mark(f"plus-{ticket.type_id}")
-
-    def step(delta: int) -> None:
-        value = min(most, max(0, quantities[ticket.type_id] + delta))
-        quantities[ticket.type_id] = value
-        count.set_text(str(value))
-        minus.set_enabled(value > 0)
-        plus.set_enabled(value < most)
-        changed()
-
-    minus.on_click(lambda: step(-1))
-    plus.on_click(lambda: step(1))
-    minus.set_enabled(False)
-    plus.set_enabled(can_buy and most > 0)

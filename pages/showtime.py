@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from itertools import groupby
 from urllib.parse import quote
@@ -16,14 +17,15 @@ from components.seat_grid import SeatGrid
 from components.seat_selection import SeatSelection, Selection
 from components.service_call import call
 from components.session import current_user
+from components.ticket_picker import TicketPicker, parse_tickets_query
 from pages.waitlist_panel import waitlist_panel
 from services.booking.models import SeatMap
 from services.booking.rules import on_sale
 from services.catalog.models import Movie, Screen, Showtime, Theater
 from services.container import Services
 from services.errors import DomainError, ShowClosed
-from services.formatting import day_month, day_name, show_clock, show_time
-from services.i18n import t
+from services.formatting import day_month, day_name, format_money, show_clock, show_time
+from services.i18n import t, tn
 
 PICK_KEY = "pick_before_login"
 LEAVE_KEY = "seat_page:"  # + holder:showtime: the newest page of that customer showing that show (client id)
@@ -31,7 +33,7 @@ LEAVE_KEY = "seat_page:"  # + holder:showtime: the newest page of that customer 
 
 def register(services: Services) -> None:
     @ui.page("/showtime/{showtime_id}")
-    async def showtime_page(showtime_id: str) -> None:
+    async def showtime_page(showtime_id: str, tickets: str = "") -> None:
         user = current_user()
         async with frame(services.catalog, services.mailbox, wide=True):
             try:
@@ -53,10 +55,17 @@ def register(services: Services) -> None:
             holder = user.user_id if user else None
             seat_map = await call(services.inventory.seat_map, showtime_id, holder)
             await waitlist_panel(services, showtime, seat_map, user)
-            await _seat_picker(services, showtime, seat_map, holder)
+            start = parse_tickets_query(tickets)
+            if not start and holder and seat_map.my_hold_id and showtime.has_ticket_types:
+                # Back from checkout with a mixed order: its standing tickets are shown as chosen.
+                with suppress(DomainError):
+                    mine = await call(services.inventory.get_hold, seat_map.my_hold_id, holder)
+                    start = {line.type_id: line.quantity for line in mine.tickets}
+            await _seat_picker(services, showtime, seat_map, holder, start)
 
 
-async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap, holder: str | None) -> None:
+async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap, holder: str | None,
+                       start_tickets: dict[str, int]) -> None:
     currency = services.settings.currency
     layout = seat_map.layout
     prices = [(c.name, showtime.prices[c.code]) for c in layout.categories if c.code in showtime.prices]
@@ -78,26 +87,52 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
         if await selection.extend():
             summary.extended()
 
+    async def to_checkout() -> None:  # seats alone, or with standing tickets (a mixed performance)
+        wanted = standing.wanted if standing is not None else {}
+        if not wanted:
+            _to_checkout(selection, leaving)
+            return
+        if holder is None:
+            _ask_to_log_in(showtime.showtime_id, [])
+            return
+        seats = list(selection.hold.seat_ids) if selection.hold else []
+        try:  # the seats on the map and the standing tickets become one hold: one checkout, one booking
+            placed = await call(services.events.quotas.hold, showtime.showtime_id, wanted, holder, seats)
+        except DomainError as exc:
+            ui.notify(exc.message, type="warning", multi_line=True)
+            return
+        leaving["to_checkout"] = True
+        ui.navigate.to(f"/checkout/{placed.hold_id}")
+
     with ui.row().classes("w-full gap-6 items-start flex-nowrap max-lg:flex-col max-lg:pb-28"):
         with ui.column().classes("mm-surface flex-1 min-w-0 w-full p-2 sm:p-5 gap-3"):
             grid = SeatGrid(
                 seat_map, currency=currency, hub=services.live, reload=reload,
                 on_pick=pick,
             ).classes("w-full")
+            # A mixed performance (events): standing tickets beside the map, in the same order as the seats.
+            standing = await _standing(services, showtime, start_tickets, to_checkout,
+                                       lambda text: summary.set_extra(text),  # noqa: PLW0108 (built below)
+                                       ) if showtime.has_ticket_types else None
         summary = BookingSummary(
             currency, prices, max_seats=services.settings.max_seats_per_booking,
-            on_continue=lambda: _to_checkout(selection, leaving), on_clear=clear, on_expired=expired,
+            on_continue=to_checkout, on_clear=clear, on_expired=expired,
             on_extend=extend, warn_seconds=services.settings.hold_extend_window_seconds,
             extension_minutes=services.settings.hold_extension_minutes,
         )
+    if standing is not None:  # standing tickets chosen on the event page already
+        summary.set_extra(_standing_text(standing, currency, added=True))
 
     def changed(current: Selection) -> None:
-        summary.allow_extension(current.hold is None or not current.hold.extended)
+        # A mixed order (standing tickets too) is not kept longer: InventoryService.extend says why.
+        summary.allow_extension(current.hold is None or not (current.hold.extended or current.hold.tickets))
         summary.show(current.quote, current.seconds_left(services.clock.now().timestamp()))
 
     selection = SeatSelection(
         services.inventory, services.pricing, services.clock, showtime, holder, grid, on_change=changed,
         on_login_needed=lambda seat_id: _ask_to_log_in(showtime.showtime_id, [seat_id]),
+        # A mixed order's release gives its standing tickets back too (QuotaService.release does both).
+        release=services.events.quotas.release if showtime.has_ticket_types else None,
     )
     with grid:
         _best_seats(selection)
@@ -106,6 +141,42 @@ async def _seat_picker(services: Services, showtime: Showtime, seat_map: SeatMap
     picked = _take_pick(showtime.showtime_id) if holder else None
     if picked:
         await selection.choose(picked)
+
+
+async def _standing(services: Services, showtime: Showtime, start: dict[str, int],
+                    go: Callable[[], Awaitable[None]], tell: Callable[[str], None]) -> TicketPicker:
+    """The standing (general-admission) ticket types of a mixed performance, with their own way to checkout
+    (the summary beside the map prices only seats, and is hidden on phones until a seat is picked); ``tell``
+    hands the summary what the seats' order will also hold."""
+    types = await call(services.events.quotas.ticket_types, showtime.showtime_id)
+    currency = services.settings.currency
+    with ui.column().classes("w-full gap-2 border-t border-white/10 pt-3").mark("standing-tickets"):
+        ui.label(t("Standing tickets")).classes("text-white font-bold")
+        ui.label(t("Add standing tickets to your seats: one order, one payment.")).classes("mm-muted text-sm")
+        picker = TicketPicker(types, services.clock.now(), currency, start=start,
+                              on_change=lambda: refresh())  # noqa: PLW0108 (refresh is defined below)
+        with ui.row().classes("w-full items-center justify-between gap-3"):
+            total = ui.label().classes("text-white font-bold").mark("standing-total")
+            button = ui.button(t("Continue"), icon="arrow_forward", on_click=go).props(
+                "unelevated no-caps").mark("standing-continue")
+
+    def refresh(initial: bool = False) -> None:
+        total.set_text(_standing_text(picker, currency))
+        button.set_visibility(picker.count > 0)
+        if not initial:  # the summary is built after this panel: the page tells it first (_seat_picker)
+            tell(_standing_text(picker, currency, added=True))
+
+    refresh(initial=True)
+    return picker
+
+
+def _standing_text(picker: TicketPicker, currency: str, *, added: bool = False) -> str:
+    """"2 standing tickets · ₹2,998" ("+ ..." beside the seats in the summary); "" when none are chosen."""
+    if not picker.count:
+        return ""
+    text = tn("{n} standing ticket · {amount}", "{n} standing tickets · {amount}", picker.count,
+              amount=format_money(picker.amount, currency))
+    return f"+ {text}" if added else text
 
 
 def _best_seats(selection: SeatSelection) -> None:
@@ -166,7 +237,8 @@ def _release_on_leave(services: Services, showtime_id: str, selection: SeatSelec
 
 async def _release(services: Services, hold_id: str, holder: str) -> None:
     with suppress(DomainError):  # booked meanwhile (another tab) or already gone: nothing to give back
-        await call(services.inventory.release, hold_id, holder)
+        # QuotaService.release frees a seat hold as the inventory does, and a mixed order's tickets too.
+        await call(services.events.quotas.release, hold_id, holder)
 
 
 def _ask_to_log_in(showtime_id: str, seat_ids: list[str]) -> None:

@@ -22,6 +22,7 @@ from pages.calendar_file import calendar_button
 from services.accounts.users import User
 from services.booking.models import Booking
 from services.booking.ticket_pdf import pdf_filename, render_ticket
+from services.booking.tickets import qr_code
 from services.container import Services
 from services.errors import DomainError, NotFound
 from services.formatting import format_money, show_clock, show_date, show_zone, zone_label
@@ -76,7 +77,8 @@ async def pdf_response(services: Services, booking_id: str, user: User) -> Respo
         booking = await call(services.bookings.ticket, booking_id, user)
     except NotFound as exc:
         return HTMLResponse(exc.message, status_code=404)
-    pdf = await call(render_ticket, booking, services.tickets.token_for(booking), services.settings.base_url)
+    codes = services.tickets.codes(booking)
+    pdf = await call(render_ticket, booking, codes[0].token, services.settings.base_url, codes[1:])
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{pdf_filename(booking)}"',
         "Cache-Control": "private, no-store",
@@ -166,12 +168,21 @@ def _fact(label: str, value: str) -> None:
 
 
 def _qr(services: Services, booking: Booking) -> None:
-    uri = services.tickets.qr(booking).svg_data_uri(scale=1, border=3, dark="#000000", light="#ffffff")
+    # One code for the numbered seats, one per general-admission ticket: each admits once at the door.
+    codes = services.tickets.codes(booking)
     with ui.column().classes("w-full items-center px-5 pt-4 pb-2 gap-1"):
-        ui.image(uri).classes("w-56 h-56 sm:w-60 sm:h-60").props(
-            f'alt="{t("QR code of ticket {booking}", booking=booking.reference)}" no-spinner no-transition'
-        ).mark("ticket-qr")
-        ui.label(t("Show this code at the entrance")).classes("mm-ticket-muted text-sm")
+        for code in codes:
+            uri = qr_code(code.token).svg_data_uri(scale=1, border=3, dark="#000000", light="#ffffff")
+            with ui.column().classes("w-full items-center gap-0").mark(
+                    "ticket-code" if code.ticket is None else f"ticket-code-{code.ticket}"):
+                ui.image(uri).classes("w-56 h-56 sm:w-60 sm:h-60").props(
+                    f'alt="{t("QR code of ticket {booking}", booking=booking.reference)}: {code.label}" '
+                    "no-spinner no-transition").mark("ticket-qr")
+                if len(codes) > 1:
+                    ui.label(code.label).classes("font-bold text-sm text-center").mark("ticket-code-label")
+        ui.label(t("Show this code at the entrance") if len(codes) == 1 else
+                 t("Each code admits one entry: show them all at the entrance")).classes(
+            "mm-ticket-muted text-sm text-center")
         ui.label(t("Booking {ref}", ref=booking.reference)).classes("font-mono text-sm text-center").mark(
             "ticket-reference")
 

@@ -114,7 +114,8 @@ def test_missing_forged_and_expired_tokens_are_401(client: TestClient, alice: di
 def test_cities_movies_showtimes(client: TestClient, small: Services) -> None:
     cities = client.get("/cities").json()
     assert cities == [{"city": "Testville", "theaters": [{"theater_id": "tiny-theater", "name": "Tiny Cinema",
-                       "address": "1 Test Road", "timezone": "Asia/Kolkata", "screens": ["Screen 1"]}]}]
+                       "address": "1 Test Road", "timezone": "Asia/Kolkata", "screens": ["Screen 1"]}],
+                       "venues": []}]
     movies = client.get("/movies", params={"city": "Testville"}).json()
     assert [m["movie_id"] for m in movies] == ["tiny-movie"]
     assert {"title", "genres", "languages", "rating", "runtime_min", "certificate"} <= set(movies[0])
@@ -221,7 +222,8 @@ def test_booking_double_submit_and_reads(client: TestClient, alice: dict[str, st
     assert client.get("/bookings", headers=alice).json() == [booking]
     single = client.get(f"/bookings/{booking['booking_id']}", headers=alice).json()
     assert single["ticket_token"].startswith("MM1.") and booking["ticket_token"] is None  # only this read has it
-    assert single | {"ticket_token": None} == booking
+    assert [code["ticket"] for code in single["ticket_codes"]] == [None]  # one code: the seats'
+    assert single | {"ticket_token": None, "ticket_codes": []} == booking
     assert client.get("/bookings", headers=bob).json() == []
     others = client.get(f"/bookings/{booking['booking_id']}", headers=bob)
     assert others.status_code == 404 and error(others)["code"] == "not_found"

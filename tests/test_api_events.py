@@ -124,3 +124,48 @@ def test_a_seated_play_sells_numbered_seats_through_the_seat_path(small: Service
     assert (booking.movie_title, booking.screen_name, booking.theater_name) == (
         "The Ninth Monsoon", "Main stage", "Prithvi Stage, Juhu")
     assert booking.numbered_seat_ids == ["A1", "A2"]
+
+
+def test_showtimes_list_performances_with_their_listing_and_filter_by_it(client: TestClient) -> None:
+    everything = client.get("/showtimes", params={"city": "Testville"}).json()
+    by_id = {show["showtime_id"]: show for show in everything}
+    assert by_id["gig-ga"]["listing"] == "event" and by_id["gig-ga"]["admission"] == "general"
+    assert by_id["gig-ga"]["screen"] == "" and by_id["gig-ga"]["movie_id"] == "tiny-gig"
+    assert by_id["tiny-show"]["listing"] == "movie" and by_id["tiny-show"]["admission"] == "seated"
+    events = client.get("/showtimes", params={"city": "Testville", "listing": "event"}).json()
+    assert [show["showtime_id"] for show in events] == ["gig-ga"]
+    movies = client.get("/showtimes", params={"city": "Testville", "listing": "movie"}).json()
+    assert "gig-ga" not in {show["showtime_id"] for show in movies} and "tiny-show" in {
+        show["showtime_id"] for show in movies}
+    assert [s["showtime_id"] for s in client.get("/showtimes", params={"movie_id": "tiny-gig"}).json()] == ["gig-ga"]
+    assert client.get("/showtimes", params={"city": "Testville", "listing": "concert"}).status_code == 422
+    document = client.get("/openapi.json").json()
+    parameters = {p["name"] for p in document["paths"]["/showtimes"]["get"]["parameters"]}
+    assert "listing" in parameters
+    assert {"listing", "admission"} <= set(document["components"]["schemas"]["ShowtimeOut"]["properties"])
+    assert "venues" in document["components"]["schemas"]["CityOut"]["properties"]
+
+
+def test_cities_with_only_venues_are_listed_with_them(small: Services) -> None:
+    DemoEvents(small.aws, small.clock, CATALOG_DIR).load()
+    small.catalog.invalidate()
+    parent = FastAPI()
+    parent.mount(PREFIX, create_app(small))
+    with TestClient(parent, base_url="http://testserver" + PREFIX) as client:
+        cities = {city["city"]: city for city in client.get("/cities").json()}
+    kathmandu = cities["Kathmandu"]  # the demo's jazz club, and no cinema there
+    assert kathmandu["theaters"] == [] and [v["theater_id"] for v in kathmandu["venues"]] == [
+        "jazz-upstairs-lazimpat-kathmandu"]
+    assert cities["Testville"]["venues"] == [] and cities["Testville"]["theaters"]
+
+
+def test_a_booking_names_one_code_per_standing_ticket(client: TestClient) -> None:
+    carl = login(client, "carl@example.com", "Carl")
+    held = client.post("/showtimes/gig-ga/holds", json={"ticket_type": "standing", "quantity": 2}, headers=carl)
+    booked = client.post("/bookings", headers=carl, json={"hold_id": held.json()["hold_id"], "payment": GOOD_CARD})
+    assert booked.status_code == 201, booked.text
+    read = client.get(f"/bookings/{booked.json()['booking_id']}", headers=carl).json()
+    codes = read["ticket_codes"]
+    assert [(code["ticket"], code["label"]) for code in codes] == [
+        (1, "Ticket 1 of 2 · Standing"), (2, "Ticket 2 of 2 · Standing")]
+    assert len({code["token"] for code in codes}) == 2 and read["ticket_token"] not in {c["token"] for c in codes}

@@ -12,6 +12,7 @@ import pytest
 
 from services.booking.models import Guest
 from services.booking.payments import APPROVE_CARD, CardPayment
+from services.booking.tickets import InvalidTicket
 from services.container import Services
 from services.errors import (
     DomainError,
@@ -24,7 +25,7 @@ from services.errors import (
 )
 from services.events.models import Availability, TicketType
 from services.platform.schema import REPORTS
-from services.staff.checkins import AlreadyAdmitted
+from services.staff.checkins import AlreadyAdmitted, ScanEachTicket
 from tests.conftest import fake_clock
 from tests.events_helpers import add_event, add_ga_show, counters
 from tests.staff_helpers import customer, staff
@@ -195,22 +196,71 @@ def test_a_mixed_order_is_atomic(small: Services) -> None:
     assert states["B1"] == "available" and counters(small, "gig-mixed")[3] == 0
 
 
-def test_an_event_ticket_checks_in_once(small: Services) -> None:
+def test_each_general_admission_ticket_checks_in_once(small: Services) -> None:
     add_event(small)
     add_ga_show(small, "gig-tonight", starts_in=timedelta(hours=3))
     buyer = customer(small, "tess")
-    hold = small.events.quotas.hold("gig-tonight", {"standing": 2}, buyer.user_id)
+    hold = small.events.quotas.hold("gig-tonight", {"standing": 3}, buyer.user_id)
     booking = small.bookings.checkout(hold.hold_id, buyer, CARD)
     usher = staff(small, "ursula", "usher", ["tiny-theater"]).user
-    token = small.tickets.token_for(booking)
-    admission = small.staff.checkins.admit(usher, token)
-    assert admission.booking.booking_id == booking.booking_id
-    with pytest.raises(AlreadyAdmitted):
-        small.staff.checkins.admit(usher, token)
-    # Tickets by type: the show's sales counters count the ticket type like a seat category.
+    codes = small.tickets.codes(booking)
+    assert [code.ticket for code in codes] == [1, 2, 3] and len({code.token for code in codes}) == 3
+    assert codes[1].label == "Ticket 2 of 3 · Standing"
+    # The booking's own code admits nobody: each ticket is scanned on its own.
+    with pytest.raises(ScanEachTicket):
+        small.staff.checkins.admit(usher, small.tickets.token_for(booking))
+    second = small.staff.checkins.admit(usher, codes[1].token)
+    assert (second.ticket, second.tickets, second.people) == (2, 3, 1)
+    with pytest.raises(AlreadyAdmitted) as again:
+        small.staff.checkins.admit(usher, codes[1].token)
+    assert again.value.message.startswith("Ticket 2 was already admitted at ") and "Ursula" in again.value.message
+    small.staff.checkins.admit(usher, codes[0].token)  # another ticket of the same booking still admits
+    # A forged ticket number is not a ticket.
+    with pytest.raises(InvalidTicket):
+        small.tickets.verify_ticket(codes[0].token.replace(":1.", ":9.", 1))
+    # Reports count people admitted: one per ticket scanned.
     day = booking.local_start().date().isoformat()
     show = small.aws.table(REPORTS).get_item(Key={"scope": "show#tiny-theater", "key": f"{day}#gig-tonight"})["Item"]
-    assert show["cat_standing"] == 2 and show["admitted"] == 2 and show["movie_title"] == "Tiny Gig"
+    assert show["cat_standing"] == 3 and show["admitted"] == 2 and show["movie_title"] == "Tiny Gig"
+    stored = small.bookings.ticket(booking.booking_id, buyer)
+    assert stored.extra["tickets_admitted"] == 2
+
+
+def test_two_doors_scanning_one_ticket_admit_it_once(small: Services) -> None:
+    add_event(small)
+    add_ga_show(small, "gig-doors", starts_in=timedelta(hours=3))
+    buyer = customer(small, "dora")
+    hold = small.events.quotas.hold("gig-doors", {"standing": 2}, buyer.user_id)
+    booking = small.bookings.checkout(hold.hold_id, buyer, CARD)
+    usher = staff(small, "uma", "usher", ["tiny-theater"]).user
+    token = small.tickets.codes(booking)[0].token
+
+    def scan(_: int) -> str:
+        try:
+            small.staff.checkins.admit(usher, token)
+            return "admitted"
+        except AlreadyAdmitted:
+            return "already"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(scan, range(6)))
+    assert outcomes.count("admitted") == 1 and outcomes.count("already") == 5
+
+
+def test_a_mixed_booking_admits_its_seats_by_one_code_and_each_standing_ticket_by_its_own(small: Services) -> None:
+    add_event(small)
+    add_ga_show(small, "gig-mixed-tonight", admission="mixed", starts_in=timedelta(hours=3))
+    mia = customer(small, "mira")
+    hold = small.events.quotas.hold("gig-mixed-tonight", {"standing": 2}, mia.user_id, seat_ids=["C1", "C2"])
+    booking = small.bookings.checkout(hold.hold_id, mia, CARD)
+    usher = staff(small, "ulla", "usher", ["tiny-theater"]).user
+    codes = small.tickets.codes(booking)
+    assert [code.ticket for code in codes] == [None, 1, 2] and codes[0].label == "C1, C2"
+    seats = small.staff.checkins.admit(usher, codes[0].token)
+    assert seats.people == 2 and seats.ticket is None
+    with pytest.raises(AlreadyAdmitted):
+        small.staff.checkins.admit(usher, codes[0].token)
+    assert small.staff.checkins.admit(usher, codes[2].token).ticket == 2
 
 
 def test_a_seated_only_show_refuses_ticket_types(small: Services) -> None:

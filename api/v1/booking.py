@@ -80,7 +80,9 @@ def booking(booking_id: str, services: ServicesDep, user: UserDep) -> BookingOut
     """One of your bookings; a confirmed one carries ``ticket_token``, the string its QR code holds."""
     found = services.bookings.get(booking_id, user)
     # The ticket rule (services.bookings.ticket): whoever may read the booking has its ticket while it stands.
-    return BookingOut.of(found, services.tickets.token_for(found) if found.status == "confirmed" else None)
+    confirmed = found.status == "confirmed"
+    return BookingOut.of(found, services.tickets.token_for(found) if confirmed else None,
+                         services.tickets.codes(found) if confirmed else None)
 
 
 @router.post("/bookings/{booking_id}/cancel", response_model=BookingOut,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from fastapi import APIRouter
 
@@ -17,8 +18,11 @@ router = APIRouter(tags=["catalog"], route_class=LoggedRoute)
 
 @router.get("/cities", response_model=list[CityOut])
 def cities(services: ServicesDep) -> list[CityOut]:
-    return [CityOut(city=city, theaters=[TheaterOut.of(theater) for theater in services.catalog.theaters_in(city)])
-            for city in services.catalog.cities()]
+    """Every city with a cinema or an event venue, with its cinemas and its venues."""
+    catalog = services.catalog
+    return [CityOut(city=city, theaters=[TheaterOut.of(theater) for theater in catalog.theaters_in(city)],
+                    venues=[TheaterOut.of(venue) for venue in catalog.venues_in(city)])
+            for city in catalog.cities()]
 
 
 @router.get("/movies", response_model=list[MovieOut])
@@ -31,21 +35,24 @@ def movies(services: ServicesDep, city: str | None = None, q: str | None = None,
 
 @router.get("/showtimes", response_model=list[ShowtimeOut], responses={422: {"model": ErrorResponse}})
 def showtimes(services: ServicesDep, movie_id: str | None = None, city: str | None = None,
-              date: date | None = None) -> list[ShowtimeOut]:
-    """Upcoming shows of a movie and/or in a city, soonest first; ``date`` is the theater's local date."""
+              date: date | None = None, listing: Literal["movie", "event"] | None = None) -> list[ShowtimeOut]:
+    """Upcoming shows of a movie (or performances of an event: its id as ``movie_id``) and/or in a city, soonest
+    first; ``date`` is the theater's local date; ``listing`` keeps only films' shows or events' performances
+    (default: both)."""
     catalog = services.catalog
     if movie_id:
         found = catalog.upcoming_for_movie(movie_id, city)
     elif city:
-        found = catalog.upcoming_in_city(city)
+        found = [show for kind in ("movie", "event") for show in catalog.upcoming_in_city(city, listing=kind)]
     else:
         raise InvalidRequest(t("Please give a movie_id or a city."))
-    found = [showtime for showtime in found if date is None or showtime.local_date() == date]
+    found = [showtime for showtime in found if (date is None or showtime.local_date() == date)
+             and (listing is None or showtime.listing == listing)]
     result = []
     for showtime in sorted(found, key=lambda s: (s.starts_at, s.showtime_id)):
         theater = catalog.theater(showtime.theater_id)
-        result.append(ShowtimeOut.of(showtime, theater, theater.screen(showtime.screen_id),
-                                     services.settings.currency))
+        screen = theater.screen(showtime.screen_id) if showtime.has_seats else None
+        result.append(ShowtimeOut.of(showtime, theater, screen, services.settings.currency))
     return result
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_v
 from services.booking.models import Booking, Hold, SeatMap, SeatState
 from services.booking.payments import CardPayment, Payment, UpiPayment
 from services.booking.pricing import Price
+from services.booking.tickets import TicketCode
 from services.catalog.models import Movie, Screen, Showtime, Theater
 from services.clock import iso
 
@@ -70,7 +71,9 @@ class TheaterOut(BaseModel):
 
 class CityOut(BaseModel):
     city: str
-    theaters: list[TheaterOut]
+    theaters: list[TheaterOut] = Field(description="the city's cinemas")
+    venues: list[TheaterOut] = Field(default_factory=list, description="the city's event venues (issue 17); a city "
+                                                                       "may have venues and no cinema")
 
 
 class MovieOut(BaseModel):
@@ -105,14 +108,20 @@ class ShowtimeOut(BaseModel):
     format: str
     prices: dict[str, int] = Field(description="seat category -> price in minor units")
     currency: str
+    listing: str = Field(default="movie", description="movie (a film's show) or event (a performance: movie_id is "
+                                                      "the event's id, GET /events/{id})")
+    admission: str = Field(default="seated", description="seated (the seat map), general (ticket types only: GET "
+                                                         "/showtimes/{id}/ticket-types) or mixed (both)")
 
     @classmethod
-    def of(cls, showtime: Showtime, theater: Theater, screen: Screen, currency: str) -> ShowtimeOut:
+    def of(cls, showtime: Showtime, theater: Theater, screen: Screen | None, currency: str) -> ShowtimeOut:
+        """``screen`` None: a general-admission performance, which has no hall (screen and screen_id are "")."""
         return cls(showtime_id=showtime.showtime_id, movie_id=showtime.movie_id, theater_id=theater.theater_id,
-                   theater_name=theater.name, city=showtime.city, screen=screen.name,
-                   screen_id=showtime.screen_key, starts_at=showtime.local_start().isoformat(),
+                   theater_name=theater.name, city=showtime.city, screen=screen.name if screen else "",
+                   screen_id=showtime.screen_key if screen else "", starts_at=showtime.local_start().isoformat(),
                    timezone=showtime.timezone, language=showtime.language, format=showtime.format,
-                   prices=showtime.prices, currency=currency)
+                   prices=showtime.prices, currency=currency, listing=showtime.listing,
+                   admission=showtime.admission)
 
 
 # SeatState's values but HELD_BY_YOU: the API says "held" plus held_by_you, so one field means one thing.
@@ -264,6 +273,13 @@ class BookedSeatOut(BaseModel):
     admission: Literal["seat", "ga"] = "seat"
 
 
+class TicketCodeOut(BaseModel):
+    token: str = Field(description="the string in this QR code; each admits once at the door")
+    ticket: int | None = Field(default=None, description="the general-admission ticket it admits (its number); "
+                                                         "absent: the booking's numbered seats")
+    label: str = Field(description="what it admits: the seats, or 'Ticket 2 of 3 · Standing'")
+
+
 class BookingOut(BaseModel):
     booking_id: str
     reference: str = Field(description="the short booking reference shown on pages, emails and tickets")
@@ -282,10 +298,14 @@ class BookingOut(BaseModel):
     refund: int | None = Field(default=None, description="minor units refunded, once cancelled")
     cancelled_at: str | None = None
     ticket_token: str | None = Field(default=None, description="the string in the ticket's QR code (owner, "
-                                     "confirmed bookings; GET /bookings/{booking_id} only)")
+                                     "confirmed bookings; GET /bookings/{booking_id} only); it admits the "
+                                     "numbered seats: general-admission tickets each have their own code")
+    ticket_codes: list[TicketCodeOut] = Field(default_factory=list, description="every code the ticket shows: "
+                                              "the seats' and one per general-admission ticket (as ticket_token)")
 
     @classmethod
-    def of(cls, booking: Booking, ticket_token: str | None = None) -> BookingOut:
+    def of(cls, booking: Booking, ticket_token: str | None = None,
+           codes: list[TicketCode] | None = None) -> BookingOut:
         return cls(
             booking_id=booking.booking_id, reference=booking.reference, status=booking.status,
             showtime_id=booking.showtime_id,
@@ -296,4 +316,6 @@ class BookingOut(BaseModel):
                                  price=s.price, admission="seat" if s.is_seat else "ga") for s in booking.seats],
             price=PriceOut.of(booking.price), created_at=booking.created_at, refund=booking.refund,
             cancelled_at=booking.cancelled_at, ticket_token=ticket_token,
+            ticket_codes=[TicketCodeOut(token=code.token, ticket=code.ticket, label=code.label)
+                          for code in codes or []],
         )

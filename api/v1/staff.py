@@ -44,18 +44,25 @@ class CheckinOut(BaseModel):
     starts_at: str = Field(description="ISO 8601 in the theater's time zone")
     admitted_at: str = Field(description="ISO 8601 in the theater's time zone")
     admitted_by: str
+    ticket: int | None = Field(default=None, description="the general-admission ticket admitted (its number); "
+                                                         "absent: the booking's numbered seats")
 
 
 @router.post("/checkins", response_model=CheckinOut,
              responses={**_AUTH,
                         409: {"model": ErrorResponse, "description": "already_admitted (with admitted_at), "
-                                                                     "booking_cancelled, wrong_theater, not_today"},
+                                                                     "booking_cancelled, wrong_theater, not_today, "
+                                                                     "scan_each_ticket (a GA booking's own code)"},
                         422: {"model": ErrorResponse, "description": "invalid_ticket: tampered, unsigned, garbage"}})
 def checkin(body: CheckinRequest, services: ServicesDep, user: UserDep) -> CheckinOut:
-    """Admit a ticket at the door, once: a second scan answers 409 already_admitted with when and by whom."""
+    """Admit a ticket at the door, once: a second scan answers 409 already_admitted with when and by whom.
+    A general-admission ticket's own code admits that one ticket (``seat_ids``: its ticket number)."""
     admission = services.staff.checkins.admit(user, body.ticket_token, body.theater_id)
     booking = admission.booking
-    return CheckinOut(booking_id=booking.booking_id, seat_ids=booking.seat_ids, movie_title=booking.movie_title,
+    admitted = booking.numbered_seat_ids if admission.ticket is None else [
+        seat.seat_id for seat in booking.seats if not seat.is_seat and seat.number == admission.ticket]
+    return CheckinOut(booking_id=booking.booking_id, seat_ids=admitted, ticket=admission.ticket,
+                      movie_title=booking.movie_title,
                       theater_name=booking.theater_name, screen=booking.screen_name,
                       starts_at=booking.local_start().isoformat(),
                       admitted_at=admission.admitted_at.astimezone(booking.local_start().tzinfo).isoformat(),

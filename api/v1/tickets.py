@@ -20,7 +20,8 @@ def ticket_pdf(booking_id: str, services: ServicesDep, user: UserDep) -> Respons
     """Your booking's ticket as a PDF: movie, theater, local time, seats, amounts and the signed QR code.
     An admin may fetch any booking's (the same rule as the ticket page)."""
     booking = services.bookings.ticket(booking_id, user)
-    pdf = render_ticket(booking, services.tickets.token_for(booking), services.settings.base_url)
+    codes = services.tickets.codes(booking)  # the seats' code and/or one per general-admission ticket
+    pdf = render_ticket(booking, codes[0].token, services.settings.base_url, codes[1:])
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{pdf_filename(booking)}"',
         "Cache-Control": "private, no-store",

@@ -149,7 +149,9 @@ async def movies(ctx: KioskController) -> None:
     main, _ = ctx.show("movies")
     _reach(main)
     with main:
-        heading(t("Pick a movie")).classes("k-title text-white").mark("page-title")
+        # Live events among them (a venue's kiosk, or a play at the cinema): not only movies to pick from.
+        live = any(film.movie.is_event for film in films)
+        heading(t("Pick a show") if live else t("Pick a movie")).classes("k-title text-white").mark("page-title")
         with ui.element("div").classes("k-scroll w-full"), ui.element("div").classes("k-grid w-full"):
             for film in films:
                 with ui.column().classes("k-tile gap-2").on("click", ctx.act(lambda f=film: times(ctx, f))).props(

@@ -112,12 +112,18 @@ async def _checkin(services: Services, member: StaffMember) -> None:
 
 
 def _show_admitted(answer: ui.element, admission: Admission) -> None:
-    people = len(admission.booking.seat_ids)
-    _show(answer, ok=True, headline=tn("{n} person", "{n} people", people),
-          booking=admission.booking, kind="admitted")
+    if admission.ticket is not None:  # one general-admission ticket: one person
+        headline = t("Ticket {n} of {total} admitted", n=admission.ticket, total=admission.tickets)
+        shown = [seat.seat_id for seat in admission.booking.seats
+                 if not seat.is_seat and seat.number == admission.ticket]
+    else:
+        headline = tn("{n} person", "{n} people", admission.people)
+        shown = admission.booking.numbered_seat_ids
+    _show(answer, ok=True, headline=headline, booking=admission.booking, kind="admitted", seats=shown)
 
 
-def _show(answer: ui.element, *, ok: bool, headline: str, booking: Booking | None, kind: str) -> None:
+def _show(answer: ui.element, *, ok: bool, headline: str, booking: Booking | None, kind: str,
+          seats: list[str] | None = None) -> None:
     answer.clear()
     answer.classes(remove="hidden mm-answer-ok mm-answer-no", add="mm-answer-ok" if ok else "mm-answer-no")
     answer.props(f'role="alert" data-kind="{kind}"')
@@ -126,7 +132,8 @@ def _show(answer: ui.element, *, ok: bool, headline: str, booking: Booking | Non
         ui.label(t("ADMIT") if ok else t("DO NOT ADMIT")).classes("mm-answer-word text-white").mark("answer-word")
         ui.label(headline).classes("text-2xl font-bold text-white").mark("answer-reason")
         if booking is not None:
-            ui.label(" · ".join(booking.seat_ids)).classes("text-4xl font-black text-white").mark("answer-seats")
+            shown = booking.seat_ids if seats is None else seats
+            ui.label(" · ".join(shown)).classes("text-4xl font-black text-white").mark("answer-seats")
             ui.label(f"{booking.movie_title} · {booking.local_start():%a %d %b %H:%M} · {booking.screen_name}"
                      ).classes("text-lg text-white/90").mark("answer-show")
         ui.label(t("Tap to close")).classes("text-sm text-white/70 mt-4")

@@ -24,11 +24,12 @@ def register(services: Services) -> None:
 
 
 def _todays_shows(services: Services, theaters: list[Theater]) -> dict[str, list[Showtime]]:
-    """Today's (local) shows per theater: one cached city Query per city, never a walk over the table."""
+    """Today's (local) shows and event performances per theater or venue: one cached city Query per city, never
+    a walk over the table."""
     shows: dict[str, list[Showtime]] = {theater.theater_id: [] for theater in theaters}
     now = services.clock.now()
     for city in sorted({theater.city for theater in theaters}):
-        for showtime in services.catalog.upcoming_in_city(city):
+        for showtime in [*services.catalog.upcoming_in_city(city), *services.catalog.upcoming_in_city(city, "event")]:
             if showtime.theater_id in shows and showtime.local_date() == now.astimezone(
                     showtime.local_start().tzinfo).date():
                 shows[showtime.theater_id].append(showtime)
@@ -57,13 +58,22 @@ async def _dashboard(services: Services, member: StaffMember) -> None:
                 ui.label(theater.name).classes("text-white font-bold")
                 count = len(theater.screens)
                 screens_text = t("1 screen") if count == 1 else t("{n} screens", n=count)
+                if theater.kind == "venue":  # an event venue: its halls, if any, are not cinema screens
+                    screens_text = t("Event venue")
                 ui.label(f"{theater.city} · {screens_text}").classes("mm-muted text-sm")
                 if not todays:
                     ui.label(t("No more shows today.")).classes("mm-muted text-sm")
                 screens = {screen.screen_id: screen.name for screen in theater.screens}
                 for showtime in todays[:6]:
                     movie = titles.get(showtime.movie_id, showtime.movie_id)
-                    ui.label(f"{show_clock(showtime)} · {movie} · {screens.get(showtime.screen_id, showtime.screen_id)}"
-                             f" · {showtime.language}").classes("text-sm").mark("staff-show")
+                    # A performance without a hall (general admission) says so where a film names its screen.
+                    room = screens.get(showtime.screen_id, showtime.screen_id) if showtime.has_seats else t(
+                        "General admission")
+                    with ui.row().classes("items-center gap-1 flex-nowrap"):
+                        if showtime.listing == "event":
+                            ui.icon("celebration", size="16px").classes("text-accent").props(
+                                f'aria-label="{t("Live event")}"')
+                        ui.label(f"{show_clock(showtime)} · {movie} · {room} · {showtime.language}").classes(
+                            "text-sm").mark("staff-event-show" if showtime.listing == "event" else "staff-show")
                 if len(todays) > 6:
                     ui.label(t("and {n} more", n=len(todays) - 6)).classes("mm-muted text-sm")

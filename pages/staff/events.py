@@ -9,14 +9,16 @@ from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
 
-from nicegui import ui
+from nicegui import events, ui
 
 from components.event_card import kind_label
 from components.heading import heading
+from components.movie_card import poster_url
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
 from services.catalog.models import Movie, Showtime, Theater
+from services.catalog.posters import MAX_BYTES
 from services.container import Services
 from services.errors import DomainError
 from services.events.editor import ADMISSIONS, EVENT_KINDS, PerformanceDraft, slug
@@ -54,6 +56,7 @@ async def _events(services: Services, member: StaffMember) -> None:
                 await _performance_card(services, event, show, places[show.theater_id], performances.refresh)
 
     if member.is_admin:
+        await _catalog_lists(services, places)
         with ui.row().classes("w-full gap-4 items-start max-md:flex-col"):
             _event_form(services)
             _venue_form(services, places)
@@ -87,20 +90,46 @@ async def _performance_card(services: Services, event: Movie, show: Showtime, ve
 
 
 def _edit_dialog(services: Services, show: Showtime, ticket: TicketType, refresh: Callable[[], Any]) -> None:
+    """A ticket type's settings: name, capacity (the service refuses less than is sold or held), price, limit per
+    order, an early-bird price until a moment, and the sales window (moments in the venue's local time)."""
     with ui.dialog() as dialog, ui.card().classes("mm-surface p-5 gap-3 w-96 max-w-full").mark("ticket-dialog"):
         ui.label(t("{name} tickets", name=ticket.name)).classes("text-white font-bold text-lg")
         name = ui.input(t("Name"), value=ticket.name).props("outlined dark dense").classes("w-full")
         capacity = ui.number(t("Capacity"), value=ticket.capacity, min=0, precision=0).props(
             "outlined dark dense").classes("w-full").mark("ticket-capacity")
+        ui.label(t("{sold} sold · {held} held · {free} free of {capacity}", sold=ticket.sold, held=ticket.held,
+                   free=ticket.free, capacity=ticket.capacity)).classes("mm-muted text-xs")
         price = ui.number(t("Price (minor units)"), value=ticket.price, min=0, precision=0).props(
             "outlined dark dense").classes("w-full")
         limit = ui.number(t("Limit per order"), value=ticket.per_order_limit, min=1, precision=0).props(
             "outlined dark dense").classes("w-full")
+        with ui.row().classes("w-full gap-2 flex-nowrap"):
+            early_price = ui.number(t("Early-bird price"), value=ticket.early_price, min=0, precision=0).props(
+                "outlined dark dense clearable").classes("flex-1").mark("ticket-early-price")
+            early_until = ui.input(t("Early bird until"), value=_local(ticket.early_until, show),
+                                   placeholder="YYYY-MM-DD HH:MM").props("outlined dark dense").classes(
+                "flex-1").mark("ticket-early-until")
+        with ui.row().classes("w-full gap-2 flex-nowrap"):
+            on_sale = ui.input(t("On sale from"), value=_local(ticket.on_sale_at, show),
+                               placeholder="YYYY-MM-DD HH:MM").props("outlined dark dense").classes("flex-1").mark(
+                "ticket-on-sale")
+            off_sale = ui.input(t("Off sale at"), value=_local(ticket.off_sale_at, show),
+                                placeholder="YYYY-MM-DD HH:MM").props("outlined dark dense").classes("flex-1").mark(
+                "ticket-off-sale")
+        ui.label(t("Times are the venue's local time; leave empty for none.")).classes("mm-muted text-xs")
         error = ui.label().classes("text-negative text-sm").mark("ticket-error")
 
         async def save() -> None:
+            try:
+                moments = [_moment(field.value, show) for field in (early_until, on_sale, off_sale)]
+            except ValueError:
+                error.set_text(t("Please write times as YYYY-MM-DD HH:MM."))
+                return
+            early = None if early_price.value in (None, "") else int(early_price.value)
             changed = replace(ticket, name=name.value or "", capacity=int(capacity.value or 0),
-                              price=int(price.value or 0), per_order_limit=int(limit.value or 1))
+                              price=int(price.value or 0), per_order_limit=int(limit.value or 1),
+                              early_price=early, early_until=moments[0], on_sale_at=moments[1],
+                              off_sale_at=moments[2])
             try:
                 await call(services.events.editor.save_ticket_type, current_user(), show.showtime_id, changed)
             except DomainError as exc:
@@ -115,61 +144,198 @@ def _edit_dialog(services: Services, show: Showtime, ticket: TicketType, refresh
     dialog.open()
 
 
+def _local(moment: datetime | None, show: Showtime) -> str:
+    """A stored UTC moment as the venue's local "YYYY-MM-DD HH:MM" ("" for none)."""
+    return moment.astimezone(show.local_start().tzinfo).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _moment(text: str | None, show: Showtime) -> datetime | None:
+    """The venue's local "YYYY-MM-DD HH:MM" as an aware moment; None when empty; ValueError when garbled."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=show.local_start().tzinfo)
+
+
+class _EventForm:
+    """Every field of an event listing (new, or prefilled to edit one)."""
+
+    def __init__(self, event: Movie | None = None) -> None:
+        self.event = event
+        self.title = ui.input(t("Title"), value=event.title if event else "").props("outlined dark dense").classes(
+            "w-full").mark("event-title")
+        self.kind = ui.select({k: kind_label(k) for k in EVENT_KINDS}, value=event.kind if event else "concert",
+                              label=t("Kind")).props("outlined dark dense options-dark").classes("w-full").mark(
+            "event-kind")
+        self.tagline = ui.input(t("Tagline"), value=event.tagline if event else "").props(
+            "outlined dark dense").classes("w-full")
+        self.performers = ui.input(t("Performers (comma separated)"), value=", ".join(event.cast) if event else ""
+                                   ).props("outlined dark dense").classes("w-full").mark("event-performers")
+        self.description = ui.textarea(t("Description"), value=event.synopsis if event else "").props(
+            "outlined dark dense").classes("w-full")
+        self.genres = ui.input(t("Genres (comma separated)"), value=", ".join(event.genres) if event else "").props(
+            "outlined dark dense").classes("w-full")
+        self.languages = ui.input(t("Languages (comma separated)"), value=", ".join(event.languages) if event else ""
+                                  ).props("outlined dark dense").classes("w-full")
+        with ui.row().classes("w-full gap-2 flex-nowrap"):
+            self.rating = ui.input(t("Age rating"), value=event.certificate if event else "U").props(
+                "outlined dark dense").classes("flex-1")
+            self.duration = ui.number(t("Minutes"), value=event.runtime_min if event else 90, min=0, precision=0
+                                      ).props("outlined dark dense").classes("flex-1").mark("event-minutes")
+        self.error = ui.label().classes("text-negative text-sm").mark("event-error")
+
+    def listing(self) -> Movie:
+        event = self.event
+        return Movie(movie_id=event.movie_id if event else slug(self.title.value or ""), title=self.title.value or "",
+                     tagline=self.tagline.value or "", genres=_list(self.genres.value),
+                     languages=_list(self.languages.value), certificate=self.rating.value or "",
+                     runtime_min=int(self.duration.value or 0), rating=0.0, votes=0,
+                     release_date=event.release_date if event else "", director=event.director if event else "",
+                     cast=_list(self.performers.value), synopsis=self.description.value or "",
+                     poster=event.poster if event else "", kind=self.kind.value)
+
+    async def save(self, services: Services) -> Movie | None:
+        event = self.listing()
+        try:
+            await call(services.events.editor.save_event, current_user(), event)
+        except DomainError as exc:
+            self.error.set_text(exc.message)
+            return None
+        ui.notify(t("{title} saved.", title=event.title), type="positive")
+        return event
+
+
 def _event_form(services: Services) -> None:
     with ui.column().classes("mm-surface flex-1 w-full p-4 gap-2").mark("event-form"):
         ui.label(t("New event")).classes("text-white font-bold")
-        title = ui.input(t("Title")).props("outlined dark dense").classes("w-full").mark("event-title")
-        kind = ui.select({k: kind_label(k) for k in EVENT_KINDS}, value="concert", label=t("Kind")).props(
-            "outlined dark dense options-dark").classes("w-full")
-        performers = ui.input(t("Performers (comma separated)")).props("outlined dark dense").classes("w-full")
-        description = ui.textarea(t("Description")).props("outlined dark dense").classes("w-full")
-        genres = ui.input(t("Genres (comma separated)")).props("outlined dark dense").classes("w-full")
-        languages = ui.input(t("Languages (comma separated)")).props("outlined dark dense").classes("w-full")
-        with ui.row().classes("w-full gap-2 flex-nowrap"):
-            rating = ui.input(t("Age rating"), value="U").props("outlined dark dense").classes("flex-1")
-            duration = ui.number(t("Minutes"), value=90, min=0, precision=0).props("outlined dark dense").classes(
-                "flex-1")
-        error = ui.label().classes("text-negative text-sm")
+        form = _EventForm()
 
         async def save() -> None:
-            event = Movie(movie_id=slug(title.value or ""), title=title.value or "", tagline="",
-                          genres=_list(genres.value), languages=_list(languages.value),
-                          certificate=rating.value or "", runtime_min=int(duration.value or 0), rating=0.0, votes=0,
-                          release_date="", director="", cast=_list(performers.value),
-                          synopsis=description.value or "", poster="", kind=kind.value)
-            try:
-                await call(services.events.editor.save_event, current_user(), event)
-            except DomainError as exc:
-                error.set_text(exc.message)
-                return
-            ui.notify(t("{title} saved.", title=event.title), type="positive")
-            ui.navigate.to("/staff/events")
+            if await form.save(services):
+                ui.navigate.to("/staff/events")
 
         ui.button(t("Save event"), on_click=save).props("unelevated no-caps").mark("event-save")
+
+
+def _edit_event(services: Services, event: Movie) -> None:
+    """Every field of an existing event, prefilled, and its poster (the movies' upload pipeline)."""
+    with ui.dialog() as dialog, ui.card().classes("mm-surface w-full max-w-3xl gap-3").mark("event-editor"):
+        ui.label(t("Edit {title}", title=event.title)).classes("text-white text-lg font-bold")
+        with ui.row().classes("w-full items-center gap-3 flex-wrap"):
+            poster = ui.image(poster_url(event, "card")).classes("w-20 shrink-0").props(
+                f'alt="{t("Poster of {title}", title=event.title)}"').mark("event-poster-image")
+
+            async def uploaded(upload: events.UploadEventArguments) -> None:
+                data = await upload.file.read()
+                try:
+                    await call(services.events.editor.upload_poster, current_user(), event.movie_id, data)
+                except DomainError as exc:
+                    form.error.set_text(exc.message)
+                    return
+                fresh = await call(services.events.catalog.event, event.movie_id)
+                poster.set_source(poster_url(fresh, "card"))
+                form.event = fresh  # saving the fields next keeps this poster
+                ui.notify(t("Poster saved."), type="positive")
+
+            ui.upload(label=t("Replace poster (PNG, JPEG, WebP, up to 5 MB)"), on_upload=uploaded, auto_upload=True,
+                      max_file_size=MAX_BYTES).props('accept="image/png,image/jpeg,image/webp" dark flat').classes(
+                "max-w-[18rem]").mark("event-poster")
+        form = _EventForm(event)
+
+        async def save() -> None:
+            if await form.save(services):
+                dialog.close()
+                ui.navigate.to("/staff/events")
+
+        with ui.row().classes("gap-2"):
+            ui.button(t("Save changes"), on_click=save).props("unelevated no-caps").mark("event-edit-save")
+            ui.button(t("Close"), on_click=dialog.close).props("flat no-caps").mark("event-edit-close")
+    dialog.open()
+
+
+class _VenueForm:
+    """A venue's fields (new, or prefilled to edit one)."""
+
+    def __init__(self, venue: Theater | None = None) -> None:
+        self.venue = venue
+        self.name = ui.input(t("Name"), value=venue.name if venue else "").props("outlined dark dense").classes(
+            "w-full").mark("venue-name")
+        self.city = ui.input(t("City"), value=venue.city if venue else "").props("outlined dark dense").classes(
+            "w-full").mark("venue-city")
+        self.address = ui.input(t("Address"), value=venue.address if venue else "").props(
+            "outlined dark dense").classes("w-full").mark("venue-address")
+        self.zone = ui.input(t("Time zone"), value=venue.timezone if venue else "Asia/Kolkata").props(
+            "outlined dark dense").classes("w-full")
+        self.map_url = ui.input(t("Map link"), value=venue.map_url if venue else "").props(
+            "outlined dark dense").classes("w-full")
+        self.error = ui.label().classes("text-negative text-sm").mark("venue-error")
+
+    async def save(self, services: Services) -> bool:
+        venue_id = self.venue.theater_id if self.venue else slug(f"{self.name.value} {self.city.value}")
+        venue = Theater(theater_id=venue_id, name=self.name.value or "", city=self.city.value or "",
+                        address=self.address.value or "", timezone=self.zone.value or "", screens=(),
+                        kind="venue", map_url=self.map_url.value or "")
+        try:
+            await call(services.events.editor.save_venue, current_user(), venue)
+        except DomainError as exc:
+            self.error.set_text(exc.message)
+            return False
+        return True
 
 
 def _venue_form(services: Services, places: dict[str, Theater]) -> None:
     with ui.column().classes("mm-surface flex-1 w-full p-4 gap-2").mark("venue-form"):
         ui.label(t("New venue")).classes("text-white font-bold")
-        name = ui.input(t("Name")).props("outlined dark dense").classes("w-full")
-        city = ui.input(t("City")).props("outlined dark dense").classes("w-full")
-        address = ui.input(t("Address")).props("outlined dark dense").classes("w-full")
-        zone = ui.input(t("Time zone"), value="Asia/Kolkata").props("outlined dark dense").classes("w-full")
-        map_url = ui.input(t("Map link")).props("outlined dark dense").classes("w-full")
-        error = ui.label().classes("text-negative text-sm")
+        form = _VenueForm()
 
         async def save() -> None:
-            venue = Theater(theater_id=slug(f"{name.value} {city.value}"), name=name.value or "",
-                            city=city.value or "", address=address.value or "", timezone=zone.value or "",
-                            screens=(), kind="venue", map_url=map_url.value or "")
-            try:
-                await call(services.events.editor.save_venue, current_user(), venue)
-            except DomainError as exc:
-                error.set_text(exc.message)
-                return
-            ui.navigate.to("/staff/events")
+            if await form.save(services):
+                ui.navigate.to("/staff/events")
 
         ui.button(t("Save venue"), on_click=save).props("unelevated no-caps").mark("venue-save")
+
+
+def _edit_venue(services: Services, venue: Theater) -> None:
+    with ui.dialog() as dialog, ui.card().classes("mm-surface w-full max-w-xl gap-3").mark("venue-editor"):
+        ui.label(t("Edit {name}", name=venue.name)).classes("text-white text-lg font-bold")
+        form = _VenueForm(venue)
+
+        async def save() -> None:
+            if await form.save(services):
+                ui.notify(t("{title} saved.", title=form.name.value), type="positive")
+                dialog.close()
+                ui.navigate.to("/staff/events")
+
+        with ui.row().classes("gap-2"):
+            ui.button(t("Save changes"), on_click=save).props("unelevated no-caps").mark("venue-edit-save")
+            ui.button(t("Close"), on_click=dialog.close).props("flat no-caps").mark("venue-edit-close")
+    dialog.open()
+
+
+async def _catalog_lists(services: Services, places: dict[str, Theater]) -> None:
+    """The events and the venues, each with its edit button (admins)."""
+    listed = await call(services.catalog.all_events)
+    venues = sorted((p for p in places.values() if p.kind == "venue"), key=lambda p: (p.city, p.name))
+    with ui.row().classes("w-full gap-4 items-start max-md:flex-col"):
+        with ui.column().classes("mm-surface flex-1 w-full p-4 gap-2").mark("staff-events"):
+            ui.label(t("Events")).classes("text-white font-bold")
+            for event in sorted(listed, key=lambda e: e.title):
+                with ui.row().classes("w-full items-center gap-3 flex-nowrap border-t border-white/10 pt-2"):
+                    ui.image(poster_url(event, "card")).classes("w-10 shrink-0").props('alt=""')
+                    with ui.column().classes("gap-0 grow min-w-0"):
+                        ui.label(event.title).classes("text-white font-medium")
+                        ui.label(kind_label(event.kind)).classes("mm-muted text-xs")
+                    ui.button(t("Edit"), icon="edit", on_click=lambda _, e=event: _edit_event(services, e)).props(
+                        "flat dense no-caps").classes("text-white").mark(f"edit-event-{event.movie_id}")
+        with ui.column().classes("mm-surface flex-1 w-full p-4 gap-2").mark("staff-venues"):
+            ui.label(t("Venues")).classes("text-white font-bold")
+            for venue in venues:
+                with ui.row().classes("w-full items-center gap-3 flex-nowrap border-t border-white/10 pt-2"):
+                    with ui.column().classes("gap-0 grow min-w-0"):
+                        ui.label(venue.name).classes("text-white font-medium")
+                        ui.label(f"{venue.city} · {venue.address}").classes("mm-muted text-xs")
+                    ui.button(t("Edit"), icon="edit", on_click=lambda _, v=venue: _edit_venue(services, v)).props(
+                        "flat dense no-caps").classes("text-white").mark(f"edit-venue-{venue.theater_id}")
 
 
 async def _performance_form(services: Services, places: dict[str, Theater], refresh: Callable[[], Any]) -> None:

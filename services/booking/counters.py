@@ -62,8 +62,9 @@ class SalesCounters:
         added = {"tickets_refunded": len(booking.seats), "refunds": booking.refund or 0}
         return [self._add(day_key(booking), added), self._add(show_key(booking), _show_fields(booking, added))]
 
-    def on_admit(self, booking: Booking) -> list[dict[str, Any]]:
-        added = {"admitted": len(booking.seats)}
+    def on_admit(self, booking: Booking, people: int | None = None) -> list[dict[str, Any]]:
+        """``people``: how many this scan admitted (one GA ticket, or the numbered seats); default all."""
+        added = {"admitted": len(booking.seats) if people is None else people}
         return [self._add(day_key(booking), added), self._add(show_key(booking), _show_fields(booking, added))]
 
     def _add(self, key: tuple[str, str], added: dict[str, Any]) -> dict[str, Any]:

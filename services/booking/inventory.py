@@ -193,6 +193,11 @@ class InventoryService:
             mine = [item for item in items.values() if _state(item, iso(now), holder) == SeatState.HELD_BY_YOU]
             self._check_single_seats(layout, items, iso(now), holder, wanted)
             current = live.get(showtime_id)
+            if current is not None and current.get("tickets"):
+                # Its standing tickets are held in the Quotas table with the hold's revision, which a seat-only
+                # change would move: the order is changed as a whole (QuotaService.hold) or cleared first.
+                raise InvalidRequest(t("Your order for this show also has standing tickets. Clear it to choose "
+                                       "other seats."))
             if current is not None:
                 hold_id, expires_at = str(current["hold_id"]), parse_iso(str(current["expires_at"]))
             elif mine:  # a hold placed before holders had slots
@@ -247,6 +252,22 @@ class InventoryService:
         return False  # the holder's slots changed (a parallel request), or dropped seats expired: again
 
     # The holder's slots: its live hold per showtime ----------------------------------------------
+    # General-admission holds (services/events/quotas.py) write the same slots in their own transaction, so
+    # the cap counts seats and standing tickets together, and one live hold per show holds both.
+    def read_slots(self, holder: str) -> dict[str, Any] | None:
+        return self._read_slots(holder)
+
+    def live_slots(self, slots_item: dict[str, Any] | None, now: datetime) -> dict[str, dict[str, Any]]:
+        return self._live_slots(slots_item, now)
+
+    def check_cap(self, live: dict[str, dict[str, Any]], showtime_id: str, wanted: int) -> None:
+        self._check_cap(live, showtime_id, wanted)
+
+    def slots_update_action(self, hold: Hold, slots_item: dict[str, Any] | None, live: dict[str, dict[str, Any]],
+                            now: datetime, count: int) -> dict[str, Any]:
+        """The slots' update naming ``hold`` on its show with ``count`` places (seats + standing tickets)."""
+        return self._slots_update(hold, slots_item, live, now, count)
+
     def _read_slots(self, holder: str) -> dict[str, Any] | None:
         return dynamo.get_item(self._holds, {"hold_id": _slots_key(holder)}, consistent=True, message=_busy())
 
@@ -263,19 +284,24 @@ class InventoryService:
             # The hold record is the authority on expiry (the entry's copy is for skipping reads).
             if record is not None and record.get("status") == "active" and parse_iso(record["expires_at"]) >= now:
                 live[showtime_id] = {**entry, "expires_at": record["expires_at"],
-                                     "extended": bool(record.get("extended", False))}
+                                     "extended": bool(record.get("extended", False)),
+                                     "tickets": bool(record.get("tickets")), "revision": int(record["revision"]),
+                                     "seat_ids": list(record.get("seat_ids", []))}
         return live
 
     def _check_cap(self, live: dict[str, dict[str, Any]], showtime_id: str, wanted: int) -> None:
         elsewhere = sum(int(entry["seats"]) for sid, entry in live.items() if sid != showtime_id)
         cap = self._settings.max_held_seats
         if elsewhere + wanted > cap:
-            raise LimitReached(t("You are already holding {held} seats for other shows, and can hold at most {cap} "
-                                 "at once. Book or release those first.", held=elsewhere, cap=cap))
+            raise LimitReached(t("You are already holding {held} seats or tickets for other shows, and can hold at "
+                                 "most {cap} at once. Book or release those first.", held=elsewhere, cap=cap))
 
     def _slots_update(self, hold: Hold, slots_item: dict[str, Any] | None, live: dict[str, dict[str, Any]],
-                      now: datetime) -> dict[str, Any]:
-        slots = {**live, hold.showtime_id: {"hold_id": hold.hold_id, "seats": len(hold.seat_ids),
+                      now: datetime, count: int | None = None) -> dict[str, Any]:
+        places = len(hold.seat_ids) if count is None else count
+        # Only what the cap reads is kept per slot (the live entries carry more, read from the hold records).
+        kept = {sid: {key: entry[key] for key in ("hold_id", "seats", "expires_at")} for sid, entry in live.items()}
+        slots = {**kept, hold.showtime_id: {"hold_id": hold.hold_id, "seats": places,
                                             "expires_at": iso(hold.expires_at)}}
         latest = max(parse_iso(str(entry["expires_at"])) for entry in slots.values())
         values: dict[str, Any] = {":slots": slots, ":one": 1, ":ttl": int((latest + _TIDY_AFTER).timestamp())}
@@ -378,6 +404,9 @@ class InventoryService:
             raise HoldExpired(t("Your hold has ended and the seats were released. Please choose seats again."))
         if hold.extended:
             raise LimitReached(t("You have already kept these seats longer once. Please finish your booking."))
+        if hold.tickets:  # its standing tickets' entry (Quotas) expires with it and carries its revision
+            raise InvalidRequest(t("An order with standing tickets cannot be kept longer. Please finish your "
+                                   "booking."))
         window = self._settings.hold_extend_window_seconds
         if (hold.expires_at - now).total_seconds() > window + _EXTEND_GRACE_SECONDS:
             raise InvalidRequest(t("You can ask for more time in the last {n} seconds of your hold.", n=window))

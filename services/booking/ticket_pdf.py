@@ -10,6 +10,7 @@ Tamil, shaped with HarfBuzz), so no system font is needed. Text is in the reques
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
 from services.booking.models import Booking
-from services.booking.tickets import qr_code
+from services.booking.tickets import TicketCode, qr_code
 from services.formatting import show_clock, show_date, show_zone, zone_label
 from services.i18n import language, t
 from services.notify.messages import amount_rows, seat_groups, ticket_url
@@ -66,13 +67,17 @@ def pdf_filename(booking: Booking) -> str:
     return f"movie-magic-{slug}-{booking.local_start():%Y-%m-%d-%H%M}.pdf"
 
 
-def render_ticket(booking: Booking, token: str, base_url: str) -> bytes:
+def render_ticket(booking: Booking, token: str, base_url: str, more: Sequence[TicketCode] = ()) -> bytes:
+    """The ticket with ``token`` on its stub; each of ``more`` (further general-admission tickets, each
+    admitting once) gets a page of its own with its code, so each can be shown or printed apart."""
     # Drawn twice: first on a tall page to learn how long this booking's ticket is (title lines, seat
     # rows), then on a page cut to that length.
     probe = _Ticket(booking, token, base_url, page_h=PROBE_PAGE_H)
     height = max(MIN_PAGE_H, probe.draw())
     pdf = _Ticket(booking, token, base_url, page_h=height)
     pdf.draw()
+    for code in more:
+        pdf.code_page(code)
     return bytes(pdf.output())
 
 
@@ -135,6 +140,24 @@ class _Ticket(FPDF):
         y = self._stub(perforation + 7)
         footer = y + 6 if self.page_h == PROBE_PAGE_H else max(y + 6, card_bottom - FOOTER_H)
         return self._footer(footer) + 4 + MARGIN
+
+    def code_page(self, code: TicketCode) -> None:
+        """A page for one more code: the show, what the code admits, and the code itself, large."""
+        self.add_page()
+        self.set_fill_color(*PAGE_BG)
+        self.rect(0, 0, PAGE_W, self.page_h, style="F")
+        card_top, card_bottom = MARGIN, self.page_h - MARGIN
+        self.set_fill_color(255, 255, 255)
+        self.rect(CARD_X, card_top, CARD_W, card_bottom - card_top, style="F", round_corners=True, corner_radius=4)
+        self._marquee(card_top)
+        y = self._title(card_top + 24)
+        y = self._when(y + 2)
+        self._write_at(LEFT, y + 4, code.label, "Sans", "B", 11, INK)
+        size = 60.0
+        self._qr(CARD_X + (CARD_W - size) / 2, y + 12, size, code.token)
+        self._write_at(LEFT, y + 14 + size, t("Scan at the entrance"), "Sans", "", 7, MUTED, width=INNER_W,
+                       align="C")
+        self._write_at(LEFT, y + 19 + size, self.booking.reference, "Mono", "", 8, INK, width=INNER_W, align="C")
 
     # Top half -------------------------------------------------------------------------------------
     def _marquee(self, top: float) -> None:
@@ -251,9 +274,9 @@ class _Ticket(FPDF):
         self._write_at(LEFT, caption_y, t("Scan at the entrance"), "Sans", "", 6, MUTED, width=size, align="C")
         return max(caption_y + 3, row_y)
 
-    def _qr(self, x: float, y: float, size: float) -> None:
+    def _qr(self, x: float, y: float, size: float, token: str | None = None) -> None:
         """The QR code as filled squares (runs of dark modules merged per row)."""
-        matrix = [list(row) for row in qr_code(self.token).matrix]
+        matrix = [list(row) for row in qr_code(token or self.token).matrix]
         unit = size / len(matrix)  # the white card around it is the quiet zone (4+ modules wide)
         self.set_fill_color(0, 0, 0)
         for row_index, row in enumerate(matrix):

@@ -11,6 +11,11 @@ The token is derived from the booking, never stored: the same booking always yie
 ``verify`` trusts nothing the phone shows: it checks the signature in constant time, then that the
 booking exists, was issued at that moment, and is still confirmed, so a cancelled booking's ticket is
 rejected at the door. Check-in screens call ``verify`` (they come later).
+
+General-admission tickets (events) admit one person each, so each has its own token: the booking id
+followed by ``:<ticket number>`` (``MM1.<BOOKING ID>:<N>.<ISSUED>.<SIGNATURE>``; ``:`` is one of the QR
+alphanumeric characters). The booking's own token admits its numbered seats (``codes`` lists what a
+ticket shows: the seats' code, then one per GA ticket).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import base64
 import hashlib
 import hmac
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -36,7 +42,17 @@ from services.settings import Settings
 VERSION = "MM1"
 _SIGNATURE_BYTES = 15  # 120 bits: exactly 24 base-32 characters, no padding
 _BOOKING_ID = re.compile(r"^[a-z0-9-]{1,64}$")
+_TICKET_NUMBER = re.compile(r"^[0-9]{1,3}$")
 Reason = Literal["malformed", "bad_signature", "unknown_booking", "cancelled"]
+
+
+@dataclass(frozen=True)
+class TicketCode:
+    """One code a ticket shows: the booking's numbered seats (``ticket`` None) or one GA ticket (its number)."""
+
+    token: str
+    ticket: int | None
+    label: str  # what it admits: the seats, or the ticket type and number
 
 
 class InvalidTicket(DomainError):
@@ -55,30 +71,54 @@ class TicketService:
         self._key = hashlib.sha256(f"moviemagic-ticket:{settings.ticket_secret}".encode()).digest()
         self._bookings = aws.table(BOOKINGS)
 
-    def token_for(self, booking: Booking) -> str:
+    def token_for(self, booking: Booking, ticket: int | None = None) -> str:
+        """The booking's token (its numbered seats), or with ``ticket`` that GA ticket's own token."""
         if not _BOOKING_ID.match(booking.booking_id):
             raise ValueError(f"booking id {booking.booking_id!r} cannot be carried in a ticket token")
-        body = f"{VERSION}.{booking.booking_id.upper()}.{_base36(_issued(booking))}"
+        subject = booking.booking_id.upper() + (f":{ticket}" if ticket is not None else "")
+        body = f"{VERSION}.{subject}.{_base36(_issued(booking))}"
         return f"{body}.{self._sign(body)}"
 
-    def qr(self, booking: Booking) -> segno.QRCode:
+    def qr(self, booking: Booking, ticket: int | None = None) -> segno.QRCode:
         """The ticket's QR code (error correction M: still reads with a scratched or glossy screen)."""
-        return qr_code(self.token_for(booking))
+        return qr_code(self.token_for(booking, ticket))
+
+    def codes(self, booking: Booking) -> list[TicketCode]:
+        """What the ticket shows at the door: one code for the numbered seats (if any), one per GA ticket."""
+        codes: list[TicketCode] = []
+        if booking.numbered_seat_ids:
+            codes.append(TicketCode(self.token_for(booking), None, ", ".join(booking.numbered_seat_ids)))
+        general = [seat for seat in booking.seats if not seat.is_seat]
+        for seat in general:
+            codes.append(TicketCode(self.token_for(booking, seat.number), seat.number,
+                                    t("Ticket {n} of {total} · {type}", n=seat.number, total=len(general),
+                                      type=seat.category_name)))
+        return codes
 
     def verify(self, token: str) -> Booking:
         """The confirmed booking a token admits; InvalidTicket (with a reason) otherwise."""
+        return self.verify_ticket(token)[0]
+
+    def verify_ticket(self, token: str) -> tuple[Booking, int | None]:
+        """The confirmed booking and, for a GA ticket's token, its ticket number; InvalidTicket otherwise."""
         parts = token.strip().upper().split(".")
         if len(parts) != 4 or parts[0] != VERSION or not parts[1] or not parts[2].isalnum():
+            raise InvalidTicket(t("This is not a Movie Magic ticket."), "malformed")
+        booking_id, _, number = parts[1].partition(":")
+        if not booking_id or (number and not _TICKET_NUMBER.match(number)) or parts[1].endswith(":"):
             raise InvalidTicket(t("This is not a Movie Magic ticket."), "malformed")
         body, signature = ".".join(parts[:3]), parts[3]
         if not hmac.compare_digest(self._sign(body), signature):
             raise InvalidTicket(t("This ticket's signature is not valid."), "bad_signature")
-        booking = self._find(parts[1].lower())
+        booking = self._find(booking_id.lower())
         if booking is None or _base36(_issued(booking)) != parts[2]:
+            raise InvalidTicket(t("No booking matches this ticket."), "unknown_booking")
+        ticket = int(number) if number else None
+        if ticket is not None and ticket not in {seat.number for seat in booking.seats if not seat.is_seat}:
             raise InvalidTicket(t("No booking matches this ticket."), "unknown_booking")
         if booking.status != "confirmed":
             raise InvalidTicket(t("This booking was cancelled; its ticket is no longer valid."), "cancelled")
-        return booking
+        return booking, ticket
 
     def _sign(self, body: str) -> str:
         digest = hmac.new(self._key, body.encode(), hashlib.sha256).digest()[:_SIGNATURE_BYTES]

@@ -35,7 +35,7 @@ class Attendance:
     def counts(self, booking: Booking) -> bool:
         if booking.status != "confirmed":
             return False
-        if booking.extra.get("admitted_at"):
+        if booking.extra.get("admitted_at") or booking.extra.get("tickets_admitted"):  # seats, or a GA ticket
             return True
         try:
             ends_at = self._catalog.showtime(booking.showtime_id).ends_at

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from services.booking.inventory import InventoryService
 from services.booking.pricing import PricingService
 from services.catalog.catalog import CatalogService
+from services.catalog.posters import PosterStore
 from services.clock import Clock
 from services.events.catalog import EventCatalog
 from services.events.editor import EventEditor
@@ -15,6 +16,7 @@ from services.platform.aws import Aws
 from services.settings import Settings
 from services.staff.access import AccessService
 from services.staff.audit import AuditLog
+from services.staff.schedule import ScheduleService
 
 
 @dataclass
@@ -30,6 +32,6 @@ def build_quotas(aws: Aws, clock: Clock, settings: Settings, catalog: CatalogSer
 
 
 def build_events(aws: Aws, clock: Clock, catalog: CatalogService, quotas: QuotaService, access: AccessService,
-                 audit: AuditLog) -> EventServices:
+                 audit: AuditLog, schedule: ScheduleService, posters: PosterStore) -> EventServices:
     return EventServices(catalog=EventCatalog(catalog), quotas=quotas,
-                         editor=EventEditor(aws, clock, catalog, quotas, access, audit))
+                         editor=EventEditor(aws, clock, catalog, quotas, access, audit, schedule, posters))

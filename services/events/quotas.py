@@ -9,7 +9,10 @@ cancellation gives them back to ``free`` in the cancellation's transaction; an e
 deleted by the sweeper together with its tickets' return to ``free``. TTL only tidies up.
 
 A mixed hold (numbered seats plus general admission) is the same one transaction with the seats' own
-conditional puts (``InventoryService.hold_seat_action``): all of it or none of it.
+conditional puts (``InventoryService.hold_seat_action``): all of it or none of it. Seats the customer picked on
+the map (a seat hold of the same holder on the show) become part of that one hold. The holder's slots item
+(``InventoryService``) is updated in the same transaction: seats and standing tickets held count together
+toward ``max_held_seats`` across shows.
 """
 
 from __future__ import annotations
@@ -28,7 +31,15 @@ from services.booking.models import Booking, Hold, SeatState, TicketLine
 from services.booking.pricing import PricingService
 from services.catalog.catalog import CatalogService
 from services.clock import Clock, iso, parse_iso
-from services.errors import InvalidRequest, OverLimit, SeatUnavailable, ServiceUnavailable, ShowClosed, SoldOut
+from services.errors import (
+    InvalidRequest,
+    LimitReached,
+    OverLimit,
+    SeatUnavailable,
+    ServiceUnavailable,
+    ShowClosed,
+    SoldOut,
+)
 from services.events.models import TicketType
 from services.i18n import t, tn
 from services.live.hub import SeatChange
@@ -101,10 +112,18 @@ class QuotaService:
             seats = list(dict.fromkeys(seats))
         now = self._clock.now().replace(microsecond=0)
         lines = self._lines(self.ticket_types(showtime_id), wanted, now)
+        places = len(seats) + sum(line.quantity for line in lines)
         for _round in range(_HOLD_ROUNDS):
+            # The holder's slots first (as InventoryService.hold reads them): a hold of this holder committed
+            # after this read changes their version, so the transaction below fails and this loop reads again.
+            slots_item = self._inventory.read_slots(holder)
+            live = self._inventory.live_slots(slots_item, now)
+            self._inventory.check_cap(live, showtime_id, places)  # seats and standing tickets count alike
             previous = self._entry(showtime_id, holder)
-            hold = self._next_hold(showtime_id, holder, tuple(seats), lines, previous, now)
-            actions, counted, dropped = self._hold_actions(hold, previous, now)
+            hold, before = self._next_hold(showtime_id, holder, tuple(seats), lines, previous,
+                                           live.get(showtime_id), now)
+            actions, counted, dropped = self._hold_actions(hold, previous, before, now)
+            actions.append(self._inventory.slots_update_action(hold, slots_item, live, now, places))
             try:
                 transact(self._aws, actions)
             except TransactionCancelled as exc:
@@ -120,12 +139,13 @@ class QuotaService:
                 raise SeatUnavailable(t("Sorry, these seats were just taken: {seats}. Please choose others.",
                                         seats=", ".join(taken)), taken)
             if any(codes[len(counted) + len(seats):]):
-                continue  # the holder's own hold changed meanwhile (another tab or request): read again
+                continue  # the holder's own hold or slots changed meanwhile (another tab or request): read again
             short = [type_id for type_id, code in zip(counted, codes, strict=False) if code]
             if short and self.expire_due([showtime_id]):  # expired holds gave tickets back: once more
                 continue
             raise self._sold_out(showtime_id, [line for line in lines if line.type_id in short] or list(lines))
-        raise ServiceUnavailable(_busy())
+        # Only this holder's own parallel requests keep changing its hold or slots: a 409, never a 503.
+        raise LimitReached(t("Your seats are being changed by another of your requests. Please try again."))
 
     def _entry(self, showtime_id: str, holder: str) -> dict[str, Any] | None:
         """The holder's GA hold entry on this show (live, or expired and not yet swept), or None."""
@@ -133,15 +153,28 @@ class QuotaService:
                                consistent=True, message=_busy())
 
     def _next_hold(self, showtime_id: str, holder: str, seats: tuple[str, ...], lines: tuple[TicketLine, ...],
-                   previous: dict[str, Any] | None, now: datetime) -> Hold:
-        """A live previous hold is replaced in place (same id, same expiry: changing the order does not reset
-        the countdown); otherwise a new hold. Its quote: the seats' prices, then the tickets as booked."""
-        if previous is not None and parse_iso(str(previous["expires_at"])) >= now:
+                   previous: dict[str, Any] | None, current: dict[str, Any] | None,
+                   now: datetime) -> tuple[Hold, list[str]]:
+        """The hold to write, and the seats it held before (the ones not wanted any more are freed).
+
+        A live previous GA hold is replaced in place (same id, same expiry: changing the order does not reset
+        the countdown); a live seat hold of the holder on this show (``current``, from the slots: seats picked
+        on the map) becomes this order, so a mixed order holds its seats and its standing tickets in one hold
+        and is paid once; otherwise a new hold."""
+        if previous is not None and parse_iso(str(previous["expires_at"])) >= now and (
+                current is None or current["hold_id"] == previous["hold_id"]):
             hold_id, expires_at = str(previous["hold_id"]), parse_iso(str(previous["expires_at"]))
             revision = int(previous.get("revision", 1)) + 1
+            before = [str(seat) for seat in previous.get("seat_ids", [])]
+        elif current is not None:
+            hold_id, expires_at = str(current["hold_id"]), parse_iso(str(current["expires_at"]))
+            revision = int(current["revision"]) + 1
+            before = [str(seat) for seat in current.get("seat_ids", [])]
         else:
             hold_id, expires_at, revision = new_hold_id(), now + timedelta(minutes=self._settings.hold_minutes), 1
-        return Hold(hold_id, showtime_id, holder, seats, expires_at, iso(now), "active", revision, tickets=lines)
+            before = []
+        hold = Hold(hold_id, showtime_id, holder, seats, expires_at, iso(now), "active", revision, tickets=lines)
+        return hold, before
 
     def _quoted(self, hold: Hold) -> Hold:
         """The hold with the quote a page or the API shows."""
@@ -173,7 +206,7 @@ class QuotaService:
             raise InvalidRequest(t("Please choose at most {n} ticket types at a time.", n=MAX_TYPES_PER_ORDER))
         return tuple(lines)
 
-    def _hold_actions(self, hold: Hold, previous: dict[str, Any] | None,
+    def _hold_actions(self, hold: Hold, previous: dict[str, Any] | None, before: list[str],
                       now: datetime) -> tuple[list[dict[str, Any]], list[str], list[str]]:
         """The transaction and the ticket types it counts, in order: one counter update per type whose count
         changes (net of the previous hold's tickets, which go back), the new seats, the previous hold's seats
@@ -194,9 +227,9 @@ class QuotaService:
             actions.append(action)
         actions += [self._inventory.hold_seat_action(hold, seat_id, now) for seat_id in hold.seat_ids]
         dropped: list[str] = []
-        if previous is not None and str(previous["hold_id"]) == hold.hold_id:
-            before = replace(hold, seat_ids=tuple(previous.get("seat_ids", [])))
-            dropped = [s for s in self._inventory.seats_of_hold(before) if s not in hold.seat_ids]
+        if before:
+            earlier = replace(hold, seat_ids=tuple(before))
+            dropped = [s for s in self._inventory.seats_of_hold(earlier) if s not in hold.seat_ids]
             actions += [self._inventory.free_held_seat_action(hold, seat_id) for seat_id in dropped]
         ttl = int((hold.expires_at + _TIDY_AFTER).timestamp())
         entry = {"showtime_id": hold.showtime_id, "quota_key": _entry_key(hold.holder), "hold_id": hold.hold_id,

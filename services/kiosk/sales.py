@@ -51,7 +51,11 @@ class KioskSales:
 
     def shows(self, kiosk: Kiosk) -> list[MovieShows]:
         """Today's shows at the kiosk's theater that are still on sale, and tomorrow's from the evening
-        (``kiosk_tomorrow_from_hour``, theater time); films ordered by their next show."""
+        (``kiosk_tomorrow_from_hour``, theater time); films ordered by their next show.
+
+        Event performances there are listed like films when they have numbered seats (seated, or the seats of a
+        mixed one): the kiosk sells seats on its map. Standing tickets are sold on phones and the web, not at
+        the kiosk (its screens are a seat journey; a general-admission-only performance is not listed)."""
         theater = self._catalog.theater(kiosk.theater_id)
         now = self._clock.now()
         local_now = now.astimezone(theater.tz)
@@ -59,8 +63,10 @@ class KioskSales:
         if local_now.hour >= self._settings.kiosk_tomorrow_from_hour:
             days.add(local_now.date() + timedelta(days=1))
         by_movie: dict[str, list[Showtime]] = {}
-        for show in self._catalog.upcoming_in_city(theater.city):
-            if (show.theater_id == theater.theater_id and show.local_date() in days
+        upcoming = [*self._catalog.upcoming_in_city(theater.city),
+                    *self._catalog.upcoming_in_city(theater.city, listing="event")]
+        for show in upcoming:
+            if (show.theater_id == theater.theater_id and show.local_date() in days and show.has_seats
                     and on_sale(show, now, self._settings)):
                 by_movie.setdefault(show.movie_id, []).append(show)
         movies = self._catalog.movies(by_movie)

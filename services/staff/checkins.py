@@ -4,6 +4,11 @@ Admission is one transaction: a conditional update of the booking (still confirm
 its audit entry and the sales counters' admissions. Two doors scanning the same ticket at once both
 reach the condition; one wins, the other is told who admitted it and when. A cancelled, tampered,
 other-theater or other-day ticket is refused with the reason, and nothing is written.
+
+A general-admission ticket (events) admits one person: its own token names its ticket number, and its
+admission is the same transaction on that ticket's own attributes (``ticket_<n>_admitted_at``/``_by``,
+conditional on their absence) plus ``tickets_admitted`` (how many so far). The booking's token admits its
+numbered seats only; a booking of GA tickets alone has no such token to scan (``ScanEachTicket``).
 """
 
 from __future__ import annotations
@@ -53,11 +58,22 @@ class NotToday(CheckinRefused):
     code = "not_today"
 
 
+class ScanEachTicket(CheckinRefused):
+    code = "scan_each_ticket"
+
+
 @dataclass(frozen=True)
 class Admission:
     booking: Booking
     admitted_at: datetime  # UTC
     admitted_by: str  # the usher's name
+    ticket: int | None = None  # the GA ticket admitted (its number), or None: the booking's seats
+    tickets: int = 0  # how many GA tickets the booking has
+
+    @property
+    def people(self) -> int:
+        """How many people this scan lets in."""
+        return 1 if self.ticket is not None else len(self.booking.numbered_seat_ids)
 
 
 class CheckinService:
@@ -73,39 +89,51 @@ class CheckinService:
         self._table = aws.table(BOOKINGS)
 
     def admit(self, user: User | None, token: str, door_theater_id: str | None = None) -> Admission:
-        """Admit the ticket's booking at ``door_theater_id`` (default: any theater of the usher)."""
+        """Admit the ticket's booking (its seats, or the one GA ticket the token names) at ``door_theater_id``
+        (default: any theater of the usher)."""
         member = self._access.require(user, "checkin", door_theater_id)
         try:
-            booking = self._tickets.verify(token)
+            booking, ticket = self._tickets.verify_ticket(token)
         except InvalidTicket as exc:
             if exc.reason == "cancelled":
                 raise BookingCancelled(t("This booking was cancelled: do not admit.")) from exc
             raise
         self._check_place_and_day(member, booking, door_theater_id)
-        if booking.extra.get("admitted_at"):
-            raise _already(booking)
+        general = sum(1 for seat in booking.seats if not seat.is_seat)
+        if ticket is None and not booking.numbered_seat_ids:
+            raise ScanEachTicket(t("Each ticket of this booking has its own code: scan the ticket's code."),
+                                 booking)
+        at_name, by_name = _names(ticket)
+        if booking.extra.get(at_name):
+            raise _already(booking, ticket)
         now = self._clock.now().replace(microsecond=0)
+        expression = "SET #at = :now, #by = :name"
+        expression += ", admitted_by_id = :uid" if ticket is None else " ADD tickets_admitted :one"
+        values: dict[str, Any] = {":now": iso(now), ":name": member.name, ":confirmed": "confirmed"}
+        values |= {":uid": member.user_id} if ticket is None else {":one": 1}
+        admitted = booking.numbered_seat_ids if ticket is None else [
+            seat.seat_id for seat in booking.seats if not seat.is_seat and seat.number == ticket]
         actions = [
             {"Update": {
                 "TableName": self._table_name,
                 "Key": {"booking_id": booking.booking_id},
-                "UpdateExpression": "SET admitted_at = :now, admitted_by = :name, admitted_by_id = :uid",
-                "ConditionExpression": "#s = :confirmed AND attribute_not_exists(admitted_at)",
-                "ExpressionAttributeNames": {"#s": "status"},
-                "ExpressionAttributeValues": {":now": iso(now), ":name": member.name, ":uid": member.user_id,
-                                              ":confirmed": "confirmed"},
+                "UpdateExpression": expression,
+                "ConditionExpression": "#s = :confirmed AND attribute_not_exists(#at)",
+                "ExpressionAttributeNames": {"#s": "status", "#at": at_name, "#by": by_name},
+                "ExpressionAttributeValues": values,
             }},
             self._audit.put_action(booking.theater_id, member, "checkin.admitted", booking.booking_id, now,
-                                   before=None, after={"seats": booking.seat_ids, "showtime_id": booking.showtime_id}),
-            *self._counters.on_admit(booking),  # the no-show rate's "admitted", in the same transaction
+                                   before=None, after={"seats": admitted, "showtime_id": booking.showtime_id}),
+            # The no-show rate's "admitted" (people), in the same transaction.
+            *self._counters.on_admit(booking, len(admitted)),
         ]
         try:
             dynamo.transact_write(self._aws, actions)
         except (dynamo.TransactionCancelled, dynamo.TransactionOutcomeUnknown) as exc:
-            raise self._lost_race(booking.booking_id) from exc
+            raise self._lost_race(booking.booking_id, ticket) from exc
         log_event("checkin.admitted", booking_id=booking.booking_id, theater_id=booking.theater_id,
-                  usher=member.user_id)
-        return Admission(booking, now, member.name)
+                  usher=member.user_id, ticket=ticket)
+        return Admission(booking, now, member.name, ticket, general)
 
     def _check_place_and_day(self, member: StaffMember, booking: Booking, door: str | None) -> None:
         if (door is not None and booking.theater_id != door) or not member.may("checkin", booking.theater_id):
@@ -116,7 +144,7 @@ class CheckinService:
             raise NotToday(t("This ticket is for {day}, not today.", day=f"{booking.local_start():%a %d %b %H:%M}"),
                            booking)
 
-    def _lost_race(self, booking_id: str) -> DomainError:
+    def _lost_race(self, booking_id: str, ticket: int | None) -> DomainError:
         """Why the conditional write failed: another door admitted it, or it was cancelled meanwhile."""
         try:
             item = dynamo.get_item(self._table, {"booking_id": booking_id}, consistent=True)
@@ -125,17 +153,29 @@ class CheckinService:
         if item is None:
             return NotFound(t("No booking matches this ticket."))
         booking = Booking.from_item(item)
-        if booking.extra.get("admitted_at"):
-            return _already(booking)
+        if booking.extra.get(_names(ticket)[0]):
+            return _already(booking, ticket)
         if booking.status != "confirmed":
             return BookingCancelled(t("This booking was cancelled: do not admit."), booking)
         return ServiceUnavailable(t("Tickets cannot be checked just now. Please scan again."))
 
 
-def _already(booking: Booking) -> AlreadyAdmitted:
-    admitted_at = parse_iso(str(booking.extra["admitted_at"]))
+def _names(ticket: int | None) -> tuple[str, str]:
+    """The booking's attributes that say when and by whom its seats (None) or one GA ticket were admitted."""
+    if ticket is None:
+        return "admitted_at", "admitted_by"
+    return f"ticket_{ticket}_admitted_at", f"ticket_{ticket}_admitted_by"
+
+
+def _already(booking: Booking, ticket: int | None = None) -> AlreadyAdmitted:
+    at_name, by_name = _names(ticket)
+    admitted_at = parse_iso(str(booking.extra[at_name]))
     local = admitted_at.astimezone(ZoneInfo(booking.timezone))
-    return AlreadyAdmitted(
-        t("Already admitted at {time} by {usher}.", time=f"{local:%H:%M}", usher=booking.extra.get("admitted_by", "?")),
-        booking, admitted_at=local.isoformat(),
-    )
+    usher = booking.extra.get(by_name, "?")
+    if ticket is None:
+        message = t("Already admitted at {time} by {usher}.", time=f"{local:%H:%M}", usher=usher)
+    else:
+        message = t("Ticket {n} was already admitted at {time} by {usher}.", n=ticket, time=f"{local:%H:%M}",
+                    usher=usher)
+    return AlreadyAdmitted(message, booking, admitted_at=local.isoformat(),
+                           **({"ticket": ticket} if ticket is not None else {}))

@@ -14,6 +14,7 @@ index (shows loaded by the demo, say), so shows that existed before the item cou
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -34,6 +35,9 @@ from services.settings import Settings
 from services.staff.access import AccessService, StaffMember
 from services.staff.audit import AuditLog
 
+# Schedule keys of a venue's rooms (events): "<venue>.#venue" (the whole venue: one stage), "<venue>.#floor" (the
+# standing floor of a venue with several halls); a hall is "<venue>.<hall>". "#" is never in a hall id.
+WHOLE_VENUE, FLOOR = "#venue", "#floor"
 MAX_REPEAT_SHOWS = 200  # one repeat rule makes at most this many shows (two weeks of 8 a day is 112)
 _ATTEMPTS = 4
 
@@ -157,19 +161,22 @@ class ScheduleService:
         """The shows occupying a screen on a local day: (showtime id, local start, local end), by start."""
         theater, screen = self._screen(qualified_screen)
         self._access.require(user, "manage", theater.theater_id)
-        found = self._read_day(theater, screen, screen_key(theater.theater_id, screen.screen_id), day.isoformat())
+        found = self._read_day(theater, screen_key(theater.theater_id, screen.screen_id), day.isoformat(),
+                               _on_screen(screen.screen_id))
         plan = [(showtime_id, parse_iso(slot["s"]).astimezone(theater.tz), parse_iso(slot["e"]).astimezone(theater.tz))
                 for showtime_id, slot in found.slots.items()]
         return sorted(plan, key=lambda entry: entry[1])
 
     # Cancelling (the show's slot; refunds are the caller's next step) ---------------------------------
     def release(self, member: StaffMember, showtime: Showtime) -> bool:
-        """Mark the show cancelled and free its screen time, audited; False when it already was."""
+        """Mark the show cancelled and free its screen time (a performance: its rooms), audited; False when it
+        already was."""
         theater = self._catalog.theater(showtime.theater_id)
-        screen = theater.screen(showtime.screen_id)
+        occupied = rooms(theater, showtime.admission, showtime.screen_id)
         now = self._clock.now()
         for _attempt in range(_ATTEMPTS):
-            days = self._read_days(theater, screen, showtime.starts_at, showtime.ends_at)
+            days = [day for key, occupies in occupied
+                    for day in self._days(theater, key, showtime.starts_at, showtime.ends_at, occupies)]
             actions = [self._free(day, showtime.showtime_id) for day in days]
             actions.append({"Update": {
                 "TableName": self._showtimes_name, "Key": {"showtime_id": showtime.showtime_id},
@@ -236,9 +243,28 @@ class ScheduleService:
             "prices": prices, "status": "scheduled", "layout_version": screen.layout_version,
         }
 
+    # Rooms other than a cinema's screens (a venue's stage, hall or standing floor: events) ----------------
+    def room_claims(self, theater: Theater, room: str, showtime_id: str, start: datetime, end: datetime,
+                    occupies: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+        """The transaction actions that claim ``room`` (a Schedule key) for a new show from ``start`` to ``end``,
+        each conditional on the day item's version read now; ScheduleConflict (the clashing ids) when the
+        room is taken then. ``occupies``: whether a Showtimes item uses this room (a day item not yet written
+        is built from the index, as for screens). The caller writes the show in the same transaction and, when
+        it is cancelled, calls again: a racing show is then read and refused as a conflict."""
+        days = self._days(theater, room, start, end, occupies)
+        conflicts = _overlapping(days, start, end)
+        if conflicts:
+            raise ScheduleConflict(t("The venue is busy then: {ids}.", ids=", ".join(conflicts)), conflicts)
+        item = {"showtime_id": showtime_id, "starts_at": iso(start), "ends_at": iso(end)}
+        return [self._claim(day, item) for day in days]
+
     def _read_days(self, theater: Theater, screen: Screen, start: datetime, end: datetime,
                    cache: dict[str, _Day] | None = None) -> list[_Day]:
         key = screen_key(theater.theater_id, screen.screen_id)
+        return self._days(theater, key, start, end, _on_screen(screen.screen_id), cache)
+
+    def _days(self, theater: Theater, key: str, start: datetime, end: datetime,
+              occupies: Callable[[dict[str, Any]], bool], cache: dict[str, _Day] | None = None) -> list[_Day]:
         first = start.astimezone(theater.tz).date()
         last = (end - timedelta(seconds=1)).astimezone(theater.tz).date()
         days = []
@@ -247,21 +273,22 @@ class ScheduleService:
             if cache is not None and day in cache:
                 days.append(cache[day])
                 continue
-            found = self._read_day(theater, screen, key, day)
+            found = self._read_day(theater, key, day, occupies)
             if cache is not None:
                 cache[day] = found
             days.append(found)
         return days
 
-    def _read_day(self, theater: Theater, screen: Screen, key: str, day: str) -> _Day:
+    def _read_day(self, theater: Theater, key: str, day: str, occupies: Callable[[dict[str, Any]], bool]) -> _Day:
         item = dynamo.get_item(self._table, {"screen_key": key, "day": day}, consistent=True,
                                message=t("The schedule cannot be read just now. Please try again."))
         if item is not None:
             return _Day(key, day, int(item["version"]), dict(item.get("slots", {})), exists=True)
-        return _Day(key, day, 0, self._slots_from_index(theater, screen, day), exists=False)
+        return _Day(key, day, 0, self._slots_from_index(theater, day, occupies), exists=False)
 
-    def _slots_from_index(self, theater: Theater, screen: Screen, day: str) -> dict[str, dict[str, str]]:
-        """The shows of one screen touching a local day, from the Showtimes index (one Query, by city)."""
+    def _slots_from_index(self, theater: Theater, day: str,
+                          occupies: Callable[[dict[str, Any]], bool]) -> dict[str, dict[str, str]]:
+        """The shows in one room touching a local day, from the Showtimes index (one Query, by city)."""
         local_start = datetime.combine(date.fromisoformat(day), time(0), tzinfo=theater.tz)
         window_start, window_end = local_start - timedelta(hours=12), local_start + timedelta(days=1)
         found = dynamo.query_all(
@@ -270,7 +297,7 @@ class ScheduleService:
             & Key("starts_at").between(iso(window_start.astimezone(UTC)), iso(window_end.astimezone(UTC))),
             message=t("The schedule cannot be read just now. Please try again."))
         return {item["showtime_id"]: {"s": item["starts_at"], "e": item["ends_at"]} for item in found.items
-                if item["theater_id"] == theater.theater_id and item["screen_id"] == screen.screen_id
+                if item["theater_id"] == theater.theater_id and occupies(item)
                 and item.get("status") != "cancelled" and parse_iso(item["ends_at"]) > local_start.astimezone(UTC)}
 
     def _claim(self, day: _Day, item: dict[str, Any]) -> dict[str, Any]:
@@ -320,6 +347,30 @@ class _Day:
     version: int
     slots: dict[str, dict[str, str]]  # showtime_id -> {"s": start, "e": end} (UTC ISO)
     exists: bool
+
+
+def rooms(theater: Theater, admission: str, hall: str) -> list[tuple[str, Callable[[dict[str, Any]], bool]]]:
+    """The Schedule keys a show or performance occupies, each with how to tell a stored show that uses it.
+
+    At a cinema, its screen (films, and events played there: they never overlap). A venue with at most one hall
+    is one stage: every performance there occupies the whole venue. A venue with several halls: a seated
+    performance its hall, a general-admission one the standing floor, a mixed one both."""
+    if theater.kind != "venue":
+        return [(screen_key(theater.theater_id, hall), _on_screen(hall))]
+    if len(theater.screens) <= 1:
+        return [(screen_key(theater.theater_id, WHOLE_VENUE), lambda item: True)]
+    found: list[tuple[str, Callable[[dict[str, Any]], bool]]] = []
+    if admission != "general":
+        found.append((screen_key(theater.theater_id, hall), _on_screen(hall)))
+    if admission != "seated":
+        found.append((screen_key(theater.theater_id, FLOOR),
+                      lambda item: item.get("admission") in ("general", "mixed")))
+    return found
+
+
+def _on_screen(screen_id: str) -> Callable[[dict[str, Any]], bool]:
+    """Whether a Showtimes item is on this screen (building a screen's day item from the index)."""
+    return lambda item: bool(item["screen_id"] == screen_id)
 
 
 def _overlapping(days: list[_Day], start: datetime, end: datetime) -> list[str]:
