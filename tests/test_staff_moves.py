@@ -19,12 +19,14 @@ from services.catalog.models import Showtime
 from services.clock import iso
 from services.container import Services
 from services.errors import Forbidden, InvalidRequest
+from services.events.editor import PerformanceDraft
 from services.notify.notifications import LEASE
 from services.notify.outbox import notification_id
 from services.platform.schema import OUTBOX, THEATERS
 from services.staff.moves import JOB_LEASE, LayoutDoesNotFit
 from services.staff.schedule import ScheduleConflict
 from tests.conftest import SMALL_LAYOUT, SMALL_PRICES, fake_clock
+from tests.events_helpers import add_event
 from tests.faults import Faults, unreachable
 from tests.staff_helpers import customer, staff
 from tests.test_notifications import book, drain, inbox, worker
@@ -210,3 +212,24 @@ def test_move_api(client: TestClient, small: Services, scheduled: Scheduled) -> 
     assert naive.status_code == 422
     assert client.post("/staff/showtimes/nope/move", json=body, headers=auth).status_code == 404
     assert "/staff/showtimes/{showtime_id}/move" in client.get("/openapi.json").json()["paths"]
+
+
+def test_a_performance_at_a_venue_is_not_moved_past_its_rooms(small: Services) -> None:
+    """A venue's performances claim the venue's rooms, not a screen: this move would skip that check, so it is
+    refused with what to do instead (and nothing changes)."""
+    boss = staff(small, "vera", "admin", []).user
+    small.aws.table(THEATERS).put_item(Item={
+        "theater_id": "tiny-hall", "name": "Tiny Hall", "city": "Testville", "address": "4 Test Road",
+        "timezone": "Asia/Kolkata", "catalog": "theater", "city_name": "Testville#Tiny Hall", "kind": "venue",
+        "screens": [{"screen_id": "hall", "name": "Main hall", "format": "Live", "prices": SMALL_PRICES,
+                     "layout": SMALL_LAYOUT}]})
+    add_event(small)
+    small.catalog.invalidate()
+    starts = small.clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
+    performance = small.events.editor.add_performance(boss, PerformanceDraft(
+        "tiny-gig", "tiny-hall", starts, "seated", screen_id="hall", prices=SMALL_PRICES))
+    with pytest.raises(InvalidRequest) as refused:
+        small.staff.moves.move(boss, performance, starts + timedelta(days=1))
+    assert "cancel it and schedule it again" in refused.value.message
+    small.catalog.invalidate()
+    assert small.catalog.showtime(performance).starts_at == starts

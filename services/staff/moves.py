@@ -45,7 +45,7 @@ from services.platform.schema import BOOKINGS, OUTBOX, SCHEDULE, SHOWTIMES
 from services.settings import Settings
 from services.staff.access import AccessService, StaffMember
 from services.staff.audit import AuditLog
-from services.staff.schedule import ScheduleConflict, ScheduleService, _Day, _overlapping
+from services.staff.schedule import Day, ScheduleConflict, ScheduleService, overlapping
 
 JOBS = "moves"  # the Schedule table's partition of notice jobs (never a screen key: those hold a '.')
 JOB_LEASE = timedelta(seconds=120)
@@ -129,6 +129,10 @@ class ShowMover:
             raise InvalidRequest(t("A show must start in the future."))
         if not show.has_seats:
             raise InvalidRequest(t("Only shows with seats on a screen can be moved here."))
+        if theater.kind == "venue":
+            # A venue's performances claim the venue's rooms (schedule.rooms), not one screen: moving them
+            # would have to claim those rooms too, which this does not do yet.
+            raise InvalidRequest(t("Performances at a venue can't be moved; cancel it and schedule it again."))
         self._fits(show, screen)
         return start, start + (show.ends_at - show.starts_at)
 
@@ -152,19 +156,19 @@ class ShowMover:
                   end: datetime, layout_version: int) -> int:
         """One attempt; the new move_version, or 0 when a version moved (read again)."""
         old_theater_screen = theater.screen(show.screen_id)
-        old_days = self._schedule._read_days(theater, old_theater_screen, show.starts_at, show.ends_at)
-        new_days = self._schedule._read_days(theater, screen, start, end)
-        others = [_Day(day.key, day.day, day.version, {k: v for k, v in day.slots.items() if k != show.showtime_id},
+        old_days = self._schedule.read_days(theater, old_theater_screen, show.starts_at, show.ends_at)
+        new_days = self._schedule.read_days(theater, screen, start, end)
+        others = [Day(day.key, day.day, day.version, {k: v for k, v in day.slots.items() if k != show.showtime_id},
                        day.exists) for day in new_days]
-        conflicts = _overlapping(others, start, end)
+        conflicts = overlapping(others, start, end)
         if conflicts:
             raise ScheduleConflict(t("This screen is busy then: {ids}.", ids=", ".join(conflicts)), conflicts)
         item = {"showtime_id": show.showtime_id, "starts_at": iso(start), "ends_at": iso(end)}
         claimed = {(day.key, day.day) for day in new_days}
         # A day both left and taken is one action: taking the slot overwrites the show's old entry.
-        actions = [self._schedule._free(day, show.showtime_id) for day in old_days
+        actions = [self._schedule.free_action(day, show.showtime_id) for day in old_days
                    if (day.key, day.day) not in claimed]
-        actions += [self._schedule._claim(day, item) for day in new_days]
+        actions += [self._schedule.claim_action(day, item) for day in new_days]
         showtime_at = len(actions)
         version_now = self._move_version(show.showtime_id)
         version = version_now + 1

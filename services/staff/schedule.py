@@ -113,11 +113,11 @@ class ScheduleService:
         item = self._showtime_item(theater, screen, movie, request)
         start, end = parse_iso(item["starts_at"]), parse_iso(item["ends_at"])
         for _attempt in range(_ATTEMPTS):
-            days = self._read_days(theater, screen, start, end)
-            conflicts = _overlapping(days, start, end)
+            days = self.read_days(theater, screen, start, end)
+            conflicts = overlapping(days, start, end)
             if conflicts:
                 raise ScheduleConflict(t("This screen is busy then: {ids}.", ids=", ".join(conflicts)), conflicts)
-            actions = [self._claim(day, item) for day in days]
+            actions = [self.claim_action(day, item) for day in days]
             actions.append({"Put": {"TableName": self._showtimes_name, "Item": item,
                                     "ConditionExpression": "attribute_not_exists(showtime_id)"}})
             actions.append(self._audit.put_action(theater.theater_id, member, "showtime.scheduled",
@@ -134,11 +134,11 @@ class ScheduleService:
         self._access.require(user, "manage", theater.theater_id)
         runtime = self._occupancy(self._catalog.movie(request.movie_id))
         planned: list[PlannedShow] = []
-        cache: dict[str, _Day] = {}
+        cache: dict[str, Day] = {}
         for local in rule.starts(theater.tz):
             start, end = local.astimezone(UTC), local.astimezone(UTC) + runtime
-            days = self._read_days(theater, screen, start, end, cache)
-            clashes = _overlapping(days, start, end)
+            days = self.read_days(theater, screen, start, end, cache)
+            clashes = overlapping(days, start, end)
             clashes += [f"{other.starts_at:%d %b %H:%M}" for other in planned if not other.conflicts
                         and other.starts_at < end and start < other.ends_at]
             planned.append(PlannedShow(local, end.astimezone(theater.tz), tuple(clashes)))
@@ -177,7 +177,7 @@ class ScheduleService:
         for _attempt in range(_ATTEMPTS):
             days = [day for key, occupies in occupied
                     for day in self._days(theater, key, showtime.starts_at, showtime.ends_at, occupies)]
-            actions = [self._free(day, showtime.showtime_id) for day in days]
+            actions = [self.free_action(day, showtime.showtime_id) for day in days]
             actions.append({"Update": {
                 "TableName": self._showtimes_name, "Key": {"showtime_id": showtime.showtime_id},
                 "UpdateExpression": "SET #s = :cancelled, cancelled_at = :now",
@@ -252,19 +252,20 @@ class ScheduleService:
         is built from the index, as for screens). The caller writes the show in the same transaction and, when
         it is cancelled, calls again: a racing show is then read and refused as a conflict."""
         days = self._days(theater, room, start, end, occupies)
-        conflicts = _overlapping(days, start, end)
+        conflicts = overlapping(days, start, end)
         if conflicts:
             raise ScheduleConflict(t("The venue is busy then: {ids}.", ids=", ".join(conflicts)), conflicts)
         item = {"showtime_id": showtime_id, "starts_at": iso(start), "ends_at": iso(end)}
-        return [self._claim(day, item) for day in days]
+        return [self.claim_action(day, item) for day in days]
 
-    def _read_days(self, theater: Theater, screen: Screen, start: datetime, end: datetime,
-                   cache: dict[str, _Day] | None = None) -> list[_Day]:
+    def read_days(self, theater: Theater, screen: Screen, start: datetime, end: datetime,
+                  cache: dict[str, Day] | None = None) -> list[Day]:
+        """The screen's day items that [start, end) touches, with their versions (also for moving a show)."""
         key = screen_key(theater.theater_id, screen.screen_id)
         return self._days(theater, key, start, end, _on_screen(screen.screen_id), cache)
 
     def _days(self, theater: Theater, key: str, start: datetime, end: datetime,
-              occupies: Callable[[dict[str, Any]], bool], cache: dict[str, _Day] | None = None) -> list[_Day]:
+              occupies: Callable[[dict[str, Any]], bool], cache: dict[str, Day] | None = None) -> list[Day]:
         first = start.astimezone(theater.tz).date()
         last = (end - timedelta(seconds=1)).astimezone(theater.tz).date()
         days = []
@@ -279,12 +280,12 @@ class ScheduleService:
             days.append(found)
         return days
 
-    def _read_day(self, theater: Theater, key: str, day: str, occupies: Callable[[dict[str, Any]], bool]) -> _Day:
+    def _read_day(self, theater: Theater, key: str, day: str, occupies: Callable[[dict[str, Any]], bool]) -> Day:
         item = dynamo.get_item(self._table, {"screen_key": key, "day": day}, consistent=True,
                                message=t("The schedule cannot be read just now. Please try again."))
         if item is not None:
-            return _Day(key, day, int(item["version"]), dict(item.get("slots", {})), exists=True)
-        return _Day(key, day, 0, self._slots_from_index(theater, day, occupies), exists=False)
+            return Day(key, day, int(item["version"]), dict(item.get("slots", {})), exists=True)
+        return Day(key, day, 0, self._slots_from_index(theater, day, occupies), exists=False)
 
     def _slots_from_index(self, theater: Theater, day: str,
                           occupies: Callable[[dict[str, Any]], bool]) -> dict[str, dict[str, str]]:
@@ -300,7 +301,8 @@ class ScheduleService:
                 if item["theater_id"] == theater.theater_id and occupies(item)
                 and item.get("status") != "cancelled" and parse_iso(item["ends_at"]) > local_start.astimezone(UTC)}
 
-    def _claim(self, day: _Day, item: dict[str, Any]) -> dict[str, Any]:
+    def claim_action(self, day: Day, item: dict[str, Any]) -> dict[str, Any]:
+        """The transaction step that puts a show on a day, conditional on the day's version."""
         slot = {"s": item["starts_at"], "e": item["ends_at"]}
         if not day.exists:
             return {"Put": {"TableName": self._table_name,
@@ -315,7 +317,8 @@ class ScheduleService:
             "ExpressionAttributeValues": {":slot": slot, ":next": day.version + 1, ":read": day.version},
         }}
 
-    def _free(self, day: _Day, showtime_id: str) -> dict[str, Any]:
+    def free_action(self, day: Day, showtime_id: str) -> dict[str, Any]:
+        """The transaction step that takes a show off a day, conditional on the day's version."""
         if not day.exists:  # written from the index without this show, unless someone creates it meanwhile
             return {"Put": {"TableName": self._table_name,
                             "Item": {"screen_key": day.key, "day": day.day, "version": 1,
@@ -341,7 +344,7 @@ class ScheduleService:
 
 
 @dataclass(frozen=True)
-class _Day:
+class Day:
     key: str
     day: str  # local date, ISO
     version: int
@@ -373,7 +376,7 @@ def _on_screen(screen_id: str) -> Callable[[dict[str, Any]], bool]:
     return lambda item: bool(item["screen_id"] == screen_id)
 
 
-def _overlapping(days: list[_Day], start: datetime, end: datetime) -> list[str]:
+def overlapping(days: list[Day], start: datetime, end: datetime) -> list[str]:
     found = {showtime_id for day in days for showtime_id, slot in day.slots.items()
              if parse_iso(slot["s"]) < end and start < parse_iso(slot["e"])}
     return sorted(found)
