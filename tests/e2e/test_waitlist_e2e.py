@@ -129,6 +129,9 @@ def test_a_kiosk_sale_cancelled_at_the_desk_goes_to_the_web_customer_waiting(
 
     # 3. The staff desk cancels the kiosk sale: its seats go to the web customer, with an email.
     cancel_at_the_desk(app, contexts(LANDSCAPE, touch=False).new_page(), reference)
+    web.reload()  # the show's page now says so too
+    expect(web.get_by_text(re.compile(r"^Seats are waiting for you until \d"))).to_be_visible(timeout=15_000)
+    expect(web.get_by_role("button", name="Claim your seats")).to_be_visible()
     web.goto(f"{app.url}/mailbox")
     offer = web.locator("details.mm-mail").filter(has_text="Seats for you:").first
     expect(offer).to_be_visible(timeout=30_000)
