@@ -94,7 +94,8 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     loyalty = LoyaltyService(aws, clock, settings)  # points ride in the sale and cancel transactions (issue 15)
     recommender = Recommender(aws, clock, catalog)  # issue 15: reminders and recommendation aggregates
     counters = CombinedCounters(SalesCounters(aws), Reminders(aws, settings), recommender)
-    waitlist = WaitingList(aws, clock, settings, catalog, inventory)  # takes seats a cancellation frees (issue 15)
+    # Takes seats a cancellation frees (issue 15); a hold walked away from goes back through the quotas.
+    waitlist = WaitingList(aws, clock, settings, catalog, inventory, release=quotas.release)
     bookings = BookingService(aws, clock, settings, catalog, inventory, pricing, payments, counters, quotas,
                               loyalty=loyalty, handoff=waitlist)
     staff = build_staff(aws, clock, settings, users, tickets, catalog, bookings, inventory)

@@ -210,7 +210,8 @@ def _release_on_leave(services: Services, showtime_id: str, selection: SeatSelec
 
     NiceGUI deletes a page's client once its browser has been gone longer than the reconnect timeout (a
     closed tab, another page; a short network drop reconnects and keeps it). Not released: on the way to
-    checkout, and when a newer page of this browser shows the same show (a reload resumes the hold there).
+    checkout, when a newer page of this browser shows the same show (a reload resumes the hold there), and a
+    waiting-list offer (``WaitingList.release_on_leave``: the page resumes it, its claim link still needs it).
     Expiry stays the backstop (a crash, a lost connection to this server)."""
     client = ui.context.client
     leaving = {"to_checkout": False}
@@ -229,16 +230,17 @@ def _release_on_leave(services: Services, showtime_id: str, selection: SeatSelec
         pages.pop(key, None)
         if leaving["to_checkout"] or hold is None or holder is None:
             return
-        background_tasks.create(_release(services, hold.hold_id, holder), name="release on leave")
+        background_tasks.create(_release(services, hold.hold_id, holder, showtime_id), name="release on leave")
 
     client.on_delete(left)
     return leaving
 
 
-async def _release(services: Services, hold_id: str, holder: str) -> None:
+async def _release(services: Services, hold_id: str, holder: str, showtime_id: str) -> None:
     with suppress(DomainError):  # booked meanwhile (another tab) or already gone: nothing to give back
-        # QuotaService.release frees a seat hold as the inventory does, and a mixed order's tickets too.
-        await call(services.events.quotas.release, hold_id, holder)
+        # Through the waiting list: a waiting-list offer's hold stays for its claim link; any other goes back
+        # through the quotas (a mixed order's standing tickets with its seats).
+        await call(services.engage.waitlist.release_on_leave, hold_id, holder, showtime_id)
 
 
 def _ask_to_log_in(showtime_id: str, seat_ids: list[str]) -> None:

@@ -199,6 +199,30 @@ def test_kiosk_and_web_share_the_line_a_released_kiosk_sale_goes_to_the_web_cust
     assert sorted(booking.seat_ids) == ["B2", "B3"] and booking.user_id == users["ann"].user_id
 
 
+def test_leaving_the_show_page_keeps_an_offer_but_gives_back_other_holds(small: Services) -> None:
+    """The show page gives a customer's seats back when they leave it; their waiting-list offer (which the page
+    shows as theirs) stays for the claim link, and any other hold still goes back on sale."""
+    bookings = sell_out(small)
+    users = join_in_order(small, {"ann": 2})
+    crowd = small.users.get("crowd@example.com")
+    small.bookings.cancel(bookings[0].booking_id, crowd)
+    ann = small.engage.waitlist.mine(users["ann"], SHOW)
+    assert ann is not None and ann.status == "offered"
+    assert small.engage.waitlist.release_on_leave(ann.hold_id, ann.user_id, SHOW) is False
+    assert small.inventory.get_hold(ann.hold_id, ann.user_id).is_live(small.clock.now())
+    states = {s.seat_id: s.status for s in small.inventory.seat_map(SHOW, ann.user_id).seats}
+    assert {states[seat] for seat in bookings[0].seat_ids} == {SeatState.HELD_BY_YOU}
+    booking = small.bookings.checkout(ann.hold_id, users["ann"], CardPayment(APPROVE_CARD))  # the claim link
+    assert sorted(booking.seat_ids) == sorted(bookings[0].seat_ids)
+
+    small.bookings.cancel(bookings[1].booking_id, crowd)  # nobody waits now: the seats are free
+    eve = customer(small, "eve")
+    hold = small.inventory.hold(SHOW, list(bookings[1].seat_ids), eve.user_id)
+    assert small.engage.waitlist.release_on_leave(hold.hold_id, eve.user_id, SHOW) is True
+    states = {s.seat_id: s.status for s in small.inventory.seat_map(SHOW).seats}
+    assert {states[seat] for seat in bookings[1].seat_ids} == {SeatState.AVAILABLE}
+
+
 def test_a_cancelled_show_offers_nothing_to_its_line(small: Services) -> None:
     sell_out(small)
     users = join_in_order(small, {"ann": 2})

@@ -27,6 +27,7 @@ those in between.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -74,8 +75,12 @@ class WaitEntry:
 
 class WaitingList:
     def __init__(self, aws: Aws, clock: Clock, settings: Settings, catalog: CatalogService,
-                 inventory: InventoryService) -> None:
+                 inventory: InventoryService, release: Callable[[str, str], object] | None = None) -> None:
+        """``release(hold_id, holder)``: how a hold the customer walked away from goes back on sale; the
+        events' ``QuotaService.release`` in the app (a mixed order's standing tickets go back with its seats),
+        the seat inventory's by default."""
         self._aws = aws
+        self._release = release or inventory.release
         self._clock = clock
         self._settings = settings
         self._catalog = catalog
@@ -114,7 +119,20 @@ class WaitingList:
         return self._entry(item, position=self._position(showtime_id, entry_key))
 
     def mine(self, user: User, showtime_id: str) -> WaitEntry | None:
-        marker = dynamo.get_item(self._table, {"showtime_id": showtime_id, "entry": f"u#{user.user_id}"},
+        return self._mine(user.user_id, showtime_id)
+
+    def release_on_leave(self, hold_id: str, holder: str, showtime_id: str) -> bool:
+        """The customer left the show's page holding seats: give them back, unless the hold is their waiting-list
+        offer (the email's claim link and the page's "Claim your seats" must still find it; it lapses on its
+        own). Returns whether the seats went back on sale."""
+        entry = self._mine(holder, showtime_id)
+        if entry is not None and entry.status == "offered" and entry.hold_id == hold_id:
+            return False
+        self._release(hold_id, holder)
+        return True
+
+    def _mine(self, user_id: str, showtime_id: str) -> WaitEntry | None:
+        marker = dynamo.get_item(self._table, {"showtime_id": showtime_id, "entry": f"u#{user_id}"},
                                  consistent=True)
         if marker is None:
             return None

@@ -62,9 +62,9 @@ def log_in_admin(app: RunningApp, admin: Page) -> None:
     expect(admin.get_by_role("button", name="Account menu")).to_be_visible()
 
 
-def pairing_link(app: RunningApp, admin: Page, name: str) -> str:
+def pairing_link(app: RunningApp, admin: Page, name: str, theater: str = THEATER) -> str:
     """An admin (logged in) creates a kiosk at Staff › Kiosks and reads its pairing link."""
-    admin.goto(f"{app.url}/staff/kiosks?theater={THEATER}")
+    admin.goto(f"{app.url}/staff/kiosks?theater={theater}")
     admin.get_by_label("New kiosk name").fill(name)
     admin.get_by_role("button", name="Create kiosk").click()
     link = admin.get_by_text(re.compile(r"/kiosk/pair/[A-Z0-9]{4}-[A-Z0-9]{4}$"))
@@ -81,10 +81,10 @@ def pair(page: Page, link: str) -> None:
 
 
 def a_paired_kiosk(app: RunningApp, contexts: Callable[..., BrowserContext], viewport: ViewportSize,
-                   name: str) -> Page:
+                   name: str, theater: str = THEATER) -> Page:
     admin = contexts(LANDSCAPE, touch=False).new_page()
     log_in_admin(app, admin)
-    link = pairing_link(app, admin, name)
+    link = pairing_link(app, admin, name, theater)
     admin.close()
     kiosk = contexts(viewport).new_page()
     pair(kiosk, link)
