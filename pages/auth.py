@@ -8,6 +8,7 @@ from nicegui import ui
 
 from components.auth_form import attempt, card, email_input, error_label, name_input, password_input, submit_button
 from components.frame import frame
+from components.page import page
 from components.session import client_address_of_page, current_user, login, logout, safe_next
 from services.container import Services
 from services.i18n import t
@@ -15,7 +16,7 @@ from services.platform.logs import log_event
 
 
 def register(services: Services) -> None:
-    @ui.page("/login")
+    @page("/login")
     async def login_page(next: str = "/") -> None:
         target = safe_next(next)
         if current_user() is not None:  # already logged in: straight on to where the link pointed
@@ -24,12 +25,12 @@ def register(services: Services) -> None:
         async with frame(services.catalog, services.mailbox):
             _login_form(services, target)
 
-    @ui.page("/register")
+    @page("/register")
     async def register_page(next: str = "/") -> None:
         async with frame(services.catalog, services.mailbox):
             _register_form(services, safe_next(next))
 
-    @ui.page("/logout")
+    @page("/logout")
     def logout_page() -> None:
         logout()
         ui.navigate.to("/")

@@ -7,6 +7,7 @@ from nicegui import ui
 from components.frame import frame
 from components.heading import heading
 from components.movie_card import poster_url
+from components.page import page
 from components.service_call import call
 from components.session import require_user
 from pages.confirmation import status_chip
@@ -21,7 +22,7 @@ from services.i18n import t
 
 
 def register(services: Services) -> None:
-    @ui.page("/bookings")
+    @page("/bookings")
     async def bookings_page() -> None:
         user = require_user("/bookings")
         if user is None:

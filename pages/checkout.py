@@ -18,6 +18,7 @@ from components.frame import frame
 from components.heading import heading
 from components.hold_timer import HoldTimer
 from components.order_details import order_lines, show_facts
+from components.page import page
 from components.service_call import call
 from components.session import require_user
 from services.accounts.users import User
@@ -32,7 +33,7 @@ from services.i18n import t
 
 
 def register(services: Services) -> None:
-    @ui.page("/checkout/{hold_id}")
+    @page("/checkout/{hold_id}")
     async def checkout_page(hold_id: str) -> None:
         user = require_user(f"/checkout/{hold_id}")
         if user is None:

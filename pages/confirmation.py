@@ -10,6 +10,7 @@ from components.frame import frame
 from components.heading import heading
 from components.movie_card import poster_url
 from components.order_details import facts, order_lines
+from components.page import page
 from components.service_call import call
 from components.session import require_user
 from pages.calendar_file import calendar_button
@@ -21,7 +22,7 @@ from services.i18n import t
 
 
 def register(services: Services) -> None:
-    @ui.page("/booking/{booking_id}")
+    @page("/booking/{booking_id}")
     async def booking_page(booking_id: str) -> None:
         user = require_user(f"/booking/{booking_id}")
         if user is None:

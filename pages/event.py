@@ -12,6 +12,7 @@ from components.event_card import kind_label
 from components.frame import frame
 from components.heading import heading
 from components.movie_card import poster_img
+from components.page import page
 from components.service_call import call
 from components.session import choose_city, current_city, current_user
 from components.ticket_picker import TicketPicker, tickets_query
@@ -31,7 +32,7 @@ _BADGES = {
 
 
 def register(services: Services) -> None:
-    @ui.page("/event/{event_id}")
+    @page("/event/{event_id}")
     async def event_page(event_id: str, city: str = "", show: str = "") -> None:
         cities = await call(services.catalog.cities)
         if city in cities:

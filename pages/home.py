@@ -13,6 +13,7 @@ from components.event_card import event_card, kind_label
 from components.frame import frame
 from components.heading import heading
 from components.movie_card import movie_card
+from components.page import page
 from components.service_call import call
 from components.session import choose_city, current_city
 from pages.home_recommendations import load_recommendations, recommendation_rows
@@ -29,7 +30,7 @@ FIRST_ROW = 5  # cards in the first screenful at 1440 px (lg:grid-cols-5): their
 
 
 def register(services: Services) -> None:
-    @ui.page("/")
+    @page("/")
     async def home(city: str = "", date: str = "", genre: str = "", language: str = "", q: str = "",
                    kind: str = "") -> None:
         cities = await call(services.catalog.cities)

@@ -15,6 +15,7 @@ from nicegui import ui
 
 from components.frame import frame
 from components.heading import heading
+from components.page import page
 from components.service_call import call
 from components.session import current_city, require_user
 from services.accounts.users import User
@@ -29,7 +30,7 @@ ALL = ""
 
 
 def register(services: Services) -> None:
-    @ui.page("/mailbox")
+    @page("/mailbox")
     async def mailbox_page() -> None:
         user = require_user("/mailbox")
         if user is None:

@@ -10,6 +10,7 @@ from nicegui import ui
 from components.frame import frame
 from components.heading import heading
 from components.movie_card import audience_text, poster_img
+from components.page import page
 from components.service_call import call
 from components.session import choose_city, current_city
 from pages.movie_reviews import reviews_section
@@ -23,7 +24,7 @@ from services.i18n import t
 
 
 def register(services: Services) -> None:
-    @ui.page("/movie/{movie_id}")
+    @page("/movie/{movie_id}")
     async def movie_page(movie_id: str, city: str = "", date: str = "") -> None:
         cities = await call(services.catalog.cities)
         if city in cities:

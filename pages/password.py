@@ -9,6 +9,7 @@ from nicegui import ui
 
 from components.auth_form import attempt, card, email_input, error_label, password_input, show, submit_button
 from components.frame import frame
+from components.page import page
 from components.service_call import call
 from components.session import login, logout
 from services.container import Services
@@ -17,12 +18,12 @@ from services.i18n import t
 
 
 def register(services: Services) -> None:
-    @ui.page("/forgot-password")
+    @page("/forgot-password")
     async def forgot_page() -> None:
         async with frame(services.catalog, services.mailbox):
             _request_form(services)
 
-    @ui.page("/reset-password")
+    @page("/reset-password")
     async def reset_page(token: str = "") -> None:
         async with frame(services.catalog, services.mailbox):
             try:

@@ -9,6 +9,7 @@ from components.display import display_switches
 from components.email_status import email_status
 from components.frame import frame
 from components.heading import heading
+from components.page import page
 from components.service_call import call
 from components.session import client_address_of_page, login, require_user
 from pages.profile_points import load_points, points_card
@@ -18,7 +19,7 @@ from services.i18n import t
 
 
 def register(services: Services) -> None:
-    @ui.page("/profile")
+    @page("/profile")
     async def profile_page() -> None:
         session_user = require_user("/profile")
         if session_user is None:

@@ -13,6 +13,7 @@ from components.booking_summary import BookingSummary
 from components.frame import frame
 from components.heading import page_title
 from components.movie_card import poster_img
+from components.page import page
 from components.seat_grid import SeatGrid
 from components.seat_selection import SeatSelection, Selection
 from components.service_call import call
@@ -32,7 +33,7 @@ LEAVE_KEY = "seat_page:"  # + holder:showtime: the newest page of that customer 
 
 
 def register(services: Services) -> None:
-    @ui.page("/showtime/{showtime_id}")
+    @page("/showtime/{showtime_id}")
     async def showtime_page(showtime_id: str, tickets: str = "") -> None:
         user = current_user()
         async with frame(services.catalog, services.mailbox, wide=True):

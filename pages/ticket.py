@@ -16,6 +16,7 @@ from nicegui import app, ui
 from components.frame import frame
 from components.heading import heading
 from components.movie_card import poster_url
+from components.page import page
 from components.service_call import call
 from components.session import current_user, require_user
 from pages.calendar_file import calendar_button
@@ -45,7 +46,7 @@ _CSS = """
 
 
 def register(services: Services) -> None:
-    @ui.page("/ticket/{booking_id}")
+    @page("/ticket/{booking_id}")
     async def ticket_page(booking_id: str) -> None:
         user = require_user(f"/ticket/{booking_id}")
         if user is None:

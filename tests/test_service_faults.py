@@ -4,7 +4,9 @@ Faults come from the public seam in tests/faults.py (botocore event hooks on the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -135,3 +137,23 @@ async def test_throttled_bookings_page_says_try_again(app_aws: list[Aws], user: 
     await user.open("/bookings")
     await user.should_see("Your bookings cannot be loaded just now")
     faults.clear()
+
+
+async def test_a_slow_backend_gives_a_late_page_not_a_server_error(app_aws: list[Aws], user: SimulatedUser,
+                                                                   app_services: Services) -> None:
+    """NiceGUI answers a page not built within 3 s with its own bare 500 page; this app's pages allow more
+    (components/page.py), so a customer whose bookings take 3.5 s to read still gets them."""
+    booking = book_demo(app_services, register(app_services, "alice"))
+    await log_in_page(user, "alice")
+    faults = Faults(app_aws[-1])
+    faults.on("Query", lambda: time.sleep(3.5), when=lambda params: params.get("IndexName") == "by-user-created")
+    await user.open("/bookings")
+    await user.should_see(f"Seats {', '.join(booking.seat_ids)}", retries=50)
+    faults.clear()
+
+
+def test_every_page_registers_through_the_apps_page_decorator() -> None:
+    """One way to declare a page (components/page.py): a page declared with NiceGUI's own would get 3 s."""
+    root = Path(__file__).resolve().parent.parent
+    offenders = [str(path.relative_to(root)) for path in root.glob("pages/**/*.py") if "@ui.page(" in path.read_text()]
+    assert offenders == []

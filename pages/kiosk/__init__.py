@@ -8,6 +8,7 @@ from nicegui import app, ui
 
 from components.heading import heading
 from components.kiosk.chrome import kiosk_chrome
+from components.page import page
 from components.service_call import call
 from pages.kiosk import pairing, screens_browse
 from pages.kiosk.controller import CREDENTIAL_KEY, VISIT_KEY, KioskController, ScreenLeft
@@ -22,7 +23,7 @@ RETRY_SECONDS = 5.0  # out of order before the kiosk could even start: try again
 def register(services: Services) -> None:
     pairing.register(services)
 
-    @ui.page("/kiosk")
+    @page("/kiosk")
     async def kiosk_page() -> None:
         kiosk_chrome()
         credential = app.storage.user.get(CREDENTIAL_KEY)

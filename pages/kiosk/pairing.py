@@ -7,6 +7,7 @@ from nicegui import app, ui
 
 from components.heading import heading
 from components.kiosk.chrome import kiosk_chrome
+from components.page import page
 from components.service_call import call
 from pages.kiosk.controller import CREDENTIAL_KEY
 from services.container import Services
@@ -29,7 +30,7 @@ def refused_page(message: str) -> None:
 
 
 def register(services: Services) -> None:
-    @ui.page("/kiosk/pair/{code}")
+    @page("/kiosk/pair/{code}")
     async def pair_page(code: str) -> None:
         kiosk_chrome()
         # Pairing waits for a tap, so a link preview or a prefetch can never use the code up.

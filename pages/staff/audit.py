@@ -7,6 +7,7 @@ import json
 from nicegui import ui
 
 from components.heading import heading
+from components.page import page
 from components.service_call import call
 from components.staff_frame import staff_frame
 from services.clock import parse_iso
@@ -17,7 +18,7 @@ from services.staff.audit import GLOBAL, AuditEntry
 
 
 def register(services: Services) -> None:
-    @ui.page("/staff/audit")
+    @page("/staff/audit")
     async def audit_page() -> None:
         async with staff_frame(services, "/staff/audit", "manage") as member:
             if member is None:

@@ -10,6 +10,7 @@ from functools import partial
 from nicegui import ui
 
 from components.heading import heading
+from components.page import page
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -37,7 +38,7 @@ def _when(stamp: str | None, zone: str) -> str:
 
 
 def register(services: Services) -> None:
-    @ui.page("/staff/bookings")
+    @page("/staff/bookings")
     async def desk_page(q: str = "") -> None:
         async with staff_frame(services, "/staff/bookings", "manage") as member:
             if member is None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from nicegui import app, ui
 
 from components.heading import heading
+from components.page import page
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -36,7 +37,7 @@ def register(services: Services) -> None:
     if JSQR.exists():  # installed by run.sh / test.sh (npm ci); without it the page takes typed codes only
         app.add_static_file(local_file=JSQR, url_path=JSQR_URL)
 
-    @ui.page("/staff/checkin")
+    @page("/staff/checkin")
     async def checkin_page() -> None:
         # Before the frame awaits the connection: body HTML is part of the first response only.
         ui.add_body_html(f'<script src="{JSQR_URL}"></script><script src="/assets/staff/checkin-camera.js"></script>')

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.heading import heading
+from components.page import page
 from components.service_call import call
 from components.staff_frame import nav_items, staff_frame
 from services.catalog.catalog import Showtime, Theater
@@ -15,7 +16,7 @@ from services.staff.access import StaffMember
 
 
 def register(services: Services) -> None:
-    @ui.page("/staff")
+    @page("/staff")
     async def dashboard_page() -> None:
         async with staff_frame(services, "/staff", "checkin") as member:
             if member is None:

@@ -14,6 +14,7 @@ from nicegui import events, ui
 from components.event_card import kind_label
 from components.heading import heading
 from components.movie_card import poster_url
+from components.page import page
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -29,7 +30,7 @@ from services.staff.access import StaffMember
 
 
 def register(services: Services) -> None:
-    @ui.page("/staff/events")
+    @page("/staff/events")
     async def events_page() -> None:
         async with staff_frame(services, "/staff/events", "manage") as member:
             if member is None:

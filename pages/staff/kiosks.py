@@ -7,6 +7,7 @@ from nicegui import ui
 
 from components.frame import frame
 from components.heading import heading
+from components.page import page
 from components.service_call import call
 from components.session import require_user
 from services.accounts.users import User
@@ -20,7 +21,7 @@ from services.kiosk.kiosks import Kiosk
 
 
 def register(services: Services) -> None:
-    @ui.page("/staff/kiosks")
+    @page("/staff/kiosks")
     async def kiosks_page(theater: str = "") -> None:
         user = require_user("/staff/kiosks")
         if user is None:

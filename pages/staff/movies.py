@@ -10,6 +10,7 @@ from nicegui.awaitable_response import AwaitableResponse
 
 from components.heading import heading
 from components.movie_card import poster_url
+from components.page import page
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -25,7 +26,7 @@ Refresh = Callable[[], AwaitableResponse]
 
 
 def register(services: Services) -> None:
-    @ui.page("/staff/movies")
+    @page("/staff/movies")
     async def movies_page() -> None:
         async with staff_frame(services, "/staff/movies", "admin") as member:
             if member is None:

@@ -10,6 +10,7 @@ from typing import Any
 from nicegui import app, ui
 
 from components.heading import heading
+from components.page import page
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -26,7 +27,7 @@ _LEAD_LABELS = {"0_1h": "<1 h", "1_3h": "1–3 h", "3_6h": "3–6 h", "6_24h": "
 
 
 def register(services: Services) -> None:
-    @ui.page("/staff/reports")
+    @page("/staff/reports")
     async def reports_page() -> None:
         async with staff_frame(services, "/staff/reports", "manage") as member:
             if member is None:

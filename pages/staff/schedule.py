@@ -11,6 +11,7 @@ from typing import Any
 from nicegui import ui
 
 from components.heading import heading
+from components.page import page
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -26,7 +27,7 @@ WEEKDAYS = [N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_
 
 
 def register(services: Services) -> None:
-    @ui.page("/staff/schedule")
+    @page("/staff/schedule")
     async def schedule_page() -> None:
         async with staff_frame(services, "/staff/schedule", "manage") as member:
             if member is None:

@@ -11,6 +11,7 @@ from typing import Any
 from nicegui import ui
 
 from components.heading import heading
+from components.page import page
 from components.seat_grid import SeatGrid
 from components.service_call import call
 from components.session import current_user
@@ -35,7 +36,7 @@ _CELL_CSS = """
 
 
 def register(services: Services) -> None:
-    @ui.page("/staff/screens")
+    @page("/staff/screens")
     async def screens_page(theater: str | None = None, screen: str | None = None) -> None:
         async with staff_frame(services, "/staff/screens", "manage") as member:
             if member is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.heading import heading
+from components.page import page
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -17,7 +18,7 @@ from services.staff.access import StaffMember
 
 
 def register(services: Services) -> None:
-    @ui.page("/staff/team")
+    @page("/staff/team")
     async def team_page() -> None:
         async with staff_frame(services, "/staff/team", "admin") as member:
             if member is None:

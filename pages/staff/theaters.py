@@ -13,6 +13,7 @@ from nicegui import ui
 from nicegui.awaitable_response import AwaitableResponse
 
 from components.heading import heading
+from components.page import page
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
@@ -35,7 +36,7 @@ def _zone_names() -> list[str]:
 
 
 def register(services: Services) -> None:
-    @ui.page("/staff/theaters")
+    @page("/staff/theaters")
     async def theaters_page() -> None:
         async with staff_frame(services, "/staff/theaters", "manage") as member:
             if member is None:
