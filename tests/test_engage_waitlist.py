@@ -19,6 +19,7 @@ from services.engage.waitlist import WaitingList
 from services.errors import InvalidRequest, NotFound, SeatUnavailable
 from services.platform.schema import OUTBOX
 from tests.conftest import fake_clock
+from tests.faults import Faults
 from tests.staff_helpers import customer
 
 SHOW = "tiny-show"
@@ -109,6 +110,30 @@ def test_racing_cancellations_and_sweepers_offer_in_line_once_each(small: Servic
     assert [len(hold.seat_ids) for hold in holds] == [2, 1]
     assert not set(holds[0].seat_ids) & set(holds[1].seat_ids)
     assert cat.position == 1
+
+
+def test_a_round_that_read_the_line_just_before_a_cancellation_keeps_the_seats_it_handed_over(
+        small: Services) -> None:
+    """The race the test above can hit: a sweeper reads the line (bob waiting), a cancellation then hands bob
+    a seat in its transaction, and the sweeper, still seeing bob waiting and one seat free, offers again. It
+    must not change bob's hold (it used to move his seats and then release the hold, losing his offer)."""
+    bookings = sell_out(small)
+    users = join_in_order(small, {"bob": 1})
+    crowd = small.users.get("crowd@example.com")
+    assert crowd is not None
+    faults = Faults(small)
+    # The round has read who waits; just before it counts the free seats, the cancellation commits.
+    faults.on("Query", lambda: small.bookings.cancel(bookings[0].booking_id, crowd),
+              when=lambda params: str(params.get("TableName", "")).endswith("Seats"))
+    small.engage.waitlist.offer_round(SHOW)
+    faults.clear()
+    small.engage.waitlist.sweep()
+    bob = small.engage.waitlist.mine(users["bob"], SHOW)
+    assert bob is not None and bob.status == "offered"
+    hold = small.inventory.get_hold(bob.hold_id, bob.user_id)
+    assert hold.is_live(small.clock.now()) and len(hold.seat_ids) == 1
+    assert set(hold.seat_ids) <= set(bookings[0].seat_ids)  # the seat the cancellation handed over
+    assert offer_emails(small) == ["bob@example.com"]
 
 
 def test_an_unclaimed_offer_passes_on_and_a_claimed_one_is_a_booking(small: Services) -> None:

@@ -13,7 +13,7 @@ from nicegui import events, ui
 
 from components.event_card import kind_label
 from components.heading import heading
-from components.movie_card import poster_url
+from components.movie_card import poster_img, poster_url
 from components.page import page
 from components.service_call import call
 from components.session import current_user
@@ -322,7 +322,8 @@ async def _catalog_lists(services: Services, places: dict[str, Theater]) -> None
             ui.label(t("Events")).classes("text-white font-bold")
             for event in sorted(listed, key=lambda e: e.title):
                 with ui.row().classes("w-full items-center gap-3 flex-nowrap border-t border-white/10 pt-2"):
-                    ui.image(poster_url(event, "card")).classes("w-10 shrink-0").props('alt=""')
+                    # Decorative beside the title: a plain <img alt=""> (a Quasar image is role="img" without a name).
+                    poster_img(event, lazy=True, priority="low").classes("w-10 h-auto shrink-0")
                     with ui.column().classes("gap-0 grow min-w-0"):
                         ui.label(event.title).classes("text-white font-medium")
                         ui.label(kind_label(event.kind)).classes("mm-muted text-xs")

@@ -159,8 +159,10 @@ class InventoryService:
                                time=clock_time(closes_at, showtime.timezone)))
 
     # Holding --------------------------------------------------------------------------------------
-    def hold(self, showtime_id: str, seat_ids: Iterable[str], holder: str) -> Hold:
-        """Hold 1..max seats, all or none; replaces the holder's live hold on this showtime, if any.
+    def hold(self, showtime_id: str, seat_ids: Iterable[str], holder: str, *, new_only: bool = False) -> Hold:
+        """Hold 1..max seats, all or none; replaces the holder's live hold on this showtime, if any
+        (``new_only``: refuses instead, so a hold made on someone's behalf, a waiting-list offer, never
+        changes seats they hold already; decided on the same versioned read as the replacement).
 
         The holder's slots item (one per holder) names its live hold on each showtime and is written in
         the same transaction with a version condition, so parallel requests of one holder cannot open two
@@ -198,6 +200,8 @@ class InventoryService:
                 # change would move: the order is changed as a whole (QuotaService.hold) or cleared first.
                 raise InvalidRequest(t("Your order for this show also has standing tickets. Clear it to choose "
                                        "other seats."))
+            if new_only and (current is not None or mine):
+                raise InvalidRequest(t("You already hold seats for this show."))
             if current is not None:
                 hold_id, expires_at = str(current["hold_id"]), parse_iso(str(current["expires_at"]))
             elif mine:  # a hold placed before holders had slots

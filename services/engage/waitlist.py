@@ -245,8 +245,10 @@ class WaitingList:
         if len(wanted) < entry.seats:
             return False
         try:
-            hold = self._inventory.hold(entry.showtime_id, wanted, entry.user_id)
-        except DomainError as exc:  # taken meanwhile, show closed, the customer's hold cap: next round
+            # new_only: a cancellation may have handed this customer seats a moment ago (their entry is
+            # then "offered", and this round's read is older); replacing that hold's seats would lose them.
+            hold = self._inventory.hold(entry.showtime_id, wanted, entry.user_id, new_only=True)
+        except DomainError as exc:  # taken meanwhile, show closed, the customer's hold cap or a hold: next round
             log_event("waitlist.offer_skipped", showtime_id=entry.showtime_id, user_id=entry.user_id, error=exc.code)
             return False
         try:
