@@ -70,10 +70,14 @@ systemd-analyze security --offline=yes --threshold=20 --no-pager deploy/moviemag
 
 if command -v nginx >/dev/null 2>&1; then
     # The config is written for Amazon Linux (user nginx); check it as the local user instead.
-    step "nginx -t deploy/nginx.conf"
-    sed -e "s/^user nginx;/user $(id -un);/" -e "s#^pid /run/nginx.pid;#pid $workdir/nginx.pid;#" \
-        -e "s#^error_log [^;]*;#error_log $workdir/error.log;#" deploy/nginx.conf >"$workdir/nginx.conf"
-    nginx -t -q -c "$workdir/nginx.conf"
+    # With each edge file deploy/release.sh may install as /etc/nginx/moviemagic-edge.conf.
+    for edge in deploy/nginx-edge-*.conf; do
+        step "nginx -t deploy/nginx.conf with $edge"
+        sed -e "s/^user nginx;/user $(id -un);/" -e "s#^pid /run/nginx.pid;#pid $workdir/nginx.pid;#" \
+            -e "s#^error_log [^;]*;#error_log $workdir/error.log;#" \
+            -e "s#/etc/nginx/moviemagic-edge.conf#$PWD/$edge#" deploy/nginx.conf >"$workdir/nginx.conf"
+        nginx -t -q -c "$workdir/nginx.conf"
+    done
 else
     step "nginx not installed: skipping nginx -t (apt-get install -y nginx-light to check it)"
 fi
