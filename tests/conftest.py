@@ -3,21 +3,26 @@ AWS); every test gets its own table prefix, so tests never see each other's data
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from nicegui import core
 from nicegui.testing import User as SimulatedUser
 from xdist.remote import Producer
 from xdist.scheduler import LoadScopeScheduling, Scheduling
 
+from api.v1 import PREFIX, create_app
 from main import build_services
 from services.accounts.users import User
 from services.booking.payments import DemoGateway
@@ -325,6 +330,16 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> Schedul
     if config.getvalue("dist") == "loadgroup":
         return BrowserGroupScheduling(config, log)
     return None
+
+
+@contextlib.contextmanager
+def api_client(services: Services, **options: Any) -> Iterator[TestClient]:
+    """The JSON API (``api/v1``) over ``services`` under FastAPI's TestClient, mounted at its real prefix;
+    ``options`` go to the TestClient (e.g. ``raise_server_exceptions=False`` to see a 5xx as a client would)."""
+    parent = FastAPI()
+    parent.mount(PREFIX, create_app(services))
+    with TestClient(parent, base_url="http://testserver" + PREFIX, **options) as client:
+        yield client
 
 
 def store_account(aws: Aws, user: User) -> User:

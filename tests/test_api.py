@@ -11,21 +11,18 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.v1 import PREFIX, create_app
+from api.v1 import PREFIX
 from services.container import Services
-from tests.conftest import add_small_showtime, fake_clock
+from tests.conftest import add_small_showtime, api_client, fake_clock
 
 GOOD_CARD = {"method": "card", "card_number": "4242 4242 4242 4242"}
 
 
 @pytest.fixture
 def client(small: Services) -> Iterator[TestClient]:
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as test_client:
+    with api_client(small) as test_client:
         yield test_client
 
 

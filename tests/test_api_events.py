@@ -6,15 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.v1 import PREFIX, create_app
 from services.booking.models import Guest
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
 from services.events.demo import DemoEvents
-from tests.conftest import CATALOG_DIR
+from tests.conftest import CATALOG_DIR, api_client
 from tests.events_helpers import add_event, add_ga_show
 from tests.test_api import GOOD_CARD, error, login
 
@@ -23,9 +21,7 @@ from tests.test_api import GOOD_CARD, error, login
 def client(small: Services) -> Iterator[TestClient]:
     add_event(small, performers=("The Tiny Band", "Mira Keys"))
     add_ga_show(small, "gig-ga", capacity=6, limit=4)
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as test_client:
+    with api_client(small) as test_client:
         yield test_client
 
 
@@ -149,9 +145,7 @@ def test_showtimes_list_performances_with_their_listing_and_filter_by_it(client:
 def test_cities_with_only_venues_are_listed_with_them(small: Services) -> None:
     DemoEvents(small.aws, small.clock, CATALOG_DIR).load()
     small.catalog.invalidate()
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as client:
+    with api_client(small) as client:
         cities = {city["city"]: city for city in client.get("/cities").json()}
     kathmandu = cities["Kathmandu"]  # the demo's jazz club, and no cinema there
     assert kathmandu["theaters"] == [] and [v["theater_id"] for v in kathmandu["venues"]] == [

@@ -8,12 +8,10 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.v1 import PREFIX, create_app
 from services.container import Services
-from tests.conftest import add_small_showtime
+from tests.conftest import add_small_showtime, api_client
 from tests.engage_helpers import MOVIE, after_the_show
 from tests.staff_helpers import staff
 from tests.test_api import GOOD_CARD, error, login
@@ -22,9 +20,7 @@ from tests.test_engage_waitlist import sell_out
 
 @pytest.fixture
 def client(small: Services) -> Iterator[TestClient]:
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as test_client:
+    with api_client(small) as test_client:
         yield test_client
 
 

@@ -13,15 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
-from api.v1 import PREFIX, create_app
 from services.booking.payments import CardPayment
 from services.container import Services
 from services.errors import DomainError, LimitReached, NotFound, ServiceUnavailable
 from services.platform.schema import SEATS
-from tests.conftest import add_small_showtime
+from tests.conftest import add_small_showtime, api_client
 
 ROW_A = ["A1", "A2", "A3", "A4", "A6", "A7", "A8", "B1", "B2", "B3"]
 ROW_C = ["B4", "B5", "B6", "B7", "B8", "C3", "C4", "C5", "C6", "C7"]
@@ -102,9 +99,7 @@ def test_bad_hold_ids_are_404_not_503(small: Services) -> None:
     for hold_id in ("", " ", "holder#alice", "h-" + "z" * 32, "x" * 5000):
         with pytest.raises(NotFound):
             small.inventory.get_hold(hold_id)
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as client:
+    with api_client(small) as client:
         client.post("/auth/register", json={"name": "A", "email": "a@example.com", "password": "long enough"})
         token = client.post("/auth/login", json={"email": "a@example.com", "password": "long enough"}).json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}

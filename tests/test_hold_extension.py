@@ -8,15 +8,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.v1 import PREFIX, create_app
 from services.booking.models import Guest
 from services.booking.payments import CardPayment
 from services.container import Services
 from services.errors import HoldExpired, InvalidRequest, LimitReached, NotFound, SeatUnavailable
-from tests.conftest import fake_clock
+from tests.conftest import api_client, fake_clock
 
 
 def test_one_extension_in_the_last_minute_keeps_the_seats(small: Services) -> None:
@@ -61,9 +59,7 @@ def test_a_replaced_hold_keeps_its_extended_time(small: Services) -> None:
 
 @pytest.fixture
 def client(small: Services) -> Iterator[TestClient]:
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as test_client:
+    with api_client(small) as test_client:
         yield test_client
 
 

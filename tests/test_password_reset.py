@@ -13,14 +13,13 @@ from collections.abc import Iterator
 from urllib.parse import unquote
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.v1 import PREFIX, create_app
 from services.clock import FakeClock
 from services.container import Services
 from services.errors import InvalidCredentials, InvalidRequest, TooManyAttempts, Unauthorized
 from services.platform.schema import OUTBOX, USERS
+from tests.conftest import api_client
 
 LINK = re.compile(r"http\S+/reset-password\?token=(\S+)")
 
@@ -112,9 +111,7 @@ def test_the_reset_email_is_published_to_its_owner_only(services: Services) -> N
 # Tokens bound to the account (finding 8) ------------------------------------------------------------
 @pytest.fixture
 def client(services: Services) -> Iterator[TestClient]:
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(services))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as test_client:
+    with api_client(services) as test_client:
         yield test_client
 
 

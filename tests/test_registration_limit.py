@@ -7,11 +7,9 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from nicegui.testing import User
 
-from api.v1 import PREFIX, create_app
 from main import build_services
 from services.clock import FakeClock
 from services.container import Services
@@ -20,7 +18,7 @@ from services.platform.aws import connect
 from services.platform.provisioning import provision
 from services.platform.schema import USERS
 from services.settings import Settings
-from tests.conftest import make_settings
+from tests.conftest import api_client, make_settings
 
 PER_CLIENT, IN_ALL = 3, 5
 
@@ -96,9 +94,7 @@ def test_staff_made_accounts_and_the_first_admin_are_not_sign_ups(limited: Servi
 # The API ----------------------------------------------------------------------------------------------
 @pytest.fixture
 def client(limited: Services) -> Iterator[TestClient]:
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(limited))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as test_client:
+    with api_client(limited) as test_client:
         yield test_client
 
 

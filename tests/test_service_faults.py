@@ -10,15 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from nicegui.testing import User as SimulatedUser
 
-from api.v1 import PREFIX, create_app
 from services.container import Services
 from services.errors import ServiceUnavailable
 from services.platform import backend
 from services.platform.aws import Aws
+from tests.conftest import api_client
 from tests.faults import Faults, throttled
 from tests.test_api import error, login
 from tests.test_notifications import book, record, worker
@@ -31,9 +30,7 @@ BUSY = "We could not reach the booking system just now"
 
 @pytest.fixture
 def client(small: Services) -> Iterator[TestClient]:
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX, raise_server_exceptions=False) as test_client:
+    with api_client(small, raise_server_exceptions=False) as test_client:
         yield test_client
 
 

@@ -7,14 +7,13 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.v1 import PREFIX, create_app
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.booking.tickets import InvalidTicket
 from services.container import Services
 from services.staff.checkins import AlreadyAdmitted, BookingCancelled, NotToday, WrongTheater
+from tests.conftest import api_client
 from tests.staff_helpers import PASSWORD, book_today, customer, staff
 
 CARD = {"method": "card", "card_number": "4242 4242 4242 4242"}
@@ -81,9 +80,7 @@ def test_refusals_say_why_and_admit_nothing(small: Services) -> None:
 # The API contract ------------------------------------------------------------------------------------
 @pytest.fixture
 def client(small: Services) -> Iterator[TestClient]:
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as test_client:
+    with api_client(small) as test_client:
         yield test_client
 
 

@@ -9,10 +9,8 @@ from datetime import timedelta
 from typing import Any, NamedTuple
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.v1 import PREFIX, create_app
 from services.accounts.users import User
 from services.booking.models import Booking
 from services.catalog.models import Showtime
@@ -25,7 +23,7 @@ from services.notify.outbox import notification_id
 from services.platform.schema import OUTBOX, THEATERS
 from services.staff.moves import JOB_LEASE, LayoutDoesNotFit
 from services.staff.schedule import ScheduleConflict
-from tests.conftest import SMALL_LAYOUT, SMALL_PRICES, fake_clock
+from tests.conftest import SMALL_LAYOUT, SMALL_PRICES, api_client, fake_clock
 from tests.events_helpers import add_event
 from tests.faults import Faults, unreachable
 from tests.staff_helpers import customer, staff
@@ -187,9 +185,7 @@ def test_refused_on_overlap_for_other_managers_and_into_the_past(small: Services
 # The API ---------------------------------------------------------------------------------------------
 @pytest.fixture
 def client(small: Services) -> Iterator[TestClient]:
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as test_client:
+    with api_client(small) as test_client:
         yield test_client
 
 

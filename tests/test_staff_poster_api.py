@@ -8,15 +8,14 @@ import io
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from nicegui.testing import User as SimulatedUser
 from PIL import Image
 
-from api.v1 import PREFIX, create_app
 from services.catalog import posters
 from services.container import Services
 from services.staff.audit import GLOBAL
+from tests.conftest import api_client
 from tests.staff_helpers import PASSWORD, admin, customer, staff
 
 
@@ -29,9 +28,7 @@ def image(kind: str = "PNG", width: int = 600, height: int = 900) -> bytes:
 @pytest.fixture
 def client(small: Services) -> Iterator[TestClient]:
     admin(small)
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as test_client:
+    with api_client(small) as test_client:
         yield test_client
 
 

@@ -8,19 +8,17 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.v1 import PREFIX, create_app
 from services.booking.bookings import Booking
 from services.booking.counters import lead_bucket
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.clock import parse_iso
 from services.container import Services
 from services.errors import DomainError, Forbidden
-from tests.conftest import add_small_showtime
+from tests.conftest import add_small_showtime, api_client
 from tests.staff_helpers import customer, staff
 
 SHOWS = ("tiny-today", "tiny-show")  # today (+3 h) and in two days
@@ -137,9 +135,7 @@ def test_only_managers_of_the_theater_read_reports(small: Services) -> None:
 # The API contract ------------------------------------------------------------------------------------
 @pytest.fixture
 def client(small: Services) -> Iterator[TestClient]:
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as test_client:
+    with api_client(small) as test_client:
         yield test_client
 
 

@@ -10,15 +10,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.v1 import PREFIX, create_app
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.container import Services
 from services.errors import Forbidden, InvalidRequest, ShowClosed
 from services.platform.schema import OUTBOX
 from services.staff.schedule import RepeatRule, ScheduleConflict, ShowRequest
+from tests.conftest import api_client
 from tests.staff_helpers import PASSWORD, customer, staff
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -136,9 +135,7 @@ def test_cancelling_a_show_refunds_and_emails_everyone_and_frees_the_screen(smal
 # The API contract ------------------------------------------------------------------------------------
 @pytest.fixture
 def client(small: Services) -> Iterator[TestClient]:
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as test_client:
+    with api_client(small) as test_client:
         yield test_client
 
 

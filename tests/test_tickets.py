@@ -12,18 +12,17 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
 from pypdf import PdfReader
 
-from api.v1 import PREFIX, create_app
 from services.accounts.users import User
 from services.booking.models import Booking
 from services.booking.payments import APPROVE_CARD, CardPayment
 from services.booking.ticket_pdf import render_ticket
 from services.booking.tickets import InvalidTicket, TicketService, qr_code
 from services.container import Services
+from tests.conftest import api_client
 
 
 @pytest.fixture
@@ -127,9 +126,7 @@ def test_many_seats_and_a_long_title_still_fit_one_page(small: Services, booking
 # The API ------------------------------------------------------------------------------------------
 @pytest.fixture
 def client(small: Services) -> Iterator[TestClient]:
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as test_client:
+    with api_client(small) as test_client:
         yield test_client
 
 

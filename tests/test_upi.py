@@ -7,11 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from nicegui.testing import User
 
-from api.v1 import PREFIX, create_app
 from main import build_services
 from services.booking.models import Guest
 from services.booking.payments import DemoGateway, UpiPayment, upi_vpa
@@ -19,6 +17,7 @@ from services.container import Services
 from services.errors import InvalidRequest, PaymentDeclined, PaymentTimedOut
 from services.platform.aws import connect
 from services.settings import Settings
+from tests.conftest import api_client
 from tests.test_flow_booking import log_in, open_show, pick, until
 
 
@@ -63,9 +62,7 @@ def test_a_booking_paid_by_upi_remembers_the_upi_id(small: Services) -> None:
 
 @pytest.fixture
 def client(small: Services) -> Iterator[TestClient]:
-    parent = FastAPI()
-    parent.mount(PREFIX, create_app(small))
-    with TestClient(parent, base_url="http://testserver" + PREFIX) as test_client:
+    with api_client(small) as test_client:
         yield test_client
 
 

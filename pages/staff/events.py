@@ -242,16 +242,23 @@ def _edit_event(services: Services, event: Movie) -> None:
                       max_file_size=MAX_BYTES).props('accept="image/png,image/jpeg,image/webp" dark flat').classes(
                 "max-w-[18rem]").mark("event-poster")
         form = _EventForm(event)
-
-        async def save() -> None:
-            if await form.save(services):
-                dialog.close()
-                ui.navigate.to("/staff/events")
-
-        with ui.row().classes("gap-2"):
-            ui.button(t("Save changes"), on_click=save).props("unelevated no-caps").mark("event-edit-save")
-            ui.button(t("Close"), on_click=dialog.close).props("flat no-caps").mark("event-edit-close")
+        _save_or_close(services, dialog, form, "event")
     dialog.open()
+
+
+def _save_or_close(services: Services, dialog: ui.dialog, form: _EventForm | _VenueForm, marker: str,
+                   saved: Callable[[], str] | None = None) -> None:
+    """An edit dialog's buttons: Save (the form's own checks; back to the list when it saved) and Close."""
+    async def save() -> None:
+        if await form.save(services):
+            if saved is not None:
+                ui.notify(saved(), type="positive")
+            dialog.close()
+            ui.navigate.to("/staff/events")
+
+    with ui.row().classes("gap-2"):
+        ui.button(t("Save changes"), on_click=save).props("unelevated no-caps").mark(f"{marker}-edit-save")
+        ui.button(t("Close"), on_click=dialog.close).props("flat no-caps").mark(f"{marker}-edit-close")
 
 
 class _VenueForm:
@@ -300,16 +307,8 @@ def _edit_venue(services: Services, venue: Theater) -> None:
     with ui.dialog() as dialog, ui.card().classes("mm-surface w-full max-w-xl gap-3").mark("venue-editor"):
         ui.label(t("Edit {name}", name=venue.name)).classes("text-white text-lg font-bold")
         form = _VenueForm(venue)
-
-        async def save() -> None:
-            if await form.save(services):
-                ui.notify(t("{title} saved.", title=form.name.value), type="positive")
-                dialog.close()
-                ui.navigate.to("/staff/events")
-
-        with ui.row().classes("gap-2"):
-            ui.button(t("Save changes"), on_click=save).props("unelevated no-caps").mark("venue-edit-save")
-            ui.button(t("Close"), on_click=dialog.close).props("flat no-caps").mark("venue-edit-close")
+        _save_or_close(services, dialog, form, "venue",
+                       saved=lambda: t("{title} saved.", title=form.name.value))
     dialog.open()
 
 

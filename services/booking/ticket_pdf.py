@@ -124,15 +124,7 @@ class _Ticket(FPDF):
 
     def draw(self) -> float:
         """Draw the ticket; returns the page height it needs."""
-        self.add_page()
-        self.set_fill_color(*PAGE_BG)
-        self.rect(0, 0, PAGE_W, self.page_h, style="F")
-        card_top, card_bottom = MARGIN, self.page_h - MARGIN
-        self.set_fill_color(255, 255, 255)
-        self.rect(CARD_X, card_top, CARD_W, card_bottom - card_top, style="F", round_corners=True, corner_radius=4)
-        self._marquee(card_top)
-        y = self._title(card_top + 24)
-        y = self._when(y + 2)
+        card_bottom, y = self._card_page()
         y = self._where(y + 4)
         y = self._seats(y + 4)
         perforation = y + 3
@@ -141,8 +133,9 @@ class _Ticket(FPDF):
         footer = y + 6 if self.page_h == PROBE_PAGE_H else max(y + 6, card_bottom - FOOTER_H)
         return self._footer(footer) + 4 + MARGIN
 
-    def code_page(self, code: TicketCode) -> None:
-        """A page for one more code: the show, what the code admits, and the code itself, large."""
+    def _card_page(self) -> tuple[float, float]:
+        """A new page with the ticket's card, marquee, title and time; returns the card's bottom and the y
+        below the time (the ticket and each further code page start alike)."""
         self.add_page()
         self.set_fill_color(*PAGE_BG)
         self.rect(0, 0, PAGE_W, self.page_h, style="F")
@@ -151,7 +144,11 @@ class _Ticket(FPDF):
         self.rect(CARD_X, card_top, CARD_W, card_bottom - card_top, style="F", round_corners=True, corner_radius=4)
         self._marquee(card_top)
         y = self._title(card_top + 24)
-        y = self._when(y + 2)
+        return card_bottom, self._when(y + 2)
+
+    def code_page(self, code: TicketCode) -> None:
+        """A page for one more code: the show, what the code admits, and the code itself, large."""
+        _card_bottom, y = self._card_page()
         self._write_at(LEFT, y + 4, code.label, "Sans", "B", 11, INK)
         size = 60.0
         self._qr(CARD_X + (CARD_W - size) / 2, y + 12, size, code.token)
