@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from components.movie_card import poster_url
+from components.movie_card import poster_img
 from services.catalog.models import Theater
 from services.events.catalog import EventListing
 from services.formatting import day_month, day_name, show_clock
-from services.i18n import t, tn
+from services.i18n import N_, t, tn
 
-_KINDS = {"concert": "Concert", "comedy": "Comedy", "theatre": "Theatre", "sport screening": "Sport screening",
-          "workshop": "Workshop", "festival": "Festival"}
+# N_: marked for extraction, so the catalogs carry them (the label is translated when shown).
+_KINDS = {"concert": N_("Concert"), "comedy": N_("Comedy"), "theatre": N_("Theatre"),
+          "sport screening": N_("Sport screening"), "workshop": N_("Workshop"), "festival": N_("Festival")}
 
 
 def kind_label(kind: str) -> str:
@@ -25,9 +26,7 @@ def event_card(listing: EventListing, venues: dict[str, Theater], href: str) -> 
     # No aria-label: the card's name is what it shows (axe: label-content-name-mismatch); the poster is decorative.
     with ui.link(target=href).classes("mm-link mm-card flex flex-col gap-2 no-underline").mark("event-card"):
         with ui.element("div").classes("relative"):
-            ui.element("img").classes("mm-poster block w-full").props(
-                f'src="{poster_url(event)}" loading="lazy" alt=""'
-            )
+            poster_img(event, lazy=True).classes("mm-poster block w-full h-auto")
             ui.label(kind_label(event.kind)).classes(
                 "absolute top-2 left-2 text-xs font-bold px-2 py-0.5 rounded-full text-white bg-primary")
         ui.label(event.title).classes("font-bold text-base leading-tight text-white line-clamp-2")

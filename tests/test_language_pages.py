@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from nicegui.testing import User
 
+from components.event_card import kind_label
 from main import build_services
+from services.i18n import speaking
 from services.platform.aws import connect
 from services.settings import Settings
 
@@ -58,3 +60,11 @@ async def test_the_header_switch_saves_the_language_on_the_account(user: User, a
 async def test_an_error_from_a_service_speaks_the_page_language(user: User) -> None:
     await user.open("/movie/no-such-movie?lang=hi")
     await user.should_see("हमें वह फ़िल्म नहीं मिली।", retries=50)
+
+
+def test_event_kinds_are_in_the_catalogs() -> None:
+    """An event's kind ("Theatre", "Comedy") is a label from a table: marked for extraction, shown translated."""
+    with speaking("te"):
+        assert (kind_label("theatre"), kind_label("comedy")) == ("నాటకం", "కామెడీ")
+    with speaking("hi"):
+        assert kind_label("concert") == "कॉन्सर्ट"
