@@ -3,8 +3,6 @@ placeholders, and the .po/.mo files agree with the code (re-extracted here, as t
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -14,18 +12,14 @@ from babel.messages.catalog import Message
 
 from services import i18n
 from services.i18n import current_language, language_name, languages, t, tn
+from tests.tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("i18n_tool", ROOT / "tools" / "i18n.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["i18n_tool"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("i18n")
 
 
 @pytest.fixture

@@ -6,25 +6,20 @@ installs npm and the compiler)."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_css_tool", ROOT / "tools" / "build_css.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_css_tool"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("build_css")
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed (test.sh installs npm)")
