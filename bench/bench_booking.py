@@ -23,6 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import out  # noqa: E402
 from main import build_services  # noqa: E402
 from services.booking.models import Guest  # noqa: E402
 from services.booking.payments import CardPayment  # noqa: E402
@@ -55,11 +56,6 @@ class RequestCounter:
         result = action()
         delta = self.counts - before
         return result, sum(delta.values()), dict(delta)
-
-
-def out(**values: object) -> None:
-    for key, value in values.items():
-        print(f"{key}={value}", flush=True)
 
 
 def build(endpoint: str) -> Services:

@@ -25,22 +25,13 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import out, pct  # noqa: E402
 from services.platform.aws import connect  # noqa: E402
 from services.settings import Settings  # noqa: E402
 from tests.e2e.app_process import start_backend  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
 
 PAYLOAD = [["W10", "held", "h-" + "0" * 32], ["W11", "held", "h-" + "0" * 32]]
-
-
-def out(**values: object) -> None:
-    for key, value in values.items():
-        print(f"{key}={value:.2f}" if isinstance(value, float) else f"{key}={value}", flush=True)
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
 
 
 def report(name: str, delays: list[float], publish_ms: list[float], expected: int) -> None:

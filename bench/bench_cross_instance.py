@@ -22,18 +22,16 @@ from playwright.async_api import Browser, Page, async_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_scale import grand_show  # noqa: E402
 from bench.bench_seatmap import (  # noqa: E402
     CLICK_SEAT,
     WATCH,
     open_map,
-    out,
-    pct,
     register,
     seat_labels,
     wait_seen,
     wait_state,
 )
+from bench.common import grand_show, out, pct  # noqa: E402
 from bench.two_instances import two_instances  # noqa: E402
 from tests.e2e.app_process import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
@@ -66,7 +64,7 @@ async def main() -> None:
     # Alice picks seats one by one across a row: the single-seat rule has its own tests.
     with two_instances(single_seat_rule="false") as cluster:
         a, b = cluster.apps
-        showtime_id, _movies = grand_show(cluster.backend.url)
+        showtime_id = grand_show(cluster.backend.url).showtime_id
         out(showtime=showtime_id, instances=2, channel="redis")
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

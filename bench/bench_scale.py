@@ -41,7 +41,6 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -51,28 +50,13 @@ import socketio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import grand_show, out, pct  # noqa: E402
 from bench.two_instances import two_instances  # noqa: E402
-from services.catalog.catalog import CatalogService  # noqa: E402
-from services.clock import SystemClock  # noqa: E402
-from services.platform.aws import connect  # noqa: E402
-from services.settings import Settings  # noqa: E402
 from tests.e2e.app_process import RunningApp  # noqa: E402
 
 API = "/api/v1"
 PASSWORD = "correct horse"
 CARD = {"method": "card", "card_number": "4242 4242 4242 4242"}
-
-
-def out(**values: object) -> None:
-    for key, value in values.items():
-        print(f"{key}={value:.1f}" if isinstance(value, float) else f"{key}={value}", flush=True)
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 class Instance(Protocol):
@@ -323,17 +307,6 @@ async def soak(apps: list[Instance], showtime_id: str, movie_ids: list[str], rou
                for index, app in enumerate(apps) if isinstance(app, RunningApp)})
 
 
-def grand_show(backend_url: str) -> tuple[str, list[str]]:
-    catalog = CatalogService(connect(Settings(backend="embedded", table_prefix="moviemagic-"), backend_url),
-                             SystemClock())
-    theater, screen = max(((t, s) for t in catalog.theaters() for s in t.screens),
-                          key=lambda pair: pair[1].layout.capacity)
-    soon = datetime.now(UTC) + timedelta(hours=1)
-    show = next(s for s in catalog.upcoming_in_city(theater.city)
-                if s.theater_id == theater.theater_id and s.screen_id == screen.screen_id and s.starts_at > soon)
-    return show.showtime_id, sorted({s.movie_id for s in catalog.upcoming_in_city(theater.city)})[:10]
-
-
 async def run(apps: list[Instance], showtime_id: str, movie_ids: list[str], args: argparse.Namespace) -> None:
     def memory(moment: str) -> None:
         out(**{f"rss_mb_{'ab'[index]}_{moment}": app.rss_kb() / 1024
@@ -375,8 +348,8 @@ async def main() -> None:
     # Every simulated customer signs up from 127.0.0.1: lift the per-address sign-up limit.
     with two_instances(on_stop=report_log_errors, registrations_per_client_per_hour="100000",
                        registrations_per_hour="1000000") as cluster:
-        showtime_id, movie_ids = grand_show(cluster.backend.url)
-        await run(list(cluster.apps), showtime_id, movie_ids, args)
+        show = grand_show(cluster.backend.url)
+        await run(list(cluster.apps), show.showtime_id, show.movie_ids, args)
 
 def report_log_errors(name: str, app: RunningApp) -> None:
     """What failed inside an app (the exception lines of its tracebacks and its ERROR lines), counted."""

@@ -31,7 +31,6 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,35 +41,8 @@ from playwright.async_api import Browser, Page, WebSocket, async_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from services.catalog.catalog import CatalogService  # noqa: E402
-from services.clock import SystemClock  # noqa: E402
-from services.platform.aws import connect  # noqa: E402
-from services.settings import Settings  # noqa: E402
+from bench.common import grand_show, out, pct  # noqa: E402
 from tests.e2e.app_process import CHROMIUM, CHROMIUM_ARGS, RunningApp, start_app_at  # noqa: E402
-
-
-def out(**values: object) -> None:
-    for key, value in values.items():
-        print(f"{key}={value:.1f}" if isinstance(value, float) else f"{key}={value}", flush=True)
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-# The app ---------------------------------------------------------------------------------------------------
-def grand_showtime(app: RunningApp) -> tuple[str, int]:
-    """The next show on sale in the largest hall, found through the catalog."""
-    endpoint = re.search(r"event=embedded.started endpoint=(\S+)", app.log()).group(1)  # type: ignore[union-attr]
-    catalog = CatalogService(connect(Settings(backend="embedded", table_prefix="moviemagic-"), endpoint),
-                             SystemClock())
-    theater, screen = max(((t, s) for t in catalog.theaters() for s in t.screens),
-                          key=lambda pair: pair[1].layout.capacity)
-    soon = datetime.now(UTC) + timedelta(hours=1)
-    show = next(s for s in catalog.upcoming_in_city(theater.city)
-                if s.theater_id == theater.theater_id and s.screen_id == screen.screen_id and s.starts_at > soon)
-    return show.showtime_id, len(screen.layout.seats)
 
 
 # Browser helpers -----------------------------------------------------------------------------------------
@@ -361,7 +333,10 @@ async def main() -> None:
         app = await asyncio.to_thread(start_app_at, args.root, Path(data_dir),
                                     snapshot_seconds=str(args.snapshot_seconds))
         try:
-            showtime_id, seats = grand_showtime(app)
+            endpoint = re.search(r"event=embedded.started endpoint=(\S+)", app.log())
+            assert endpoint, "the app logs its embedded backend's endpoint"
+            show = grand_show(endpoint.group(1))
+            showtime_id, seats = show.showtime_id, show.seats
             out(showtime=showtime_id, hall_seats=seats)
             url = f"{app.url}/showtime/{showtime_id}"
             async with aiohttp.ClientSession() as session, session.get(url) as response:
