@@ -304,9 +304,15 @@ def test_nginx_forwards_websockets_to_the_app_port() -> None:
 # --- Deployed into moto ---------------------------------------------------------------------------------
 def template_for_moto() -> str:
     """The template with the resource types moto's CloudFormation lacks swapped for fixed values."""
-    template = load_template()
-    stand_ins = {name: MOTO_UNSUPPORTED[r["Type"]] for name, r in template["Resources"].items()
-                 if r["Type"] in MOTO_UNSUPPORTED}
+    return with_stand_ins(load_template(), MOTO_UNSUPPORTED)
+
+
+def with_stand_ins(template: dict[str, Any], unsupported: dict[str, tuple[str, dict[str, str]]]) -> str:
+    """``template`` as JSON without the resources of the ``unsupported`` types: every Ref, GetAtt and ${...} of
+    one becomes its fixed stand-in (Ref -> the first value, X.Attr -> the attribute's). Both templates' moto
+    deploy tests use it."""
+    stand_ins = {name: unsupported[r["Type"]] for name, r in template["Resources"].items()
+                 if r["Type"] in unsupported}
     for name in stand_ins:
         del template["Resources"][name]
 
@@ -315,7 +321,7 @@ def template_for_moto() -> str:
             if node.keys() == {"Ref"} and node["Ref"] in stand_ins:
                 return stand_ins[node["Ref"]][0]
             if node.keys() == {"Fn::GetAtt"} and node["Fn::GetAtt"][0] in stand_ins:
-                name, attribute = node["Fn::GetAtt"]
+                name, attribute = node["Fn::GetAtt"][0], ".".join(node["Fn::GetAtt"][1:])
                 return stand_ins[name][1][attribute]
             if node.keys() == {"Fn::Sub"}:
                 text, variables = (node["Fn::Sub"], None) if isinstance(node["Fn::Sub"], str) else node["Fn::Sub"]

@@ -9,7 +9,6 @@ docs/DEPLOY.md, "Grow past one instance"."""
 from __future__ import annotations
 
 import base64
-import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from cfnlint.decode import decode_str
 
 from deploy.embed_bootstrap import with_all_scripts
 from services.settings import load_settings
+from tests.test_deploy import with_stand_ins
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "cloudformation-scale.yaml"
@@ -80,30 +80,7 @@ def test_servers_roll_one_at_a_time_and_only_the_balancer_reaches_them() -> None
 
 
 def template_for_moto() -> str:
-    template = load()
-    stand_ins = {name: MOTO_UNSUPPORTED[r["Type"]] for name, r in template["Resources"].items()
-                 if r["Type"] in MOTO_UNSUPPORTED}
-    for name in stand_ins:
-        del template["Resources"][name]
-
-    def replace(node: Any) -> Any:
-        if isinstance(node, dict):
-            if node.keys() == {"Ref"} and node["Ref"] in stand_ins:
-                return stand_ins[node["Ref"]][0]
-            if node.keys() == {"Fn::GetAtt"} and node["Fn::GetAtt"][0] in stand_ins:
-                name, attribute = node["Fn::GetAtt"][0], ".".join(node["Fn::GetAtt"][1:])
-                return stand_ins[name][1][attribute]
-            if node.keys() == {"Fn::Sub"}:
-                text, variables = (node["Fn::Sub"], None) if isinstance(node["Fn::Sub"], str) else node["Fn::Sub"]
-                for name, (ref, attributes) in stand_ins.items():
-                    text = text.replace("${" + name + "}", ref)
-                    for attribute, value in attributes.items():
-                        text = text.replace("${" + name + "." + attribute + "}", value)
-                return {"Fn::Sub": text if variables is None else [text, replace(variables)]}
-            return {key: replace(value) for key, value in node.items()}
-        return [replace(value) for value in node] if isinstance(node, list) else node
-
-    return json.dumps(replace(template))
+    return with_stand_ins(load(), MOTO_UNSUPPORTED)
 
 
 def _client(name: str, endpoint: str) -> Any:
