@@ -7,17 +7,13 @@ import pytest
 from nicegui.testing import User as SimulatedUser
 
 from services.container import Services
-from tests.staff_helpers import PASSWORD
-from tests.test_staff_pages import HOME, log_in, make_staff
+from tests.test_staff_pages import HOME, admin_opens, log_in, make_staff
 
 pytestmark = pytest.mark.usefixtures("mailbox_env")
 
 
 async def test_an_admin_adds_a_movie(user: SimulatedUser, app_services: Services) -> None:
-    app_services.users.register("Root", "root@example.com", PASSWORD, role="admin")
-    await log_in(user, "root@example.com", PASSWORD)
-    await user.open("/staff/movies")
-    await user.should_see(marker="movie-create", retries=50)
+    await admin_opens(user, app_services, "/staff/movies", "movie-create")
     await user.should_see("Catalog")  # the menu entry
     user.find(marker="movie-id").type("long-reel")
     user.find(marker="movie-title").type("The Long Reel")
@@ -45,11 +41,8 @@ async def test_managers_do_not_see_the_catalog_page(user: SimulatedUser, app_ser
 
 async def test_an_admin_edits_every_field_retires_and_brings_back(user: SimulatedUser,
                                                                    app_services: Services) -> None:
-    app_services.users.register("Root", "root@example.com", PASSWORD, role="admin")
     movie = app_services.catalog.all_movies()[0]
-    await log_in(user, "root@example.com", PASSWORD)
-    await user.open("/staff/movies")
-    await user.should_see(marker=f"edit-{movie.movie_id}", retries=50)
+    await admin_opens(user, app_services, "/staff/movies", f"edit-{movie.movie_id}")
     user.find(marker=f"edit-{movie.movie_id}").click()
     await user.should_see(marker="movie-editor", retries=50)
     for field, text in [("title", "The Recut"), ("genres", "Noir, Drama"), ("languages", "Tamil"),

@@ -39,6 +39,14 @@ async def log_in(user: SimulatedUser, email: str, password: str) -> None:
     await user.should_see(marker="account-menu", retries=200)
 
 
+async def admin_opens(user: SimulatedUser, services: Services, path: str, ready: str) -> None:
+    """An admin (Root) logs in and opens ``path`` until the element marked ``ready`` shows."""
+    services.users.register("Root", "root@example.com", PASSWORD, role="admin")
+    await log_in(user, "root@example.com", PASSWORD)
+    await user.open(path)
+    await user.should_see(marker=ready, retries=50)
+
+
 async def assert_pages(user: SimulatedUser, allowed: list[str]) -> None:
     for path in PAGES:
         await user.open(path)
@@ -116,10 +124,7 @@ async def test_the_door_of_another_theater_refuses(user: SimulatedUser, app_serv
 
 async def test_the_admin_creates_an_usher_and_the_audit_shows_it(user: SimulatedUser,
                                                                   app_services: Services) -> None:
-    app_services.users.register("Root", "root@example.com", PASSWORD, role="admin")
-    await log_in(user, "root@example.com", PASSWORD)
-    await user.open("/staff/team")
-    await user.should_see(marker="team-name", retries=50)
+    await admin_opens(user, app_services, "/staff/team", "team-name")
     user.find(marker="team-name").type("Nina Door")
     user.find(marker="team-email").type("nina@example.com")
     theaters = user.find(marker="team-theaters").elements.pop()

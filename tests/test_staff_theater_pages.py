@@ -8,17 +8,13 @@ import pytest
 from nicegui.testing import User as SimulatedUser
 
 from services.container import Services
-from tests.staff_helpers import PASSWORD
-from tests.test_staff_pages import HOME, OTHER, log_in, make_staff
+from tests.test_staff_pages import HOME, OTHER, admin_opens, log_in, make_staff
 
 pytestmark = pytest.mark.usefixtures("mailbox_env")
 
 
 async def test_an_admin_adds_a_theater_and_a_screen(user: SimulatedUser, app_services: Services) -> None:
-    app_services.users.register("Root", "root@example.com", PASSWORD, role="admin")
-    await log_in(user, "root@example.com", PASSWORD)
-    await user.open("/staff/theaters")
-    await user.should_see(marker="theater-create", retries=50)
+    await admin_opens(user, app_services, "/staff/theaters", "theater-create")
     await user.should_see("Theaters")  # the menu entry
     user.find(marker="theater-id").type("harbour-lights")
     user.find(marker="theater-name").type("Harbour Lights")
