@@ -55,6 +55,22 @@ async def _attempt(error: ui.label, action: Callable[[], Awaitable[object]]) -> 
     return True
 
 
+def _actions(dialog: ui.dialog, label: str, marker: str, error: ui.label, refresh: Refresh, notice: str | None,
+             action: Callable[[], Awaitable[object]]) -> None:
+    """A dialog's buttons: ``label`` runs ``action`` (a refusal shows in ``error``; success says ``notice``,
+    closes the dialog and refreshes the list) and Close."""
+    async def save() -> None:
+        if await _attempt(error, action):
+            if notice is not None:
+                ui.notify(notice, type="positive")
+            dialog.close()
+            await refresh()
+
+    with ui.row().classes("gap-2"):
+        ui.button(label, on_click=save).props("unelevated no-caps").mark(marker)
+        ui.button(t("Close"), on_click=dialog.close).props("flat no-caps")
+
+
 class _TheaterForm:
     def __init__(self, prefix: str, theater: Theater | None = None) -> None:
         with ui.element("div").classes("w-full grid gap-3 grid-cols-1 md:grid-cols-2"):
@@ -154,17 +170,8 @@ def _edit_theater(services: Services, user: User, theater: Theater, refresh: Ref
                 "mm-muted text-sm")
         form = _TheaterForm("edit-theater", theater)
 
-        async def save() -> None:
-            draft = form.draft()
-            if await _attempt(form.error, lambda: call(services.staff.theaters.update, user, theater.theater_id,
-                                                       draft)):
-                ui.notify(t("Saved."), type="positive")
-                dialog.close()
-                await refresh()
-
-        with ui.row().classes("gap-2"):
-            ui.button(t("Save changes"), on_click=save).props("unelevated no-caps").mark("edit-theater-save")
-            ui.button(t("Close"), on_click=dialog.close).props("flat no-caps")
+        _actions(dialog, t("Save changes"), "edit-theater-save", form.error, refresh, t("Saved."),
+                 lambda: call(services.staff.theaters.update, user, theater.theater_id, form.draft()))
     dialog.open()
 
 
@@ -188,20 +195,14 @@ def _add_screen(services: Services, user: User, theater: Theater, refresh: Refre
                 _DENSE).mark("screen-price-prime")
         error = ui.label().classes("text-negative text-sm").mark("screen-error")
 
-        async def save() -> None:
+        def add() -> Awaitable[object]:
             prices = {code: round(float(field.value or 0) * 100) for code, field in
                       (("classic", classic), ("prime", prime))}
             draft = ScreenDraft(name.value or "", kind.value or "", int(rows.value or 0), int(seats.value or 0), prices)
-            new_id = (screen_id.value or "").strip()
-            if await _attempt(error, lambda: call(services.staff.theaters.add_screen, user, theater.theater_id,
-                                                  new_id, draft)):
-                ui.notify(t("Screen added."), type="positive")
-                dialog.close()
-                await refresh()
+            return call(services.staff.theaters.add_screen, user, theater.theater_id, (screen_id.value or "").strip(),
+                        draft)
 
-        with ui.row().classes("gap-2"):
-            ui.button(t("Add screen"), on_click=save).props("unelevated no-caps").mark("screen-save")
-            ui.button(t("Close"), on_click=dialog.close).props("flat no-caps")
+        _actions(dialog, t("Add screen"), "screen-save", error, refresh, t("Screen added."), add)
     dialog.open()
 
 
@@ -213,13 +214,7 @@ def _rename_screen(services: Services, user: User, theater: Theater, screen: Scr
             "w-full").mark("rename-format")
         error = ui.label().classes("text-negative text-sm")
 
-        async def save() -> None:
-            if await _attempt(error, lambda: call(services.staff.theaters.rename_screen, user, theater.theater_id,
-                                                  screen.screen_id, name.value or "", kind.value or "")):
-                dialog.close()
-                await refresh()
-
-        with ui.row().classes("gap-2"):
-            ui.button(t("Save"), on_click=save).props("unelevated no-caps").mark("rename-save")
-            ui.button(t("Close"), on_click=dialog.close).props("flat no-caps")
+        _actions(dialog, t("Save"), "rename-save", error, refresh, None,
+                 lambda: call(services.staff.theaters.rename_screen, user, theater.theater_id, screen.screen_id,
+                              name.value or "", kind.value or ""))
     dialog.open()
