@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from nicegui import ui
-
-from components.movie_card import poster_img
+from components.movie_card import card, line
 from services.catalog.models import Theater
 from services.events.catalog import EventListing
 from services.formatting import day_month, day_name, show_clock
@@ -23,17 +21,14 @@ def event_card(listing: EventListing, venues: dict[str, Theater], href: str) -> 
     event, first = listing.event, listing.first
     venue = venues.get(first.theater_id)
     when = f"{day_name(first.local_date())} {day_month(first.local_date())} · {show_clock(first)}"
-    # No aria-label: the card's name is what it shows (axe: label-content-name-mismatch); the poster is decorative.
-    with ui.link(target=href).classes("mm-link mm-card flex flex-col gap-2 no-underline").mark("event-card"):
-        with ui.element("div").classes("relative"):
-            poster_img(event, lazy=True).classes("mm-poster block w-full h-auto")
-            ui.label(kind_label(event.kind)).classes(
-                "absolute top-2 left-2 text-xs font-bold px-2 py-0.5 rounded-full text-white bg-primary")
-        ui.label(event.title).classes("font-bold text-base leading-tight text-white line-clamp-2")
-        if event.cast:
-            ui.label(", ".join(event.cast[:2])).classes("mm-muted text-xs line-clamp-1")
-        ui.label(when).classes("text-accent text-sm font-semibold")
-        if venue is not None:
-            ui.label(venue.name).classes("mm-muted text-xs line-clamp-1")
-        if len(listing.performances) > 1:
-            ui.label(tn("{n} date", "{n} dates", len(listing.performances))).classes("mm-muted text-xs")
+    overlay = line("absolute top-2 left-2 text-xs font-bold px-2 py-0.5 rounded-full text-white bg-primary",
+                   kind_label(event.kind))
+    body = "".join((
+        line("font-bold text-base leading-tight text-white line-clamp-2", event.title),
+        line("mm-muted text-xs line-clamp-1", ", ".join(event.cast[:2])),
+        line("text-accent text-sm font-semibold", when),
+        line("mm-muted text-xs line-clamp-1", venue.name if venue is not None else ""),
+        line("mm-muted text-xs", tn("{n} date", "{n} dates", len(listing.performances))
+             if len(listing.performances) > 1 else ""),
+    ))
+    card(href, event, "event-card", overlay=overlay, body=body)

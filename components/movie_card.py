@@ -19,6 +19,11 @@ def poster_url(movie: Movie, size: str = "card") -> str:
     return f"/assets/{movie.poster}" if movie.poster else "/assets/favicon.svg"
 
 
+def _poster_attrs(movie: Movie, size: str, alt: str, lazy: bool, priority: str) -> str:
+    return (f'src="{escape(poster_url(movie, size))}" width="400" height="600" decoding="async" '
+            f'fetchpriority="{priority}" alt="{escape(alt)}"' + (' loading="lazy"' if lazy else ""))
+
+
 def poster_img(movie: Movie, size: str = "card", *, alt: str = "", lazy: bool = False,
                priority: Literal["high", "low", "auto"] = "auto") -> ui.element:
     """The poster as a plain ``<img>`` (no Quasar image: its wrapper, spinner and fade-in made the poster the
@@ -26,9 +31,33 @@ def poster_img(movie: Movie, size: str = "card", *, alt: str = "", lazy: bool = 
     box before it arrives; ``decoding="async"`` keeps the decode off the main thread; ``priority`` is the
     fetch priority (high for the one above the fold that matters, low for a thumbnail); ``lazy`` for the
     ones further down. ``alt=""`` marks a decorative copy (the title is written beside it)."""
-    attrs = (f'src="{poster_url(movie, size)}" width="400" height="600" decoding="async" '
-             f'fetchpriority="{priority}" alt="{escape(alt)}"' + (' loading="lazy"' if lazy else ""))
-    return ui.element("img").props(attrs)
+    return ui.element("img").props(_poster_attrs(movie, size, alt, lazy, priority))
+
+
+def line(classes: str, text: str) -> str:
+    """A line of a card's text, escaped; nothing for no text."""
+    return f'<div class="{classes}">{escape(text)}</div>' if text else ""
+
+
+def icon_markup(name: str, size: int, classes: str = "") -> str:
+    """A Material icon as Quasar draws one, decorative (``aria-hidden``)."""
+    return (f'<i class="q-icon notranslate material-icons {classes}" aria-hidden="true" '
+            f'style="font-size:{size}px">{escape(name)}</i>')
+
+
+def card(href: str, movie: Movie, marker: str, *, overlay: str, body: str, lazy: bool = True,
+         priority: Literal["high", "low", "auto"] = "auto") -> None:
+    """A grid card: the poster with ``overlay`` on it and ``body`` below, as one link holding one HTML
+    element (``overlay`` and ``body`` are markup whose texts the caller escaped: ``line``, ``icon_markup``).
+
+    Built of NiceGUI elements a card was ~13 of them, and the home page's 20-40 cards delayed its first
+    paint by ~100 ms (bench/bench_seatmap.py, home.*); nothing in a card changes or answers clicks of its own.
+    No aria-label: the card's name is what it shows (axe: label-content-name-mismatch); the poster is
+    decorative beside the title."""
+    poster = f'<img class="mm-poster block w-full h-auto" {_poster_attrs(movie, "card", "", lazy, priority)}>'
+    with ui.link(target=href).classes("mm-link mm-card block no-underline").mark(marker):
+        ui.html(f'<div class="relative">{poster}{overlay}</div>{body}', sanitize=False).classes(
+            "flex flex-col gap-2")
 
 
 def audience_text(audience: RatingSummary | None) -> str:
@@ -44,28 +73,23 @@ def movie_card(listing: Listing, href: str, currency: str, audience: RatingSumma
     ``first_row``: the card is in the first screenful, so its poster loads at once (lazy loading waits for
     layout, which made the home page's largest paint late); the others load as they scroll into view."""
     movie = listing.movie
-    # No aria-label: the card's name is what it shows (axe: label-content-name-mismatch), the poster is
-    # decorative beside the title, and the bare figures get a word for a screen reader.
-    with ui.link(target=href).classes("mm-link mm-card flex flex-col gap-2 no-underline").mark("movie-card"):
-        with ui.element("div").classes("relative"):
-            # Decorative (alt=""): the title is written beside it.
-            poster_img(movie, lazy=not first_row,
-                       priority="high" if first_row else "auto").classes("mm-poster block w-full h-auto")
-            with ui.row().classes("absolute bottom-2 left-2 right-2 justify-between items-center"):
-                with ui.row().classes("items-center gap-1 px-2 py-0.5 rounded-full").style("background:rgba(0,0,0,.7)"):
-                    ui.icon("star", size="16px").classes("text-accent").props('aria-hidden="true"')
-                    ui.label(t("Rated")).classes("sr-only")
-                    ui.label(f"{movie.rating:.1f}").classes("text-sm font-bold text-white")
-                ui.label(movie.certificate).classes("text-xs font-bold px-2 py-0.5 rounded text-white").style(
-                    "background:rgba(0,0,0,.7); border:1px solid rgba(255,255,255,.3)"
-                )
-        ui.label(movie.title).classes("font-bold text-base leading-tight text-white line-clamp-2")
-        if audience_text(audience):
-            with ui.row().classes("items-center gap-1 -mt-1").mark("audience-rating"):
-                ui.icon("groups", size="14px").classes("text-accent").props('aria-hidden="true"')
-                ui.label(t("Audience {rating}", rating=audience_text(audience))).classes("text-xs text-white")
-        ui.label(" · ".join(movie.genres[:2])).classes("mm-muted text-xs")
-        ui.label(" · ".join(listing.languages)).classes("mm-muted text-xs")
-        ui.label(t("from {price}", price=format_money(listing.from_price, currency))).classes(
-            "text-accent text-sm font-semibold"
-        )
+    dark = "background:rgba(0,0,0,.7)"
+    overlay = (  # the critics' score (with a word for a screen reader) and the certificate
+        '<div class="absolute bottom-2 left-2 right-2 flex justify-between items-center">'
+        f'<div class="flex items-center gap-1 px-2 py-0.5 rounded-full" style="{dark}">'
+        f'{icon_markup("star", 16, "text-accent")}<span class="sr-only">{escape(t("Rated"))}</span>'
+        f'<span class="text-sm font-bold text-white">{movie.rating:.1f}</span></div>'
+        f'<span class="text-xs font-bold px-2 py-0.5 rounded text-white" '
+        f'style="{dark}; border:1px solid rgba(255,255,255,.3)">{escape(movie.certificate)}</span></div>'
+    )
+    rating = audience_text(audience)
+    body = "".join((
+        line("font-bold text-base leading-tight text-white line-clamp-2", movie.title),
+        f'<div class="flex items-center gap-1 -mt-1">{icon_markup("groups", 14, "text-accent")}'
+        f'{line("text-xs text-white", t("Audience {rating}", rating=rating))}</div>' if rating else "",
+        line("mm-muted text-xs", " · ".join(movie.genres[:2])),
+        line("mm-muted text-xs", " · ".join(listing.languages)),
+        line("text-accent text-sm font-semibold", t("from {price}", price=format_money(listing.from_price, currency))),
+    ))
+    card(href, movie, "movie-card", overlay=overlay, body=body, lazy=not first_row,
+         priority="high" if first_row else "auto")

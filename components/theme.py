@@ -6,6 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import nicegui
 from nicegui import ui
 
 from components.display import apply_display
@@ -70,6 +71,10 @@ def use_compiled_tailwind() -> None:
     so Tailwind's layers fall into the same places as with its in-browser script."""
     digest = hashlib.sha256(TAILWIND_CSS.read_bytes()).hexdigest()[:12]
     ui.add_head_html(f'<link rel="stylesheet" href="/assets/css/tailwind.css?v={digest}">', shared=True)
+    fonts = f"/_nicegui/{nicegui.__version__}/static/fonts"
+    for name in ("5f5fa57fb07d7e44", "f3c560102a6d7def", "0c19a63c7528cc1a"):
+        ui.add_head_html(f'<link rel="preload" as="font" type="font/woff2" crossorigin href="{fonts}/{name}.woff2">',
+                         shared=True)
 
 
 def apply_theme() -> None:

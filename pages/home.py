@@ -135,14 +135,12 @@ def _date_strip(services: Services, city: str, filters: dict[str, str]) -> None:
 
 def _date_chip(label: str, value: str, filters: dict[str, str]) -> None:
     selected = filters["date"] == value
-    with (
-        ui.link(target=_link(filters, date=value))
-        .classes("mm-link no-underline shrink-0")
+    (
+        ui.link(label, _link(filters, date=value))
+        .classes("mm-link mm-chip no-underline shrink-0 whitespace-nowrap "
+                 + ("bg-primary text-white border-transparent" if selected else "text-white"))
         .props(f'role="tab" aria-selected="{str(selected).lower()}"')
-    ):
-        ui.label(label).classes(
-            "mm-chip whitespace-nowrap " + ("bg-primary text-white border-transparent" if selected else "text-white")
-        )
+    )
 
 
 def _filters(everything: list[Listing], events: list[EventListing], filters: dict[str, str]) -> None:
