@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import Literal
 
 from nicegui import ui
@@ -12,11 +13,20 @@ from services.engage.reviews import RatingSummary
 from services.formatting import format_money
 from services.i18n import t
 
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+
 
 def poster_url(movie: Movie, size: str = "card") -> str:
     if movie.poster_key:  # an uploaded poster, served from S3 by the app (api/posters.py)
         return f"/posters/{movie.poster_key}-{size}.webp"
-    return f"/assets/{movie.poster}" if movie.poster else "/assets/favicon.svg"
+    if not movie.poster:
+        return "/assets/favicon.svg"
+    if size == "card" and movie.poster.endswith(".svg"):
+        # A demo poster's raster card copy (tools/poster_cards.py): decoded off the main thread, unlike an SVG.
+        card = movie.poster.removesuffix(".svg") + "-card.webp"
+        if (ASSETS / card).is_file():
+            return f"/assets/{card}"
+    return f"/assets/{movie.poster}"
 
 
 def _poster_attrs(movie: Movie, size: str, alt: str, lazy: bool, priority: str) -> str:

@@ -70,7 +70,7 @@ def _not_found() -> None:
 
 def _hero(event: Movie) -> None:
     with ui.row().classes("w-full gap-6 flex-nowrap max-sm:flex-col"):
-        poster_img(event, alt=t("Poster of {title}", title=event.title), priority="high").classes(
+        poster_img(event, "page", alt=t("Poster of {title}", title=event.title), priority="high").classes(
             "mm-poster w-48 sm:w-64 h-auto shrink-0 self-center sm:self-start")
         with ui.column().classes("gap-3 min-w-0"):
             ui.label(kind_label(event.kind)).classes("text-accent text-xs font-bold uppercase tracking-widest")

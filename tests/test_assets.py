@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+from nicegui import ui
 from nicegui.testing import User as SimulatedUser
 
 from services.settings import Settings
 from tests.conftest import ROOT
+from tests.tools import load_tool
 
 
 def test_no_python_file_lives_under_the_served_folder() -> None:
@@ -21,3 +25,21 @@ async def test_assets_serve_posters_but_not_the_generators(app_env: Settings, us
     for path in ("/assets/posters/make_posters.py", "/assets/catalog/make_layouts.py", "/assets/fonts/make_fonts.py",
                  "/assets/../main.py", "/assets/..%2Fmain.py"):
         assert (await user.http_client.get(path)).status_code == 404, path
+
+
+async def test_every_demo_poster_has_its_raster_card_and_the_grid_uses_it(app_env: Settings,
+                                                                         user: SimulatedUser) -> None:
+    """A grid card shows the WebP copy (tools/poster_cards.py: an SVG image is drawn on the main thread);
+    the movie page keeps the sharp SVG."""
+    assert load_tool("poster_cards").problems() == []
+    await user.open("/?city=Mumbai")
+    card = next(iter(user.find(marker="movie-card").elements))
+    markup = next(child for child in card.default_slot.children).props["innerHTML"]
+    source = re.search(r'src="(/assets/posters/[^"]+)"', markup)
+    assert source and source.group(1).endswith("-card.webp")
+    image = await user.http_client.get(source.group(1))
+    assert image.status_code == 200 and image.headers["content-type"] == "image/webp"
+    await user.open(card.props["href"])
+    hero = [element.props.get("src", "") for element in user.find(kind=ui.element).elements
+            if element.tag == "img"]
+    assert any(src.endswith(".svg") for src in hero)
