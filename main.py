@@ -24,7 +24,7 @@ import pages
 from components.language import LanguageFromQuery
 from components.service_call import call
 from components.session import SessionGuard
-from components.theme import use_compiled_tailwind
+from components.theme import preload_fonts, use_compiled_tailwind
 from services.accounts.password_reset import PasswordResetService
 from services.accounts.tokens import TokenService
 from services.accounts.users import UserService
@@ -278,6 +278,7 @@ def serve(settings: Settings) -> None:
     prepare_data(services)
 
     app.add_static_files("/assets", ASSETS)
+    preload_fonts()
     use_compiled_tailwind()  # with tailwind=False below: no in-browser Tailwind (docs/ARCHITECTURE.md §7)
     # A browser sends small events (clicks, field values); refuse huge websocket/polling messages.
     core.sio.eio.max_http_buffer_size = settings.max_socket_message_bytes

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import nicegui
 from nicegui import ui
 from nicegui.testing import User as SimulatedUser
 
+from components.theme import PRELOADED_FONTS
 from services.settings import Settings
 from tests.conftest import ROOT
 from tests.tools import load_tool
@@ -43,3 +46,15 @@ async def test_every_demo_poster_has_its_raster_card_and_the_grid_uses_it(app_en
     hero = [element.props.get("src", "") for element in user.find(kind=ui.element).elements
             if element.tag == "img"]
     assert any(src.endswith(".svg") for src in hero)
+
+
+async def test_the_preloaded_fonts_are_the_ones_nicegui_draws_with(app_env: Settings, user: SimulatedUser) -> None:
+    """The preloads name NiceGUI's hashed font files: after a NiceGUI upgrade renames them, this fails instead
+    of every page fetching three missing files."""
+    fonts_css = (Path(nicegui.__file__).parent / "static" / "fonts.css").read_text()
+    page = (await user.http_client.get("/login")).text
+    for name in PRELOADED_FONTS:
+        assert f"fonts/{name}.woff2" in fonts_css
+        href = f"/_nicegui/{nicegui.__version__}/static/fonts/{name}.woff2"
+        assert f'rel="preload" as="font" type="font/woff2" crossorigin href="{href}"' in page
+        assert (await user.http_client.get(href)).status_code == 200
