@@ -149,6 +149,44 @@ def test_a_moved_booking_cancels_for_a_full_refund_after_the_cut_off(small: Serv
     assert cancelled.status == "cancelled" and cancelled.refund == bookings[1].price.total
 
 
+def test_the_theater_s_figures_follow_a_show_moved_to_another_day(small: Services, scheduled: Scheduled) -> None:
+    """The report counts a moved show's sales on its new day (not the day it left), once, and a refund after the
+    move lands on the same day; the showtime chip's fullness reads the moved figures."""
+    manager, showtime, bookings, _ = scheduled
+    old_day = showtime.local_date()
+    moved = small.staff.moves.move(manager, showtime.showtime_id, at(small, 4, 18))
+    new_day = moved.showtime.local_date()
+    assert new_day != old_day and moved.notified == 3
+
+    def figures() -> tuple[dict[object, Any], Any]:
+        report = small.staff.reports.report(manager, "tiny-theater", old_day, new_day)
+        [row] = [line for line in report.shows if line.showtime_id == showtime.showtime_id]
+        return {day.date: day for day in report.days}, row
+
+    days, row = figures()
+    gross = sum(booking.price.total for booking in bookings)
+    assert (days[old_day].tickets_sold, days[old_day].gross, sum(days[old_day].categories.values())) == (0, 0, 0)
+    assert (days[new_day].tickets_sold, days[new_day].gross, sum(days[new_day].categories.values())) == (4, gross, 4)
+    assert sum(days[new_day].lead.values()) == 4 and sum(days[old_day].lead.values()) == 0
+    assert (row.tickets_sold, row.gross, row.starts_at) == (4, gross, moved.showtime.local_start())
+    assert small.availability.for_shows([moved.showtime])[showtime.showtime_id].sold == 4
+
+    # Told again (a crash before the job was finished): the figures do not move twice.
+    small.staff.moves.deliver(showtime.showtime_id)
+    assert figures()[0][new_day].tickets_sold == 4
+
+    small.bookings.cancel(bookings[1].booking_id, small.users.get("dana@example.com"))
+    days, row = figures()
+    assert (days[new_day].tickets_refunded, days[old_day].tickets_refunded, row.tickets_refunded) == (2, 0, 2)
+    assert small.availability.for_shows([moved.showtime])[showtime.showtime_id].sold == 2
+
+    # Moved again within its new day: still counted once, on that day.
+    again = small.staff.moves.move(manager, showtime.showtime_id, at(small, 4, 21))
+    days, row = figures()
+    assert (days[new_day].tickets_sold, days[old_day].tickets_sold, row.tickets_sold) == (4, 0, 4)
+    assert row.starts_at == again.showtime.local_start()
+
+
 def test_another_screen_only_if_it_seats_what_is_sold(small: Services, scheduled: Scheduled) -> None:
     manager, showtime, bookings, _ = scheduled
     add_screens(small)

@@ -50,12 +50,29 @@ class SalesCounters:
         self._table_name = aws.table_name(REPORTS)
 
     def on_sale(self, booking: Booking) -> list[dict[str, Any]]:
-        tickets = len(booking.seats)
-        added: dict[str, int] = {"tickets_sold": tickets, "gross": booking.price.total,
-                                 f"lead_{lead_bucket(parse_iso(booking.created_at), booking.starts_at)}": tickets}
-        for seat in booking.seats:
-            added[f"cat_{seat.category}"] = added.get(f"cat_{seat.category}", 0) + 1
+        added = _sale_figures(booking)
         return [self._add(day_key(booking), added), self._add(show_key(booking), _show_fields(booking, added))]
+
+    def on_move(self, before: Booking, after: Booking) -> list[dict[str, Any]]:
+        """A confirmed booking whose show moved (``after``: at its new time and screen). Its sale leaves the
+        day and show items of its old local date for those of the new one, in the transaction that moves the
+        booking (services/staff/moves.py), so each booking's figures move exactly once and a later
+        cancellation's refund lands on the day its sale is counted. One Update per item (a transaction names
+        an item once): a move within the same local date changes only the hours-before bucket and labels."""
+        changes: dict[tuple[str, str], dict[str, int]] = {}
+        for booking, sign in ((before, -1), (after, 1)):
+            for key in (day_key(booking), show_key(booking)):
+                figures = changes.setdefault(key, {})
+                for name, value in _sale_figures(booking).items():
+                    figures[name] = figures.get(name, 0) + sign * value
+        actions = []
+        for key, figures in changes.items():
+            fields: dict[str, Any] = {name: value for name, value in figures.items() if value}
+            if key == show_key(after):  # the show item names the show's screen: the new one
+                fields = _show_fields(after, fields)
+            if fields:
+                actions.append(self._add(key, fields))
+        return actions
 
     def on_cancel(self, booking: Booking) -> list[dict[str, Any]]:
         """``booking`` as cancelled, with its refund."""
@@ -73,15 +90,26 @@ class SalesCounters:
         names = {f"#a{i}": name for i, name in enumerate(numbers)} | {f"#l{i}": name for i, name in enumerate(labels)}
         values: dict[str, Any] = {f":a{i}": value for i, value in enumerate(numbers.values())}
         values |= {f":l{i}": value for i, value in enumerate(labels.values())}
-        expression = "ADD " + ", ".join(f"#a{i} :a{i}" for i in range(len(numbers)))
+        parts = [f"ADD {', '.join(f'#a{i} :a{i}' for i in range(len(numbers)))}"] if numbers else []
         if labels:
-            expression += " SET " + ", ".join(f"#l{i} = :l{i}" for i in range(len(labels)))
+            parts.append("SET " + ", ".join(f"#l{i} = :l{i}" for i in range(len(labels))))
+        expression = " ".join(parts)
         return {"Update": {"TableName": self._table_name, "Key": {"scope": key[0], "key": key[1]},
                            "UpdateExpression": expression, "ExpressionAttributeNames": names,
                            "ExpressionAttributeValues": values}}
 
 
-def _show_fields(booking: Booking, added: dict[str, int]) -> dict[str, Any]:
+def _sale_figures(booking: Booking) -> dict[str, int]:
+    """What one sale adds: tickets, gross, its hours-before bucket and tickets per seat category."""
+    tickets = len(booking.seats)
+    added: dict[str, int] = {"tickets_sold": tickets, "gross": booking.price.total,
+                             f"lead_{lead_bucket(parse_iso(booking.created_at), booking.starts_at)}": tickets}
+    for seat in booking.seats:
+        added[f"cat_{seat.category}"] = added.get(f"cat_{seat.category}", 0) + 1
+    return added
+
+
+def _show_fields(booking: Booking, added: dict[str, Any]) -> dict[str, Any]:
     # The show item also names its movie and screen, so occupancy per movie / screen needs no other read.
     return {**added, "showtime_id": booking.showtime_id, "movie_id": booking.movie_id,
             "movie_title": booking.movie_title, "screen_id": booking.screen_id}

@@ -29,6 +29,7 @@ from boto3.dynamodb.conditions import Key
 
 from services.accounts.users import User
 from services.booking.bookings import BookingService
+from services.booking.counters import SalesCounters
 from services.booking.inventory import InventoryService
 from services.booking.models import Booking
 from services.catalog.catalog import CatalogService, Screen, Showtime, Theater
@@ -77,6 +78,7 @@ class ShowMover:
         self._access = access
         self._audit = audit
         self._reminders = reminders
+        self._counters = SalesCounters(aws)
         self._jobs = aws.table(SCHEDULE)
         self._jobs_name = aws.table_name(SCHEDULE)
         self._showtimes_name = aws.table_name(SHOWTIMES)
@@ -265,6 +267,7 @@ class ShowMover:
         actions.append(outbox_message_put(self._aws, f"{booking.booking_id}#show_moved#{version}", "show_moved",
                                           booking.email, booking.user_id, subject, body, now))
         actions += self._reminder_actions(booking, moved)
+        actions += self._counters.on_move(booking, moved)  # the theater's figures follow the booking's day
         try:
             dynamo.transact_write(self._aws, actions)
         except dynamo.TransactionCancelled:

@@ -194,7 +194,14 @@ def _days(first: date, last: date, items: dict[str, dict[str, Any]], showtimes: 
 
 def _shows(items: list[dict[str, Any]], showtimes: list[Showtime], catalog: CatalogService,
            theater: Theater) -> list[ShowFigures]:
-    counted = {item["showtime_id"]: item for item in items if "showtime_id" in item}
+    # A moved show has an item under each local date it had (services/booking/counters.py on_move: its
+    # bookings' figures move to the new date's); summed, they are the show's figures wherever they stand.
+    counted: dict[str, dict[str, int]] = {}
+    for item in items:
+        if "showtime_id" in item:
+            figures = counted.setdefault(item["showtime_id"], {})
+            for name in ("tickets_sold", "tickets_refunded", "admitted", "gross"):
+                figures[name] = figures.get(name, 0) + int(item.get(name, 0))
     shows = []
     movies = catalog.movies({showtime.movie_id for showtime in showtimes})
     for showtime in sorted(showtimes, key=lambda s: s.starts_at):
