@@ -358,3 +358,27 @@ async def test_the_first_screen_offers_the_known_languages_and_a_reset_returns_t
     await user.should_see("फ़िल्म चुनें", retries=30)
     user.find(marker="kiosk-start-over").click()
     await user.should_see("Touch to buy tickets", retries=30)
+
+
+async def test_high_contrast_and_larger_text_last_one_visit(browsers: Callable[[], User], ksvc: Services) -> None:
+    """The bar's two display switches (beside wheelchair mode) say when they are on, and the next customer
+    starts plain: a reset turns them off."""
+    user = browsers()
+    await paired(user, ksvc)
+    await user.open("/kiosk")
+    await user.should_see(marker="kiosk-contrast", retries=50)
+
+    def pressed(marker: str) -> str:
+        return str(next(iter(user.find(marker=marker).elements)).props.get("aria-pressed"))
+
+    assert (pressed("kiosk-contrast"), pressed("kiosk-large-text")) == ("false", "false")
+    user.find(marker="kiosk-contrast").click()
+    user.find(marker="kiosk-large-text").click()
+    await until(lambda: (pressed("kiosk-contrast"), pressed("kiosk-large-text")) == ("true", "true"))
+    await user.should_see(marker="touch-to-start", retries=50)
+    user.find(marker="touch-to-start").click()
+    await user.should_see(marker="kiosk-start-over", retries=30)
+    assert (pressed("kiosk-contrast"), pressed("kiosk-large-text")) == ("true", "true")  # kept through the visit
+    user.find(marker="kiosk-start-over").click()
+    await user.should_see("Touch to buy tickets", retries=30)
+    await until(lambda: (pressed("kiosk-contrast"), pressed("kiosk-large-text")) == ("false", "false"))

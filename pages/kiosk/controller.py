@@ -18,6 +18,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from nicegui import app, background_tasks, ui
 
+from components.display import HIGH_CONTRAST, LARGE_TEXT
 from components.heading import heading
 from components.kiosk.chrome import TOUCH_EVENT, forget_in_browser, print_receipt
 from components.service_call import call
@@ -67,6 +68,8 @@ class KioskController:
         self.screen = "attract"
         self.paused = False
         self.low = False  # wheelchair mode
+        self.high_contrast = False  # this visit's display (set_display)
+        self.large_text = False
         self.last_print_at: datetime | None = None  # when this screen last sent a receipt to print
         self.busy_until_touch = False  # the card terminal is waiting: the customer is busy, not gone
         self._warning: ui.dialog | None = None
@@ -108,6 +111,15 @@ class KioskController:
         # Dialogs live on <body>, outside the kiosk's root: they read the mode from there.
         body = ui.query("body")
         body.classes(add="k-low-body") if low else body.classes(remove="k-low-body")
+
+    def set_display(self, high_contrast: bool, large_text: bool) -> None:
+        """This customer's display for this visit only (the next customer starts plain): the web's classes on
+        <body> (components/display.py), so the seat map and Quasar's fields follow the web's rules, and
+        components/kiosk/kiosk.css adds the kiosk's own. Nothing is kept in the browser's storage."""
+        self.high_contrast, self.large_text = high_contrast, large_text
+        body = ui.query("body")
+        body.classes(add=HIGH_CONTRAST) if high_contrast else body.classes(remove=HIGH_CONTRAST)
+        body.classes(add=LARGE_TEXT) if large_text else body.classes(remove=LARGE_TEXT)
 
     def act(self, handler: Callable[..., Awaitable[Any] | Any]) -> Callable[..., Awaitable[None]]:
         """Wrap a touch handler: it counts as activity, speaks the visit's language, and a screen change
@@ -192,6 +204,7 @@ class KioskController:
         forget_in_browser()
         self.language = "en"
         self.set_low(False)
+        self.set_display(False, False)
         self.busy_until_touch = False
 
     # Idle ------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nicegui import ui
 
 from components.heading import heading
@@ -18,7 +20,7 @@ MAX_TICKETS = 8
 
 
 def bar(ctx: KioskController) -> None:
-    """The top bar (the bottom one in wheelchair mode): theater, clock, wheelchair mode."""
+    """The top bar (the bottom one in wheelchair mode): theater, clock, high contrast, larger text, wheelchair mode."""
     ctx.bar.clear()
     with ctx.bar:
         from pages.kiosk.staff_corner import staff_corner
@@ -36,9 +38,31 @@ def bar(ctx: KioskController) -> None:
 
         tick()
         ui.timer(20, tick)
-        ui.button(icon="accessible", on_click=ctx.act(lambda: ctx.set_low(not ctx.low))).props(
-            f'round unelevated size=lg aria-label="{t("Wheelchair mode: controls lower on the screen")}"'
-        ).props('color="blue-grey-9"').classes("text-white w-[72px] h-[72px]").mark("wheelchair")
+        _switch(ctx, "contrast", t("High contrast"), lambda: ctx.high_contrast,
+                lambda: ctx.set_display(not ctx.high_contrast, ctx.large_text), "kiosk-contrast")
+        _switch(ctx, "text_increase", t("Larger text"), lambda: ctx.large_text,
+                lambda: ctx.set_display(ctx.high_contrast, not ctx.large_text), "kiosk-large-text")
+        _switch(ctx, "accessible", t("Wheelchair mode: controls lower on the screen"), lambda: ctx.low,
+                lambda: ctx.set_low(not ctx.low), "wheelchair")
+
+
+def _switch(ctx: KioskController, icon: str, label: str, pressed: Callable[[], bool], flip: Callable[[], None],
+            marker: str) -> None:
+    """A round 72 px toggle of the bar; ``aria-pressed`` and its colour say whether it is on. The bar is built
+    again for every visit (``attract``), so a reset visit shows them off."""
+    button = ui.button(icon=icon).props(f'round unelevated size=lg aria-label="{label}"').classes(
+        "text-white w-[72px] h-[72px]").mark(marker)
+
+    def show() -> None:
+        on = pressed()
+        button.props(f'aria-pressed="{str(on).lower()}" color="{"primary" if on else "blue-grey-9"}"')
+
+    def tapped() -> None:
+        flip()
+        show()
+
+    button.on_click(ctx.act(tapped))
+    show()
 
 
 def _foot_nav(ctx: KioskController, back: object | None) -> None:

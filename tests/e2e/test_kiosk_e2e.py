@@ -156,6 +156,21 @@ def test_a_full_purchase_at_the_kiosk(kiosk_app: RunningApp, contexts: Callable[
     assert len(seats) == 2
     held_block_is_finger_sized_and_in_view(kiosk, seats)
     kiosk.screenshot(path=str(shots / f"05-seats-{tag}.png"))
+    # High contrast and larger text for this customer: black ground, type a fifth larger, the held seats and
+    # "Continue to pay" still whole and in reach.
+    size = "() => parseFloat(getComputedStyle(document.querySelector('.mm-kiosk')).fontSize)"
+    plain = kiosk.evaluate(size)
+    kiosk.get_by_role("button", name="High contrast").tap()
+    kiosk.get_by_role("button", name="Larger text").tap()
+    expect(kiosk.get_by_role("button", name="Larger text")).to_have_attribute("aria-pressed", "true")
+    expect(kiosk.locator(".mm-kiosk")).to_have_css("background-color", "rgb(0, 0, 0)")
+    assert kiosk.evaluate(size) >= 1.15 * plain
+    held_block_is_finger_sized_and_in_view(kiosk, seats)
+    in_reach(kiosk.get_by_role("button", name="Continue to pay"), viewport)
+    kiosk.screenshot(path=str(shots / f"05c-seats-high-contrast-larger-{tag}.png"))
+    kiosk.get_by_role("button", name="High contrast").tap()
+    kiosk.get_by_role("button", name="Larger text").tap()
+    expect(kiosk.get_by_role("button", name="Larger text")).to_have_attribute("aria-pressed", "false")
     kiosk.get_by_role("button", name="Wheelchair mode: controls lower on the screen").tap()
     expect(kiosk.locator(".mm-kiosk.k-low")).to_have_count(1)
     held_block_is_finger_sized_and_in_view(kiosk, seats)
