@@ -1,6 +1,6 @@
-"""The staff console's events API (issue 17): event listings and venues (admins), performances with their
-general-admission ticket types, and a ticket type's price, limit, sales window and quota (the venue's managers).
-Every route goes through ``services.events.editor``, which asks the one access check."""
+"""The staff console's events API (issue 17): event listings, their posters and venues (admins), performances
+with their general-admission ticket types, and a ticket type's price, limit, sales window and quota (the venue's
+managers). Every route goes through ``services.events.editor``, which asks the one access check."""
 
 from __future__ import annotations
 
