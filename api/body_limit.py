@@ -5,9 +5,9 @@ without one (chunked) is counted as it streams in, and the request fails with 41
 the limit, so a client can never make the server hold more than the limit per request. JSON API bodies
 get a small limit (they are a few hundred bytes); everything else (NiceGUI's own endpoints) a larger one.
 The poster uploads, and only they, get the poster limit plus room for multipart framing: the API's
-``PUT /api/v1/staff/movies/{id}/poster`` and NiceGUI's upload endpoint (its only ``ui.upload`` is the
-catalog page's poster picker). The poster service checks the image's own size exactly.
-Answers are the API's JSON error shape.
+``PUT /api/v1/staff/movies/{id}/poster`` and ``PUT /api/v1/staff/events/{id}/poster``, and NiceGUI's upload
+endpoint (its ``ui.upload``s are the staff pages' poster pickers); deploy/nginx.conf allows the same paths.
+The poster service checks the image's own size exactly. Answers are the API's JSON error shape.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 from services.i18n import t
 
 API_PREFIX = "/api/"
-UPLOAD_PATHS = re.compile(r"^/api/v1/staff/movies/[^/]+/poster$|^/_nicegui/client/[^/]+/upload/[0-9]+$")
+UPLOAD_PATHS = re.compile(r"^/api/v1/staff/(movies|events)/[^/]+/poster$|^/_nicegui/client/[^/]+/upload/[0-9]+$")
 MULTIPART_MARGIN = 64 * 1024  # boundaries and part headers around the file
 
 

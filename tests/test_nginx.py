@@ -2,8 +2,9 @@
 paths changed, in front of a small upstream that answers with the request headers it received.
 
 Checked as a visitor or operator would notice: the visitor's IP reaches the app and the access log, HTTPS
-via CloudFront gets HSTS, sign-in pages are rate-limited, the deep health check is refused to anyone but the
-server itself, and a 5xx shows up as a JSON line the CloudWatch metric filter counts.
+via CloudFront gets HSTS, sign-in pages are rate-limited, only poster uploads take a 5 MB image, the deep
+health check is refused to anyone but the server itself, and a 5xx shows up as a JSON line the CloudWatch
+metric filter counts.
 """
 
 from __future__ import annotations
@@ -53,6 +54,16 @@ class EchoHeaders(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_PUT(self) -> None:
+        """An upload: 200 with how many bytes arrived."""
+        received = len(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+        body = json.dumps({"received": received}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, *args: object) -> None:
         pass
 
@@ -70,6 +81,15 @@ class Proxy:
         result = response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode()
         connection.close()
         return result
+
+    def put(self, path: str, body: bytes) -> int:
+        """The status of an upload of ``body`` to ``path``."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("PUT", path, body=body, headers={"Content-Type": "image/png"})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.status
 
     def log_line(self, path: str) -> dict[str, object]:
         """The newest access-log line for ``path`` (nginx writes it just after the response)."""
@@ -167,6 +187,18 @@ def test_sign_in_is_rate_limited_per_visitor(proxy: Proxy) -> None:
     assert proxy.get("/login", {"CloudFront-Viewer-Address": "203.0.113.51:1000"})[0] == 200  # someone else
     assert proxy.get("/api/v1/auth/login", visitor)[0] == 429  # the API shares the visitor's budget
     assert proxy.get("/", visitor)[0] == 200  # other pages are not limited
+
+
+def test_only_the_poster_uploads_take_a_poster_sized_body(proxy: Proxy) -> None:
+    """1 MB for everything, 6 MB (a 5 MB image plus framing) for the poster paths the app allows too
+    (api/body_limit.py: UPLOAD_PATHS)."""
+    poster = b"\x00" * (3 * 1024 * 1024)
+    for path in ("/api/v1/staff/movies/the-long-reel/poster", "/api/v1/staff/events/laugh-riot/poster",
+                 "/_nicegui/client/abc-123/upload/140"):
+        assert proxy.put(path, poster) == 200, path
+    for path in ("/api/v1/staff/events", "/api/v1/staff/events/laugh-riot", "/api/v1/staff/venues/x/poster"):
+        assert proxy.put(path, poster) == 413, path
+    assert proxy.put("/api/v1/staff/events/laugh-riot/poster", b"\x00" * (7 * 1024 * 1024)) == 413
 
 
 def open_socket(proxy: Proxy, visitor: str) -> tuple[int, socket.socket]:

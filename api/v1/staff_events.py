@@ -1,6 +1,6 @@
-"""The staff console's events API (issue 17): event listings and venues (admins), performances with their
-general-admission ticket types, and a ticket type's price, limit, sales window and quota (the venue's managers).
-Every route goes through ``services.events.editor``, which asks the one access check."""
+"""The staff console's events API (issue 17): event listings, their posters and venues (admins), performances
+with their general-admission ticket types, and a ticket type's price, limit, sales window and quota (the venue's
+managers). Every route goes through ``services.events.editor``, which asks the one access check."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, StrictInt, StrictStr
 from api.v1.deps import ServicesDep, UserDep
 from api.v1.errors import LoggedRoute
 from api.v1.event_schemas import TicketTypeOut
+from api.v1.poster_upload import ImageBody, PosterUrls, image_request_body, poster_responses
 from api.v1.schemas import ErrorResponse
 from services.catalog.models import Movie, Theater
 from services.events.editor import PerformanceDraft
@@ -95,6 +96,19 @@ def save_event(body: EventIn, services: ServicesDep, user: UserDep) -> SavedOut:
                   rating=0.0, votes=0, release_date="", director=body.presented_by, cast=tuple(body.performers),
                   synopsis=body.description, poster=body.poster, kind=body.kind)
     return SavedOut(id=services.events.editor.save_event(user, event).movie_id)
+
+
+class EventPosterOut(PosterUrls):
+    event_id: str
+
+
+@router.put("/events/{event_id}/poster", response_model=EventPosterOut, responses=poster_responses("event"),
+            openapi_extra=image_request_body())
+def upload_event_poster(event_id: str, services: ServicesDep, user: UserDep, data: ImageBody) -> EventPosterOut:
+    """Replace an event's poster (admins): the image as the request body, at most 5 MB, as a movie's poster. It
+    is resized to the sizes the pages show and served at the returned URLs with long-lived caching."""
+    stem = services.events.editor.upload_poster(user, event_id, data)
+    return EventPosterOut(event_id=event_id, **PosterUrls.of(stem))
 
 
 @router.post("/venues", response_model=SavedOut, responses=_AUTH)

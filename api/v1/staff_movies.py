@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field, StrictInt, StrictStr
 
 from api.v1.deps import ServicesDep, UserDep
 from api.v1.errors import LoggedRoute
+from api.v1.poster_upload import ImageBody, PosterUrls, image_request_body, poster_responses
 from api.v1.schemas import ErrorResponse
-from services.catalog.posters import FORMATS, MAX_BYTES, MAX_SIDE, MIN_SIDE, poster_key
 from services.staff.movies import MovieDraft
 
 router = APIRouter(prefix="/staff", tags=["staff"], route_class=LoggedRoute)
@@ -71,37 +71,14 @@ def unretire_movie(movie_id: str, services: ServicesDep, user: UserDep) -> Respo
     return Response(status_code=204)
 
 
-class PosterOut(BaseModel):
+class PosterOut(PosterUrls):
     movie_id: str
-    poster_url: str = Field(examples=["/posters/the-long-reel/0123456789abcdef-page.webp"])
-    card_url: str = Field(examples=["/posters/the-long-reel/0123456789abcdef-card.webp"])
 
 
-async def _image_body(request: Request) -> bytes:
-    # The body limit middleware has already refused anything over the poster limit (413), so this holds
-    # at most that much.
-    return await request.body()
-
-
-_IMAGE_SCHEMA = {"type": "string", "format": "binary"}
-_POSTER_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **_RESPONSES,
-    413: {"model": ErrorResponse, "description": f"the image is over {MAX_BYTES // (1024 * 1024)} MB"},
-    415: {"model": ErrorResponse, "description": "not a PNG, JPEG or WebP image (checked by content, not name)"},
-    422: {"model": ErrorResponse, "description": f"empty, or not {MIN_SIDE} to {MAX_SIDE} pixels on each side"},
-}
-
-
-@router.put(
-    "/movies/{movie_id}/poster", response_model=PosterOut, responses=_POSTER_RESPONSES,
-    openapi_extra={"requestBody": {"required": True, "description": "the image file itself as the body",
-                                   "content": {f"image/{kind.lower()}": {"schema": _IMAGE_SCHEMA}
-                                               for kind in FORMATS}}},
-)
-def upload_poster(movie_id: str, services: ServicesDep, user: UserDep,
-                  data: Annotated[bytes, Depends(_image_body)]) -> PosterOut:
+@router.put("/movies/{movie_id}/poster", response_model=PosterOut, responses=poster_responses("movie"),
+            openapi_extra=image_request_body())
+def upload_poster(movie_id: str, services: ServicesDep, user: UserDep, data: ImageBody) -> PosterOut:
     """Replace a movie's poster (admins): the image as the request body, at most 5 MB. It is resized to the
     sizes the pages show and served at the returned URLs with long-lived caching."""
     stem = services.staff.movies.upload_poster(user, movie_id, data)
-    return PosterOut(movie_id=movie_id, poster_url=f"/posters/{poster_key(stem, 'page')}",
-                     card_url=f"/posters/{poster_key(stem, 'card')}")
+    return PosterOut(movie_id=movie_id, **PosterUrls.of(stem))
