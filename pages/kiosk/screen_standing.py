@@ -36,17 +36,20 @@ async def standing(ctx: KioskController, show: Showtime, problem: str = "") -> N
     _reach(main)
     with main:
         _movie_header(movie, show)
-        with ui.column().classes("k-scroll w-full gap-5 items-stretch"):
-            ui.label(t("How many tickets?")).classes("k-title text-white")
-            # refresh is defined below, once the total and the button it updates exist: bound late.
-            steps = [_row(ctx, ticket, now, currency, chosen, lambda: refresh()) for ticket in types]  # noqa: PLW0108
-        with ui.column().classes("k-card w-full p-6 gap-3").mark("standing-summary"):
-            total = ui.label().classes("text-[1.3em] font-bold text-white").mark("standing-total")
-            error = ui.label(problem).classes("text-negative text-[1.1em] font-bold").props('role="alert"').mark(
-                "standing-error")
-            error.set_visibility(bool(problem))
-            pay = ui.button(t("Continue to pay"), icon="credit_card").props("unelevated no-caps").classes(
-                "k-big w-full").mark("standing-to-pay")
+        ui.label(t("How many tickets?")).classes("k-title text-white")
+        # The ticket types, and the total with Continue below them (portrait) or beside them (landscape).
+        with ui.element("div").classes("k-split"):
+            with ui.column().classes("k-scroll w-full gap-5 items-stretch"):
+                # refresh is defined below, once the total and the button it updates exist: bound late.
+                steps = [_row(ctx, ticket, now, currency, chosen, lambda: refresh())  # noqa: PLW0108
+                         for ticket in types]
+            with ui.column().classes("k-side k-card p-6 gap-3").mark("standing-summary"):
+                total = ui.label().classes("text-[1.3em] font-bold text-white").mark("standing-total")
+                error = ui.label(problem).classes("text-negative text-[1.1em] font-bold").props(
+                    'role="alert"').mark("standing-error")
+                error.set_visibility(bool(problem))
+                pay = ui.button(t("Continue to pay"), icon="credit_card").props("unelevated no-caps").classes(
+                    "k-big w-full").mark("standing-to-pay")
 
     def refresh() -> None:
         count = sum(chosen.values())
