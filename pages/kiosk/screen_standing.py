@@ -16,9 +16,11 @@ from pages.kiosk.controller import KioskController
 from pages.kiosk.screens_browse import _foot_nav, _movie_header, _reach, film_of, times
 from services.catalog.catalog import Showtime
 from services.errors import DomainError
-from services.events.models import TicketType
+from services.events.models import Availability, TicketType
 from services.formatting import format_money
-from services.i18n import t, tn
+from services.i18n import N_, t, tn
+
+_NOT_BUYABLE = {Availability.NOT_YET: N_("Not on sale yet"), Availability.ENDED: N_("Sales ended")}
 
 
 async def standing(ctx: KioskController, show: Showtime, problem: str = "") -> None:
@@ -100,8 +102,9 @@ def _row(ctx: KioskController, ticket: TicketType, now: datetime, currency: str,
         with ui.column().classes("gap-1 min-w-0 grow"):
             ui.label(ticket.name).classes("text-[1.4em] font-extrabold text-white")
             ui.label(format_money(ticket.price_at(now), currency)).classes("text-[1.2em] font-bold text-accent")
-            if most == 0:
-                ui.label(t("Sold out")).classes("k-muted font-bold").mark(f"sold-out-{ticket.type_id}")
+            if most == 0:  # why it cannot be bought now, in the event page's words
+                ui.label(t(_NOT_BUYABLE.get(ticket.availability(now), "Sold out"))).classes("k-muted font-bold").mark(
+                    f"sold-out-{ticket.type_id}")
             else:
                 ui.label(t("Up to {n} per order", n=ticket.per_order_limit) + " · "
                          + tn("{n} left", "{n} left", ticket.free)).classes("k-muted").mark(f"left-{ticket.type_id}")
