@@ -102,7 +102,8 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     events = build_events(aws, clock, catalog, quotas, staff.access, staff.audit, staff.schedule,
                           staff.posters)
     kiosks = KioskService(aws, clock, settings, catalog, KioskAccess(staff.access))  # lobby kiosks (issue 13)
-    kiosk_sales = KioskSales(clock, settings, catalog, inventory, bookings, kiosks, subscriptions)
+    kiosk_sales = KioskSales(clock, settings, catalog, inventory, bookings, kiosks, subscriptions,
+                             quotas=quotas)  # standing tickets at the kiosk
     return Services(
         settings=settings,
         aws=aws,

@@ -34,7 +34,7 @@ class TicketPicker:
         self._on_change = on_change
         self.quantities: dict[str, int] = {ticket.type_id: 0 for ticket in types}
         for ticket in types:
-            self._row(ticket, min(int((start or {}).get(ticket.type_id, 0)), self._most(ticket)))
+            self._row(ticket, min(int((start or {}).get(ticket.type_id, 0)), ticket.most_in_one_order(now)))
 
     @property
     def wanted(self) -> dict[str, int]:
@@ -48,15 +48,10 @@ class TicketPicker:
     def amount(self) -> int:
         return sum(ticket.price_at(self.now) * self.quantities[ticket.type_id] for ticket in self.types)
 
-    @staticmethod
-    def _most(ticket: TicketType) -> int:
-        return min(ticket.per_order_limit, max(0, ticket.free))
-
     def _row(self, ticket: TicketType, start: int) -> None:
         now, currency = self.now, self._currency
         state = ticket.availability(now)
-        can_buy = state in (Availability.AVAILABLE, Availability.FEW_LEFT)
-        most = self._most(ticket) if can_buy else 0
+        most = ticket.most_in_one_order(now)
         self.quantities[ticket.type_id] = min(start, most)
         with ui.row().classes("w-full items-center gap-3 rounded-xl p-3 flex-nowrap").style(
                 "border: 1px solid rgba(255,255,255,.12)").mark(f"ticket-type-{ticket.type_id}"):

@@ -1,6 +1,6 @@
-"""Events at the kiosk (issue 17): today's performances with numbered seats at the kiosk's theater are listed and
-sold like films (seated, or the seats of a mixed one); general-admission-only performances are not (the kiosk is
-a seat journey: standing tickets sell on phones and the web)."""
+"""Events at the kiosk (issue 17): today's performances at the kiosk's theater are listed like films; seated and
+mixed ones sell their seats on the map, general-admission ones their standing tickets (tests/test_kiosk_standing.py
+walks that journey)."""
 
 from __future__ import annotations
 
@@ -26,17 +26,21 @@ ADMIN = Account("u-admin", "admin@example.com", "Admin", "admin", "")
 STAGE = "prithvi-juhu-mumbai"  # a demo venue with one seated hall
 
 
-def test_the_kiosk_lists_seated_and_mixed_performances_but_not_standing_only(small: Services) -> None:
+def test_the_kiosk_lists_standing_mixed_and_seated_performances_with_the_standing_offer(small: Services) -> None:
     store_account(small.aws, ADMIN)
     add_event(small)
-    add_ga_show(small, "gig-standing", starts_in=timedelta(hours=3))
+    add_ga_show(small, "gig-standing", capacity=2, starts_in=timedelta(hours=3))
     add_ga_show(small, "gig-mixed", admission="mixed", starts_in=timedelta(hours=4))
     add_small_showtime(small, "tiny-today", timedelta(hours=3))
     kiosk = small.kiosks.create(ADMIN, "tiny-theater", "Lobby").kiosk
     listed = {entry.movie.movie_id: [show.showtime_id for show in entry.shows]
               for entry in small.kiosk_sales.shows(kiosk)}
-    assert listed["tiny-gig"] == ["gig-mixed"]  # its seats; the standing-only night is not offered here
+    assert listed["tiny-gig"] == ["gig-standing", "gig-mixed"]  # soonest first
     assert "tiny-today" in listed["tiny-movie"]  # the films are still there
+    offer = small.kiosk_sales.standing_offer("gig-standing")
+    assert (offer.from_price, offer.sold_out) == (50000, False)
+    small.events.quotas.hold("gig-standing", {"standing": 2}, "web-a")  # capacity 2: all of it held elsewhere
+    assert small.kiosk_sales.standing_offer("gig-standing").sold_out
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
@@ -50,6 +50,7 @@ class Visit:
     movie: Movie | None = None
     showtime: Showtime | None = None
     count: int = 2
+    standing: dict[str, int] = field(default_factory=dict)  # standing tickets chosen: {ticket type: quantity}
     hold_id: str | None = None
     email: str = ""
     booking: Booking | None = None

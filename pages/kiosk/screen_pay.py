@@ -9,11 +9,13 @@ from components.kiosk.keypads import EmailKeyboard
 from components.service_call import call
 from pages.kiosk.controller import KioskController
 from pages.kiosk.screens_browse import _movie_header, _reach
+from services.booking.bookings import quote_hold
 from services.booking.payments import CardPayment
 from services.booking.pricing import Quote
 from services.errors import HoldExpired, InvalidRequest, NotFound, PaymentDeclined, ShowClosed
 from services.formatting import format_money
 from services.i18n import t
+from services.notify.messages import seat_groups
 
 POLL_SECONDS = 0.4
 
@@ -31,8 +33,8 @@ async def pay(ctx: KioskController) -> None:
     if not hold.is_live(services.clock.now()):
         ui.notify(t("Your hold on these seats has expired. Please choose your seats again."), type="warning")
         return
-    layout = await ctx.run(services.catalog.layout_of, visit.showtime)  # cached, but may read DynamoDB
-    quote = services.pricing.quote(visit.showtime, layout, hold.seat_ids)
+    # The one way a hold is priced (seats at the show's prices, standing tickets as held); may read DynamoDB.
+    quote = await ctx.run(quote_hold, services.catalog, services.pricing, hold)
     PayScreen(ctx, quote).ask_for_card()
 
 
@@ -139,9 +141,9 @@ class PayScreen:
                 ui.button(t("Try again"), icon="refresh", on_click=ctx.act(self.ask_for_card)).props(
                     "unelevated no-caps").classes("k-big w-full").mark("pay-retry")
             else:
-                from pages.kiosk.screen_seats import seats
-
-                ui.button(t("Choose seats again"), on_click=ctx.act(lambda: seats(ctx))).props(
+                standing = ctx.visit is not None and ctx.visit.showtime is not None and not ctx.visit.showtime.has_seats
+                ui.button(t("Choose tickets again") if standing else t("Choose seats again"),
+                          on_click=ctx.act(lambda: _choose_again(ctx))).props(
                     "unelevated no-caps").classes("k-big w-full").mark("choose-again")
             ui.button(t("Cancel and release my seats"), icon="close",
                       on_click=ctx.act(lambda: ctx.end_visit("cancel"))).props("outline no-caps").classes(
@@ -150,16 +152,30 @@ class PayScreen:
     async def back(self) -> None:
         self.stop_polling()
         self.ctx.services.terminal.cancel(self.session)
-        from pages.kiosk.screen_seats import seats
+        await _choose_again(self.ctx)
 
-        await seats(self.ctx)
+
+async def _choose_again(ctx: KioskController) -> None:
+    """Back to where the order was chosen: the seat map, or the standing tickets' quantities."""
+    show = ctx.visit.showtime if ctx.visit is not None else None
+    if show is not None and not show.has_seats:
+        from pages.kiosk.screen_standing import standing
+
+        await standing(ctx, show)
+        return
+    from pages.kiosk.screen_seats import seats
+
+    await seats(ctx)
 
 
 def _order(quote: Quote) -> None:
     money = lambda minor: format_money(minor, quote.price.currency)  # noqa: E731
     with ui.column().classes("w-full gap-2").mark("kiosk-order"):
-        ui.label(t("Seats {seats}", seats=", ".join(s.seat_id for s in quote.seats))).classes(
-            "text-[1.3em] font-bold text-accent")
+        numbered = [s.seat_id for s in quote.seats if s.is_seat]
+        if numbered:
+            ui.label(t("Seats {seats}", seats=", ".join(numbered))).classes("text-[1.3em] font-bold text-accent")
+        for name, ids, _price in seat_groups(s for s in quote.seats if not s.is_seat):  # standing tickets
+            ui.label(f"{len(ids)} × {name}").classes("text-[1.3em] font-bold text-accent").mark("order-standing")
         for name, amount in ((t("Tickets"), quote.price.subtotal), (t("Convenience fee"), quote.price.fee),
                              (t("Taxes"), quote.price.tax)):
             with ui.row().classes("w-full justify-between"):

@@ -192,6 +192,9 @@ async def times(ctx: KioskController, film: MovieShows) -> None:
     if ctx.visit is None:
         return
     ctx.visit.movie = film.movie
+    # A standing-only performance has no hall prices: its "from" price and sold-out state come from its quotas.
+    offers = {show.showtime_id: await ctx.run(ctx.services.kiosk_sales.standing_offer, show.showtime_id)
+              for show in film.shows if not show.has_seats}
     main, _ = ctx.show("times")
     currency = ctx.services.settings.currency
     _reach(main)
@@ -200,15 +203,38 @@ async def times(ctx: KioskController, film: MovieShows) -> None:
         ui.label(t("Pick a time")).classes("k-sub text-white text-[1.3em] font-bold")
         with ui.element("div").classes("k-scroll w-full"), ui.element("div").classes("k-times w-full"):
             for show in film.shows:
-                screen = ctx.theater.screen(show.screen_id).name
-                with ui.button(on_click=ctx.act(lambda s=show: tickets(ctx, s)), color=None).props(
+                offer = offers.get(show.showtime_id)
+                where = ctx.theater.screen(show.screen_id).name if offer is None else t("Standing")
+                price = show.min_price if offer is None else offer.from_price
+                sold_out = offer is not None and offer.sold_out
+                with ui.button(on_click=ctx.act(lambda s=show: _to_show(ctx, s)), color=None).props(
                     "unelevated no-caps").classes("k-time k-soft").mark(
-                        f"time-slot time-{show.showtime_id}"), ui.column().classes("items-center gap-1"):
+                        f"time-slot time-{show.showtime_id}") as slot, ui.column().classes("items-center gap-1"):
                     ui.label(show_clock(show)).classes("text-[1.6em] font-extrabold")
-                    ui.label(f"{screen} · {show.format} · {show.language}").classes("k-muted text-[.8em]")
-                    ui.label(t("from {price}", price=format_money(show.min_price, currency))).classes(
-                        "text-accent text-[.85em]")
+                    ui.label(f"{where} · {show.format} · {show.language}").classes("k-muted text-[.8em]")
+                    if sold_out:
+                        ui.label(t("Sold out")).classes("text-[.85em] font-bold").mark("time-sold-out")
+                    elif price is not None:
+                        ui.label(t("from {price}", price=format_money(price, currency))).classes(
+                            "text-accent text-[.85em]")
+                slot.set_enabled(not sold_out)
     _foot_nav(ctx, lambda: movies(ctx))
+
+
+async def _to_show(ctx: KioskController, show: Showtime) -> None:
+    """Numbered seats (a film, a seated or mixed performance): how many, then the map; standing only: quantities."""
+    if show.has_seats:
+        await tickets(ctx, show)
+        return
+    from pages.kiosk.screen_standing import standing
+
+    await standing(ctx, show)
+
+
+async def film_of(ctx: KioskController, movie: Movie, show: Showtime) -> MovieShows:
+    """The film (or event) with its shows on sale now: what the time screen lists again on "Back"."""
+    films = await ctx.run(ctx.services.kiosk_sales.shows, ctx.kiosk)
+    return next((f for f in films if f.movie.movie_id == movie.movie_id), MovieShows(movie, (show,)))
 
 
 def _movie_header(movie: Movie, show: Showtime | None = None) -> None:
@@ -242,9 +268,7 @@ async def tickets(ctx: KioskController, show: Showtime) -> None:
                         "k-count k-soft").mark(f"count-{n}")
             ui.label(t("We pick the best seats together; you can move them on the next screen.")).classes(
                 "k-muted text-center")
-    film = MovieShows(movie, (show,))
-    films = await ctx.run(ctx.services.kiosk_sales.shows, ctx.kiosk)
-    film = next((f for f in films if f.movie.movie_id == movie.movie_id), film)
+    film = await film_of(ctx, movie, show)
     _foot_nav(ctx, lambda: times(ctx, film))
 
 

@@ -54,6 +54,12 @@ class TicketType:
         started = self.on_sale_at is None or now >= self.on_sale_at
         return started and (self.off_sale_at is None or now < self.off_sale_at)
 
+    def most_in_one_order(self, now: datetime) -> int:
+        """How many one order may ask for now: the per-order limit, at most what is left; 0 when not buyable."""
+        if self.availability(now) not in (Availability.AVAILABLE, Availability.FEW_LEFT):
+            return 0
+        return min(self.per_order_limit, max(0, self.free))
+
     def availability(self, now: datetime) -> Availability:
         if self.on_sale_at is not None and now < self.on_sale_at:
             return Availability.NOT_YET

@@ -3,24 +3,31 @@
 A kiosk customer is a ``Guest`` whose user id is a fresh checkout id per visit: it holds the seats and
 owns the booking, so holds, prices, the no-oversell transaction and the confirmation email are exactly the
 web's. Leaving a visit (cancel, idle reset, a reload) releases its hold; a hold never sold also expires.
+
+Standing (general-admission) tickets of an event performance are held through ``QuotaService.hold`` (the web's
+own quota hold, with its per-order limit and no-oversell condition) and released through
+``QuotaService.release``, which also releases a plain seat hold, so one ``abandon`` serves both journeys.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from services.accounts.users import normalize_email
 from services.booking.bookings import BookingService
 from services.booking.inventory import InventoryService
-from services.booking.models import Booking, Guest
+from services.booking.models import Booking, Guest, Hold
 from services.booking.payments import CardPayment
 from services.booking.rules import on_sale
 from services.catalog.catalog import CatalogService, Movie, Showtime
 from services.clock import Clock
 from services.errors import DomainError, InvalidRequest
+from services.events.models import TicketType
+from services.events.quotas import QuotaService
 from services.i18n import t
 from services.kiosk.kiosks import Kiosk, KioskService
 from services.notify.subscriptions import SubscriptionService
@@ -38,9 +45,19 @@ class MovieShows:
     shows: tuple[Showtime, ...]
 
 
+@dataclass(frozen=True)
+class StandingOffer:
+    """What the time screen says of a general-admission performance: its lowest price on sale now (None: none
+    on sale) and whether no ticket type can be bought now (sold out, or not on sale)."""
+
+    from_price: int | None
+    sold_out: bool
+
+
 class KioskSales:
     def __init__(self, clock: Clock, settings: Settings, catalog: CatalogService, inventory: InventoryService,
-                 bookings: BookingService, kiosks: KioskService, subscriptions: SubscriptionService | None) -> None:
+                 bookings: BookingService, kiosks: KioskService, subscriptions: SubscriptionService | None,
+                 *, quotas: QuotaService) -> None:
         self._clock = clock
         self._settings = settings
         self._catalog = catalog
@@ -48,14 +65,14 @@ class KioskSales:
         self._bookings = bookings
         self._kiosks = kiosks
         self._subscriptions = subscriptions
+        self._quotas = quotas
 
     def shows(self, kiosk: Kiosk) -> list[MovieShows]:
         """Today's shows at the kiosk's theater that are still on sale, and tomorrow's from the evening
         (``kiosk_tomorrow_from_hour``, theater time); films ordered by their next show.
 
-        Event performances there are listed like films when they have numbered seats (seated, or the seats of a
-        mixed one): the kiosk sells seats on its map. Standing tickets are sold on phones and the web, not at
-        the kiosk (its screens are a seat journey; a general-admission-only performance is not listed)."""
+        Event performances there are listed like films: seated and mixed ones sell their seats on the map,
+        general-admission ones their standing tickets (``standing_offer``, ``hold_standing``)."""
         theater = self._catalog.theater(kiosk.theater_id)
         now = self._clock.now()
         local_now = now.astimezone(theater.tz)
@@ -66,13 +83,30 @@ class KioskSales:
         upcoming = [*self._catalog.upcoming_in_city(theater.city),
                     *self._catalog.upcoming_in_city(theater.city, listing="event")]
         for show in upcoming:
-            if (show.theater_id == theater.theater_id and show.local_date() in days and show.has_seats
-                    and on_sale(show, now, self._settings)):
+            here = show.theater_id == theater.theater_id and show.local_date() in days
+            if here and on_sale(show, now, self._settings):
                 by_movie.setdefault(show.movie_id, []).append(show)
         movies = self._catalog.movies(by_movie)
         listed = [MovieShows(movies[m], tuple(sorted(s, key=lambda x: x.starts_at)))
                   for m, s in by_movie.items() if m in movies]
         return sorted(listed, key=lambda entry: (entry.shows[0].starts_at, entry.movie.title))
+
+    def ticket_types(self, showtime_id: str) -> list[TicketType]:
+        """A general-admission performance's ticket types with what is left (read afresh)."""
+        return self._quotas.ticket_types(showtime_id)
+
+    def standing_offer(self, showtime_id: str) -> StandingOffer:
+        """The "from" price and the sold-out state of a general-admission performance, from one read."""
+        now = self._clock.now()
+        types = self._quotas.ticket_types(showtime_id)
+        prices = [ticket.price_at(now) for ticket in types if ticket.selling(now)]
+        buyable = any(ticket.most_in_one_order(now) > 0 for ticket in types)
+        return StandingOffer(min(prices, default=None), not buyable)
+
+    def hold_standing(self, showtime_id: str, wanted: Mapping[str, int], checkout_id: str) -> Hold:
+        """Hold the visit's standing tickets (``{ticket type: quantity}``): the web's quota hold, all or none;
+        holding again replaces the visit's hold. SoldOut / OverLimit / ShowClosed with a message for a person."""
+        return self._quotas.hold(showtime_id, wanted, checkout_id)
 
     def new_checkout(self, kiosk: Kiosk) -> str:
         """A fresh holder id for one customer's visit (never reused: the next customer gets their own)."""
@@ -101,8 +135,8 @@ class KioskSales:
         if not hold_id:
             return
         try:
-            released = self._inventory.release(hold_id, checkout_id)
+            released = self._quotas.release(hold_id, checkout_id)  # seats, standing tickets or both
         except DomainError as exc:  # expired, confirmed or unreachable: expiry frees it anyway
             log_event("kiosk.release_skipped", hold_id=hold_id, reason=exc.code)
             return
-        log_event("kiosk.released", hold_id=hold_id, seats=released)
+        log_event("kiosk.released", hold_id=hold_id, places=released)

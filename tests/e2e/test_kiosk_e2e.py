@@ -1,7 +1,7 @@
 """The lobby kiosk in real headless Chromium with touch, portrait 1080x1920 and landscape 1920x1080:
 an admin pairs a kiosk from Staff › Kiosks; a full purchase; an idle reset mid-checkout; a kiosk and a
-web customer racing for the same seats; an unpaired browser refused; screenshots of every kiosk screen
-(under test-artifacts/kiosk/)."""
+web customer racing for the same seats; an unpaired browser refused; standing tickets at a venue; screenshots of
+every kiosk screen (under test-artifacts/kiosk/)."""
 
 from __future__ import annotations
 
@@ -271,3 +271,34 @@ def test_an_unpaired_browser_is_refused(kiosk_app: RunningApp, contexts: Callabl
         expect(page.get_by_text("This screen is not a Movie Magic kiosk.")).to_be_visible()
         expect(page.get_by_role("button", name="Touch to buy tickets")).to_have_count(0)
         page.screenshot(path=str(shots / f"00-refused-{tag}.png"))
+
+
+@pytest.mark.parametrize("viewport", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
+def test_standing_tickets_at_a_venue_kiosk_have_finger_sized_steppers(
+        kiosk_app: RunningApp, contexts: Callable[..., BrowserContext], viewport: ViewportSize, shots: Path) -> None:
+    tag = "portrait" if viewport is PORTRAIT else "landscape"
+    # The demo venue's comedy nights are standing only (general admission), on today and the next days.
+    kiosk = a_paired_kiosk(kiosk_app, contexts, viewport, f"Door {tag}", "habitat-khar-mumbai")
+    kiosk.get_by_role("button", name="Touch to buy tickets").tap()
+    kiosk.locator(".k-tile").first.tap()
+    expect(kiosk.get_by_text("Pick a time")).to_be_visible()
+    kiosk.locator(".k-time").first.tap()
+    expect(kiosk.get_by_text("How many tickets?")).to_be_visible()
+    steppers = kiosk.get_by_role("button", name=re.compile("^(More|Fewer)$"))
+    expect(steppers).to_have_count(4)  # two ticket types, each with - and +
+    for i in range(4):
+        expect(steppers.nth(i)).to_be_in_viewport()
+        box = steppers.nth(i).bounding_box()
+        assert box is not None and box["width"] >= 64 and box["height"] >= 64, box
+    more = kiosk.get_by_role("button", name="More").first
+    more.tap()
+    more.tap()
+    expect(kiosk.get_by_text(re.compile(r"^2 tickets · ₹"))).to_be_visible()
+    expect(kiosk.get_by_role("button", name="Continue to pay")).to_be_in_viewport()
+    kiosk.screenshot(path=str(shots / f"11-standing-{tag}.png"))
+    kiosk.get_by_role("button", name="Continue to pay").tap()
+    expect(kiosk.get_by_text("Tap, insert or swipe your card")).to_be_visible()
+    kiosk.get_by_role("button", name="Tap card", exact=True).tap()
+    expect(kiosk.get_by_text("Enjoy the show!", exact=True)).to_be_visible(timeout=15_000)
+    expect(kiosk.locator(".k-code")).to_have_count(2)  # one code per standing ticket
+    kiosk.screenshot(path=str(shots / f"12-standing-ticket-{tag}.png"))
