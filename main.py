@@ -102,8 +102,7 @@ def build_services(settings: Settings, aws: Aws, clock: Clock | None = None) -> 
     events = build_events(aws, clock, catalog, quotas, staff.access, staff.audit, staff.schedule,
                           staff.posters)
     kiosks = KioskService(aws, clock, settings, catalog, KioskAccess(staff.access))  # lobby kiosks (issue 13)
-    kiosk_sales = KioskSales(clock, settings, catalog, inventory, bookings, kiosks, subscriptions,
-                             quotas=quotas)  # standing tickets at the kiosk
+    kiosk_sales = KioskSales(clock, settings, catalog, bookings, kiosks, subscriptions, quotas)
     return Services(
         settings=settings,
         aws=aws,

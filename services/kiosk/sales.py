@@ -19,7 +19,6 @@ from datetime import timedelta
 
 from services.accounts.users import normalize_email
 from services.booking.bookings import BookingService
-from services.booking.inventory import InventoryService
 from services.booking.models import Booking, Guest, Hold
 from services.booking.payments import CardPayment
 from services.booking.rules import on_sale
@@ -55,13 +54,11 @@ class StandingOffer:
 
 
 class KioskSales:
-    def __init__(self, clock: Clock, settings: Settings, catalog: CatalogService, inventory: InventoryService,
-                 bookings: BookingService, kiosks: KioskService, subscriptions: SubscriptionService | None,
-                 *, quotas: QuotaService) -> None:
+    def __init__(self, clock: Clock, settings: Settings, catalog: CatalogService, bookings: BookingService,
+                 kiosks: KioskService, subscriptions: SubscriptionService | None, quotas: QuotaService) -> None:
         self._clock = clock
         self._settings = settings
         self._catalog = catalog
-        self._inventory = inventory
         self._bookings = bookings
         self._kiosks = kiosks
         self._subscriptions = subscriptions
