@@ -15,12 +15,20 @@ from services.events.models import Availability, TicketType
 from services.formatting import format_money
 from services.i18n import N_, t
 
-_BADGES = {
-    Availability.FEW_LEFT: (N_("Few left"), "bg-amber-500/20 text-amber-300"),
-    Availability.SOLD_OUT: (N_("Sold out"), "bg-white/10 text-white/60"),
-    Availability.NOT_YET: (N_("Not on sale yet"), "bg-white/10 text-white/60"),
-    Availability.ENDED: (N_("Sales ended"), "bg-white/10 text-white/60"),
+# What a ticket type's state is called wherever it is shown (the event page, the kiosk's times and quantities).
+_LABELS = {
+    Availability.FEW_LEFT: N_("Few left"),
+    Availability.SOLD_OUT: N_("Sold out"),
+    Availability.NOT_YET: N_("Not on sale yet"),
+    Availability.ENDED: N_("Sales ended"),
 }
+_BADGES = {state: (label, "bg-amber-500/20 text-amber-300" if state is Availability.FEW_LEFT
+                   else "bg-white/10 text-white/60") for state, label in _LABELS.items()}
+
+
+def availability_label(state: Availability) -> str:
+    """The state in the customer's language ("" for plain available)."""
+    return t(_LABELS[state]) if state in _LABELS else ""
 
 
 class TicketPicker:

@@ -15,6 +15,8 @@ from services.accounts.users import User as Account
 from services.clock import FakeClock, iso
 from services.container import Services
 from services.events.demo import DemoEvents
+from services.events.models import Availability, TicketType
+from services.kiosk.sales import StandingOffer
 from services.platform.aws import connect
 from services.platform.schema import SHOWTIMES
 from services.settings import Settings
@@ -38,9 +40,21 @@ def test_the_kiosk_lists_standing_mixed_and_seated_performances_with_the_standin
     assert listed["tiny-gig"] == ["gig-standing", "gig-mixed"]  # soonest first
     assert "tiny-today" in listed["tiny-movie"]  # the films are still there
     offer = small.kiosk_sales.standing_offer("gig-standing")
-    assert (offer.from_price, offer.sold_out) == (50000, False)
+    assert (offer.from_price, offer.closed) == (50000, None)
     small.events.quotas.hold("gig-standing", {"standing": 2}, "web-a")  # capacity 2: all of it held elsewhere
-    assert small.kiosk_sales.standing_offer("gig-standing").sold_out
+    assert small.kiosk_sales.standing_offer("gig-standing").closed == Availability.SOLD_OUT
+
+
+def test_the_standing_offer_says_why_nothing_can_be_bought(small: Services) -> None:
+    """Not on sale yet (a type comes later: come back) is told apart from sold out and from sales ended."""
+    add_event(small)
+    now = small.clock.now()
+    later = TicketType("later", "Later", 10, 40000, 4, on_sale_at=now + timedelta(hours=1), position=1)
+    gone = TicketType("gone", "Gone", 10, 30000, 4, off_sale_at=now - timedelta(minutes=1), position=2)
+    add_ga_show(small, "gig-later", starts_in=timedelta(hours=5), types=(later, gone))
+    assert small.kiosk_sales.standing_offer("gig-later") == StandingOffer(None, Availability.NOT_YET)
+    add_ga_show(small, "gig-over", starts_in=timedelta(hours=5), types=(gone,))
+    assert small.kiosk_sales.standing_offer("gig-over") == StandingOffer(None, Availability.ENDED)
 
 
 @pytest.fixture

@@ -146,7 +146,7 @@ async def test_over_the_limit_and_sold_out_are_refused_with_a_message_and_nothin
     assert VISIT_KEY not in stored(user)
     quotas.hold(SHOW, {"standing": 1}, "web-c")
     tap(user, "kiosk-back")
-    await user.should_see(marker="time-sold-out", retries=50)
+    await user.should_see(marker="time-sold_out", retries=50)
     slot = next(iter(user.find(marker=f"time-{SHOW}").elements))
     assert isinstance(slot, ui.button) and not slot.enabled  # a sold-out time cannot be chosen
 

@@ -12,15 +12,14 @@ from datetime import datetime
 
 from nicegui import ui
 
+from components.ticket_picker import availability_label
 from pages.kiosk.controller import KioskController
 from pages.kiosk.screens_browse import _foot_nav, _movie_header, _reach, film_of, times
 from services.catalog.catalog import Showtime
 from services.errors import DomainError
-from services.events.models import Availability, TicketType
+from services.events.models import TicketType
 from services.formatting import format_money
-from services.i18n import N_, t, tn
-
-_NOT_BUYABLE = {Availability.NOT_YET: N_("Not on sale yet"), Availability.ENDED: N_("Sales ended")}
+from services.i18n import t, tn
 
 
 async def standing(ctx: KioskController, show: Showtime, problem: str = "") -> None:
@@ -103,7 +102,7 @@ def _row(ctx: KioskController, ticket: TicketType, now: datetime, currency: str,
             ui.label(ticket.name).classes("text-[1.4em] font-extrabold text-white")
             ui.label(format_money(ticket.price_at(now), currency)).classes("text-[1.2em] font-bold text-accent")
             if most == 0:  # why it cannot be bought now, in the event page's words
-                ui.label(t(_NOT_BUYABLE.get(ticket.availability(now), "Sold out"))).classes("k-muted font-bold").mark(
+                ui.label(availability_label(ticket.availability(now))).classes("k-muted font-bold").mark(
                     f"sold-out-{ticket.type_id}")
             else:
                 ui.label(t("Up to {n} per order", n=ticket.per_order_limit) + " · "

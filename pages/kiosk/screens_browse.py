@@ -9,6 +9,7 @@ from nicegui import ui
 from components.heading import heading
 from components.kiosk.chrome import enter_fullscreen
 from components.movie_card import poster_url
+from components.ticket_picker import availability_label
 from pages.kiosk.controller import KioskController
 from services.catalog.catalog import Movie, Showtime
 from services.formatting import clock_time, format_money, show_clock
@@ -206,18 +207,19 @@ async def times(ctx: KioskController, film: MovieShows) -> None:
                 offer = offers.get(show.showtime_id)
                 where = ctx.theater.screen(show.screen_id).name if offer is None else t("Standing")
                 price = show.min_price if offer is None else offer.from_price
-                sold_out = offer is not None and offer.sold_out
+                closed = offer.closed if offer is not None else None
                 with ui.button(on_click=ctx.act(lambda s=show: _to_show(ctx, s)), color=None).props(
                     "unelevated no-caps").classes("k-time k-soft").mark(
                         f"time-slot time-{show.showtime_id}") as slot, ui.column().classes("items-center gap-1"):
                     ui.label(show_clock(show)).classes("text-[1.6em] font-extrabold")
                     ui.label(f"{where} · {show.format} · {show.language}").classes("k-muted text-[.8em]")
-                    if sold_out:
-                        ui.label(t("Sold out")).classes("text-[.85em] font-bold").mark("time-sold-out")
+                    if closed is not None:
+                        ui.label(availability_label(closed)).classes("text-[.85em] font-bold").mark(
+                            f"time-closed time-{closed.value}")
                     elif price is not None:
                         ui.label(t("from {price}", price=format_money(price, currency))).classes(
                             "text-accent text-[.85em]")
-                slot.set_enabled(not sold_out)
+                slot.set_enabled(closed is None)
     _foot_nav(ctx, lambda: movies(ctx))
 
 

@@ -25,7 +25,7 @@ from services.booking.rules import on_sale
 from services.catalog.catalog import CatalogService, Movie, Showtime
 from services.clock import Clock
 from services.errors import DomainError, InvalidRequest
-from services.events.models import TicketType
+from services.events.models import Availability, TicketType
 from services.events.quotas import QuotaService
 from services.i18n import t
 from services.kiosk.kiosks import Kiosk, KioskService
@@ -47,10 +47,11 @@ class MovieShows:
 @dataclass(frozen=True)
 class StandingOffer:
     """What the time screen says of a general-admission performance: its lowest price on sale now (None: none
-    on sale) and whether no ticket type can be bought now (sold out, or not on sale)."""
+    on sale) and, when no ticket type can be bought now, why (``closed``): sold out, not on sale yet (one comes
+    later, so the customer may come back), or sales ended. None: tickets can be bought."""
 
     from_price: int | None
-    sold_out: bool
+    closed: Availability | None
 
 
 class KioskSales:
@@ -97,8 +98,12 @@ class KioskSales:
         now = self._clock.now()
         types = self._quotas.ticket_types(showtime_id)
         prices = [ticket.price_at(now) for ticket in types if ticket.selling(now)]
-        buyable = any(ticket.most_in_one_order(now) > 0 for ticket in types)
-        return StandingOffer(min(prices, default=None), not buyable)
+        if any(ticket.most_in_one_order(now) > 0 for ticket in types):
+            return StandingOffer(min(prices, default=None), None)
+        states = {ticket.availability(now) for ticket in types}
+        closed = next((state for state in (Availability.NOT_YET, Availability.SOLD_OUT) if state in states),
+                      Availability.ENDED)
+        return StandingOffer(min(prices, default=None), closed)
 
     def hold_standing(self, showtime_id: str, wanted: Mapping[str, int], checkout_id: str) -> Hold:
         """Hold the visit's standing tickets (``{ticket type: quantity}``): the web's quota hold, all or none;
