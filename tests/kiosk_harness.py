@@ -7,6 +7,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 import httpx
 from nicegui import app, core, ui
@@ -18,8 +19,27 @@ from nicegui.testing.general import nicegui_reset_globals, prepare_simulation
 
 import api
 import pages
-from main import ASSETS
+from main import ASSETS, build_services
+from services.accounts.users import User as Account
+from services.clock import FakeClock
 from services.container import Services
+from services.platform.aws import connect
+from services.settings import Settings
+from tests.conftest import store_account
+
+ADMIN = Account("u-admin", "admin@example.com", "Admin", "admin", "")  # creates and revokes the kiosks
+
+
+def kiosk_clock() -> FakeClock:
+    """Now, to the second: the clock the kiosk tests move past timeouts."""
+    return FakeClock(datetime.now(UTC).replace(microsecond=0))
+
+
+def kiosk_services(settings: Settings, clock: FakeClock) -> Services:
+    """The app's services on the test's tables with ``clock``, and the admin who manages the kiosks."""
+    services = build_services(settings, connect(settings), clock)
+    store_account(services.aws, ADMIN)
+    return services
 
 
 @asynccontextmanager

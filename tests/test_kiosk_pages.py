@@ -4,7 +4,6 @@ walk-up purchase, idle reset, decline and cancel, reload, staff corner, revocati
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
 
 import pytest
 from botocore.exceptions import EndpointConnectionError
@@ -12,32 +11,26 @@ from nicegui import app
 from nicegui.testing import User
 
 from components.seat_grid import SeatGrid
-from main import build_services
 from pages.kiosk.controller import CREDENTIAL_KEY, VISIT_KEY
-from services.accounts.users import User as Account
 from services.clock import FakeClock
 from services.container import Services
 from services.formatting import date_time
 from services.kiosk.kiosks import NewKiosk
-from services.platform.aws import connect
 from services.platform.schema import USERS
 from services.settings import Settings
-from tests.conftest import store_account
-from tests.kiosk_harness import app_with, until
+from tests.kiosk_harness import ADMIN, app_with, kiosk_clock, kiosk_services, until
 
-ADMIN = Account("u-admin", "admin@example.com", "Admin", "admin", "")
 THEATER = "lumiere-bandra-mumbai"
 
 
 @pytest.fixture
 def kclock() -> FakeClock:
-    return FakeClock(datetime.now(UTC).replace(microsecond=0))
+    return kiosk_clock()
 
 
 @pytest.fixture
 def ksvc(app_env: Settings, kclock: FakeClock) -> Services:
-    services = build_services(app_env, connect(app_env), kclock)
-    store_account(services.aws, ADMIN)
+    services = kiosk_services(app_env, kclock)
     return services
 
 

@@ -7,29 +7,25 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from nicegui import app, ui
 from nicegui.testing import User
 
-from main import build_services
 from pages.kiosk.controller import CREDENTIAL_KEY, VISIT_KEY
-from services.accounts.users import User as Account
 from services.clock import FakeClock, iso
 from services.container import Services
 from services.events.demo import DemoEvents
 from services.events.models import TicketType
 from services.formatting import format_money
 from services.platform import dynamo
-from services.platform.aws import connect
 from services.platform.schema import SHOWTIMES
 from services.settings import Settings
-from tests.conftest import CATALOG_DIR, store_account
+from tests.conftest import CATALOG_DIR
 from tests.events_helpers import add_event, counters
-from tests.kiosk_harness import app_with, until
+from tests.kiosk_harness import ADMIN, app_with, kiosk_clock, kiosk_services, until
 
-ADMIN = Account("u-admin", "admin@example.com", "Admin", "admin", "")
 VENUE = "habitat-khar-mumbai"  # a demo venue without halls: standing only
 GIG = "kiosk-gig"
 SHOW = f"{VENUE}.kiosk-gig"
@@ -37,13 +33,12 @@ SHOW = f"{VENUE}.kiosk-gig"
 
 @pytest.fixture
 def kclock() -> FakeClock:
-    return FakeClock(datetime.now(UTC).replace(microsecond=0))
+    return kiosk_clock()
 
 
 @pytest.fixture
 def ksvc(app_env: Settings, kclock: FakeClock) -> Services:
-    services = build_services(app_env, connect(app_env), kclock)
-    store_account(services.aws, ADMIN)
+    services = kiosk_services(app_env, kclock)
     DemoEvents(services.aws, services.clock, CATALOG_DIR).load()  # the venue
     return services
 
