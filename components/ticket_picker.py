@@ -77,12 +77,16 @@ class TicketPicker:
                         ui.label(t("Early bird")).classes("text-xs text-green-400")
                 ui.label(t("Up to {n} per order", n=ticket.per_order_limit)).classes("mm-muted text-xs")
             with ui.row().classes("items-center gap-1 flex-nowrap shrink-0"):
-                minus = ui.button(icon="remove").props(f'flat round dense aria-label="{t("Fewer")}"').classes(
+                # The steppers name their type: "More" alone says nothing to a screen reader among several rows.
+                fewer, more = t("Fewer: {name}", name=ticket.name), t("More: {name}", name=ticket.name)
+                minus = ui.button(icon="remove").props('flat round dense').classes(
                     "text-white").mark(f"minus-{ticket.type_id}")
+                minus.props["aria-label"] = fewer  # a prop, not parsed: a name may hold quotes
                 count = ui.label(str(self.quantities[ticket.type_id])).classes(
                     "text-white font-bold w-6 text-center").props('aria-live="polite"').mark(f"qty-{ticket.type_id}")
-                plus = ui.button(icon="add").props(f'flat round dense aria-label="{t("More")}"').classes(
+                plus = ui.button(icon="add").props('flat round dense').classes(
                     "text-white").mark(f"plus-{ticket.type_id}")
+                plus.props["aria-label"] = more
 
         def show(value: int) -> None:
             count.set_text(str(value))

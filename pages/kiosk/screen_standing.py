@@ -108,11 +108,15 @@ def _row(ctx: KioskController, ticket: TicketType, now: datetime, currency: str,
                 ui.label(t("Up to {n} per order", n=ticket.per_order_limit) + " · "
                          + tn("{n} left", "{n} left", ticket.free)).classes("k-muted").mark(f"left-{ticket.type_id}")
         with ui.row().classes("items-center gap-4 flex-nowrap shrink-0"):
-            minus = ui.button(icon="remove", color=None).props(f'unelevated round aria-label="{t("Fewer")}"').classes(
+            # The steppers name their type: "More" alone says nothing to a screen reader among several rows.
+            fewer, more = t("Fewer: {name}", name=ticket.name), t("More: {name}", name=ticket.name)
+            minus = ui.button(icon="remove", color=None).props('unelevated round').classes(
                 "k-step k-soft").mark(f"minus-{ticket.type_id}")
+            minus.props["aria-label"] = fewer  # a prop, not parsed: a name may hold quotes
             count = ui.label().classes("k-qty text-white").props('aria-live="polite"').mark(f"qty-{ticket.type_id}")
-            plus = ui.button(icon="add", color=None).props(f'unelevated round aria-label="{t("More")}"').classes(
+            plus = ui.button(icon="add", color=None).props('unelevated round').classes(
                 "k-step k-soft").mark(f"plus-{ticket.type_id}")
+            plus.props["aria-label"] = more
 
     def step(delta: int) -> None:
         chosen[ticket.type_id] = min(most, max(0, chosen[ticket.type_id] + delta))

@@ -284,13 +284,13 @@ def test_standing_tickets_at_a_venue_kiosk_have_finger_sized_steppers(
     expect(kiosk.get_by_text("Pick a time")).to_be_visible()
     kiosk.locator(".k-time").first.tap()
     expect(kiosk.get_by_text("How many tickets?")).to_be_visible()
-    steppers = kiosk.get_by_role("button", name=re.compile("^(More|Fewer)$"))
-    expect(steppers).to_have_count(4)  # two ticket types, each with - and +
+    steppers = kiosk.get_by_role("button", name=re.compile("^(More|Fewer): "))
+    expect(steppers).to_have_count(4)  # two ticket types, each with - and +, named for a screen reader
     for i in range(4):
         expect(steppers.nth(i)).to_be_in_viewport()
         box = steppers.nth(i).bounding_box()
         assert box is not None and box["width"] >= 64 and box["height"] >= 64, box
-    more = kiosk.get_by_role("button", name="More").first
+    more = kiosk.get_by_role("button", name="More: General", exact=True)
     more.tap()
     more.tap()
     expect(kiosk.get_by_text(re.compile(r"^2 tickets · ₹"))).to_be_visible()
