@@ -4,10 +4,13 @@ one shows the service's message); managers see "not found"."""
 from __future__ import annotations
 
 import pytest
+from nicegui import ui
+from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User as SimulatedUser
 
 from services.container import Services
 from tests.test_staff_pages import HOME, admin_opens, log_in, make_staff
+from tests.test_staff_posters import png
 
 pytestmark = pytest.mark.usefixtures("mailbox_env")
 
@@ -74,3 +77,24 @@ async def test_an_admin_edits_every_field_retires_and_brings_back(user: Simulate
     user.find(marker=f"unretire-{movie.movie_id}").click()
     await user.should_see(marker=f"retire-{movie.movie_id}", retries=100)
     assert movie.movie_id in {m.movie_id for m in app_services.catalog.movies_in("movie")}
+
+
+async def test_an_admin_replaces_a_poster_and_a_refused_file_says_why(user: SimulatedUser,
+                                                                      app_services: Services) -> None:
+    movie = app_services.catalog.all_movies()[0]
+    await admin_opens(user, app_services, "/staff/movies", f"edit-{movie.movie_id}")
+    user.find(marker=f"edit-{movie.movie_id}").click()
+    await user.should_see(marker="movie-editor", retries=50)
+    upload = next(iter(user.find(marker="movie-poster").elements))
+    assert isinstance(upload, ui.upload)
+    await upload.handle_uploads([SmallFileUpload("notes.txt", "text/plain", b"not an image")])
+    await user.should_see("PNG, JPEG or WebP", retries=50)  # the poster service's own message
+    app_services.catalog.invalidate()
+    assert not app_services.catalog.movie(movie.movie_id).poster_key
+    await upload.handle_uploads([SmallFileUpload("poster.png", "image/png", png())])
+    await user.should_see("Poster saved.", retries=50)
+    app_services.catalog.invalidate()  # the app wrote; the test's services cached what they read
+    stem = app_services.catalog.movie(movie.movie_id).poster_key
+    assert stem.startswith(f"{movie.movie_id}/")
+    thumbnail = next(iter(user.find(marker="movie-poster-image").elements))
+    assert isinstance(thumbnail, ui.image) and thumbnail.source == f"/posters/{stem}-card.webp"

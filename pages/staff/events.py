@@ -9,17 +9,17 @@ from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
 
-from nicegui import events, ui
+from nicegui import ui
 
 from components.event_card import kind_label
 from components.heading import heading
-from components.movie_card import poster_img, poster_url
+from components.movie_card import poster_img
 from components.page import page
+from components.poster_picker import poster_picker
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
 from services.catalog.models import Movie, Showtime, Theater
-from services.catalog.posters import MAX_BYTES
 from services.container import Services
 from services.errors import DomainError
 from services.events.editor import ADMISSIONS, EVENT_KINDS, PerformanceDraft, slug
@@ -223,24 +223,18 @@ def _edit_event(services: Services, event: Movie) -> None:
     with ui.dialog() as dialog, ui.card().classes("mm-surface w-full max-w-3xl gap-3").mark("event-editor"):
         ui.label(t("Edit {title}", title=event.title)).classes("text-white text-lg font-bold")
         with ui.row().classes("w-full items-center gap-3 flex-wrap"):
-            poster = ui.image(poster_url(event, "card")).classes("w-20 shrink-0").props(
-                f'alt="{t("Poster of {title}", title=event.title)}"').mark("event-poster-image")
+            async def upload(data: bytes) -> Movie:
+                await call(services.events.editor.upload_poster, current_user(), event.movie_id, data)
+                return await call(services.events.catalog.event, event.movie_id)
 
-            async def uploaded(upload: events.UploadEventArguments) -> None:
-                data = await upload.file.read()
-                try:
-                    await call(services.events.editor.upload_poster, current_user(), event.movie_id, data)
-                except DomainError as exc:
-                    form.error.set_text(exc.message)
-                    return
-                fresh = await call(services.events.catalog.event, event.movie_id)
-                poster.set_source(poster_url(fresh, "card"))
+            # The form is built below the poster row: these read it when a poster arrives.
+            def refused(message: str) -> None:
+                form.error.set_text(message)
+
+            def saved(fresh: Movie) -> None:
                 form.event = fresh  # saving the fields next keeps this poster
-                ui.notify(t("Poster saved."), type="positive")
 
-            ui.upload(label=t("Replace poster (PNG, JPEG, WebP, up to 5 MB)"), on_upload=uploaded, auto_upload=True,
-                      max_file_size=MAX_BYTES).props('accept="image/png,image/jpeg,image/webp" dark flat').classes(
-                "max-w-[18rem]").mark("event-poster")
+            poster_picker(event, upload, refused=refused, saved=saved, marker="event-poster")
         form = _EventForm(event)
         _save_or_close(services, dialog, form, "event")
     dialog.open()

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from nicegui import events, ui
+from nicegui import ui
 from nicegui.awaitable_response import AwaitableResponse
 
 from components.heading import heading
 from components.movie_card import poster_url
 from components.page import page
+from components.poster_picker import poster_picker
 from components.service_call import call
 from components.session import current_user
 from components.staff_frame import staff_frame
 from services.accounts.users import User
 from services.catalog.models import Movie
-from services.catalog.posters import MAX_BYTES
 from services.container import Services
 from services.errors import DomainError
 from services.i18n import t
@@ -158,24 +158,12 @@ def _edit_dialog(services: Services, admin: User, movie: Movie, refresh: Refresh
         form = _MovieForm("edit", movie)
         replaced: list[str] = []  # posters uploaded here: the list behind shows the new one on close
         with ui.row().classes("w-full items-center gap-3 flex-wrap"):
-            poster = ui.image(poster_url(movie, "card")).classes("w-20 shrink-0").props(
-                f'alt="{t("Poster of {title}", title=movie.title)}"').mark("edit-poster-image")
+            async def upload(data: bytes) -> Movie:
+                await call(services.staff.movies.upload_poster, admin, movie.movie_id, data)
+                return await call(services.catalog.movie, movie.movie_id)
 
-            async def uploaded(event: events.UploadEventArguments) -> None:
-                data = await event.file.read()
-                try:
-                    await call(services.staff.movies.upload_poster, admin, movie.movie_id, data)
-                except DomainError as exc:
-                    form.error.set_text(exc.message)
-                    return
-                fresh = await call(services.catalog.movie, movie.movie_id)
-                poster.set_source(poster_url(fresh, "card"))
-                replaced.append(fresh.poster_key)
-                ui.notify(t("Poster saved."), type="positive")
-
-            ui.upload(label=t("Replace poster (PNG, JPEG, WebP, up to 5 MB)"), on_upload=uploaded, auto_upload=True,
-                      max_file_size=MAX_BYTES).props('accept="image/png,image/jpeg,image/webp" dark flat').classes(
-                "max-w-[18rem]").mark("movie-poster")
+            poster_picker(movie, upload, refused=form.error.set_text,
+                          saved=lambda fresh: replaced.append(fresh.poster_key), marker="movie-poster")
 
         async def save() -> None:
             if await form.attempt(lambda: call(services.staff.movies.update, admin, movie.movie_id, form.draft())):
