@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from html import escape
 from pathlib import Path
 from typing import Literal
@@ -21,12 +22,18 @@ def poster_url(movie: Movie, size: str = "card") -> str:
         return f"/posters/{movie.poster_key}-{size}.webp"
     if not movie.poster:
         return "/assets/favicon.svg"
-    if size == "card" and movie.poster.endswith(".svg"):
-        # A demo poster's raster card copy (tools/poster_cards.py): decoded off the main thread, unlike an SVG.
-        card = movie.poster.removesuffix(".svg") + "-card.webp"
-        if (ASSETS / card).is_file():
-            return f"/assets/{card}"
+    if size == "card" and (card := _card_copy(movie.poster)):
+        return f"/assets/{card}"
     return f"/assets/{movie.poster}"
+
+
+@functools.cache
+def _card_copy(poster: str) -> str | None:
+    """A demo SVG poster's raster card copy (tools/poster_cards.py: decoded off the main thread, unlike an SVG),
+    if it has one. Looked up once per poster: the assets do not change while the app runs, and a grid asks for
+    twenty of them per page."""
+    card = poster.removesuffix(".svg") + "-card.webp"
+    return card if poster.endswith(".svg") and (ASSETS / card).is_file() else None
 
 
 def _poster_attrs(movie: Movie, size: str, alt: str, lazy: bool, priority: str) -> str:
