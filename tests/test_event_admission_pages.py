@@ -19,6 +19,7 @@ from services.platform import dynamo
 from services.platform.schema import SHOWTIMES
 from tests.staff_helpers import PASSWORD, admin, customer
 from tests.test_event_pages import backstage  # noqa: F401  (the fixture: demo events on the app's tables)
+from tests.test_staff_pages import log_in
 
 VENUE = "habitat-khar-mumbai"
 SHOW = "laugh-riot-tonight-test"
@@ -44,14 +45,6 @@ def three_tickets(backstage: Services, name: str) -> Booking:  # noqa: F811
     buyer = customer(backstage, name)
     hold = backstage.events.quotas.hold(SHOW, {"standing": 3}, buyer.user_id)
     return backstage.bookings.checkout(hold.hold_id, buyer, CardPayment(APPROVE_CARD))
-
-
-async def log_in(user: User, email: str, password: str) -> None:
-    await user.open("/login")
-    user.find(marker="login-email").type(email)
-    user.find(marker="login-password").type(password)
-    user.find(marker="login-submit").click()
-    await user.should_see(marker="account-menu", retries=200)
 
 
 async def test_the_ticket_shows_one_code_per_standing_ticket(user: User, backstage: Services) -> None:  # noqa: F811
